@@ -1,0 +1,412 @@
+package io.cachekit.backend.memcached;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.cachekit.backend.AddIfAbsent;
+import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendHealth;
+import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.Increment;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.ops.StatusCode;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Backend} on one or more memcached servers, through spymemcached.
+ *
+ * <p>Keys are spread over the servers by Ketama consistent hashing, so adding or losing a
+ * server moves only its share of the keys. Every key gets the configured prefix; a key
+ * that memcached could not take as it is (over 250 bytes, whitespace, control
+ * characters) is replaced by a readable head plus its SHA-256, so distinct keys never
+ * meet and no key can inject a protocol command. The binary protocol is used throughout.
+ *
+ * <p>TTLs are whole seconds, rounded up: {@code null}, zero or negative means no expiry,
+ * and more than 30 days is clamped to 30 days ({@value #MAX_TTL_SECONDS} s), since
+ * memcached reads larger numbers as absolute Unix times.
+ *
+ * <p>Writes and deletes wait for the server's answer. An idempotent operation that fails
+ * as {@code TRANSIENT} or {@code TIMEOUT} is tried again up to
+ * {@link MemcachedConfig#retryAttempts()} times; when no server is connected, operations
+ * fail at once as {@code TRANSIENT} instead of waiting for a timeout. A value over
+ * {@link MemcachedConfig#maxItemSize()} fails as {@code PERMANENT} before anything is sent.
+ *
+ * <p>Also offers {@link AddIfAbsent}, {@link BulkGet} and {@link Increment}.
+ * Thread-safe. {@link #close()} stops every client thread.
+ */
+public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
+
+	/** The {@code backendType} this backend reports. */
+	public static final String BACKEND_TYPE = "memcached";
+
+	/** The longest TTL memcached takes as relative: 30 days, in seconds. */
+	public static final int MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+	/** The key the health check writes and reads, before the prefix. */
+	static final String HEALTH_KEY = "cachekit:health";
+
+	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackend.class);
+
+	private final MemcachedConfig config;
+
+	private final MemcachedKeys keys;
+
+	private final RawBytesTranscoder transcoder;
+
+	private final MemcachedClientPool pool;
+
+	private final long timeoutMillis;
+
+	private volatile boolean closed;
+
+	private MemcachedBackend(MemcachedConfig config, MemcachedClientPool pool) {
+		this.config = config;
+		this.keys = new MemcachedKeys(config.keyPrefix());
+		this.transcoder = new RawBytesTranscoder(config.maxItemSize());
+		this.pool = pool;
+		this.timeoutMillis = config.operationTimeout().toMillis();
+	}
+
+	/**
+	 * Creates a backend and connects it to the configured servers.
+	 * <p>Waits up to {@link MemcachedConfig#connectTimeout()} for the first connections.
+	 * Servers that are not reachable by then are logged and connected to in the
+	 * background; until one is, operations fail as {@code TRANSIENT}.
+	 * @param config the configuration
+	 * @return the connected backend; close it when done
+	 * @throws BackendException ({@code TRANSIENT}) when the clients cannot be created
+	 */
+	public static MemcachedBackend create(MemcachedConfig config) {
+		Objects.requireNonNull(config, "config must not be null");
+		MemcachedClientPool pool;
+		try {
+			pool = MemcachedClientPool.connect(config);
+		}
+		catch (IOException ex) {
+			throw new BackendException(BackendErrorType.TRANSIENT, BackendOperation.HEALTH, null,
+					"cannot create memcached clients for " + config.servers(), ex);
+		}
+		Map<ServerAddress, Boolean> states = pool.serverStates();
+		if (states.containsValue(false)) {
+			logger.warn("memcached servers not reachable within {}: {}; connecting in the background",
+					config.connectTimeout(), describe(states));
+		}
+		return new MemcachedBackend(config, pool);
+	}
+
+	/**
+	 * Returns the configuration this backend was created with.
+	 * @return the configuration
+	 */
+	public MemcachedConfig config() {
+		return this.config;
+	}
+
+	@Override
+	public byte @Nullable [] get(String key) {
+		String mapped = this.keys.map(requireKey(key));
+		return execute(BackendOperation.GET, key, true, (client) -> await(client.asyncGet(mapped, this.transcoder)));
+	}
+
+	@Override
+	public void set(String key, byte[] value, @Nullable Duration ttl) {
+		String mapped = this.keys.map(requireKey(key));
+		checkSize(BackendOperation.SET, key, value);
+		int expiry = expiry(ttl);
+		execute(BackendOperation.SET, key, true, (client) -> {
+			OperationFuture<Boolean> future = client.set(mapped, expiry, value, this.transcoder);
+			if (!Boolean.TRUE.equals(await(future))) {
+				throw MemcachedErrors.fromStatus(BackendOperation.SET, key, future.getStatus());
+			}
+			return true;
+		});
+	}
+
+	@Override
+	public boolean delete(String key) {
+		String mapped = this.keys.map(requireKey(key));
+		return execute(BackendOperation.DELETE, key, true, (client) -> {
+			OperationFuture<Boolean> future = client.delete(mapped);
+			if (Boolean.TRUE.equals(await(future))) {
+				return true;
+			}
+			if (isNotFound(future)) {
+				return false;
+			}
+			throw MemcachedErrors.fromStatus(BackendOperation.DELETE, key, future.getStatus());
+		});
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>Memcached has no existence check; this reads the value and discards it.
+	 */
+	@Override
+	public boolean exists(String key) {
+		String mapped = this.keys.map(requireKey(key));
+		return execute(BackendOperation.EXISTS, key, true,
+				(client) -> await(client.asyncGet(mapped, this.transcoder)) != null);
+	}
+
+	@Override
+	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
+		String mapped = this.keys.map(requireKey(key));
+		checkSize(BackendOperation.ADD_IF_ABSENT, key, value);
+		int expiry = expiry(ttl);
+		return execute(BackendOperation.ADD_IF_ABSENT, key, false, (client) -> {
+			OperationFuture<Boolean> future = client.add(mapped, expiry, value, this.transcoder);
+			if (Boolean.TRUE.equals(await(future))) {
+				return true;
+			}
+			if (isTaken(future)) {
+				return false;
+			}
+			throw MemcachedErrors.fromStatus(BackendOperation.ADD_IF_ABSENT, key, future.getStatus());
+		});
+	}
+
+	@Override
+	public Map<String, byte[]> getAll(Collection<String> keys) {
+		Objects.requireNonNull(keys, "keys must not be null");
+		Map<String, String> callerKeys = new LinkedHashMap<>();
+		for (String key : keys) {
+			callerKeys.put(this.keys.map(requireKey(key)), key);
+		}
+		if (callerKeys.isEmpty()) {
+			return Map.of();
+		}
+		return execute(BackendOperation.GET_ALL, null, true, (client) -> {
+			Map<String, byte[]> found = await(client.asyncGetBulk(callerKeys.keySet(), this.transcoder));
+			Map<String, byte[]> result = new LinkedHashMap<>();
+			found.forEach((mapped, value) -> result.put(callerKeys.get(mapped), value));
+			return result;
+		});
+	}
+
+	@Override
+	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
+		String mapped = this.keys.map(requireKey(key));
+		if (delta < 0) {
+			throw new IllegalArgumentException("delta must not be negative, was " + delta);
+		}
+		if (initialValue < 0) {
+			throw new IllegalArgumentException("initialValue must not be negative, was " + initialValue);
+		}
+		int expiry = expiry(ttl);
+		return execute(BackendOperation.INCREMENT, key, false, (client) -> {
+			OperationFuture<Long> future = client.asyncIncr(mapped, delta, initialValue, expiry);
+			Long value = await(future);
+			if (value != null && future.getStatus().isSuccess()) {
+				return value;
+			}
+			if (future.getStatus().getStatusCode() == StatusCode.ERR_NOT_STORED) {
+				// Another client created the counter between this one's miss and its add;
+				// nothing was applied, so incrementing the now existing counter is exact.
+				future = client.asyncIncr(mapped, delta, initialValue, expiry);
+				value = await(future);
+				if (value != null && future.getStatus().isSuccess()) {
+					return value;
+				}
+			}
+			throw MemcachedErrors.fromStatus(BackendOperation.INCREMENT, key, future.getStatus());
+		});
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>Writes and reads back a probe key (under the key prefix) and asks every server
+	 * for its version. Details: {@code servers} maps each {@code host:port} to
+	 * {@code up} or {@code down}, {@code pool_size} is the number of clients. Takes at
+	 * most twice the operation timeout; when no server is connected it answers at once.
+	 */
+	@Override
+	public BackendHealth health() {
+		long start = System.nanoTime();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("pool_size", this.pool.size());
+		try {
+			ensureOpen(BackendOperation.HEALTH, null);
+			byte[] probe = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
+			String mapped = this.keys.map(HEALTH_KEY);
+			byte[] read = once(BackendOperation.HEALTH, HEALTH_KEY, (client) -> {
+				OperationFuture<Boolean> write = client.set(mapped, 60, probe, this.transcoder);
+				if (!Boolean.TRUE.equals(await(write))) {
+					throw MemcachedErrors.fromStatus(BackendOperation.HEALTH, HEALTH_KEY, write.getStatus());
+				}
+				return await(client.asyncGet(mapped, this.transcoder));
+			});
+			long latency = elapsedMillis(start);
+			if (!Arrays.equals(probe, read)) {
+				details.put("servers", describe(this.pool.serverStates()));
+				return BackendHealth.down(BACKEND_TYPE, latency, new IllegalStateException(
+						"health probe read back a different value than it wrote"), details);
+			}
+			Map<ServerAddress, String> versions = this.pool.versions();
+			Map<ServerAddress, Boolean> states = this.pool.serverStates();
+			states.replaceAll((server, connected) -> connected && versions.containsKey(server));
+			details.put("servers", describe(states));
+			return BackendHealth.up(BACKEND_TYPE, latency, details);
+		}
+		catch (BackendException ex) {
+			details.put("servers", describe(this.pool.serverStates()));
+			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), ex, details);
+		}
+	}
+
+	/**
+	 * Stops every client and its I/O thread. Operations after this fail as
+	 * {@code PERMANENT}. Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed) {
+			this.closed = true;
+			this.pool.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "MemcachedBackend" + this.config.servers();
+	}
+
+	/**
+	 * Converts a TTL to memcached's expiry: whole seconds rounded up, 0 for none, at most
+	 * {@value #MAX_TTL_SECONDS}.
+	 * @param ttl the TTL, or {@code null}
+	 * @return the expiry in seconds
+	 */
+	static int expiry(@Nullable Duration ttl) {
+		if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+			return 0;
+		}
+		long seconds = ttl.getSeconds() + ((ttl.getNano() > 0) ? 1 : 0);
+		return (int) Math.min(seconds, MAX_TTL_SECONDS);
+	}
+
+	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key, boolean idempotent, Attempt<T> attempt) {
+		ensureOpen(operation, key);
+		int attempts = idempotent ? 1 + this.config.retryAttempts() : 1;
+		BackendException failure = null;
+		for (int i = 0; i < attempts; i++) {
+			try {
+				return once(operation, key, attempt);
+			}
+			catch (BackendException ex) {
+				if (!ex.getErrorType().isRetryable() || isUnreachable(ex)) {
+					throw ex;
+				}
+				failure = ex;
+			}
+		}
+		throw Objects.requireNonNull(failure);
+	}
+
+	private <T extends @Nullable Object> T once(BackendOperation operation, @Nullable String key, Attempt<T> attempt) {
+		MemcachedClient client = this.pool.next();
+		if (!MemcachedClientPool.isAnyServerConnected(client)) {
+			throw new Unreachable(operation, key, "no memcached server is connected (" + this.config.servers()
+					+ "); check that the servers run and are reachable");
+		}
+		try {
+			return attempt.run(client);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw MemcachedErrors.classify(operation, key, ex);
+		}
+		catch (Exception ex) {
+			throw MemcachedErrors.classify(operation, key, ex);
+		}
+	}
+
+	private <T extends @Nullable Object> T await(Future<T> future) throws Exception {
+		try {
+			return future.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (Exception ex) {
+			future.cancel(false);
+			throw ex;
+		}
+	}
+
+	private void checkSize(BackendOperation operation, String key, byte[] value) {
+		Objects.requireNonNull(value, "value must not be null");
+		if (value.length > this.config.maxItemSize()) {
+			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "value of " + value.length
+					+ " bytes is over the max item size of " + this.config.maxItemSize() + " bytes; not sent", null);
+		}
+	}
+
+	private void ensureOpen(BackendOperation operation, @Nullable String key) {
+		if (this.closed) {
+			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "the backend is closed", null);
+		}
+	}
+
+	private static String requireKey(@Nullable String key) {
+		return Objects.requireNonNull(key, "key must not be null");
+	}
+
+	private static boolean isNotFound(OperationFuture<?> future) {
+		return future.getStatus().getStatusCode() == StatusCode.ERR_NOT_FOUND;
+	}
+
+	private static boolean isTaken(OperationFuture<?> future) {
+		StatusCode code = future.getStatus().getStatusCode();
+		return code == StatusCode.ERR_EXISTS
+				|| code == StatusCode.ERR_NOT_STORED;
+	}
+
+	private static boolean isUnreachable(BackendException ex) {
+		return ex instanceof Unreachable;
+	}
+
+	private static long elapsedMillis(long startNanos) {
+		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+	}
+
+	private static Map<String, Object> describe(Map<ServerAddress, Boolean> states) {
+		Map<String, Object> servers = new LinkedHashMap<>();
+		states.forEach((server, up) -> servers.put(server.toString(), up ? "up" : "down"));
+		return servers;
+	}
+
+	/**
+	 * One attempt of an operation on one client.
+	 */
+	@FunctionalInterface
+	private interface Attempt<T extends @Nullable Object> {
+
+		T run(MemcachedClient client) throws Exception;
+
+	}
+
+	/**
+	 * No server is connected: failing again at once is certain, so it is not retried.
+	 */
+	private static final class Unreachable extends BackendException {
+
+		private static final long serialVersionUID = 1L;
+
+		Unreachable(BackendOperation operation, @Nullable String key, String message) {
+			super(BackendErrorType.TRANSIENT, operation, key, message, null);
+		}
+
+	}
+
+}

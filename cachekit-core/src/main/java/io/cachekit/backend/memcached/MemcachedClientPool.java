@@ -1,0 +1,203 @@
+package io.cachekit.backend.memcached;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import net.spy.memcached.ConnectionFactory;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.ConnectionFactoryBuilder.Locator;
+import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
+import net.spy.memcached.DefaultHashAlgorithm;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedNode;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fixed set of spymemcached clients used round-robin.
+ *
+ * <p>Every client connects to every server with the binary protocol, the Ketama
+ * consistent locator and {@code KETAMA_HASH}, so all clients agree on which server holds
+ * a key. Each client has one I/O thread; closing the pool stops them all.
+ */
+final class MemcachedClientPool implements AutoCloseable {
+
+	static {
+		// spymemcached logs to stderr unless told otherwise; route it through SLF4J
+		// unless the application chose a logger itself.
+		System.getProperties().putIfAbsent("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+	}
+
+	private final List<MemcachedClient> clients;
+
+	private final List<ServerAddress> servers;
+
+	private final AtomicInteger next = new AtomicInteger();
+
+	private MemcachedClientPool(List<MemcachedClient> clients, List<ServerAddress> servers) {
+		this.clients = clients;
+		this.servers = servers;
+	}
+
+	/**
+	 * Creates the clients and waits up to the connect timeout for their connections.
+	 * @param config the backend's configuration
+	 * @return the pool, connected to every server that answered in time
+	 * @throws IOException when a client cannot be created
+	 */
+	static MemcachedClientPool connect(MemcachedConfig config) throws IOException {
+		List<InetSocketAddress> addresses = new ArrayList<>();
+		for (ServerAddress server : config.servers()) {
+			addresses.add(server.toSocketAddress());
+		}
+		ConnectionFactory factory = new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
+			.setLocatorType(Locator.CONSISTENT)
+			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+			.setFailureMode(failureMode(config.failureMode()))
+			.setOpTimeout(config.operationTimeout().toMillis())
+			.setOpQueueMaxBlockTime(config.operationTimeout().toMillis())
+			.setMaxReconnectDelay(config.maxReconnectDelay().getSeconds())
+			.setDaemon(true)
+			.build();
+		List<MemcachedClient> clients = new ArrayList<>(config.maxPoolSize());
+		try {
+			for (int i = 0; i < config.maxPoolSize(); i++) {
+				clients.add(new MemcachedClient(factory, addresses));
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			clients.forEach(MemcachedClient::shutdown);
+			throw ex;
+		}
+		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), config.servers());
+		pool.awaitConnections(config.connectTimeout());
+		return pool;
+	}
+
+	/**
+	 * Returns the next client, round-robin.
+	 * @return a client
+	 */
+	MemcachedClient next() {
+		int size = this.clients.size();
+		return (size == 1) ? this.clients.get(0) : this.clients.get(Math.floorMod(this.next.getAndIncrement(), size));
+	}
+
+	/**
+	 * Tells whether {@code client} holds a live connection to at least one server.
+	 * @param client a client of this pool
+	 * @return {@code true} when some server is connected
+	 */
+	static boolean isAnyServerConnected(MemcachedClient client) {
+		for (MemcachedNode node : client.getNodeLocator().getAll()) {
+			if (node.isActive()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Reports each server as connected when every client holds a live connection to it.
+	 * @return {@code host:port} to {@code true} when connected, in configuration order
+	 */
+	Map<ServerAddress, Boolean> serverStates() {
+		Map<ServerAddress, Boolean> states = new LinkedHashMap<>();
+		for (int i = 0; i < this.servers.size(); i++) {
+			states.put(this.servers.get(i), true);
+		}
+		for (MemcachedClient client : this.clients) {
+			List<MemcachedNode> nodes = new ArrayList<>(client.getNodeLocator().getAll());
+			for (MemcachedNode node : nodes) {
+				ServerAddress server = serverOf(node.getSocketAddress());
+				if (server != null && !node.isActive()) {
+					states.put(server, false);
+				}
+			}
+		}
+		return states;
+	}
+
+	/**
+	 * Asks every server for its version through one client, bounded by the operation
+	 * timeout.
+	 * @return each answering server's version; silent servers are absent
+	 */
+	Map<ServerAddress, String> versions() {
+		Map<ServerAddress, String> versions = new LinkedHashMap<>();
+		for (Map.Entry<SocketAddress, String> entry : next().getVersions().entrySet()) {
+			ServerAddress server = serverOf(entry.getKey());
+			if (server != null) {
+				versions.put(server, entry.getValue());
+			}
+		}
+		return versions;
+	}
+
+	int size() {
+		return this.clients.size();
+	}
+
+	/**
+	 * Shuts every client down at once. Every backend operation waits for its own answer,
+	 * so nothing a caller still waits for is dropped; operations queued for a server that
+	 * is down are abandoned rather than waited for.
+	 */
+	@Override
+	public void close() {
+		for (MemcachedClient client : this.clients) {
+			client.shutdown();
+		}
+	}
+
+	private void awaitConnections(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!allConnected() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private boolean allConnected() {
+		return serverStates().values().stream().allMatch(Boolean::booleanValue);
+	}
+
+	private @Nullable ServerAddress serverOf(SocketAddress socketAddress) {
+		if (socketAddress instanceof InetSocketAddress inet) {
+			for (ServerAddress server : this.servers) {
+				if (server.port() == inet.getPort() && matchesHost(server.host(), inet)) {
+					return server;
+				}
+			}
+		}
+		return null;
+	}
+
+	private static boolean matchesHost(String host, InetSocketAddress inet) {
+		if (host.equalsIgnoreCase(inet.getHostString())) {
+			return true;
+		}
+		return inet.getAddress() != null && host.equalsIgnoreCase(inet.getAddress().getHostAddress());
+	}
+
+	private static FailureMode failureMode(MemcachedConfig.FailureMode mode) {
+		return switch (mode) {
+			case REDISTRIBUTE -> FailureMode.Redistribute;
+			case RETRY -> FailureMode.Retry;
+			case CANCEL -> FailureMode.Cancel;
+		};
+	}
+
+}

@@ -1,0 +1,438 @@
+package io.cachekit.backend.memcached;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a {@link MemcachedBackend}.
+ *
+ * <p>Built with {@link #builder()}. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} with a message that names the setting and says what
+ * is allowed; {@link Builder#build()} fails the same way when no server was given.
+ *
+ * <pre>{@code
+ * MemcachedConfig config = MemcachedConfig.builder()
+ *     .servers("mc1:11211", "mc2:11211")
+ *     .operationTimeout(Duration.ofMillis(500))
+ *     .keyPrefix("orders:")
+ *     .build();
+ * }</pre>
+ */
+public final class MemcachedConfig {
+
+	/** The default time to wait for the first connection to every server. */
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+	/** The default time one operation may take before it fails as a timeout. */
+	public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(1);
+
+	/**
+	 * The default number of spymemcached clients. Each client owns one I/O thread and one
+	 * connection per server, and operations are spread over the clients round-robin.
+	 * <p>One client is the default because it measured as fast as two or four for 16
+	 * threads against a local memcached on a 2-core machine (see
+	 * {@code MemcachedPoolBenchmark} in the benchmarks module); more clients help only
+	 * when one I/O thread is the bottleneck, on machines with more cores.
+	 */
+	public static final int DEFAULT_MAX_POOL_SIZE = 1;
+
+	/** The default number of retries after a failed first attempt. */
+	public static final int DEFAULT_RETRY_ATTEMPTS = 2;
+
+	/** The default largest value, in bytes, that is sent to memcached: 1 MiB. */
+	public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
+
+	/** The default longest wait between attempts to reconnect to a failed server. */
+	public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
+
+	/** The longest key prefix, in UTF-8 bytes. */
+	public static final int MAX_KEY_PREFIX_BYTES = 128;
+
+	private final List<ServerAddress> servers;
+
+	private final Duration connectTimeout;
+
+	private final Duration operationTimeout;
+
+	private final int maxPoolSize;
+
+	private final int retryAttempts;
+
+	private final String keyPrefix;
+
+	private final int maxItemSize;
+
+	private final Duration maxReconnectDelay;
+
+	private final FailureMode failureMode;
+
+	private MemcachedConfig(Builder builder) {
+		this.servers = List.copyOf(builder.servers);
+		this.connectTimeout = builder.connectTimeout;
+		this.operationTimeout = builder.operationTimeout;
+		this.maxPoolSize = builder.maxPoolSize;
+		this.retryAttempts = builder.retryAttempts;
+		this.keyPrefix = builder.keyPrefix;
+		this.maxItemSize = builder.maxItemSize;
+		this.maxReconnectDelay = builder.maxReconnectDelay;
+		this.failureMode = builder.failureMode;
+	}
+
+	/**
+	 * Starts a configuration with every default and no servers.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Starts a builder that holds this configuration's values.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.servers.addAll(this.servers);
+		builder.connectTimeout = this.connectTimeout;
+		builder.operationTimeout = this.operationTimeout;
+		builder.maxPoolSize = this.maxPoolSize;
+		builder.retryAttempts = this.retryAttempts;
+		builder.keyPrefix = this.keyPrefix;
+		builder.maxItemSize = this.maxItemSize;
+		builder.maxReconnectDelay = this.maxReconnectDelay;
+		builder.failureMode = this.failureMode;
+		return builder;
+	}
+
+	/**
+	 * Returns the servers keys are spread over by consistent (Ketama) hashing.
+	 * @return the servers, never empty
+	 */
+	public List<ServerAddress> servers() {
+		return this.servers;
+	}
+
+	/**
+	 * Returns how long creating a backend waits for its first connections.
+	 * @return the connect timeout
+	 */
+	public Duration connectTimeout() {
+		return this.connectTimeout;
+	}
+
+	/**
+	 * Returns how long one attempt of an operation may take.
+	 * @return the operation timeout
+	 */
+	public Duration operationTimeout() {
+		return this.operationTimeout;
+	}
+
+	/**
+	 * Returns the number of spymemcached clients operations are spread over.
+	 * @return the pool size, at least one
+	 */
+	public int maxPoolSize() {
+		return this.maxPoolSize;
+	}
+
+	/**
+	 * Returns how many times an idempotent operation is tried again after a
+	 * {@code TRANSIENT} or {@code TIMEOUT} failure.
+	 * @return the retry attempts, zero or more
+	 */
+	public int retryAttempts() {
+		return this.retryAttempts;
+	}
+
+	/**
+	 * Returns the prefix put before every key, the health probe's included.
+	 * @return the prefix, possibly empty
+	 */
+	public String keyPrefix() {
+		return this.keyPrefix;
+	}
+
+	/**
+	 * Returns the largest value, in bytes, that is sent to memcached.
+	 * @return the item size limit
+	 */
+	public int maxItemSize() {
+		return this.maxItemSize;
+	}
+
+	/**
+	 * Returns the longest wait between attempts to reconnect to a failed server.
+	 * @return the reconnect delay cap, whole seconds
+	 */
+	public Duration maxReconnectDelay() {
+		return this.maxReconnectDelay;
+	}
+
+	/**
+	 * Returns what happens to operations for a server that is down.
+	 * @return the failure mode
+	 */
+	public FailureMode failureMode() {
+		return this.failureMode;
+	}
+
+	@Override
+	public String toString() {
+		return "MemcachedConfig[servers=" + this.servers + ", connectTimeout=" + this.connectTimeout
+				+ ", operationTimeout=" + this.operationTimeout + ", maxPoolSize=" + this.maxPoolSize
+				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxItemSize="
+				+ this.maxItemSize + ", maxReconnectDelay=" + this.maxReconnectDelay + ", failureMode="
+				+ this.failureMode + "]";
+	}
+
+	/**
+	 * What a backend does with an operation whose server is down.
+	 */
+	public enum FailureMode {
+
+		/**
+		 * Send it to the next server on the hash ring that is up. Keys of a failed server
+		 * miss rather than fail, and move back when it returns.
+		 */
+		REDISTRIBUTE,
+
+		/**
+		 * Keep it for the failed server: it fails as a timeout unless the server returns
+		 * within the operation timeout.
+		 */
+		RETRY,
+
+		/**
+		 * Fail it at once as {@code TRANSIENT}.
+		 */
+		CANCEL
+
+	}
+
+	/**
+	 * Builds a {@link MemcachedConfig}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private final List<ServerAddress> servers = new ArrayList<>();
+
+		private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+		private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+
+		private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+
+		private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
+
+		private String keyPrefix = "";
+
+		private int maxItemSize = DEFAULT_MAX_ITEM_SIZE;
+
+		private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
+
+		private FailureMode failureMode = FailureMode.REDISTRIBUTE;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the servers, replacing any set before.
+		 * @param servers addresses as {@code host:port} or {@code [ipv6]:port}
+		 * @return this builder
+		 * @throws IllegalArgumentException when the list is empty or an address is not
+		 * {@code host:port} with a port from 1 to 65535; the message names the index
+		 */
+		public Builder servers(String... servers) {
+			Objects.requireNonNull(servers, "servers must not be null");
+			return servers(Arrays.asList(servers));
+		}
+
+		/**
+		 * Sets the servers, replacing any set before.
+		 * @param servers addresses as {@code host:port} or {@code [ipv6]:port}
+		 * @return this builder
+		 * @throws IllegalArgumentException when the list is empty or an address is not
+		 * {@code host:port} with a port from 1 to 65535; the message names the index
+		 */
+		public Builder servers(Collection<String> servers) {
+			Objects.requireNonNull(servers, "servers must not be null");
+			if (servers.isEmpty()) {
+				throw new IllegalArgumentException("servers must not be empty: give at least one host:port");
+			}
+			List<ServerAddress> parsed = new ArrayList<>(servers.size());
+			int index = 0;
+			for (String server : servers) {
+				if (server == null) {
+					throw new IllegalArgumentException("servers[" + index + "] must not be null");
+				}
+				ServerAddress address;
+				try {
+					address = ServerAddress.parse(server);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("servers[" + index + "]: " + ex.getMessage(), ex);
+				}
+				if (parsed.contains(address)) {
+					throw new IllegalArgumentException("servers[" + index + "]: '" + server + "' is listed twice");
+				}
+				parsed.add(address);
+				index++;
+			}
+			this.servers.clear();
+			this.servers.addAll(parsed);
+			return this;
+		}
+
+		/**
+		 * Sets how long creating a backend waits for the first connection to every server.
+		 * A server still unreachable then is logged and connected to in the background.
+		 * @param connectTimeout a positive duration
+		 * @return this builder
+		 * @throws IllegalArgumentException when not positive
+		 */
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = positive("connectTimeout", connectTimeout);
+			return this;
+		}
+
+		/**
+		 * Sets how long one attempt of an operation may take before it fails as
+		 * {@code TIMEOUT}; also the bound on a health check.
+		 * @param operationTimeout a positive duration of at least one millisecond
+		 * @return this builder
+		 * @throws IllegalArgumentException when not positive
+		 */
+		public Builder operationTimeout(Duration operationTimeout) {
+			this.operationTimeout = positive("operationTimeout", operationTimeout);
+			return this;
+		}
+
+		/**
+		 * Sets the number of spymemcached clients operations are spread over
+		 * round-robin. See {@link #DEFAULT_MAX_POOL_SIZE} for the trade-off.
+		 * @param maxPoolSize from 1 to 64
+		 * @return this builder
+		 * @throws IllegalArgumentException when out of range
+		 */
+		public Builder maxPoolSize(int maxPoolSize) {
+			if (maxPoolSize < 1 || maxPoolSize > 64) {
+				throw new IllegalArgumentException("maxPoolSize must be between 1 and 64, was " + maxPoolSize);
+			}
+			this.maxPoolSize = maxPoolSize;
+			return this;
+		}
+
+		/**
+		 * Sets how many times an idempotent operation (get, set, delete, exists, bulk
+		 * get) is tried again after a {@code TRANSIENT} or {@code TIMEOUT} failure.
+		 * Add-if-absent and increment are never retried.
+		 * @param retryAttempts from 0 to 10
+		 * @return this builder
+		 * @throws IllegalArgumentException when out of range
+		 */
+		public Builder retryAttempts(int retryAttempts) {
+			if (retryAttempts < 0 || retryAttempts > 10) {
+				throw new IllegalArgumentException("retryAttempts must be between 0 and 10, was " + retryAttempts);
+			}
+			this.retryAttempts = retryAttempts;
+			return this;
+		}
+
+		/**
+		 * Sets the prefix put before every key, so that several applications can share
+		 * servers without meeting.
+		 * @param keyPrefix at most {@value MemcachedConfig#MAX_KEY_PREFIX_BYTES} UTF-8
+		 * bytes, with no whitespace, control character or {@code #}
+		 * @return this builder
+		 * @throws IllegalArgumentException when too long or holding a forbidden character
+		 */
+		public Builder keyPrefix(String keyPrefix) {
+			Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+			if (keyPrefix.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_PREFIX_BYTES) {
+				throw new IllegalArgumentException(
+						"keyPrefix must be at most " + MAX_KEY_PREFIX_BYTES + " UTF-8 bytes, was '" + keyPrefix + "'");
+			}
+			int bad = MemcachedKeys.firstUnsafeChar(keyPrefix);
+			if (bad >= 0) {
+				throw new IllegalArgumentException("keyPrefix must not contain whitespace, control characters or '"
+						+ MemcachedKeys.HASH_MARKER + "', found U+" + String.format("%04X", (int) keyPrefix.charAt(bad))
+						+ " at index " + bad);
+			}
+			this.keyPrefix = keyPrefix;
+			return this;
+		}
+
+		/**
+		 * Sets the largest value that is sent to memcached. A larger value fails with
+		 * {@code PERMANENT} before anything is sent. Keep it at or below the server's
+		 * item size ({@code memcached -I}, 1 MiB by default), less key and header bytes.
+		 * @param maxItemSize bytes, from 1 to 1 GiB
+		 * @return this builder
+		 * @throws IllegalArgumentException when out of range
+		 */
+		public Builder maxItemSize(int maxItemSize) {
+			if (maxItemSize < 1 || maxItemSize > (1 << 30)) {
+				throw new IllegalArgumentException("maxItemSize must be between 1 and 1073741824 bytes, was " + maxItemSize);
+			}
+			this.maxItemSize = maxItemSize;
+			return this;
+		}
+
+		/**
+		 * Sets the longest wait between attempts to reconnect to a failed server; waits
+		 * double from one second up to it. Rounded up to whole seconds.
+		 * @param maxReconnectDelay a positive duration
+		 * @return this builder
+		 * @throws IllegalArgumentException when not positive
+		 */
+		public Builder maxReconnectDelay(Duration maxReconnectDelay) {
+			Duration delay = positive("maxReconnectDelay", maxReconnectDelay);
+			long seconds = delay.getSeconds() + ((delay.getNano() > 0) ? 1 : 0);
+			this.maxReconnectDelay = Duration.ofSeconds(seconds);
+			return this;
+		}
+
+		/**
+		 * Sets what happens to operations whose server is down.
+		 * @param failureMode the failure mode
+		 * @return this builder
+		 */
+		public Builder failureMode(FailureMode failureMode) {
+			this.failureMode = Objects.requireNonNull(failureMode, "failureMode must not be null");
+			return this;
+		}
+
+		/**
+		 * Creates the configuration.
+		 * @return the configuration
+		 * @throws IllegalArgumentException when no server was set
+		 */
+		public MemcachedConfig build() {
+			if (this.servers.isEmpty()) {
+				throw new IllegalArgumentException("servers must not be empty: give at least one host:port");
+			}
+			return new MemcachedConfig(this);
+		}
+
+		private static Duration positive(String name, @Nullable Duration value) {
+			Objects.requireNonNull(value, () -> name + " must not be null");
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(name + " must be positive, was " + value);
+			}
+			if (value.toMillis() < 1) {
+				throw new IllegalArgumentException(name + " must be at least 1ms, was " + value);
+			}
+			return value;
+		}
+
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.cachekit.backend.memcached;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendHealth;
+import io.cachekit.test.ServerKind;
+import io.cachekit.test.ServerProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link MemcachedBackend} over three memcached servers, one of which is stopped and
+ * restarted.
+ */
+class MemcachedClusterIntegrationTests {
+
+	private static final int KEYS = 300;
+
+	private final List<ServerProcess> servers = new ArrayList<>();
+
+	private final List<MemcachedBackend> nodes = new ArrayList<>();
+
+	private MemcachedBackend cluster;
+
+	@BeforeEach
+	void startThreeServers() {
+		for (int i = 0; i < 3; i++) {
+			ServerProcess server = ServerProcess.start(ServerKind.MEMCACHED);
+			this.servers.add(server);
+			this.nodes.add(MemcachedBackend.create(single(server).build()));
+		}
+		this.cluster = MemcachedBackend.create(MemcachedConfig.builder()
+			.servers(this.servers.stream().map(ServerProcess::address).toList())
+			.maxReconnectDelay(Duration.ofSeconds(1))
+			.build());
+	}
+
+	@AfterEach
+	void stopServers() {
+		this.cluster.close();
+		this.nodes.forEach(MemcachedBackend::close);
+		this.servers.forEach(ServerProcess::close);
+	}
+
+	@Test
+	void keysAreSpreadOverAllThreeServersAndEachIsOnExactlyOne() {
+		writeKeys("k");
+		List<List<String>> owned = ownership("k");
+		assertThat(owned).allSatisfy((keys) -> assertThat(keys).isNotEmpty());
+		assertThat(owned.stream().mapToInt(List::size).sum()).isEqualTo(KEYS);
+	}
+
+	@Test
+	void stoppedServerLosesOnlyItsOwnKeysAndTheOthersKeepWorking() {
+		writeKeys("k");
+		List<List<String>> owned = ownership("k");
+		this.servers.get(1).stop();
+		for (int node : new int[] { 0, 2 }) {
+			for (String key : owned.get(node)) {
+				assertThat(this.cluster.get(key)).as("key %s on a live server", key).isEqualTo(value(key));
+			}
+		}
+		for (String key : owned.get(1)) {
+			try {
+				assertThat(this.cluster.get(key)).as("key %s of the stopped server", key).isNull();
+			}
+			catch (BackendException ex) {
+				assertThat(ex.getErrorType()).isIn(BackendErrorType.TRANSIENT, BackendErrorType.TIMEOUT);
+			}
+		}
+		assertThat(eventually(() -> {
+			String key = owned.get(1).get(0);
+			try {
+				this.cluster.set(key, value(key), null);
+				return this.cluster.get(key) != null;
+			}
+			catch (BackendException ex) {
+				return false;
+			}
+		})).as("keys of the stopped server are redistributed to the live ones").isTrue();
+		BackendHealth health = this.cluster.health();
+		assertThat(health.healthy()).isTrue();
+		assertThat(health.details()).containsEntry("servers", Map.of(this.servers.get(0).address(), "up",
+				this.servers.get(1).address(), "down", this.servers.get(2).address(), "up"));
+	}
+
+	@Test
+	void restartedServerTakesItsShareOfKeysAgain() {
+		this.servers.get(1).stop();
+		assertThat(eventually(() -> "down".equals(serverState(1)))).isTrue();
+		this.servers.get(1).restart();
+		assertThat(eventually(() -> "up".equals(serverState(1)))).as("server reconnected").isTrue();
+		assertThat(eventually(() -> this.nodes.get(1).health().healthy())).as("inspecting client reconnected").isTrue();
+		writeKeys("after");
+		assertThat(ownership("after").get(1)).isNotEmpty();
+	}
+
+	private void writeKeys(String prefix) {
+		for (int i = 0; i < KEYS; i++) {
+			String key = prefix + ":" + i;
+			this.cluster.set(key, value(key), null);
+		}
+	}
+
+	private List<List<String>> ownership(String prefix) {
+		List<List<String>> owned = new ArrayList<>();
+		for (MemcachedBackend node : this.nodes) {
+			List<String> keys = new ArrayList<>();
+			for (int i = 0; i < KEYS; i++) {
+				String key = prefix + ":" + i;
+				if (node.exists(key)) {
+					keys.add(key);
+				}
+			}
+			owned.add(keys);
+		}
+		return owned;
+	}
+
+	@SuppressWarnings("unchecked")
+	private String serverState(int index) {
+		Map<String, Object> servers = (Map<String, Object>) this.cluster.health().details().get("servers");
+		return String.valueOf(servers.get(this.servers.get(index).address()));
+	}
+
+	private static MemcachedConfig.Builder single(ServerProcess server) {
+		return MemcachedConfig.builder().servers(server.address()).maxReconnectDelay(Duration.ofSeconds(1));
+	}
+
+	private static byte[] value(String key) {
+		return ("value of " + key).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static boolean eventually(BooleanSupplier condition) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+		while (System.nanoTime() < deadline) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
+	}
+
+}

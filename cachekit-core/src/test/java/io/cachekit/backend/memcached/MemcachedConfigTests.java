@@ -1,0 +1,146 @@
+package io.cachekit.backend.memcached;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class MemcachedConfigTests {
+
+	@Test
+	void defaultsMatchTheDocumentedValues() {
+		MemcachedConfig config = MemcachedConfig.builder().servers("localhost:11211").build();
+		assertThat(config.servers()).containsExactly(new ServerAddress("localhost", 11211));
+		assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(config.operationTimeout()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(config.retryAttempts()).isEqualTo(2);
+		assertThat(config.keyPrefix()).isEmpty();
+		assertThat(config.maxItemSize()).isEqualTo(1024 * 1024);
+		assertThat(config.maxPoolSize()).isEqualTo(MemcachedConfig.DEFAULT_MAX_POOL_SIZE);
+		assertThat(config.failureMode()).isEqualTo(MemcachedConfig.FailureMode.REDISTRIBUTE);
+	}
+
+	@Test
+	void serversKeepTheirOrderAndAcceptIpv6InBrackets() {
+		MemcachedConfig config = MemcachedConfig.builder().servers("mc1:11211", "[::1]:11212", " mc3:1 ").build();
+		assertThat(config.servers()).containsExactly(new ServerAddress("mc1", 11211), new ServerAddress("::1", 11212),
+				new ServerAddress("mc3", 1));
+		assertThat(config.servers().get(1)).hasToString("[::1]:11212");
+	}
+
+	@Test
+	void emptyServerListIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().servers(List.of()))
+			.withMessageContaining("servers must not be empty");
+	}
+
+	@Test
+	void buildWithoutServersIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().build())
+			.withMessageContaining("servers must not be empty");
+	}
+
+	@Test
+	void serverWithoutPortIsRefusedNamingItsIndex() {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().servers("mc0:1", "localhost"))
+			.withMessageContaining("servers[1]")
+			.withMessageContaining("'localhost'")
+			.withMessageContaining("port is missing");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "mc1:abc", "mc1:0", "mc1:70000", "mc1:-1", "mc1:", "mc1:65536", "mc1:1e3" })
+	void serverWithABadPortIsRefused(String server) {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().servers(server))
+			.withMessageContaining("servers[0]")
+			.withMessageContaining("'" + server + "'")
+			.withMessageContaining("port must be a number from 1 to 65535");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { ":11211", "::1:11211", "[::1]11211", "[::1", " " })
+	void malformedServerIsRefused(String server) {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().servers(server))
+			.withMessageContaining("servers[0]")
+			.withMessageContaining("host:port");
+	}
+
+	@Test
+	void duplicateServerIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().servers("mc1:1", "mc1:1"))
+			.withMessageContaining("servers[1]")
+			.withMessageContaining("listed twice");
+	}
+
+	@Test
+	void highestPortIsAccepted() {
+		assertThat(MemcachedConfig.builder().servers("mc1:65535").build().servers().get(0).port()).isEqualTo(65535);
+	}
+
+	@Test
+	void negativeAndZeroTimeoutsAreRefusedNamingTheSetting() {
+		MemcachedConfig.Builder builder = MemcachedConfig.builder();
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.operationTimeout(Duration.ofSeconds(-1)))
+			.withMessageContaining("operationTimeout must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.operationTimeout(Duration.ZERO))
+			.withMessageContaining("operationTimeout must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.connectTimeout(Duration.ofMillis(-5)))
+			.withMessageContaining("connectTimeout must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.connectTimeout(Duration.ZERO))
+			.withMessageContaining("connectTimeout must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxReconnectDelay(Duration.ZERO))
+			.withMessageContaining("maxReconnectDelay must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.operationTimeout(Duration.ofNanos(10)))
+			.withMessageContaining("at least 1ms");
+	}
+
+	@Test
+	void outOfRangeNumbersAreRefusedNamingTheSetting() {
+		MemcachedConfig.Builder builder = MemcachedConfig.builder();
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxPoolSize(0)).withMessageContaining("maxPoolSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.retryAttempts(-1))
+			.withMessageContaining("retryAttempts");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxItemSize(0)).withMessageContaining("maxItemSize");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "a b:", "tab\t", "new\n", "hash#" })
+	void keyPrefixWithAForbiddenCharacterIsRefused(String prefix) {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().keyPrefix(prefix))
+			.withMessageContaining("keyPrefix must not contain");
+	}
+
+	@Test
+	void overlongKeyPrefixIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().keyPrefix("p".repeat(129)))
+			.withMessageContaining("keyPrefix must be at most 128");
+	}
+
+	@Test
+	void reconnectDelayIsRoundedUpToWholeSeconds() {
+		MemcachedConfig config = MemcachedConfig.builder().servers("h:1").maxReconnectDelay(Duration.ofMillis(1500)).build();
+		assertThat(config.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void toBuilderCopiesEverySetting() {
+		MemcachedConfig config = MemcachedConfig.builder()
+			.servers("h:1", "h:2")
+			.connectTimeout(Duration.ofSeconds(3))
+			.operationTimeout(Duration.ofMillis(250))
+			.maxPoolSize(3)
+			.retryAttempts(0)
+			.keyPrefix("p:")
+			.maxItemSize(2048)
+			.maxReconnectDelay(Duration.ofSeconds(7))
+			.failureMode(MemcachedConfig.FailureMode.CANCEL)
+			.build();
+		assertThat(config.toBuilder().build()).usingRecursiveComparison().isEqualTo(config);
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.cachekit.test;
+
+import java.util.List;
+
+/**
+ * A kind of server the test support can run: its binary, its command line, how to tell
+ * it is ready, and how to install it.
+ */
+public enum ServerKind {
+
+	/** memcached, from the Debian package {@code memcached}. */
+	MEMCACHED("memcached", "memcached", "CACHEKIT_TEST_MEMCACHED", "version\r\n", "VERSION"),
+
+	/** Redis, from the Debian package {@code redis-server}. */
+	REDIS("redis-server", "redis-server", "CACHEKIT_TEST_REDIS", "PING\r\n", "+PONG");
+
+	private final String binary;
+
+	private final String debianPackage;
+
+	private final String externalVariable;
+
+	private final String probe;
+
+	private final String probeAnswer;
+
+	ServerKind(String binary, String debianPackage, String externalVariable, String probe, String probeAnswer) {
+		this.binary = binary;
+		this.debianPackage = debianPackage;
+		this.externalVariable = externalVariable;
+		this.probe = probe;
+		this.probeAnswer = probeAnswer;
+	}
+
+	/**
+	 * Returns the executable's name, looked up on the {@code PATH}.
+	 * @return the binary name
+	 */
+	public String binary() {
+		return this.binary;
+	}
+
+	/**
+	 * Returns the environment variable that may name an external server
+	 * ({@code host:port}) to use instead of starting one.
+	 * @return the variable's name
+	 */
+	public String externalVariable() {
+		return this.externalVariable;
+	}
+
+	String probe() {
+		return this.probe;
+	}
+
+	String probeAnswer() {
+		return this.probeAnswer;
+	}
+
+	String installHint() {
+		return "'" + this.binary + "' was not found on the PATH. Install it with "
+				+ "'sudo apt-get install -y " + this.debianPackage + "' (the README's test command does this), "
+				+ "or set " + this.externalVariable + "=host:port to use a running server.";
+	}
+
+	List<String> command(String executable, int port) {
+		return switch (this) {
+			case MEMCACHED -> {
+				List<String> command = new java.util.ArrayList<>(List.of(executable, "-l", "127.0.0.1", "-p",
+						Integer.toString(port), "-U", "0", "-m", "64", "-t", "2", "-c", "1024"));
+				if ("root".equals(System.getProperty("user.name"))) {
+					// memcached refuses to run as root unless told which user to run as.
+					command.addAll(List.of("-u", "root"));
+				}
+				yield command;
+			}
+			case REDIS -> List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+					"--appendonly", "no", "--daemonize", "no", "--protected-mode", "no");
+		};
+	}
+
+}

@@ -1,0 +1,312 @@
+package io.cachekit.test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real server process on a free loopback port, for integration and fault tests.
+ *
+ * <p>{@link #start(ServerKind)} runs the binary found on the {@code PATH} and returns
+ * once the server answers its protocol's ping. The process can then be stopped and
+ * restarted on the same port, or paused ({@code SIGSTOP}) and resumed ({@code SIGCONT})
+ * to make it hang without closing its connections. {@link #close()} stops it for good;
+ * a JVM shutdown hook also kills any process still running.
+ *
+ * <p>When the binary is missing, starting fails with a message that says how to install
+ * it. It never skips. Not thread-safe: one test drives one process.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
+
+	private static final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly),
+				"cachekit-test-servers-shutdown"));
+	}
+
+	private final ServerKind kind;
+
+	private final String executable;
+
+	private final int port;
+
+	private final Path log;
+
+	private @Nullable Process process;
+
+	private boolean paused;
+
+	private ServerProcess(ServerKind kind, String executable, int port, Path log) {
+		this.kind = kind;
+		this.executable = executable;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Starts a server of the given kind on a free loopback port.
+	 * @param kind the kind of server
+	 * @return the running server
+	 * @throws IllegalStateException when the binary is missing (the message says how to
+	 * install it) or the server does not come up
+	 */
+	public static ServerProcess start(ServerKind kind) {
+		String executable = findExecutable(kind);
+		IllegalStateException failure = null;
+		for (int attempt = 0; attempt < 3; attempt++) {
+			ServerProcess server;
+			try {
+				server = new ServerProcess(kind, executable, freePort(),
+						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"));
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("cannot prepare a " + kind.binary() + " process", ex);
+			}
+			try {
+				server.launch();
+				return server;
+			}
+			catch (IllegalStateException ex) {
+				// Another process may have taken the port between probing and binding.
+				server.close();
+				failure = ex;
+			}
+		}
+		throw Objects.requireNonNull(failure);
+	}
+
+	/**
+	 * Returns the port the server listens on; it stays the same across restarts.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Returns the server's address as {@code 127.0.0.1:port}.
+	 * @return the address
+	 */
+	public String address() {
+		return "127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Tells whether the process is alive (paused counts as alive).
+	 * @return {@code true} while the process runs
+	 */
+	public boolean isRunning() {
+		Process current = this.process;
+		return current != null && current.isAlive();
+	}
+
+	/**
+	 * Stops the server and waits for the process to exit. Its port closes, so clients see
+	 * refused connections. Does nothing when already stopped.
+	 */
+	public void stop() {
+		Process current = this.process;
+		if (current == null) {
+			return;
+		}
+		if (this.paused) {
+			signal("CONT");
+			this.paused = false;
+		}
+		current.destroy();
+		try {
+			if (!current.waitFor(5, TimeUnit.SECONDS)) {
+				current.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			current.destroyForcibly();
+		}
+		running.remove(current);
+		this.process = null;
+	}
+
+	/**
+	 * Starts the server again on the same port, empty, and waits until it answers.
+	 * @throws IllegalStateException when it is running or does not come up
+	 */
+	public void restart() {
+		if (isRunning()) {
+			throw new IllegalStateException(this.kind.binary() + " on port " + this.port + " is still running");
+		}
+		launch();
+	}
+
+	/**
+	 * Pauses the process with {@code SIGSTOP}: its connections stay open but nothing is
+	 * answered, so clients time out.
+	 */
+	public void pause() {
+		requireRunning();
+		signal("STOP");
+		this.paused = true;
+	}
+
+	/**
+	 * Resumes a paused process with {@code SIGCONT}.
+	 */
+	public void resume() {
+		requireRunning();
+		signal("CONT");
+		this.paused = false;
+	}
+
+	/**
+	 * Stops the server for good.
+	 */
+	@Override
+	public void close() {
+		stop();
+		try {
+			Files.deleteIfExists(this.log);
+		}
+		catch (IOException ex) {
+			// A leftover log file in the temp directory is harmless.
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.kind.binary() + "@" + address();
+	}
+
+	private void launch() {
+		ProcessBuilder builder = new ProcessBuilder(this.kind.command(this.executable, this.port))
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
+		Process started;
+		try {
+			started = builder.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot run " + this.executable + ": " + ex.getMessage(), ex);
+		}
+		running.add(started);
+		this.process = started;
+		this.paused = false;
+		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!started.isAlive()) {
+				stop();
+				throw new IllegalStateException(this.kind.binary() + " exited at start on port " + this.port
+						+ " with code " + started.exitValue() + ": " + readLog());
+			}
+			if (answersProbe()) {
+				return;
+			}
+			sleep(20);
+		}
+		stop();
+		throw new IllegalStateException(this.kind.binary() + " did not answer on port " + this.port + " within "
+				+ STARTUP_TIMEOUT + ": " + readLog());
+	}
+
+	private boolean answersProbe() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 500);
+			socket.setSoTimeout(500);
+			OutputStream out = socket.getOutputStream();
+			out.write(this.kind.probe().getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			byte[] answer = new byte[64];
+			int read = in.read(answer);
+			return read > 0 && new String(answer, 0, read, StandardCharsets.US_ASCII).startsWith(this.kind.probeAnswer());
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private void requireRunning() {
+		if (!isRunning()) {
+			throw new IllegalStateException(this.kind.binary() + " on port " + this.port + " is not running");
+		}
+	}
+
+	private void signal(String name) {
+		Process current = Objects.requireNonNull(this.process, "no process");
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(current.pid())).inheritIO().start();
+			if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + name + " " + current.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot send SIG" + name + " to " + current.pid(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted sending SIG" + name, ex);
+		}
+	}
+
+	private String readLog() {
+		try {
+			return Files.readString(this.log).strip();
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	private static String findExecutable(ServerKind kind) {
+		String path = System.getenv("PATH");
+		if (path != null) {
+			for (String directory : path.split(java.io.File.pathSeparator)) {
+				Path candidate = Path.of(directory, kind.binary());
+				if (Files.isExecutable(candidate)) {
+					return candidate.toString();
+				}
+			}
+		}
+		for (String directory : new String[] { "/usr/bin", "/usr/sbin", "/usr/local/bin" }) {
+			Path candidate = Path.of(directory, kind.binary());
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		throw new IllegalStateException(kind.installHint());
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted waiting for a server", ex);
+		}
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.cachekit.test;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that gives a test class one real server, started before its first
+ * test and stopped after its last.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final TestServer memcached = TestServer.memcached();
+ * }</pre>
+ *
+ * <p>When the kind's environment variable ({@code CACHEKIT_TEST_MEMCACHED},
+ * {@code CACHEKIT_TEST_REDIS}) names a {@code host:port}, that server is used instead and
+ * nothing is started; {@link #process()} then fails, since an external server cannot be
+ * stopped by the tests.
+ */
+public final class TestServer implements BeforeAllCallback, AfterAllCallback {
+
+	private final ServerKind kind;
+
+	private @Nullable ServerProcess process;
+
+	private @Nullable String address;
+
+	private TestServer(ServerKind kind) {
+		this.kind = kind;
+	}
+
+	/**
+	 * Returns an extension that provides a memcached server.
+	 * @return the extension
+	 */
+	public static TestServer memcached() {
+		return new TestServer(ServerKind.MEMCACHED);
+	}
+
+	/**
+	 * Returns an extension that provides a Redis server.
+	 * @return the extension
+	 */
+	public static TestServer redis() {
+		return new TestServer(ServerKind.REDIS);
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		String external = System.getenv(this.kind.externalVariable());
+		if (external != null && !external.isBlank()) {
+			this.address = external.strip();
+		}
+		else {
+			this.process = ServerProcess.start(this.kind);
+			this.address = this.process.address();
+		}
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		if (this.process != null) {
+			this.process.close();
+			this.process = null;
+		}
+	}
+
+	/**
+	 * Returns the server's address.
+	 * @return {@code host:port}
+	 */
+	public String address() {
+		return Objects.requireNonNull(this.address, "the server is started before the test class runs");
+	}
+
+	/**
+	 * Returns the local process, for tests that stop, pause or restart it.
+	 * @return the process
+	 * @throws IllegalStateException when an external server is in use
+	 */
+	public ServerProcess process() {
+		if (this.process == null) {
+			throw new IllegalStateException("this test controls the server process; unset "
+					+ this.kind.externalVariable() + " to let the tests start their own " + this.kind.binary());
+		}
+		return this.process;
+	}
+
+}
