@@ -1,0 +1,58 @@
+package io.cachekit.codec;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A value could not be encoded or bytes could not be decoded.
+ *
+ * <p>The two-tier cache treats every decode failure as a miss (and removes the entry)
+ * and every encode failure as "not cached"; neither reaches the caller of a cached
+ * method.
+ */
+public class CodecException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final Kind kind;
+
+	/**
+	 * Creates an exception.
+	 * @param kind what went wrong
+	 * @param message what failed and on what type
+	 * @param cause the underlying failure, or {@code null}
+	 */
+	public CodecException(Kind kind, String message, @Nullable Throwable cause) {
+		super(message, cause);
+		this.kind = Objects.requireNonNull(kind, "kind must not be null");
+	}
+
+	/**
+	 * Returns what went wrong.
+	 * @return the kind
+	 */
+	public Kind getKind() {
+		return this.kind;
+	}
+
+	/**
+	 * What went wrong.
+	 */
+	public enum Kind {
+
+		/** The value could not be written (no serializer, a cycle, a failing getter). */
+		UNSERIALIZABLE,
+
+		/** The bytes are not an envelope, or are truncated or damaged. */
+		CORRUPT,
+
+		/** The envelope is of a version, codec or feature this reader does not know. */
+		UNKNOWN_FORMAT,
+
+		/** The bytes name a class outside the allowlist; it was not instantiated. */
+		UNTRUSTED_TYPE
+
+	}
+
+}
