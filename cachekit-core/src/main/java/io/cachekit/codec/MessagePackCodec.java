@@ -1,0 +1,411 @@
+package io.cachekit.codec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.msgpack.jackson.dataformat.MessagePackFactory;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link ValueCodec} that writes values as MessagePack through Jackson, naming the class
+ * of every value whose declared type does not fix it, and reading back only classes on an
+ * allowlist.
+ *
+ * <h2>Envelope</h2>
+ * <pre>
+ * bytes 0-1   magic 'C' 'K' (0x43 0x4B)
+ * byte  2     format version: 1
+ * byte  3     codec id: 1 = MessagePack through Jackson
+ * byte  4     flags: bit 0 compressed, bit 1 encrypted (both reserved, never written),
+ *             bit 2 null value (no payload follows); bits 3-7 reserved, zero
+ * bytes 5-12  expiry time, epoch milliseconds, big-endian signed long; 0 = never
+ * bytes 13-   payload: one MessagePack value (absent for a null value)
+ * </pre>
+ * A reader refuses, as {@link CodecException.Kind#UNKNOWN_FORMAT}, an envelope of another
+ * version or codec id, or with a reserved flag set; it never guesses at a layout it does
+ * not know.
+ *
+ * <h2>Payload</h2>
+ * Values are written with Jackson's default typing: wherever the declared type does not
+ * fix the class (the root value, elements of collections, values of maps, fields of type
+ * {@code Object} or of an interface or non-final class), the value is written as
+ * {@code [class name, value]}. Values read back equal to what was written and of the same
+ * class, for:
+ * <ul>
+ * <li>{@code String}, boxed primitives, {@code BigDecimal} (scale kept), {@code BigInteger},
+ * {@code UUID}, {@code Optional}, the {@code java.time} value types, enums, and arrays
+ * of these and of primitives;
+ * <li>lists, sets, queues and maps; general-purpose JDK implementations
+ * ({@code ArrayList}, {@code HashMap}, {@code TreeSet}, ...) keep their class, others
+ * ({@code List.of}, {@code Collections.unmodifiableList}, {@code Arrays.asList},
+ * third-party or untrusted collections) come back as the general-purpose class of their
+ * kind ({@code ArrayList}, {@code LinkedHashSet}, {@code TreeSet}, {@code ArrayDeque},
+ * {@code LinkedHashMap}, {@code TreeMap}), equal by the collection contracts;
+ * <li>maps with keys of any allowed type, the keys keeping their class (a map whose
+ * declared key type is {@code Object} or abstract is written as alternating keys and
+ * values, each with its class);
+ * <li>records and JavaBeans (a default constructor and setters) of trusted packages, and
+ * any nesting of all of these.
+ * </ul>
+ * A sorted collection or map keeps its natural order but not its comparator: one sorted
+ * by a comparator is read back in natural order, and one whose elements are not
+ * {@code Comparable} cannot be written.
+ *
+ * <h2>Allowlist</h2>
+ * Bytes in a shared cache may have been written by someone else, so a class name read
+ * from them is checked before the class is loaded: a class that is not allowed is never
+ * loaded, initialized or instantiated. Allowed are String and the boxed primitives,
+ * {@code java.math} numbers, {@code UUID}, {@code Optional}, the general-purpose
+ * {@code java.util} and {@code java.util.concurrent} collections, the {@code java.time}
+ * value types, arrays of allowed types, and every class in or below a package given to
+ * {@link Builder#trustedPackages(Collection)} ({@code com.example} covers
+ * {@code com.example.orders} but not {@code com.examplex}). No other JDK class is
+ * allowed. The same check applies to type ids, to the enum class of an {@code EnumSet}
+ * or {@code EnumMap}, and to values of type {@code Class}; it also runs when writing, so
+ * the codec never writes what it would refuse to read.
+ * <p>A property whose declared type is final (a {@code String}, a record, an enum) is
+ * written without a type id and read as that type, as Jackson always does: trusting a
+ * package trusts the types its classes declare.
+ *
+ * <h2>Errors</h2>
+ * {@link #encode} throws {@link CodecException} of kind
+ * {@link CodecException.Kind#UNSERIALIZABLE}, naming the value's class, when the value
+ * holds a class off the allowlist, a class Jackson cannot write (no properties, a
+ * failing getter, a cycle), an anonymous, local or non-static inner class or a lambda,
+ * or nests deeper than 500 levels; and {@link IllegalArgumentException} for an expiry
+ * time not after the epoch.
+ * {@link #decode} throws only {@link CodecException}: {@code CORRUPT} for bytes that are
+ * not an envelope of this codec, truncated, or whose payload does not parse;
+ * {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the allowlist.
+ *
+ * <p>Instances are immutable and thread-safe. Create one with {@link #withDefaults()} or
+ * {@link #builder()}:
+ * <pre>{@code
+ * ValueCodec codec = MessagePackCodec.builder()
+ *     .trustedPackages(List.of("com.example.orders"))
+ *     .build();
+ * }</pre>
+ */
+public final class MessagePackCodec implements ValueCodec {
+
+	static final byte MAGIC_0 = 'C';
+
+	static final byte MAGIC_1 = 'K';
+
+	static final byte FORMAT_VERSION = 1;
+
+	static final byte CODEC_ID = 1;
+
+	static final int FLAG_COMPRESSED = 1;
+
+	static final int FLAG_ENCRYPTED = 1 << 1;
+
+	static final int FLAG_NULL = 1 << 2;
+
+	static final int HEADER_LENGTH = 13;
+
+	private final List<String> trustedPackages;
+
+	private final TypeAllowlist allowlist;
+
+	private final ObjectWriter writer;
+
+	private final ObjectReader reader;
+
+	private MessagePackCodec(Builder builder) {
+		this.trustedPackages = List.copyOf(builder.trustedPackages);
+		this.allowlist = TypeAllowlist.of(this.trustedPackages);
+		AllowlistTypeValidator validator = new AllowlistTypeValidator(this.allowlist);
+		ObjectMapper mapper = new ObjectMapper(new MessagePackFactory());
+		mapper.setTypeFactory(new AllowlistTypeFactory(this.allowlist));
+		mapper.registerModule(new Jdk8Module());
+		mapper.registerModule(new JavaTimeModule());
+		mapper.registerModule(new CodecModule(this.allowlist));
+		mapper.setPolymorphicTypeValidator(validator);
+		mapper.setDefaultTyping(new AllowlistTypeResolverBuilder(this.allowlist, validator));
+		mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+		mapper.enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID);
+		mapper.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+		this.writer = mapper.writerFor(Object.class);
+		this.reader = mapper.readerFor(Object.class);
+	}
+
+	/**
+	 * Creates a codec that trusts no package of its own: it reads and writes the JDK
+	 * value types only.
+	 * @return the codec
+	 */
+	public static MessagePackCodec withDefaults() {
+		return builder().build();
+	}
+
+	/**
+	 * Starts a codec that trusts no package.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Returns the packages whose classes, and those of packages below them, may be written
+	 * and read besides the JDK value types.
+	 * @return the trusted packages, possibly empty
+	 */
+	public List<String> trustedPackages() {
+		return this.trustedPackages;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>The expiry time is kept to the millisecond, rounded down.
+	 * @throws IllegalArgumentException when {@code expiresAt} is not after
+	 * 1970-01-01T00:00:00Z (epoch millisecond 0 means "never")
+	 */
+	@Override
+	public byte[] encode(@Nullable Object value, @Nullable Instant expiresAt) {
+		long expiry = expiryMillis(expiresAt);
+		if (value == null) {
+			return header(FLAG_NULL, expiry).toByteArray();
+		}
+		ByteArrayOutputStream out = header(0, expiry);
+		try {
+			this.writer.writeValue(out, value);
+		}
+		catch (StackOverflowError ex) {
+			throw unserializable(value, "it nests too deeply or refers to itself", null);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw unserializable(value, reason(ex), ex);
+		}
+		byte[] bytes = out.toByteArray();
+		String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH);
+		if (malformed != null) {
+			throw unserializable(value, malformed, null);
+		}
+		return bytes;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>Classes named in the bytes are checked against the allowlist before they are
+	 * loaded. A payload is checked to be one well-formed MessagePack value, nested at most
+	 * 500 levels, before it is parsed.
+	 */
+	@Override
+	public CachedValue decode(byte[] bytes) {
+		Objects.requireNonNull(bytes, "bytes must not be null");
+		if (bytes.length < 2 || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
+			throw corrupt("bytes do not start with the envelope magic 'CK'", null);
+		}
+		if (bytes.length < 3) {
+			throw corrupt("envelope is truncated: " + bytes.length + " bytes", null);
+		}
+		if (bytes[2] != FORMAT_VERSION) {
+			throw unknownFormat("envelope format version " + (bytes[2] & 0xFF) + " is not supported; this reader "
+					+ "supports version " + FORMAT_VERSION);
+		}
+		if (bytes.length < HEADER_LENGTH) {
+			throw corrupt("envelope is truncated: " + bytes.length + " bytes, the header alone has " + HEADER_LENGTH,
+					null);
+		}
+		if (bytes[3] != CODEC_ID) {
+			throw unknownFormat("envelope codec id " + (bytes[3] & 0xFF) + " is not supported; this reader supports "
+					+ CODEC_ID + " (MessagePack)");
+		}
+		int flags = bytes[4] & 0xFF;
+		if ((flags & FLAG_COMPRESSED) != 0) {
+			throw unknownFormat("envelope is compressed, which this reader does not support");
+		}
+		if ((flags & FLAG_ENCRYPTED) != 0) {
+			throw unknownFormat("envelope is encrypted, which this reader does not support");
+		}
+		if ((flags & ~FLAG_NULL) != 0) {
+			throw unknownFormat(String.format("envelope has unknown flags 0x%02x", flags & ~FLAG_NULL));
+		}
+		long expiry = ByteBuffer.wrap(bytes, 5, 8).getLong();
+		Instant expiresAt = (expiry != 0) ? Instant.ofEpochMilli(expiry) : null;
+		if ((flags & FLAG_NULL) != 0) {
+			if (bytes.length != HEADER_LENGTH) {
+				throw corrupt("envelope of a null value has " + (bytes.length - HEADER_LENGTH) + " payload bytes", null);
+			}
+			return new CachedValue(null, expiresAt);
+		}
+		String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH);
+		if (malformed != null) {
+			throw corrupt(malformed, null);
+		}
+		try {
+			Object value = this.reader.readValue(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
+			return new CachedValue(value, expiresAt);
+		}
+		catch (IOException | RuntimeException | StackOverflowError ex) {
+			String refused = refusedClass(ex);
+			if (refused != null) {
+				throw new CodecException(CodecException.Kind.UNTRUSTED_TYPE, "Refused to read class " + refused
+						+ ": it is not on the codec's allowlist and was not loaded", null);
+			}
+			throw corrupt("payload does not parse: " + reason(ex), ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "MessagePackCodec[trustedPackages=" + this.trustedPackages + "]";
+	}
+
+	private static long expiryMillis(@Nullable Instant expiresAt) {
+		if (expiresAt == null) {
+			return 0;
+		}
+		if (!expiresAt.isAfter(Instant.EPOCH)) {
+			throw new IllegalArgumentException(
+					"expiresAt must be after 1970-01-01T00:00:00Z or null for never, was " + expiresAt);
+		}
+		try {
+			return Math.max(1, expiresAt.toEpochMilli());
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
+
+	private static ByteArrayOutputStream header(int flags, long expiry) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+		out.write(MAGIC_0);
+		out.write(MAGIC_1);
+		out.write(FORMAT_VERSION);
+		out.write(CODEC_ID);
+		out.write(flags);
+		out.writeBytes(ByteBuffer.allocate(8).putLong(expiry).array());
+		return out;
+	}
+
+	private @Nullable String refusedClass(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof AllowlistTypeFactory.RefusedClassException refused) {
+				return refused.getClassName();
+			}
+			if (cause instanceof InvalidTypeIdException invalid && invalid.getTypeId() != null
+					&& AllowlistTypeIdResolver.isRefused(this.allowlist, invalid.getTypeId())) {
+				return invalid.getTypeId();
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	private static String reason(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof AllowlistTypeIdResolver.UnwritableTypeException unwritable) {
+				return unwritable.getMessage();
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		if (ex instanceof StackOverflowError) {
+			return "it nests too deeply";
+		}
+		String message = ex.getMessage();
+		return (message != null) ? message : ex.getClass().getName();
+	}
+
+	private static CodecException unserializable(Object value, String reason, @Nullable Throwable cause) {
+		return new CodecException(CodecException.Kind.UNSERIALIZABLE,
+				"Cannot encode a value of type " + value.getClass().getName() + ": " + reason, cause);
+	}
+
+	private static CodecException corrupt(String reason, @Nullable Throwable cause) {
+		return new CodecException(CodecException.Kind.CORRUPT, "Cannot decode: " + reason, cause);
+	}
+
+	private static CodecException unknownFormat(String reason) {
+		return new CodecException(CodecException.Kind.UNKNOWN_FORMAT, "Cannot decode: " + reason, null);
+	}
+
+	/**
+	 * Builds a {@link MessagePackCodec}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private final List<String> trustedPackages = new ArrayList<>();
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the packages whose classes may be written and read, replacing any set
+		 * before. A package trusts the packages below it: {@code com.example} trusts
+		 * {@code com.example.orders.Order} but not {@code com.examplex.Order}.
+		 * @param trustedPackages package names such as {@code com.example.orders}
+		 * @return this builder
+		 * @throws IllegalArgumentException when a name is blank, not a Java package name,
+		 * a pattern such as {@code com.example.*} or {@code *}, a JDK package, or listed
+		 * twice; the message names the index
+		 */
+		public Builder trustedPackages(Collection<String> trustedPackages) {
+			Objects.requireNonNull(trustedPackages, "trustedPackages must not be null");
+			List<String> checked = new ArrayList<>(trustedPackages.size());
+			int index = 0;
+			for (String trustedPackage : trustedPackages) {
+				if (trustedPackage == null) {
+					throw new IllegalArgumentException("trustedPackages[" + index + "] must not be null");
+				}
+				String problem = TypeAllowlist.checkPackage(trustedPackage);
+				if (problem != null) {
+					throw new IllegalArgumentException("trustedPackages[" + index + "]: " + problem);
+				}
+				if (checked.contains(trustedPackage)) {
+					throw new IllegalArgumentException(
+							"trustedPackages[" + index + "]: '" + trustedPackage + "' is listed twice");
+				}
+				checked.add(trustedPackage);
+				index++;
+			}
+			this.trustedPackages.clear();
+			this.trustedPackages.addAll(checked);
+			return this;
+		}
+
+		/**
+		 * Sets the packages whose classes may be written and read, replacing any set
+		 * before. See {@link #trustedPackages(Collection)}.
+		 * @param trustedPackages package names such as {@code com.example.orders}
+		 * @return this builder
+		 * @throws IllegalArgumentException as {@link #trustedPackages(Collection)} does
+		 */
+		public Builder trustedPackages(String... trustedPackages) {
+			Objects.requireNonNull(trustedPackages, "trustedPackages must not be null");
+			return trustedPackages(Arrays.asList(trustedPackages));
+		}
+
+		/**
+		 * Creates the codec.
+		 * @return the codec
+		 */
+		public MessagePackCodec build() {
+			return new MessagePackCodec(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,5 @@
+package io.cachekit.codec.untrusted;
+
+public record Outsider(String name) {
+
+}
