@@ -2,11 +2,15 @@ package io.cachekit.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.cache.annotation.EnableCaching;
 
 /**
- * A small web application that uses cachekit the way users will.
+ * A small web application that uses cachekit the way users will: {@code @Cacheable} on a
+ * slow service, {@code cachekit.*} in application.yml, health and metrics on the
+ * actuator.
  */
 @SpringBootApplication
+@EnableCaching
 public class SampleApplication {
 
 	/**

@@ -5,12 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
+import io.cachekit.test.Await;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +78,7 @@ class MemcachedClusterIntegrationTests {
 				assertThat(ex.getErrorType()).isIn(BackendErrorType.TRANSIENT, BackendErrorType.TIMEOUT);
 			}
 		}
-		assertThat(eventually(() -> {
+		assertThat(Await.until(() -> {
 			String key = owned.get(1).get(0);
 			try {
 				this.cluster.set(key, value(key), null);
@@ -98,10 +97,10 @@ class MemcachedClusterIntegrationTests {
 	@Test
 	void restartedServerTakesItsShareOfKeysAgain() {
 		this.servers.get(1).stop();
-		assertThat(eventually(() -> "down".equals(serverState(1)))).isTrue();
+		assertThat(Await.until(() -> "down".equals(serverState(1)))).isTrue();
 		this.servers.get(1).restart();
-		assertThat(eventually(() -> "up".equals(serverState(1)))).as("server reconnected").isTrue();
-		assertThat(eventually(() -> this.nodes.get(1).health().healthy())).as("inspecting client reconnected").isTrue();
+		assertThat(Await.until(() -> "up".equals(serverState(1)))).as("server reconnected").isTrue();
+		assertThat(Await.until(() -> this.nodes.get(1).health().healthy())).as("inspecting client reconnected").isTrue();
 		writeKeys("after");
 		assertThat(ownership("after").get(1)).isNotEmpty();
 	}
@@ -140,23 +139,6 @@ class MemcachedClusterIntegrationTests {
 
 	private static byte[] value(String key) {
 		return ("value of " + key).getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static boolean eventually(BooleanSupplier condition) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-		while (System.nanoTime() < deadline) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-		}
-		return false;
 	}
 
 }

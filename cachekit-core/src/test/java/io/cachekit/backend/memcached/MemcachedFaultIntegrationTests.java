@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
+import io.cachekit.test.Await;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +71,7 @@ class MemcachedFaultIntegrationTests {
 			server.stop();
 			assertThat(backend.health().healthy()).isFalse();
 			server.restart();
-			assertThat(eventually(() -> backend.health().healthy())).as("healthy again after restart").isTrue();
+			assertThat(Await.until(() -> backend.health().healthy())).as("healthy again after restart").isTrue();
 			backend.set("after", bytes("restart"), null);
 			assertThat(backend.get("after")).isEqualTo(bytes("restart"));
 		}
@@ -89,7 +89,7 @@ class MemcachedFaultIntegrationTests {
 			assertThat(health.healthy()).isFalse();
 			assertThat(String.valueOf(health.detail("error"))).contains("TIMEOUT");
 			server.resume();
-			assertThat(eventually(() -> backend.health().healthy())).isTrue();
+			assertThat(Await.until(() -> backend.health().healthy())).isTrue();
 			assertThat(backend.get("k")).isEqualTo(bytes("v"));
 		}
 	}
@@ -133,25 +133,8 @@ class MemcachedFaultIntegrationTests {
 				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TIMEOUT));
 			resume.join();
 			// The timed-out increment reached the server once it resumed; it was not sent twice.
-			assertThat(eventually(() -> "1".equals(text(backend.get("n"))))).isTrue();
+			assertThat(Await.until(() -> "1".equals(text(backend.get("n"))))).isTrue();
 		}
-	}
-
-	private static boolean eventually(BooleanSupplier condition) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-		while (System.nanoTime() < deadline) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-		}
-		return false;
 	}
 
 	private static byte[] bytes(String text) {

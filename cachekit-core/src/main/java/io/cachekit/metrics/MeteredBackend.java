@@ -1,0 +1,169 @@
+package io.cachekit.metrics;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.cachekit.backend.AddIfAbsent;
+import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendHealth;
+import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.Increment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Backend} that measures another: a {@code cachekit.backend.latency} timer per
+ * operation and a {@code cachekit.backend.errors} counter per operation and
+ * {@link BackendErrorType}, both tagged {@code backend} with the wrapped backend's type.
+ *
+ * <p>Passes the wrapped backend's capabilities through, measured too. Results and
+ * exceptions are the wrapped backend's, unchanged. A failing registry never breaks an
+ * operation. Closing it closes the wrapped backend when that is {@link AutoCloseable}.
+ */
+public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
+
+	private final Backend delegate;
+
+	private final Map<BackendOperation, Timer> timers = new EnumMap<>(BackendOperation.class);
+
+	private final Map<BackendOperation, Map<BackendErrorType, Counter>> errors = new EnumMap<>(BackendOperation.class);
+
+	/**
+	 * Wraps a backend.
+	 * @param delegate the backend to measure
+	 * @param backendType the tag value naming it, such as {@code memcached}
+	 * @param registry where the meters are registered
+	 */
+	public MeteredBackend(Backend delegate, String backendType, MeterRegistry registry) {
+		this.delegate = Objects.requireNonNull(delegate, "delegate must not be null");
+		for (BackendOperation operation : BackendOperation.values()) {
+			String tag = operation.name().toLowerCase(java.util.Locale.ROOT);
+			this.timers.put(operation, Timer.builder("cachekit.backend.latency")
+				.description("Latency of backend operations")
+				.tag("backend", backendType)
+				.tag("operation", tag)
+				.register(registry));
+			Map<BackendErrorType, Counter> counters = new EnumMap<>(BackendErrorType.class);
+			for (BackendErrorType type : BackendErrorType.values()) {
+				counters.put(type, Counter.builder("cachekit.backend.errors")
+					.description("Failed backend operations, by error type")
+					.tag("backend", backendType)
+					.tag("operation", tag)
+					.tag("type", type.name())
+					.register(registry));
+			}
+			this.errors.put(operation, counters);
+		}
+	}
+
+	/**
+	 * Returns the measured backend.
+	 * @return the wrapped backend
+	 */
+	public Backend getDelegate() {
+		return this.delegate;
+	}
+
+	@Override
+	public byte @Nullable [] get(String key) {
+		return measure(BackendOperation.GET, () -> this.delegate.get(key));
+	}
+
+	@Override
+	public void set(String key, byte[] value, @Nullable Duration ttl) {
+		measure(BackendOperation.SET, () -> {
+			this.delegate.set(key, value, ttl);
+			return null;
+		});
+	}
+
+	@Override
+	public boolean delete(String key) {
+		return measure(BackendOperation.DELETE, () -> this.delegate.delete(key));
+	}
+
+	@Override
+	public boolean exists(String key) {
+		return measure(BackendOperation.EXISTS, () -> this.delegate.exists(key));
+	}
+
+	@Override
+	public BackendHealth health() {
+		return this.delegate.health();
+	}
+
+	@Override
+	public <C> Optional<C> capability(Class<C> type) {
+		return this.delegate.capability(type).isPresent() ? Optional.of(type.cast(this)) : Optional.empty();
+	}
+
+	@Override
+	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
+		AddIfAbsent add = required(AddIfAbsent.class);
+		return measure(BackendOperation.ADD_IF_ABSENT, () -> add.addIfAbsent(key, value, ttl));
+	}
+
+	@Override
+	public Map<String, byte[]> getAll(Collection<String> keys) {
+		BulkGet bulk = required(BulkGet.class);
+		return measure(BackendOperation.GET_ALL, () -> bulk.getAll(keys));
+	}
+
+	@Override
+	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
+		Increment increment = required(Increment.class);
+		return measure(BackendOperation.INCREMENT, () -> increment.increment(key, delta, initialValue, ttl));
+	}
+
+	@Override
+	public void close() throws Exception {
+		if (this.delegate instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Metered" + this.delegate;
+	}
+
+	private <C> C required(Class<C> type) {
+		return this.delegate.capability(type)
+			.orElseThrow(() -> new UnsupportedOperationException(this.delegate + " does not offer " + type.getSimpleName()));
+	}
+
+	private <T extends @Nullable Object> T measure(BackendOperation operation, Supplier<T> call) {
+		long start = System.nanoTime();
+		try {
+			return call.get();
+		}
+		catch (BackendException ex) {
+			record(() -> this.errors.get(operation).get(ex.getErrorType()).increment());
+			throw ex;
+		}
+		finally {
+			long elapsed = System.nanoTime() - start;
+			record(() -> this.timers.get(operation).record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS));
+		}
+	}
+
+	private static void record(Runnable meter) {
+		try {
+			meter.run();
+		}
+		catch (RuntimeException ex) {
+			// A broken meter registry must not break the cache call.
+		}
+	}
+
+}

@@ -1,0 +1,277 @@
+package io.cachekit.spring;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.cachekit.backend.Backend;
+import io.cachekit.codec.ValueCodec;
+import io.cachekit.tier.TieredCache;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+
+/**
+ * A Spring {@link CacheManager} whose caches are two-tier {@link CachekitCache}s over one
+ * shared backend.
+ *
+ * <p>Caches are created on first use with the default {@link CacheSettings}, or with the
+ * settings given for their name; caches named at build time exist from the start. When
+ * {@linkplain Builder#disableCreateOnMissingCache() creation on demand is off}, unknown
+ * names answer {@code null}. Every listener added with
+ * {@link Builder#onCacheCreated(Consumer)} sees every cache as it is created, those
+ * created after startup included (metrics bind this way).
+ *
+ * <p>Thread-safe. The manager does not own the backend: whoever created it closes it.
+ */
+public class CachekitCacheManager implements CacheManager {
+
+	private final @Nullable Backend backend;
+
+	private final ValueCodec codec;
+
+	private final CacheSettings defaults;
+
+	private final Map<String, CacheSettings> settings;
+
+	private final boolean createOnMissingCache;
+
+	private final List<Consumer<CachekitCache>> listeners;
+
+	private final Clock clock;
+
+	private final Ticker ticker;
+
+	private final java.time.Duration generationRefresh;
+
+	private final ConcurrentMap<String, CachekitCache> caches = new ConcurrentHashMap<>();
+
+	private final Set<String> names = Collections.synchronizedSet(new LinkedHashSet<>());
+
+	private CachekitCacheManager(Builder builder) {
+		this.backend = builder.backend;
+		this.codec = builder.codec;
+		this.defaults = builder.defaults;
+		this.settings = Map.copyOf(builder.settings);
+		this.createOnMissingCache = builder.createOnMissingCache;
+		this.listeners = List.copyOf(builder.listeners);
+		this.clock = builder.clock;
+		this.ticker = builder.ticker;
+		this.generationRefresh = builder.generationRefresh;
+		builder.settings.keySet().forEach(this::getCache);
+	}
+
+	/**
+	 * Starts building a manager.
+	 * @param backend the shared L2, or {@code null} for L1-only caches
+	 * @param codec the codec of every cache
+	 * @return a builder
+	 */
+	public static Builder builder(@Nullable Backend backend, ValueCodec codec) {
+		return new Builder(backend, codec);
+	}
+
+	@Override
+	public @Nullable Cache getCache(String name) {
+		CachekitCache cache = this.caches.get(name);
+		if (cache != null) {
+			return cache;
+		}
+		if (!this.createOnMissingCache && !this.settings.containsKey(name)) {
+			return null;
+		}
+		return this.caches.computeIfAbsent(name, this::create);
+	}
+
+	@Override
+	public Collection<String> getCacheNames() {
+		synchronized (this.names) {
+			return List.copyOf(this.names);
+		}
+	}
+
+	/**
+	 * Returns the caches created so far.
+	 * @return the caches, in creation order
+	 */
+	public List<CachekitCache> getCaches() {
+		List<CachekitCache> created = new ArrayList<>();
+		for (String name : getCacheNames()) {
+			CachekitCache cache = this.caches.get(name);
+			if (cache != null) {
+				created.add(cache);
+			}
+		}
+		return created;
+	}
+
+	/**
+	 * Returns the backend shared by every cache.
+	 * @return the backend, or {@code null} when caches are L1 only
+	 */
+	public @Nullable Backend getBackend() {
+		return this.backend;
+	}
+
+	/**
+	 * Returns the settings a cache of this name has or would have.
+	 * @param name the cache name
+	 * @return its settings
+	 */
+	public CacheSettings getSettings(String name) {
+		return this.settings.getOrDefault(name, this.defaults);
+	}
+
+	private CachekitCache create(String name) {
+		CacheSettings cacheSettings = getSettings(name);
+		TieredCache tiered = TieredCache.builder(name)
+			.backend(this.backend)
+			.codec(this.codec)
+			.ttl(cacheSettings.ttl())
+			.allowNullValues(cacheSettings.allowNullValues())
+			.l1Enabled(cacheSettings.l1Enabled())
+			.l1Ttl(cacheSettings.l1Ttl())
+			.l1MaxWeight(cacheSettings.l1MaxWeight())
+			.generationRefresh(this.generationRefresh)
+			.clock(this.clock)
+			.ticker(this.ticker)
+			.build();
+		CachekitCache cache = new CachekitCache(tiered);
+		this.names.add(name);
+		for (Consumer<CachekitCache> listener : this.listeners) {
+			listener.accept(cache);
+		}
+		return cache;
+	}
+
+	/**
+	 * Builds a {@link CachekitCacheManager}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private final @Nullable Backend backend;
+
+		private final ValueCodec codec;
+
+		private CacheSettings defaults = CacheSettings.defaults();
+
+		private final Map<String, CacheSettings> settings = new LinkedHashMap<>();
+
+		private boolean createOnMissingCache = true;
+
+		private final List<Consumer<CachekitCache>> listeners = new ArrayList<>();
+
+		private Clock clock = Clock.systemUTC();
+
+		private Ticker ticker = Ticker.systemTicker();
+
+		private java.time.Duration generationRefresh = TieredCache.Builder.DEFAULT_GENERATION_REFRESH;
+
+		private Builder(@Nullable Backend backend, ValueCodec codec) {
+			this.backend = backend;
+			this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		}
+
+		/**
+		 * Sets the settings of caches that have none of their own.
+		 * @param defaults the default settings
+		 * @return this builder
+		 */
+		public Builder defaults(CacheSettings defaults) {
+			this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
+			return this;
+		}
+
+		/**
+		 * Declares a cache with its own settings; it is created with the manager.
+		 * @param name the cache name
+		 * @param settings its settings
+		 * @return this builder
+		 */
+		public Builder cache(String name, CacheSettings settings) {
+			Objects.requireNonNull(name, "name must not be null");
+			this.settings.put(name, Objects.requireNonNull(settings, "settings must not be null"));
+			return this;
+		}
+
+		/**
+		 * Declares caches with the default settings; they are created with the manager.
+		 * @param names the cache names
+		 * @return this builder
+		 */
+		public Builder cacheNames(Collection<String> names) {
+			for (String name : names) {
+				this.settings.putIfAbsent(name, this.defaults);
+			}
+			return this;
+		}
+
+		/**
+		 * Stops creating caches on demand: only declared caches exist.
+		 * @return this builder
+		 */
+		public Builder disableCreateOnMissingCache() {
+			this.createOnMissingCache = false;
+			return this;
+		}
+
+		/**
+		 * Adds a listener called with every cache as it is created.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder onCacheCreated(Consumer<CachekitCache> listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+			return this;
+		}
+
+		/**
+		 * Sets how long a cache trusts the generation it read before reading it again:
+		 * the delay before one process sees another's {@code clear()}.
+		 * @param interval a positive duration
+		 * @return this builder
+		 */
+		public Builder generationRefresh(java.time.Duration interval) {
+			Objects.requireNonNull(interval, "interval must not be null");
+			if (interval.isNegative() || interval.isZero()) {
+				throw new IllegalArgumentException("generationRefresh must be positive, was " + interval);
+			}
+			this.generationRefresh = interval;
+			return this;
+		}
+
+		/**
+		 * Sets the clock and ticker of every cache, for tests.
+		 * @param clock the wall clock of expiry times
+		 * @param ticker the time source of L1 expiry
+		 * @return this builder
+		 */
+		public Builder time(Clock clock, Ticker ticker) {
+			this.clock = Objects.requireNonNull(clock, "clock must not be null");
+			this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+			return this;
+		}
+
+		/**
+		 * Creates the manager and the declared caches.
+		 * @return the manager
+		 */
+		public CachekitCacheManager build() {
+			return new CachekitCacheManager(this);
+		}
+
+	}
+
+}

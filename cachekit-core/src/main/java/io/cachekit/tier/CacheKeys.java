@@ -1,0 +1,67 @@
+package io.cachekit.tier;
+
+import java.util.Objects;
+
+/**
+ * Turns a cache name and a key object into the strings the tiers use.
+ *
+ * <p>The key string is {@code String.valueOf(key)}, as Spring's own remote caches do, so
+ * keys of one cache must differ in their {@code toString()}. The L2 key is
+ * {@code <name>:<generation>:<key>}, with {@code %} and {@code :} escaped in the name so
+ * that no cache name and key can spell another cache's key. The backend maps the result
+ * to what its store accepts.
+ */
+final class CacheKeys {
+
+	private final String escapedName;
+
+	CacheKeys(String cacheName) {
+		this.escapedName = escape(cacheName);
+	}
+
+	/**
+	 * Returns the string form of a key.
+	 * @param key the caller's key
+	 * @return its string form
+	 * @throws IllegalArgumentException when the key's {@code toString()} fails or answers
+	 * {@code null}
+	 */
+	static String keyString(Object key) {
+		Objects.requireNonNull(key, "key must not be null");
+		String text;
+		try {
+			text = key.toString();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("toString() of a " + key.getClass().getName() + " key failed: " + ex, ex);
+		}
+		if (text == null) {
+			throw new IllegalArgumentException("toString() of a " + key.getClass().getName() + " key answered null");
+		}
+		return text;
+	}
+
+	/**
+	 * Returns the L2 key of an entry.
+	 * @param generation the cache's current generation
+	 * @param keyString the key's string form
+	 * @return the L2 key
+	 */
+	String entryKey(long generation, String keyString) {
+		return this.escapedName + ':' + generation + ':' + keyString;
+	}
+
+	/**
+	 * Returns the L2 key of the cache's generation counter. It has one separator after
+	 * the name where entry keys have two, so it never meets an entry key.
+	 * @return the generation key
+	 */
+	String generationKey() {
+		return this.escapedName + ":generation";
+	}
+
+	private static String escape(String name) {
+		return name.replace("%", "%25").replace(":", "%3A");
+	}
+
+}

@@ -1,0 +1,154 @@
+package io.cachekit.tier;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.cachekit.backend.AddIfAbsent;
+import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendException;
+import io.cachekit.backend.Increment;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cache's generation: a counter in the backend that is part of every L2 key, so that
+ * {@code clear()} is one increment instead of a scan or a {@code flush_all}.
+ *
+ * <p>The counter never expires. It is read through {@link Increment} by zero (one round
+ * trip that also creates it), or else through {@code get} and {@link AddIfAbsent}. A
+ * missing counter is created at the current time in milliseconds, so a counter lost to
+ * eviction comes back larger than any value it had: entries of earlier generations are
+ * never served again.
+ *
+ * <p>The value is cached in-process and read again from the backend once it is older
+ * than the refresh interval, so other processes' clears are seen within that interval.
+ * Thread-safe.
+ */
+final class Generation {
+
+	/** The generation used while it has never been read from the backend. */
+	static final long UNKNOWN = -1;
+
+	private final Backend backend;
+
+	private final String key;
+
+	private final long refreshNanos;
+
+	private final Ticker ticker;
+
+	private final Clock clock;
+
+	private volatile long value = UNKNOWN;
+
+	private volatile long attemptNanos;
+
+	Generation(Backend backend, String key, long refreshNanos, Ticker ticker, Clock clock) {
+		this.backend = backend;
+		this.key = key;
+		this.refreshNanos = refreshNanos;
+		this.ticker = ticker;
+		this.clock = clock;
+		this.attemptNanos = ticker.read() - refreshNanos;
+	}
+
+	/**
+	 * Returns the generation, reading it again when the last read is older than the
+	 * refresh interval. One thread reads; the others go on with the cached value
+	 * meanwhile, and after a failed read nobody tries again within the interval.
+	 * @return the generation, or {@link #UNKNOWN} when it was never read
+	 * @throws BackendException when this thread read it and the backend failed; the
+	 * cached value stays in use ({@link #cached()})
+	 */
+	long current() {
+		if (this.ticker.read() - this.attemptNanos < this.refreshNanos) {
+			return this.value;
+		}
+		synchronized (this) {
+			long now = this.ticker.read();
+			if (now - this.attemptNanos < this.refreshNanos) {
+				return this.value;
+			}
+			this.attemptNanos = now;
+			this.value = read();
+			return this.value;
+		}
+	}
+
+	/**
+	 * Returns the last value read, without going to the backend.
+	 * @return the generation, or {@link #UNKNOWN}
+	 */
+	long cached() {
+		return this.value;
+	}
+
+	/**
+	 * Moves the cache to a new generation, making every existing entry unreachable.
+	 * @return the new generation
+	 * @throws BackendException when the backend failed
+	 */
+	long bump() {
+		Optional<Increment> increment = this.backend.capability(Increment.class);
+		if (increment.isPresent()) {
+			long next = increment.get().increment(this.key, 1, initial(), null);
+			synchronized (this) {
+				return remember(next);
+			}
+		}
+		long next = Math.max(read() + 1, initial());
+		this.backend.set(this.key, encode(next), null);
+		synchronized (this) {
+			return remember(next);
+		}
+	}
+
+	private long read() {
+		Optional<Increment> increment = this.backend.capability(Increment.class);
+		if (increment.isPresent()) {
+			return increment.get().increment(this.key, 0, initial(), null);
+		}
+		byte[] stored = this.backend.get(this.key);
+		Long parsed = (stored != null) ? decode(stored) : null;
+		if (parsed != null) {
+			return parsed;
+		}
+		long created = initial();
+		Optional<AddIfAbsent> add = this.backend.capability(AddIfAbsent.class);
+		if (add.isPresent()) {
+			if (add.get().addIfAbsent(this.key, encode(created), null)) {
+				return created;
+			}
+			byte[] raced = this.backend.get(this.key);
+			Long winner = (raced != null) ? decode(raced) : null;
+			return (winner != null) ? winner : created;
+		}
+		this.backend.set(this.key, encode(created), null);
+		return created;
+	}
+
+	private long remember(long generation) {
+		this.value = generation;
+		this.attemptNanos = this.ticker.read();
+		return generation;
+	}
+
+	private long initial() {
+		return this.clock.millis();
+	}
+
+	private static byte[] encode(long generation) {
+		return Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static @Nullable Long decode(byte[] stored) {
+		try {
+			return Long.parseLong(new String(stored, StandardCharsets.US_ASCII).strip());
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.cachekit.tier;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.codec.CodecException;
+
+/**
+ * The counters behind {@link TierStatistics}. Thread-safe.
+ */
+final class TierCounters implements TierStatistics {
+
+	final LongAdder hits = new LongAdder();
+
+	final LongAdder misses = new LongAdder();
+
+	final LongAdder puts = new LongAdder();
+
+	final LongAdder evictions = new LongAdder();
+
+	final LongAdder rejected = new LongAdder();
+
+	private final Map<BackendErrorType, LongAdder> errors = new EnumMap<>(BackendErrorType.class);
+
+	private final Map<CodecException.Kind, LongAdder> codecErrors = new EnumMap<>(CodecException.Kind.class);
+
+	TierCounters() {
+		for (BackendErrorType type : BackendErrorType.values()) {
+			this.errors.put(type, new LongAdder());
+		}
+		for (CodecException.Kind kind : CodecException.Kind.values()) {
+			this.codecErrors.put(kind, new LongAdder());
+		}
+	}
+
+	void error(BackendErrorType type) {
+		this.errors.get(type).increment();
+	}
+
+	void codecError(CodecException.Kind kind) {
+		this.codecErrors.get(kind).increment();
+	}
+
+	@Override
+	public long hitCount() {
+		return this.hits.sum();
+	}
+
+	@Override
+	public long missCount() {
+		return this.misses.sum();
+	}
+
+	@Override
+	public long putCount() {
+		return this.puts.sum();
+	}
+
+	@Override
+	public long evictionCount() {
+		return this.evictions.sum();
+	}
+
+	@Override
+	public long errorCount(BackendErrorType type) {
+		return this.errors.get(type).sum();
+	}
+
+	@Override
+	public long codecErrorCount(CodecException.Kind kind) {
+		return this.codecErrors.get(kind).sum();
+	}
+
+	@Override
+	public long rejectedCount() {
+		return this.rejected.sum();
+	}
+
+}

@@ -1,0 +1,234 @@
+package io.cachekit.tier;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.memcached.MemcachedBackend;
+import io.cachekit.backend.memcached.MemcachedConfig;
+import io.cachekit.codec.CodecException;
+import io.cachekit.codec.MessagePackCodec;
+import io.cachekit.test.ServerKind;
+import io.cachekit.test.ServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link TieredCache} over a real memcached: the read and write paths, back-fill, clear
+ * through generations, unreadable entries, refused values and a server that goes down.
+ */
+class TieredCacheIntegrationTests {
+
+	private static ServerProcess server;
+
+	private final FakeTime time = new FakeTime();
+
+	private final List<MemcachedBackend> backends = new ArrayList<>();
+
+	private String name;
+
+	@BeforeAll
+	static void startServer() {
+		server = ServerProcess.start(ServerKind.MEMCACHED);
+	}
+
+	@AfterAll
+	static void stopServer() {
+		server.close();
+	}
+
+	@BeforeEach
+	void uniqueCacheName() {
+		this.name = "cache-" + UUID.randomUUID();
+	}
+
+	@AfterEach
+	void closeBackends() {
+		this.backends.forEach(MemcachedBackend::close);
+		if (!server.isRunning()) {
+			server.restart();
+		}
+	}
+
+	private MemcachedBackend backend(MemcachedConfig.Builder config) {
+		MemcachedBackend backend = MemcachedBackend.create(config.build());
+		this.backends.add(backend);
+		return backend;
+	}
+
+	private MemcachedBackend backend() {
+		return backend(MemcachedConfig.builder().servers(server.address()).maxReconnectDelay(Duration.ofSeconds(1)));
+	}
+
+	private TieredCache.Builder cache(MemcachedBackend backend) {
+		return TieredCache.builder(this.name)
+			.backend(backend)
+			.codec(MessagePackCodec.withDefaults())
+			.clock(this.time)
+			.ticker(this.time)
+			.executor(Runnable::run);
+	}
+
+	@Test
+	void valueWrittenByOneInstanceIsServedFromL2ByAnother() {
+		TieredCache writer = cache(backend()).build();
+		TieredCache reader = cache(backend()).build();
+		writer.put("k", List.of("a", "b"));
+		assertThat(reader.get("k")).isEqualTo(new CacheHit(List.of("a", "b")));
+		assertThat(reader.statistics(Tier.L2).hitCount()).isEqualTo(1);
+		assertThat(reader.get("k")).isNotNull();
+		assertThat(reader.statistics(Tier.L1).hitCount()).as("second read is served by L1").isEqualTo(1);
+		assertThat(reader.statistics(Tier.L2).hitCount()).isEqualTo(1);
+	}
+
+	@Test
+	void l1IsFilledForTheRemainingL2LifetimeOnly() {
+		TieredCache writer = cache(backend()).ttl(Duration.ofSeconds(60)).build();
+		TieredCache reader = cache(backend()).ttl(Duration.ofSeconds(60)).l1Ttl(Duration.ofSeconds(30)).build();
+		writer.put("k", "value");
+		this.time.advance(Duration.ofSeconds(50));
+		assertThat(reader.get("k")).isNotNull();
+		this.time.advance(Duration.ofSeconds(9));
+		assertThat(reader.get("k")).isNotNull();
+		assertThat(reader.statistics(Tier.L2).hitCount()).isEqualTo(1);
+		this.time.advance(Duration.ofSeconds(2));
+		assertThat(reader.get("k")).as("past the L2 expiry written in the envelope").isNull();
+		assertThat(reader.statistics(Tier.L2).hitCount()).isEqualTo(1);
+	}
+
+	@Test
+	void clearInOneInstanceStopsTheOtherServingOldValuesAfterTheRefreshInterval() {
+		TieredCache first = cache(backend()).generationRefresh(Duration.ofSeconds(1)).build();
+		TieredCache second = cache(backend()).generationRefresh(Duration.ofSeconds(1)).build();
+		first.put("k", "old");
+		assertThat(second.get("k")).isEqualTo(new CacheHit("old"));
+		first.clear();
+		assertThat(first.get("k")).isNull();
+		this.time.advance(Duration.ofMillis(1100));
+		assertThat(second.get("k")).as("L1 of the other instance is not served past the refresh").isNull();
+	}
+
+	@Test
+	void clearNeverFlushesOtherCaches() {
+		MemcachedBackend backend = backend();
+		TieredCache cleared = cache(backend).build();
+		TieredCache other = TieredCache.builder(this.name + "-other").backend(backend).codec(MessagePackCodec.withDefaults())
+			.l1Enabled(false)
+			.build();
+		cleared.put("k", "v");
+		other.put("k", "kept");
+		cleared.clear();
+		assertThat(other.get("k")).isEqualTo(new CacheHit("kept"));
+		assertThat(backend.exists("unrelated")).isFalse();
+	}
+
+	@Test
+	void lostGenerationCounterDoesNotBringOldEntriesBack() {
+		MemcachedBackend backend = backend();
+		cache(backend).l1Enabled(false).build().put("k", "old");
+		assertThat(backend.delete(new CacheKeys(this.name).generationKey())).isTrue();
+		this.time.advance(Duration.ofMillis(5));
+		TieredCache fresh = cache(backend).l1Enabled(false).build();
+		assertThat(fresh.get("k")).isNull();
+	}
+
+	@Test
+	void garbageInL2IsAMissAndIsDeleted() {
+		MemcachedBackend backend = backend();
+		TieredCache cache = cache(backend).l1Enabled(false).build();
+		cache.put("k", "value");
+		String entryKey = entryKey(backend, "k");
+		backend.set(entryKey, "not an envelope".getBytes(StandardCharsets.UTF_8), null);
+		assertThat(cache.get("k")).isNull();
+		assertThat(backend.exists(entryKey)).isFalse();
+		assertThat(cache.statistics(Tier.L2).codecErrorCount(CodecException.Kind.CORRUPT)).isEqualTo(1);
+	}
+
+	@Test
+	void envelopeOfAnUnknownVersionIsAMissAndIsDeleted() {
+		MemcachedBackend backend = backend();
+		TieredCache cache = cache(backend).l1Enabled(false).build();
+		cache.put("k", "value");
+		String entryKey = entryKey(backend, "k");
+		byte[] envelope = backend.get(entryKey);
+		envelope[2] = 99;
+		backend.set(entryKey, envelope, null);
+		assertThat(cache.get("k")).isNull();
+		assertThat(backend.exists(entryKey)).isFalse();
+		assertThat(cache.statistics(Tier.L2).codecErrorCount(CodecException.Kind.UNKNOWN_FORMAT)).isEqualTo(1);
+	}
+
+	@Test
+	void valueOverTheItemSizeIsNotCachedAndTheCallSucceeds() {
+		MemcachedBackend small = backend(MemcachedConfig.builder().servers(server.address()).maxItemSize(1024));
+		TieredCache cache = cache(small).build();
+		cache.put("k", "x".repeat(10_000));
+		assertThat(cache.get("k")).isNull();
+		assertThat(cache.statistics(Tier.L2).rejectedCount()).isEqualTo(1);
+		assertThat(cache.statistics(Tier.L2).errorCount(BackendErrorType.PERMANENT)).isEqualTo(1);
+	}
+
+	@Test
+	void putIfAbsentLetsOneInstanceWinAcrossInstances() throws Exception {
+		List<TieredCache> caches = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			caches.add(cache(backend()).l1Enabled(false).build());
+		}
+		ExecutorService executor = Executors.newFixedThreadPool(4);
+		try {
+			List<Callable<CacheHit>> tasks = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				TieredCache cache = caches.get(i);
+				String value = "writer-" + i;
+				tasks.add(() -> cache.putIfAbsent("k", value));
+			}
+			int winners = 0;
+			for (Future<CacheHit> result : executor.invokeAll(tasks)) {
+				if (result.get() == null) {
+					winners++;
+				}
+			}
+			assertThat(winners).isEqualTo(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void serverDownMakesReadsMissesAndWritesSilentAndIsLoggedOnce() {
+		TieredCache cache = cache(backend()).l1Enabled(false).build();
+		cache.put("k", "value");
+		server.stop();
+		try (LogCapture log = new LogCapture()) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(cache.get("k")).isNull();
+				cache.put("other" + i, "value");
+			}
+			assertThat(log.warnings()).hasSize(1);
+		}
+		TierStatistics l2 = cache.statistics(Tier.L2);
+		assertThat(l2.errorCount(BackendErrorType.TRANSIENT) + l2.errorCount(BackendErrorType.TIMEOUT))
+			.isGreaterThanOrEqualTo(10);
+	}
+
+	private String entryKey(MemcachedBackend backend, String key) {
+		CacheKeys keys = new CacheKeys(this.name);
+		byte[] generation = backend.get(keys.generationKey());
+		assertThat(generation).isNotNull();
+		return keys.entryKey(Long.parseLong(new String(generation, StandardCharsets.US_ASCII)), key);
+	}
+
+}

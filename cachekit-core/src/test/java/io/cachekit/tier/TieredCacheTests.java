@@ -1,0 +1,287 @@
+package io.cachekit.tier;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.cachekit.codec.CodecException;
+import io.cachekit.codec.MessagePackCodec;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * {@link TieredCache} without a backend (L1 only), with time under the test's control.
+ */
+class TieredCacheTests {
+
+	private final FakeTime time = new FakeTime();
+
+	private TieredCache.Builder builder() {
+		return TieredCache.builder("test").codec(MessagePackCodec.withDefaults()).clock(this.time).ticker(this.time)
+			.executor(Runnable::run);
+	}
+
+	@Test
+	void getOfMissingKeyIsAMiss() {
+		TieredCache cache = builder().build();
+		assertThat(cache.get("k")).isNull();
+		assertThat(cache.statistics(Tier.L1).missCount()).isEqualTo(1);
+	}
+
+	@Test
+	void putThenGetIsAnL1Hit() {
+		TieredCache cache = builder().build();
+		cache.put("k", "value");
+		assertThat(cache.get("k")).isEqualTo(new CacheHit("value"));
+		assertThat(cache.statistics(Tier.L1).hitCount()).isEqualTo(1);
+		assertThat(cache.statistics(Tier.L1).putCount()).isEqualTo(1);
+	}
+
+	@Test
+	void cachedNullIsAHitWithANullValue() {
+		TieredCache cache = builder().build();
+		cache.put("k", null);
+		assertThat(cache.get("k")).isEqualTo(new CacheHit(null));
+	}
+
+	@Test
+	void nullIsRefusedWhenNullValuesAreNotAllowed() {
+		TieredCache cache = builder().allowNullValues(false).build();
+		assertThatIllegalArgumentException().isThrownBy(() -> cache.put("k", null))
+			.withMessageContaining("does not allow null values");
+	}
+
+	@Test
+	void loaderNullIsReturnedButNotCachedWhenNullValuesAreNotAllowed() throws Exception {
+		TieredCache cache = builder().allowNullValues(false).build();
+		assertThat(cache.<String>get("k", () -> null)).isNull();
+		assertThat(cache.get("k")).isNull();
+	}
+
+	@Test
+	void l1EntryLeavesAfterTheL1Ttl() {
+		TieredCache cache = builder().l1Ttl(Duration.ofSeconds(30)).build();
+		cache.put("k", "value");
+		this.time.advance(Duration.ofSeconds(29));
+		assertThat(cache.get("k")).isNotNull();
+		this.time.advance(Duration.ofSeconds(2));
+		assertThat(cache.get("k")).isNull();
+	}
+
+	@Test
+	void l1EntryLeavesAtTheCacheTtlWhenThatIsShorter() {
+		TieredCache cache = builder().l1Ttl(Duration.ofSeconds(30)).ttl(Duration.ofSeconds(5)).build();
+		cache.put("k", "value");
+		this.time.advance(Duration.ofSeconds(4));
+		assertThat(cache.get("k")).isNotNull();
+		this.time.advance(Duration.ofSeconds(2));
+		assertThat(cache.get("k")).isNull();
+	}
+
+	@Test
+	void l1IsBoundedByEncodedBytes() {
+		TieredCache cache = builder().l1MaxWeight(10_000).build();
+		for (int i = 0; i < 100; i++) {
+			cache.put("k" + i, "x".repeat(500));
+		}
+		assertThat(cache.l1Weight()).isLessThanOrEqualTo(10_000).isGreaterThan(5_000);
+		assertThat(cache.statistics(Tier.L1).evictionCount()).isGreaterThan(50);
+		assertThat(cache.l1Size()).isLessThan(20);
+	}
+
+	@Test
+	void valueThatCannotBeEncodedIsNotCachedAndTheCallSucceeds() {
+		TieredCache cache = builder().build();
+		cache.put("k", "old");
+		cache.put("k", new Unserializable());
+		assertThat(cache.get("k")).as("the old value must not stay").isNull();
+		assertThat(codecErrors(cache.statistics(Tier.L1))).isEqualTo(1);
+	}
+
+	@Test
+	void repeatedEncodingFailureIsLoggedOnceAndCountedEachTime() {
+		TieredCache cache = builder().build();
+		try (LogCapture log = new LogCapture()) {
+			for (int i = 0; i < 5; i++) {
+				cache.put("k" + i, new Unserializable());
+			}
+			assertThat(log.warnings()).hasSize(1).first().asString().contains(Unserializable.class.getName());
+		}
+		assertThat(codecErrors(cache.statistics(Tier.L1))).isEqualTo(5);
+	}
+
+	@Test
+	void keyWhoseToStringFailsBypassesTheCache() throws Exception {
+		TieredCache cache = builder().build();
+		BadKey key = new BadKey();
+		cache.put(key, "value");
+		assertThat(cache.get(key)).isNull();
+		assertThat(cache.<String>get(key, () -> "loaded")).isEqualTo("loaded");
+		assertThat(cache.l1Size()).isZero();
+	}
+
+	@Test
+	void loaderRunsOnceForConcurrentCallersOfOneKey() throws Exception {
+		TieredCache cache = builder().build();
+		AtomicInteger calls = new AtomicInteger();
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<String>> results = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				results.add(executor.submit(() -> cache.get("k", () -> {
+					calls.incrementAndGet();
+					release.await(5, TimeUnit.SECONDS);
+					return "loaded";
+				})));
+			}
+			Thread.sleep(200);
+			release.countDown();
+			for (Future<String> result : results) {
+				assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("loaded");
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(calls).hasValue(1);
+	}
+
+	@Test
+	void loadsOfDifferentKeysRunInParallel() throws Exception {
+		TieredCache cache = builder().build();
+		CountDownLatch bothStarted = new CountDownLatch(2);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<Boolean> first = executor.submit(() -> cache.get("a", () -> {
+				bothStarted.countDown();
+				return bothStarted.await(5, TimeUnit.SECONDS);
+			}));
+			Future<Boolean> second = executor.submit(() -> cache.get("b", () -> {
+				bothStarted.countDown();
+				return bothStarted.await(5, TimeUnit.SECONDS);
+			}));
+			assertThat(first.get(10, TimeUnit.SECONDS)).as("load of a saw load of b start").isTrue();
+			assertThat(second.get(10, TimeUnit.SECONDS)).as("load of b saw load of a start").isTrue();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void loaderExceptionReachesTheCallerAndCachesNothing() {
+		TieredCache cache = builder().build();
+		IllegalStateException failure = new IllegalStateException("no");
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> cache.get("k", () -> {
+			throw failure;
+		})).isSameAs(failure);
+		assertThat(cache.get("k")).isNull();
+	}
+
+	@Test
+	void putIfAbsentKeepsTheFirstValue() {
+		TieredCache cache = builder().build();
+		assertThat(cache.putIfAbsent("k", "first")).isNull();
+		assertThat(cache.putIfAbsent("k", "second")).isEqualTo(new CacheHit("first"));
+		assertThat(cache.get("k")).isEqualTo(new CacheHit("first"));
+	}
+
+	@Test
+	void evictTellsWhetherTheKeyWasPresent() {
+		TieredCache cache = builder().build();
+		cache.put("k", "value");
+		assertThat(cache.evict("k")).isTrue();
+		assertThat(cache.evict("k")).isFalse();
+		assertThat(cache.get("k")).isNull();
+	}
+
+	@Test
+	void clearRemovesEveryEntry() {
+		TieredCache cache = builder().build();
+		cache.put("a", 1);
+		cache.put("b", 2);
+		cache.clear();
+		assertThat(cache.get("a")).isNull();
+		assertThat(cache.get("b")).isNull();
+	}
+
+	@Test
+	void retrieveCompletesWithTheHitOrNull() {
+		TieredCache cache = builder().build();
+		cache.put("k", "value");
+		assertThat(cache.retrieve("k").join()).isEqualTo(new CacheHit("value"));
+		assertThat(cache.retrieve("missing").join()).isNull();
+	}
+
+	@Test
+	void retrieveWithLoaderLoadsOnceAndCaches() {
+		TieredCache cache = builder().build();
+		AtomicInteger calls = new AtomicInteger();
+		CompletableFuture<String> pending = new CompletableFuture<>();
+		CompletableFuture<String> first = cache.retrieve("k", () -> {
+			calls.incrementAndGet();
+			return pending;
+		});
+		CompletableFuture<String> second = cache.retrieve("k", () -> {
+			calls.incrementAndGet();
+			return CompletableFuture.completedFuture("other");
+		});
+		pending.complete("loaded");
+		assertThat(first.join()).isEqualTo("loaded");
+		assertThat(second.join()).isEqualTo("loaded");
+		assertThat(calls).hasValue(1);
+		assertThat(cache.get("k")).isEqualTo(new CacheHit("loaded"));
+	}
+
+	@Test
+	void retrieveWithFailingLoaderFailsAndCachesNothing() {
+		TieredCache cache = builder().build();
+		CompletableFuture<String> result = cache.retrieve("k",
+				() -> CompletableFuture.failedFuture(new IllegalStateException("no")));
+		assertThat(result).isCompletedExceptionally();
+		assertThat(cache.get("k")).isNull();
+	}
+
+	static long codecErrors(TierStatistics statistics) {
+		long total = 0;
+		for (CodecException.Kind kind : CodecException.Kind.values()) {
+			total += statistics.codecErrorCount(kind);
+		}
+		return total;
+	}
+
+	/**
+	 * A value the codec cannot write: its getter throws.
+	 */
+	static final class Unserializable {
+
+		public String getValue() {
+			throw new IllegalStateException("cannot read");
+		}
+
+	}
+
+	/**
+	 * A key whose {@code toString()} throws.
+	 */
+	static final class BadKey {
+
+		@Override
+		public String toString() {
+			throw new IllegalStateException("no string");
+		}
+
+	}
+
+}

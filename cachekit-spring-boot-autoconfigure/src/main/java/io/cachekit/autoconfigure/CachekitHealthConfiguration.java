@@ -1,0 +1,30 @@
+package io.cachekit.autoconfigure;
+
+import io.cachekit.backend.Backend;
+import io.cachekit.spring.CachekitCacheManager;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The {@code cachekit} health contributor, when Spring Boot's health support is present
+ * and {@code management.health.cachekit.enabled} is not {@code false}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnEnabledHealthIndicator("cachekit")
+class CachekitHealthConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "cachekitHealthIndicator")
+	HealthIndicator cachekitHealthIndicator(ObjectProvider<Backend> backend,
+			ObjectProvider<CachekitCacheManager> cacheManager) {
+		return new CachekitHealthIndicator(backend.getIfUnique(), cacheManager.getIfUnique());
+	}
+
+}

@@ -1,0 +1,379 @@
+package io.cachekit.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cachekit.backend.memcached.MemcachedConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of cachekit, under {@code cachekit}.
+ */
+@ConfigurationProperties("cachekit")
+public class CachekitProperties {
+
+	/**
+	 * Shared L2 backend. 'auto' picks memcached when servers are set, else none (L1 only).
+	 */
+	private BackendType backend = BackendType.AUTO;
+
+	/**
+	 * Time-to-live of cache entries, for caches without their own. Zero means no expiry.
+	 */
+	private Duration defaultTtl = Duration.ofHours(1);
+
+	/**
+	 * Whether to cache null results, for caches without their own setting.
+	 */
+	private boolean allowNullValues = true;
+
+	/**
+	 * How long a cache trusts the clear-generation it read from L2 before reading it
+	 * again: the delay before a clear in one application instance is seen by the others.
+	 */
+	private Duration generationRefresh = Duration.ofSeconds(1);
+
+	private final L1 l1 = new L1();
+
+	private final Memcached memcached = new Memcached();
+
+	private final Serialization serialization = new Serialization();
+
+	/**
+	 * Per-cache settings, keyed by cache name. Caches listed here are created at startup.
+	 */
+	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
+
+	public BackendType getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(BackendType backend) {
+		this.backend = backend;
+	}
+
+	public Duration getDefaultTtl() {
+		return this.defaultTtl;
+	}
+
+	public void setDefaultTtl(Duration defaultTtl) {
+		this.defaultTtl = defaultTtl;
+	}
+
+	public boolean isAllowNullValues() {
+		return this.allowNullValues;
+	}
+
+	public void setAllowNullValues(boolean allowNullValues) {
+		this.allowNullValues = allowNullValues;
+	}
+
+	public Duration getGenerationRefresh() {
+		return this.generationRefresh;
+	}
+
+	public void setGenerationRefresh(Duration generationRefresh) {
+		this.generationRefresh = generationRefresh;
+	}
+
+	public L1 getL1() {
+		return this.l1;
+	}
+
+	public Memcached getMemcached() {
+		return this.memcached;
+	}
+
+	public Serialization getSerialization() {
+		return this.serialization;
+	}
+
+	public Map<String, CacheSpec> getCaches() {
+		return this.caches;
+	}
+
+	/**
+	 * The shared L2 backend to use.
+	 */
+	public enum BackendType {
+
+		/**
+		 * Memcached when servers are set, else none.
+		 */
+		AUTO,
+
+		/**
+		 * Memcached; servers must be set.
+		 */
+		MEMCACHED,
+
+		/**
+		 * No shared tier: every cache is L1 only.
+		 */
+		NONE
+
+	}
+
+	/**
+	 * The in-process tier.
+	 */
+	public static class L1 {
+
+		/**
+		 * Whether caches keep an in-process L1, for caches without their own setting.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Bound of each cache's L1, measured in encoded bytes.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * Longest time an entry stays in L1. Also bounds how long a change made by another
+		 * application instance may go unseen here.
+		 */
+		private Duration maxTtl = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getMaxTtl() {
+			return this.maxTtl;
+		}
+
+		public void setMaxTtl(Duration maxTtl) {
+			this.maxTtl = maxTtl;
+		}
+
+	}
+
+	/**
+	 * The memcached backend.
+	 */
+	public static class Memcached {
+
+		/**
+		 * Memcached servers as host:port, comma-separated or as a JSON array. Keys are
+		 * spread over them by consistent hashing.
+		 */
+		private List<String> servers = new ArrayList<>();
+
+		/**
+		 * Time one operation may take before it fails as a timeout.
+		 */
+		private Duration timeout = MemcachedConfig.DEFAULT_OPERATION_TIMEOUT;
+
+		/**
+		 * Time to wait at startup for the first connection to every server. Servers still
+		 * unreachable are connected in the background.
+		 */
+		private Duration connectTimeout = MemcachedConfig.DEFAULT_CONNECT_TIMEOUT;
+
+		/**
+		 * Number of memcached clients operations are spread over; each has one I/O thread
+		 * and one connection per server.
+		 */
+		private int maxPoolSize = MemcachedConfig.DEFAULT_MAX_POOL_SIZE;
+
+		/**
+		 * Number of retries of a get, set or delete that failed with a connection error
+		 * or a timeout.
+		 */
+		private int retryAttempts = MemcachedConfig.DEFAULT_RETRY_ATTEMPTS;
+
+		/**
+		 * Prefix put before every key, so that applications sharing servers do not meet.
+		 */
+		private String keyPrefix = "";
+
+		/**
+		 * Largest value sent to memcached; larger values are not cached.
+		 */
+		private DataSize maxItemSize = DataSize.ofBytes(MemcachedConfig.DEFAULT_MAX_ITEM_SIZE);
+
+		/**
+		 * Longest wait between attempts to reconnect to a failed server.
+		 */
+		private Duration maxReconnectDelay = MemcachedConfig.DEFAULT_MAX_RECONNECT_DELAY;
+
+		/**
+		 * What happens to keys of a server that is down: 'redistribute' them to the next
+		 * server, 'retry' the failed server until the timeout, or 'cancel' at once.
+		 */
+		private MemcachedConfig.FailureMode failureMode = MemcachedConfig.FailureMode.REDISTRIBUTE;
+
+		public List<String> getServers() {
+			return this.servers;
+		}
+
+		public void setServers(List<String> servers) {
+			this.servers = servers;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public int getMaxPoolSize() {
+			return this.maxPoolSize;
+		}
+
+		public void setMaxPoolSize(int maxPoolSize) {
+			this.maxPoolSize = maxPoolSize;
+		}
+
+		public int getRetryAttempts() {
+			return this.retryAttempts;
+		}
+
+		public void setRetryAttempts(int retryAttempts) {
+			this.retryAttempts = retryAttempts;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public DataSize getMaxItemSize() {
+			return this.maxItemSize;
+		}
+
+		public void setMaxItemSize(DataSize maxItemSize) {
+			this.maxItemSize = maxItemSize;
+		}
+
+		public Duration getMaxReconnectDelay() {
+			return this.maxReconnectDelay;
+		}
+
+		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+			this.maxReconnectDelay = maxReconnectDelay;
+		}
+
+		public MemcachedConfig.FailureMode getFailureMode() {
+			return this.failureMode;
+		}
+
+		public void setFailureMode(MemcachedConfig.FailureMode failureMode) {
+			this.failureMode = failureMode;
+		}
+
+	}
+
+	/**
+	 * The value codec.
+	 */
+	public static class Serialization {
+
+		/**
+		 * Packages whose classes may be read back from L2, besides the application's own
+		 * packages and JDK value types. Any other class in cached bytes is refused.
+		 */
+		private List<String> trustedPackages = new ArrayList<>();
+
+		public List<String> getTrustedPackages() {
+			return this.trustedPackages;
+		}
+
+		public void setTrustedPackages(List<String> trustedPackages) {
+			this.trustedPackages = trustedPackages;
+		}
+
+	}
+
+	/**
+	 * Settings of one cache; unset values come from the global ones.
+	 */
+	public static class CacheSpec {
+
+		/**
+		 * Time-to-live of the cache's entries. Zero means no expiry.
+		 */
+		private @Nullable Duration ttl;
+
+		/**
+		 * Whether the cache keeps an in-process L1.
+		 */
+		private @Nullable Boolean l1Enabled;
+
+		/**
+		 * Longest time an entry of the cache stays in L1.
+		 */
+		private @Nullable Duration l1Ttl;
+
+		/**
+		 * Whether the cache stores null results.
+		 */
+		private @Nullable Boolean allowNullValues;
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public @Nullable Boolean getL1Enabled() {
+			return this.l1Enabled;
+		}
+
+		public void setL1Enabled(@Nullable Boolean l1Enabled) {
+			this.l1Enabled = l1Enabled;
+		}
+
+		public @Nullable Duration getL1Ttl() {
+			return this.l1Ttl;
+		}
+
+		public void setL1Ttl(@Nullable Duration l1Ttl) {
+			this.l1Ttl = l1Ttl;
+		}
+
+		public @Nullable Boolean getAllowNullValues() {
+			return this.allowNullValues;
+		}
+
+		public void setAllowNullValues(@Nullable Boolean allowNullValues) {
+			this.allowNullValues = allowNullValues;
+		}
+
+	}
+
+}

@@ -1,0 +1,97 @@
+package io.cachekit.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.cachekit.backend.memcached.MemcachedConfig;
+import io.cachekit.backend.memcached.ServerAddress;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Turns {@code cachekit.memcached.*} into a {@link MemcachedConfig}, failing with an
+ * {@link InvalidConfigurationPropertyValueException} that names the property for any bad
+ * value.
+ */
+final class MemcachedConfigFactory {
+
+	private static final String PREFIX = "cachekit.memcached.";
+
+	private MemcachedConfigFactory() {
+	}
+
+	static MemcachedConfig create(CachekitProperties.Memcached properties) {
+		List<String> servers = servers(properties.getServers());
+		if (servers.isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
+					"memcached needs at least one host:port, e.g. cachekit.memcached.servers=localhost:11211 "
+							+ "(or CACHEKIT_MEMCACHED_SERVERS), or set cachekit.backend=none for L1-only caches");
+		}
+		for (int i = 0; i < servers.size(); i++) {
+			String server = servers.get(i);
+			apply(PREFIX + "servers[" + i + "]", server, ServerAddress::parse);
+		}
+		MemcachedConfig.Builder builder = MemcachedConfig.builder();
+		apply(PREFIX + "servers", String.join(",", servers), (value) -> builder.servers(servers));
+		apply(PREFIX + "timeout", properties.getTimeout(), builder::operationTimeout);
+		apply(PREFIX + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout);
+		apply(PREFIX + "max-pool-size", properties.getMaxPoolSize(), builder::maxPoolSize);
+		apply(PREFIX + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts);
+		apply(PREFIX + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix);
+		apply(PREFIX + "max-item-size", properties.getMaxItemSize(),
+				(size) -> builder.maxItemSize(toInt(size.toBytes())));
+		apply(PREFIX + "max-reconnect-delay", properties.getMaxReconnectDelay(), builder::maxReconnectDelay);
+		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode);
+		return builder.build();
+	}
+
+	/**
+	 * Reads the server list in both accepted forms: comma-separated
+	 * ({@code mc1:11211,mc2:11211}) and a JSON array ({@code ["mc1:11211","mc2:11211"]},
+	 * the form of the Python library's {@code CACHEKIT_MEMCACHED_SERVERS}). Binding splits
+	 * a JSON array at its commas, so its pieces are joined back first.
+	 * @param bound the list as bound
+	 * @return the servers, trimmed, without brackets or quotes
+	 */
+	static List<String> servers(List<String> bound) {
+		String joined = String.join(",", bound).strip();
+		if (joined.startsWith("[") && joined.endsWith("]")) {
+			joined = joined.substring(1, joined.length() - 1);
+		}
+		List<String> servers = new ArrayList<>();
+		for (String part : joined.split(",")) {
+			String server = part.strip();
+			if (server.length() >= 2 && server.startsWith("\"") && server.endsWith("\"")) {
+				server = server.substring(1, server.length() - 1).strip();
+			}
+			if (!server.isEmpty()) {
+				servers.add(server);
+			}
+		}
+		return servers;
+	}
+
+	private static <T> void apply(String property, @Nullable T value, Consumer<T> setter) {
+		if (value == null) {
+			throw new InvalidConfigurationPropertyValueException(property, null, "a value is required");
+		}
+		try {
+			setter.accept(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, describe(value), ex.getMessage());
+		}
+	}
+
+	private static Object describe(Object value) {
+		return (value instanceof Duration duration) ? duration.toString() : value;
+	}
+
+	private static int toInt(long bytes) {
+		return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, bytes));
+	}
+
+}
