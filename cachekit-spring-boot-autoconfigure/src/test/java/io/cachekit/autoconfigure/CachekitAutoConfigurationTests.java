@@ -273,6 +273,16 @@ class CachekitAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void cacheableMethodsReturningCompletableFutureAreCached() {
+		this.contextRunner.withUserConfiguration(AsyncServiceConfiguration.class).run((context) -> {
+			AsyncService service = context.getBean(AsyncService.class);
+			assertThat(service.find("k").join()).isEqualTo("value-1");
+			assertThat(service.find("k").join()).isEqualTo("value-1");
+			assertThat(service.calls()).isEqualTo(1);
+		});
+	}
+
 	private void assertFailure(String property, String... properties) {
 		this.contextRunner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
@@ -368,6 +378,31 @@ class CachekitAutoConfigurationTests {
 		@Bean
 		CacheManagerCustomizer<CachekitCacheManager> customizer() {
 			return this.customized::set;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AsyncServiceConfiguration {
+
+		@Bean
+		AsyncService asyncService() {
+			return new AsyncService();
+		}
+
+	}
+
+	static class AsyncService {
+
+		private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+		public int calls() {
+			return this.calls.get();
+		}
+
+		@org.springframework.cache.annotation.Cacheable("async")
+		public java.util.concurrent.CompletableFuture<String> find(String key) {
+			return java.util.concurrent.CompletableFuture.supplyAsync(() -> "value-" + this.calls.incrementAndGet());
 		}
 
 	}
