@@ -19,7 +19,9 @@ import org.springframework.util.unit.DataSize;
 public class CachekitProperties {
 
 	/**
-	 * Shared L2 backend. 'auto' picks memcached when servers are set, else none (L1 only).
+	 * Shared L2 backend. 'auto' picks the first configured of memcached servers, a Redis
+	 * URL (also CACHEKIT_REDIS_URL, then REDIS_URL) and a file directory, else none (L1
+	 * only). An application's own Backend bean always wins.
 	 */
 	private BackendType backend = BackendType.AUTO;
 
@@ -42,6 +44,10 @@ public class CachekitProperties {
 	private final L1 l1 = new L1();
 
 	private final Memcached memcached = new Memcached();
+
+	private final Redis redis = new Redis();
+
+	private final File file = new File();
 
 	private final Serialization serialization = new Serialization();
 
@@ -90,6 +96,14 @@ public class CachekitProperties {
 		return this.memcached;
 	}
 
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public File getFile() {
+		return this.file;
+	}
+
 	public Serialization getSerialization() {
 		return this.serialization;
 	}
@@ -112,6 +126,16 @@ public class CachekitProperties {
 		 * Memcached; servers must be set.
 		 */
 		MEMCACHED,
+
+		/**
+		 * Redis, through the application's Redis connection factory or a Redis URL.
+		 */
+		REDIS,
+
+		/**
+		 * A directory of files on this machine, shared by the processes that use it.
+		 */
+		FILE,
 
 		/**
 		 * No shared tier: every cache is L1 only.
@@ -292,6 +316,167 @@ public class CachekitProperties {
 
 		public void setFailureMode(MemcachedConfig.FailureMode failureMode) {
 			this.failureMode = failureMode;
+		}
+
+	}
+
+	/**
+	 * The Redis backend.
+	 */
+	public static class Redis {
+
+		/**
+		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset, the
+		 * application's Redis connection factory (spring.data.redis.*) is used, then the
+		 * REDIS_URL environment variable.
+		 */
+		private @Nullable String url;
+
+		/**
+		 * Time one command may take before it fails as a timeout.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		/**
+		 * Time to wait for a connection to Redis.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Prefix put before every key, so that applications sharing a server do not meet.
+		 */
+		private String keyPrefix = "";
+
+		/**
+		 * Number of retries of a get, set or delete that failed with a connection error or
+		 * a timeout.
+		 */
+		private int retryAttempts = 2;
+
+		/**
+		 * Largest value sent to Redis; larger values are not cached.
+		 */
+		private DataSize maxValueSize = DataSize.ofMegabytes(16);
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public int getRetryAttempts() {
+			return this.retryAttempts;
+		}
+
+		public void setRetryAttempts(int retryAttempts) {
+			this.retryAttempts = retryAttempts;
+		}
+
+		public DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
+		}
+
+	}
+
+	/**
+	 * The file backend.
+	 */
+	public static class File {
+
+		/**
+		 * Directory holding one file per entry; several processes may share it. Unset, a
+		 * 'cachekit' directory under the system's temporary directory.
+		 */
+		private @Nullable String directory;
+
+		/**
+		 * Bound of the files' total size; the least recently used entries go first.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(256);
+
+		/**
+		 * Bound of the number of entries; the least recently used entries go first.
+		 */
+		private int maxEntries = 100_000;
+
+		/**
+		 * Largest value stored; larger values are not cached.
+		 */
+		private DataSize maxValueSize = DataSize.ofMegabytes(16);
+
+		/**
+		 * Interval of the sweep that removes expired entries and enforces the bounds.
+		 */
+		private Duration sweepInterval = Duration.ofMinutes(1);
+
+		public @Nullable String getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable String directory) {
+			this.directory = directory;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
+		}
+
+		public Duration getSweepInterval() {
+			return this.sweepInterval;
+		}
+
+		public void setSweepInterval(Duration sweepInterval) {
+			this.sweepInterval = sweepInterval;
 		}
 
 	}

@@ -1,0 +1,34 @@
+package io.cachekit.autoconfigure;
+
+import java.util.Locale;
+
+import io.cachekit.autoconfigure.CachekitProperties.BackendType;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Matches when the properties choose one backend, as {@link BackendSelection} decides.
+ * Contradictory settings fail here, at startup, naming the properties.
+ */
+abstract class OnBackendCondition extends SpringBootCondition {
+
+	private final BackendType type;
+
+	OnBackendCondition(BackendType type) {
+		this.type = type;
+	}
+
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		BackendSelection selection = BackendSelection.of(context.getEnvironment());
+		String name = this.type.name().toLowerCase(Locale.ROOT);
+		if (selection.type() == this.type) {
+			return ConditionOutcome.match("cachekit backend is " + name + ": " + selection.reason());
+		}
+		return ConditionOutcome.noMatch("cachekit backend is not " + name + ": " + selection.reason());
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.cachekit.autoconfigure;
+
+import java.util.Map;
+
+import io.cachekit.autoconfigure.CachekitProperties.BackendType;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * How {@link BackendSelection} picks the backend from properties and environment
+ * variables, one test per branch.
+ */
+class BackendSelectionTests {
+
+	private final MockEnvironment environment = new MockEnvironment();
+
+	@Test
+	void nothingConfiguredMeansNone() {
+		assertThat(select()).isEqualTo(BackendType.NONE);
+	}
+
+	@Test
+	void memcachedServersSelectMemcached() {
+		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
+		assertThat(select()).isEqualTo(BackendType.MEMCACHED);
+	}
+
+	@Test
+	void cachekitRedisUrlSelectsRedis() {
+		this.environment.setProperty("cachekit.redis.url", "redis://localhost:6379");
+		assertThat(select()).isEqualTo(BackendType.REDIS);
+	}
+
+	@Test
+	void platformRedisUrlSelectsRedis() {
+		this.environment.setProperty("REDIS_URL", "redis://localhost:6379");
+		assertThat(select()).isEqualTo(BackendType.REDIS);
+		assertThat(BackendSelection.of(this.environment).reason()).contains("REDIS_URL");
+	}
+
+	@Test
+	void environmentVariablesSelectLikeTheirProperties() {
+		assertThat(selectWithEnvironmentVariable("CACHEKIT_MEMCACHED_SERVERS", "[\"mc1:11211\",\"mc2:11211\"]"))
+			.isEqualTo(BackendType.MEMCACHED);
+		assertThat(selectWithEnvironmentVariable("CACHEKIT_REDIS_URL", "redis://localhost:6379"))
+			.isEqualTo(BackendType.REDIS);
+		assertThat(selectWithEnvironmentVariable("CACHEKIT_FILE_DIRECTORY", "/var/cache/app")).isEqualTo(BackendType.FILE);
+		assertThat(selectWithEnvironmentVariable("CACHEKIT_BACKEND", "none")).isEqualTo(BackendType.NONE);
+	}
+
+	@Test
+	void fileDirectorySelectsFile() {
+		this.environment.setProperty("cachekit.file.directory", "/var/cache/app");
+		assertThat(select()).isEqualTo(BackendType.FILE);
+	}
+
+	@Test
+	void memcachedComesBeforeRedisAndRedisBeforeFile() {
+		this.environment.setProperty("cachekit.file.directory", "/var/cache/app");
+		this.environment.setProperty("REDIS_URL", "redis://localhost:6379");
+		assertThat(select()).isEqualTo(BackendType.REDIS);
+		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
+		assertThat(select()).isEqualTo(BackendType.MEMCACHED);
+	}
+
+	@Test
+	void explicitBackendIsTaken() {
+		this.environment.setProperty("cachekit.backend", "file");
+		assertThat(select()).isEqualTo(BackendType.FILE);
+		this.environment.setProperty("cachekit.backend", "none");
+		assertThat(select()).isEqualTo(BackendType.NONE);
+	}
+
+	@Test
+	void explicitBackendIgnoresThePlatformRedisUrl() {
+		this.environment.setProperty("cachekit.backend", "memcached");
+		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
+		this.environment.setProperty("REDIS_URL", "redis://localhost:6379");
+		assertThat(select()).isEqualTo(BackendType.MEMCACHED);
+	}
+
+	@Test
+	void explicitBackendWithAnotherBackendsSettingsFailsNamingBoth() {
+		this.environment.setProperty("cachekit.backend", "redis");
+		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
+		assertThatExceptionOfType(MutuallyExclusiveConfigurationPropertiesException.class).isThrownBy(this::select)
+			.satisfies((ex) -> assertThat(ex.getConfiguredNames()).containsExactlyInAnyOrder("cachekit.backend",
+					"cachekit.memcached.servers"));
+	}
+
+	@Test
+	void noneWithABackendsSettingsFailsNamingBoth() {
+		this.environment.setProperty("cachekit.backend", "none");
+		this.environment.setProperty("cachekit.file.directory", "/var/cache/app");
+		assertThatExceptionOfType(MutuallyExclusiveConfigurationPropertiesException.class).isThrownBy(this::select)
+			.satisfies((ex) -> assertThat(ex.getConfiguredNames()).containsExactlyInAnyOrder("cachekit.backend",
+					"cachekit.file.directory"));
+	}
+
+	private static BackendType selectWithEnvironmentVariable(String name, String value) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(name, value)));
+		return BackendSelection.of(environment).type();
+	}
+
+	private BackendType select() {
+		return BackendSelection.of(this.environment).type();
+	}
+
+}
