@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
 import io.cachekit.codec.ValueCodec;
+import io.cachekit.tier.CircuitBreaker;
 import io.cachekit.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
 
@@ -56,6 +57,8 @@ public class CachekitCacheManager implements CacheManager {
 
 	private final java.time.Duration generationRefresh;
 
+	private final CircuitBreaker circuitBreaker;
+
 	private final ConcurrentMap<String, CachekitCache> caches = new ConcurrentHashMap<>();
 
 	private final Set<String> names = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -70,6 +73,9 @@ public class CachekitCacheManager implements CacheManager {
 		this.clock = builder.clock;
 		this.ticker = builder.ticker;
 		this.generationRefresh = builder.generationRefresh;
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
+				: CircuitBreaker.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION,
+						builder.ticker);
 		builder.settings.keySet().forEach(this::getCache);
 	}
 
@@ -126,6 +132,14 @@ public class CachekitCacheManager implements CacheManager {
 	}
 
 	/**
+	 * Returns the circuit breaker shared by every cache in front of the backend.
+	 * @return the breaker
+	 */
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/**
 	 * Returns the settings a cache of this name has or would have.
 	 * @param name the cache name
 	 * @return its settings
@@ -145,6 +159,7 @@ public class CachekitCacheManager implements CacheManager {
 			.l1Ttl(cacheSettings.l1Ttl())
 			.l1MaxWeight(cacheSettings.l1MaxWeight())
 			.generationRefresh(this.generationRefresh)
+			.circuitBreaker(this.circuitBreaker)
 			.clock(this.clock)
 			.ticker(this.ticker)
 			.build();
@@ -178,6 +193,8 @@ public class CachekitCacheManager implements CacheManager {
 		private Ticker ticker = Ticker.systemTicker();
 
 		private java.time.Duration generationRefresh = TieredCache.Builder.DEFAULT_GENERATION_REFRESH;
+
+		private @Nullable CircuitBreaker circuitBreaker;
 
 		private Builder(@Nullable Backend backend, ValueCodec codec) {
 			this.backend = backend;
@@ -249,6 +266,18 @@ public class CachekitCacheManager implements CacheManager {
 				throw new IllegalArgumentException("generationRefresh must be positive, was " + interval);
 			}
 			this.generationRefresh = interval;
+			return this;
+		}
+
+		/**
+		 * Sets the circuit breaker every cache calls the backend through; by default one
+		 * opens after {@value CircuitBreaker#DEFAULT_FAILURE_THRESHOLD} consecutive
+		 * connection failures or timeouts and tries again after five seconds.
+		 * @param circuitBreaker the breaker
+		 * @return this builder
+		 */
+		public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker must not be null");
 			return this;
 		}
 

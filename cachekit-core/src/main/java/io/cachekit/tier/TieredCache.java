@@ -56,7 +56,12 @@ public final class TieredCache {
 
 	private final String name;
 
+	private final @Nullable Backend configuredBackend;
+
+	/** The configured backend behind the circuit breaker: what every L2 call goes to. */
 	private final @Nullable Backend backend;
+
+	private final CircuitBreaker circuitBreaker;
 
 	private final ValueCodec codec;
 
@@ -88,7 +93,11 @@ public final class TieredCache {
 
 	private TieredCache(Builder builder) {
 		this.name = builder.name;
-		this.backend = builder.backend;
+		this.configuredBackend = builder.backend;
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
+				: CircuitBreaker.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION,
+						builder.ticker);
+		this.backend = (builder.backend != null) ? this.circuitBreaker.protect(builder.backend) : null;
 		this.codec = Objects.requireNonNull(builder.codec, "codec must be set");
 		this.ttl = builder.ttl;
 		this.allowNullValues = builder.allowNullValues;
@@ -125,7 +134,15 @@ public final class TieredCache {
 	 * @return the backend, or empty when the cache is L1 only
 	 */
 	public Optional<Backend> backend() {
-		return Optional.ofNullable(this.backend);
+		return Optional.ofNullable(this.configuredBackend);
+	}
+
+	/**
+	 * Returns the circuit breaker in front of L2.
+	 * @return the breaker; without a backend it is never used
+	 */
+	public CircuitBreaker circuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	/**
@@ -437,7 +454,8 @@ public final class TieredCache {
 
 	@Override
 	public String toString() {
-		return "TieredCache[" + this.name + ", l2=" + ((this.backend != null) ? this.backend : "none") + "]";
+		return "TieredCache[" + this.name + ", l2=" + ((this.configuredBackend != null) ? this.configuredBackend : "none")
+				+ "]";
 	}
 
 	private @Nullable CacheHit lookup(String keyString) {
@@ -717,6 +735,8 @@ public final class TieredCache {
 
 		private @Nullable ValueCodec codec;
 
+		private @Nullable CircuitBreaker circuitBreaker;
+
 		private @Nullable Duration ttl;
 
 		private boolean allowNullValues = true;
@@ -750,6 +770,17 @@ public final class TieredCache {
 		 */
 		public Builder backend(@Nullable Backend backend) {
 			this.backend = backend;
+			return this;
+		}
+
+		/**
+		 * Sets the circuit breaker in front of L2, to share one among the caches of one
+		 * backend. Without one, the cache has its own with the default settings.
+		 * @param circuitBreaker the breaker
+		 * @return this builder
+		 */
+		public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker must not be null");
 			return this;
 		}
 

@@ -10,13 +10,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.memcached.MemcachedBackend;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
+import io.cachekit.metrics.MeteredBackend;
+import io.cachekit.test.Await;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +76,7 @@ class TieredCacheIntegrationTests {
 		return backend(MemcachedConfig.builder().servers(server.address()).maxReconnectDelay(Duration.ofSeconds(1)));
 	}
 
-	private TieredCache.Builder cache(MemcachedBackend backend) {
+	private TieredCache.Builder cache(Backend backend) {
 		return TieredCache.builder(this.name)
 			.backend(backend)
 			.codec(MessagePackCodec.withDefaults())
@@ -222,6 +226,34 @@ class TieredCacheIntegrationTests {
 		TierStatistics l2 = cache.statistics(Tier.L2);
 		assertThat(l2.errorCount(BackendErrorType.TRANSIENT) + l2.errorCount(BackendErrorType.TIMEOUT))
 			.isGreaterThanOrEqualTo(10);
+	}
+
+	@Test
+	void hungServerOpensTheCircuitSoLaterCallsSkipL2UntilItAnswersAgain() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		MemcachedBackend memcached = backend(MemcachedConfig.builder()
+			.servers(server.address())
+			.operationTimeout(Duration.ofMillis(200))
+			.retryAttempts(0));
+		TieredCache cache = cache(new MeteredBackend(memcached, "memcached", registry)).l1Enabled(false)
+			.circuitBreaker(CircuitBreaker.of(3, Duration.ofSeconds(30), this.time))
+			.build();
+		cache.put("k", "value");
+		server.pause();
+		try {
+			for (int i = 0; i < 10; i++) {
+				assertThat(cache.get("k")).isNull();
+			}
+		}
+		finally {
+			server.resume();
+		}
+		assertThat(registry.get("cachekit.backend.latency").tag("operation", "get").timer().count())
+			.as("only the calls before the circuit opened reached memcached").isEqualTo(3);
+		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
+		this.time.advance(Duration.ofSeconds(30));
+		assertThat(Await.until(() -> cache.get("k") != null)).as("served again after a successful trial").isTrue();
+		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
 	private String entryKey(MemcachedBackend backend, String key) {
