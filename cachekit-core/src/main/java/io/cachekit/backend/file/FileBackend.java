@@ -665,8 +665,19 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	 * @return {@code true} when the key now holds no live entry
 	 */
 	private boolean clearUnlessLive(Target target, long now) throws IOException {
-		Entry entry = readQuietly(target);
-		if (entry != null && entry.isLiveAt(now)) {
+		Entry entry;
+		try {
+			entry = EntryFile.read(target.path(), target.keyBytes(), true);
+		}
+		catch (CorruptEntryException ex) {
+			reportDamage(target.path(), ex);
+			Files.deleteIfExists(target.path());
+			return true;
+		}
+		if (entry == null) {
+			return true;
+		}
+		if (entry.isLiveAt(now)) {
 			return false;
 		}
 		Files.deleteIfExists(target.path());
