@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Writes</b> go to a temporary file next to the entry's file, which is then renamed
  * over it in one atomic step: a reader sees the old entry or the new one, never part of
  * one, in this process or any other. With {@link FileBackendConfig#fsync()} the data is
- * forced to the disk before the rename.
+ * forced to the disk before the rename, and the directory after it.
  *
  * <p><b>Expiry.</b> A positive TTL counts in milliseconds (less than one counts as one);
  * {@code null}, zero or negative means no expiry. An expired entry is a miss; the read
@@ -99,7 +99,8 @@ import org.slf4j.LoggerFactory;
  * other I/O failures as {@code TRANSIENT}; a key lock held by another process for five
  * seconds as {@code TIMEOUT}. Operations are not retried. A directory that cannot be
  * created does not stop {@link #create(FileBackendConfig)}: it is logged, writes fail as
- * {@code PERMANENT}, reads miss and {@link #health()} is down, until it can be.
+ * {@code PERMANENT}, reads miss (or fail the same way when the path runs through a
+ * regular file) and {@link #health()} is down, until it can be.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep thread; operations after it fail as
  * {@code PERMANENT}.
@@ -708,15 +709,19 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			if (replace) {
 				Files.move(temp, target.path(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 				moved = true;
-				return true;
 			}
-			try {
-				Files.createLink(target.path(), temp);
-				return true;
+			else {
+				try {
+					Files.createLink(target.path(), temp);
+				}
+				catch (FileAlreadyExistsException ex) {
+					return false;
+				}
 			}
-			catch (FileAlreadyExistsException ex) {
-				return false;
+			if (this.config.fsync()) {
+				syncDirectory(target.path().getParent());
 			}
+			return true;
 		}
 		finally {
 			if (!moved) {
@@ -748,6 +753,23 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			if (!written) {
 				deleteQuietly(temp);
 			}
+		}
+	}
+
+	/**
+	 * Makes a rename in a directory durable. Not every platform can open a directory
+	 * (Windows cannot); there the rename is as durable as the file system makes it.
+	 */
+	private static void syncDirectory(Path directory) throws IOException {
+		FileChannel channel;
+		try {
+			channel = FileChannel.open(directory, StandardOpenOption.READ);
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return;
+		}
+		try (channel) {
+			channel.force(true);
 		}
 	}
 

@@ -286,7 +286,7 @@ public final class FileBackendConfig {
 
 		/**
 		 * Sets whether every write is forced to the disk ({@code fdatasync}) before it is
-		 * renamed into place. Off by default: without it, an entry written just before a
+		 * renamed into place, and the rename after. Off by default: without it, an entry written just before a
 		 * power loss or kernel crash may be lost or come back damaged, which the backend
 		 * detects (checksum, lengths) and treats as a miss. A process crash loses nothing
 		 * either way. Turn it on only when a lost entry is expensive; it makes writes

@@ -90,6 +90,18 @@ class FileBackendIntegrationTests extends BackendContract {
 	}
 
 	@Test
+	void fsyncedWritesRoundTrip() {
+		try (FileBackend synced = FileBackend.create(config().fsync(true).build())) {
+			synced.set(key("k"), bytes("v"), null);
+			assertThat(synced.addIfAbsent(key("added"), bytes("a"), null)).isTrue();
+			assertThat(synced.increment(key("n"), 1, 7, null)).isEqualTo(7);
+			assertThat(synced.increment(key("n"), 1, 7, null)).isEqualTo(8);
+			assertThat(synced.get(key("k"))).isEqualTo(bytes("v"));
+			assertThat(synced.get(key("added"))).isEqualTo(bytes("a"));
+		}
+	}
+
+	@Test
 	void valueOverTheMaxValueSizeFailsAsPermanentAndWritesNothing() {
 		try (FileBackend small = FileBackend.create(config().maxValueSize(1000).build())) {
 			assertThatExceptionOfType(BackendException.class)
