@@ -276,7 +276,8 @@ class RedisBackendIntegrationTests extends BackendContract {
 		try (RedisBackend unreachable = RedisBackend.create(closedPort)) {
 			long start = System.nanoTime();
 			BackendHealth health = unreachable.health();
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+			// Bounded by the connect timeout (a refused connection is faster still), with room for a loaded machine.
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 			assertThat(health.healthy()).isFalse();
 			assertThat(health.backendType()).isEqualTo("redis");
 			assertThat(String.valueOf(health.detail("error"))).contains("TRANSIENT").contains("refused");
