@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * throw for a key that is simply absent.
  *
  * <p>Optional operations are separate interfaces ({@link AddIfAbsent}, {@link BulkGet},
- * {@link Increment}); callers ask for them with {@link #capability(Class)} rather than
+ * {@link Increment}, {@link TtlInspection}); callers ask for them with {@link #capability(Class)} rather than
  * casting, so that wrappers can pass them through.
  *
  * <p>A backend that holds resources (connections, threads) also implements

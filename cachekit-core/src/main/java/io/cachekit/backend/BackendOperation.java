@@ -27,6 +27,9 @@ public enum BackendOperation {
 	GET_ALL,
 
 	/** {@link Increment#increment(String, long, long, java.time.Duration)}. */
-	INCREMENT
+	INCREMENT,
+
+	/** {@link TtlInspection#remainingTtl(String)}. */
+	TTL
 
 }

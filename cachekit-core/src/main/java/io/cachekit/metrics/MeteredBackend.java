@@ -16,6 +16,8 @@ import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
+import io.cachekit.backend.RemainingTtl;
+import io.cachekit.backend.TtlInspection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -26,11 +28,13 @@ import org.jspecify.annotations.Nullable;
  * operation and a {@code cachekit.backend.errors} counter per operation and
  * {@link BackendErrorType}, both tagged {@code backend} with the wrapped backend's type.
  *
- * <p>Passes the wrapped backend's capabilities through, measured too. Results and
+ * <p>Passes the wrapped backend's capabilities through, measured too when they are one of
+ * {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and {@link TtlInspection}, and
+ * unmeasured when they are another kind. Results and
  * exceptions are the wrapped backend's, unchanged. A failing registry never breaks an
  * operation. Closing it closes the wrapped backend when that is {@link AutoCloseable}.
  */
-public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
+public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection, AutoCloseable {
 
 	private final Backend delegate;
 
@@ -104,7 +108,8 @@ public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Incr
 
 	@Override
 	public <C> Optional<C> capability(Class<C> type) {
-		return this.delegate.capability(type).isPresent() ? Optional.of(type.cast(this)) : Optional.empty();
+		Optional<C> offered = this.delegate.capability(type);
+		return (offered.isPresent() && type.isInstance(this)) ? Optional.of(type.cast(this)) : offered;
 	}
 
 	@Override
@@ -123,6 +128,12 @@ public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Incr
 	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
 		Increment increment = required(Increment.class);
 		return measure(BackendOperation.INCREMENT, () -> increment.increment(key, delta, initialValue, ttl));
+	}
+
+	@Override
+	public RemainingTtl remainingTtl(String key) {
+		TtlInspection inspection = required(TtlInspection.class);
+		return measure(BackendOperation.TTL, () -> inspection.remainingTtl(key));
 	}
 
 	@Override

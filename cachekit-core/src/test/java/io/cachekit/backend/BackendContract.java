@@ -69,8 +69,8 @@ public abstract class BackendContract {
 
 	/**
 	 * Returns the capability interfaces the backend offers through
-	 * {@link Backend#capability(Class)}, among {@link AddIfAbsent}, {@link BulkGet} and
-	 * {@link Increment}.
+	 * {@link Backend#capability(Class)}, among {@link AddIfAbsent}, {@link BulkGet},
+	 * {@link Increment} and {@link TtlInspection}.
 	 * @return the offered capabilities
 	 */
 	protected abstract Set<Class<?>> expectedCapabilities();
@@ -349,7 +349,7 @@ public abstract class BackendContract {
 
 	@Test
 	void capabilitiesAreExactlyTheDeclaredOnes() {
-		for (Class<?> type : List.of(AddIfAbsent.class, BulkGet.class, Increment.class)) {
+		for (Class<?> type : List.of(AddIfAbsent.class, BulkGet.class, Increment.class, TtlInspection.class)) {
 			assertThat(this.backend.capability(type).isPresent()).as("capability %s", type.getSimpleName())
 				.isEqualTo(expectedCapabilities().contains(type));
 		}
@@ -436,6 +436,35 @@ public abstract class BackendContract {
 		}
 		assertThat(this.backend.capability(Increment.class).isPresent())
 			.isEqualTo(expectedCapabilities().contains(Increment.class));
+	}
+
+	@Test
+	void remainingTtlTellsMissingFromNoExpiryFromExpiring() {
+		for (TtlInspection inspection : this.backend.capability(TtlInspection.class).stream().toList()) {
+			this.backend.set(key("forever"), bytes("v"), null);
+			this.backend.set(key("expiring"), bytes("v"), Duration.ofSeconds(60));
+			assertThat(inspection.remainingTtl(key("missing"))).isEqualTo(RemainingTtl.missing());
+			assertThat(inspection.remainingTtl(key("forever"))).isEqualTo(RemainingTtl.noExpiry());
+			RemainingTtl expiring = inspection.remainingTtl(key("expiring"));
+			assertThat(expiring.exists()).isTrue();
+			assertThat(expiring.expires()).isTrue();
+			assertThat(expiring.remaining()).hasValueSatisfying((remaining) -> assertThat(remaining)
+				.isGreaterThan(Duration.ofSeconds(50))
+				.isLessThanOrEqualTo(Duration.ofSeconds(60)));
+		}
+		assertThat(this.backend.capability(TtlInspection.class).isPresent())
+			.isEqualTo(expectedCapabilities().contains(TtlInspection.class));
+	}
+
+	@Test
+	void remainingTtlOfAnExpiredEntryIsMissing() throws InterruptedException {
+		for (TtlInspection inspection : this.backend.capability(TtlInspection.class).stream().toList()) {
+			this.backend.set(key("k"), bytes("v"), ONE_SECOND);
+			assertThat(awaitExpiry(key("k"))).isTrue();
+			assertThat(inspection.remainingTtl(key("k"))).isEqualTo(RemainingTtl.missing());
+		}
+		assertThat(this.backend.capability(TtlInspection.class).isPresent())
+			.isEqualTo(expectedCapabilities().contains(TtlInspection.class));
 	}
 
 	/**

@@ -12,7 +12,7 @@ public enum ServerKind {
 	MEMCACHED("memcached", "memcached", "CACHEKIT_TEST_MEMCACHED", "version\r\n", "VERSION"),
 
 	/** Redis, from the Debian package {@code redis-server}. */
-	REDIS("redis-server", "redis-server", "CACHEKIT_TEST_REDIS", "PING\r\n", "+PONG");
+	REDIS("redis-server", "redis-server", "CACHEKIT_TEST_REDIS", "PING\r\n", "+PONG", "-NOAUTH");
 
 	private final String binary;
 
@@ -22,14 +22,14 @@ public enum ServerKind {
 
 	private final String probe;
 
-	private final String probeAnswer;
+	private final List<String> readyAnswers;
 
-	ServerKind(String binary, String debianPackage, String externalVariable, String probe, String probeAnswer) {
+	ServerKind(String binary, String debianPackage, String externalVariable, String probe, String... readyAnswers) {
 		this.binary = binary;
 		this.debianPackage = debianPackage;
 		this.externalVariable = externalVariable;
 		this.probe = probe;
-		this.probeAnswer = probeAnswer;
+		this.readyAnswers = List.of(readyAnswers);
 	}
 
 	/**
@@ -53,8 +53,14 @@ public enum ServerKind {
 		return this.probe;
 	}
 
-	String probeAnswer() {
-		return this.probeAnswer;
+	/**
+	 * Tells whether an answer to the probe shows the server is up. A Redis server that
+	 * requires a password answers {@code -NOAUTH}, which shows it is up too.
+	 * @param answer the start of the server's answer
+	 * @return {@code true} when the server is ready
+	 */
+	boolean isReadyAnswer(String answer) {
+		return this.readyAnswers.stream().anyMatch(answer::startsWith);
 	}
 
 	String installHint() {

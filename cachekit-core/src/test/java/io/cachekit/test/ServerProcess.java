@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * A real server process on a free loopback port, for integration and fault tests.
  *
  * <p>{@link #start(ServerKind)} runs the binary found on the {@code PATH} and returns
- * once the server answers its protocol's ping. The process can then be stopped and
- * restarted on the same port, or paused ({@code SIGSTOP}) and resumed ({@code SIGCONT})
- * to make it hang without closing its connections. {@link #close()} stops it for good;
- * a JVM shutdown hook also kills any process still running.
+ * once the server answers its protocol's ping; {@link #start(ServerKind, String...)} adds
+ * arguments to the command line, such as a password Redis requires. The process can then
+ * be stopped and restarted on the same port, or paused ({@code SIGSTOP}) and resumed
+ * ({@code SIGCONT}) to make it hang without closing its connections. {@link #close()}
+ * stops it for good; a JVM shutdown hook also kills any process still running.
  *
  * <p>When the binary is missing, starting fails with a message that says how to install
  * it. It never skips. Not thread-safe: one test drives one process.
@@ -49,15 +52,18 @@ public final class ServerProcess implements AutoCloseable {
 
 	private final Path log;
 
+	private final List<String> extraArguments;
+
 	private @Nullable Process process;
 
 	private boolean paused;
 
-	private ServerProcess(ServerKind kind, String executable, int port, Path log) {
+	private ServerProcess(ServerKind kind, String executable, int port, Path log, List<String> extraArguments) {
 		this.kind = kind;
 		this.executable = executable;
 		this.port = port;
 		this.log = log;
+		this.extraArguments = extraArguments;
 	}
 
 	/**
@@ -68,13 +74,31 @@ public final class ServerProcess implements AutoCloseable {
 	 * install it) or the server does not come up
 	 */
 	public static ServerProcess start(ServerKind kind) {
+		return start(kind, new String[0]);
+	}
+
+	/**
+	 * Starts a server of the given kind on a free loopback port, with more arguments
+	 * appended to its usual command line; they are kept for {@link #restart()}.
+	 * <pre>{@code
+	 * ServerProcess redis = ServerProcess.start(ServerKind.REDIS, "--requirepass", "secret");
+	 * }</pre>
+	 * @param kind the kind of server
+	 * @param extraArguments further command-line arguments, such as
+	 * {@code --requirepass secret} for Redis
+	 * @return the running server
+	 * @throws IllegalStateException when the binary is missing (the message says how to
+	 * install it) or the server does not come up
+	 */
+	public static ServerProcess start(ServerKind kind, String... extraArguments) {
+		List<String> arguments = List.of(extraArguments);
 		String executable = findExecutable(kind);
 		IllegalStateException failure = null;
 		for (int attempt = 0; attempt < 3; attempt++) {
 			ServerProcess server;
 			try {
 				server = new ServerProcess(kind, executable, freePort(),
-						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"));
+						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments);
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("cannot prepare a " + kind.binary() + " process", ex);
@@ -194,7 +218,9 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	private void launch() {
-		ProcessBuilder builder = new ProcessBuilder(this.kind.command(this.executable, this.port))
+		List<String> command = new ArrayList<>(this.kind.command(this.executable, this.port));
+		command.addAll(this.extraArguments);
+		ProcessBuilder builder = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 		Process started;
@@ -234,7 +260,7 @@ public final class ServerProcess implements AutoCloseable {
 			InputStream in = socket.getInputStream();
 			byte[] answer = new byte[64];
 			int read = in.read(answer);
-			return read > 0 && new String(answer, 0, read, StandardCharsets.US_ASCII).startsWith(this.kind.probeAnswer());
+			return read > 0 && this.kind.isReadyAnswer(new String(answer, 0, read, StandardCharsets.US_ASCII));
 		}
 		catch (IOException ex) {
 			return false;

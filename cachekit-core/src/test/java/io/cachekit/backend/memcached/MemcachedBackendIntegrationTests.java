@@ -13,6 +13,7 @@ import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
+import io.cachekit.test.ClosedPort;
 import io.cachekit.test.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,4 +1,4 @@
-package io.cachekit.backend.memcached;
+package io.cachekit.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,12 +8,16 @@ import java.net.ServerSocket;
 /**
  * Finds a loopback port nothing listens on, so connections to it are refused.
  */
-final class ClosedPort {
+public final class ClosedPort {
 
 	private ClosedPort() {
 	}
 
-	static int find() {
+	/**
+	 * Returns a loopback port that was free a moment ago.
+	 * @return the port
+	 */
+	public static int find() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}

@@ -1,0 +1,492 @@
+package io.cachekit.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import io.cachekit.backend.AddIfAbsent;
+import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendHealth;
+import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.Increment;
+import io.cachekit.backend.RemainingTtl;
+import io.cachekit.backend.TtlInspection;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.types.Expiration;
+
+/**
+ * A {@link Backend} on one Redis server (or whatever a {@link RedisConnectionFactory}
+ * connects to), through Spring Data Redis and Lettuce.
+ *
+ * <p>Created either over an application's connection factory with
+ * {@link #create(RedisConnectionFactory, RedisBackendConfig)}, which it uses but never
+ * closes, or from a Redis URL with {@link #create(RedisBackendConfig)}, which builds a
+ * Lettuce connection factory that the backend owns and shuts down in {@link #close()}.
+ * Each operation takes a connection from the factory and closes it; Lettuce's factory
+ * shares one native connection among all callers by default, so this costs no connect
+ * and no pool. Lettuce must be on the class path (Spring Data Redis's Jedis support is
+ * not tested).
+ *
+ * <p>Keys are the configured prefix followed by the key, as UTF-8 bytes; Redis keys are
+ * binary-safe, so every string works as it is and distinct strings never meet. Values
+ * are stored as raw bytes (no serializer). A value over
+ * {@link RedisBackendConfig#maxValueSize()} fails as {@code PERMANENT} before anything is
+ * sent.
+ *
+ * <p>TTLs are milliseconds ({@code PX}), rounded up so that a sub-millisecond TTL does
+ * not mean "no expiry": {@code null}, zero or negative means no expiry, also when
+ * overwriting an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
+ *
+ * <p>An idempotent operation that fails as {@code TRANSIENT} or {@code TIMEOUT} is tried
+ * again up to {@link RedisBackendConfig#retryAttempts()} times, unless the server could
+ * not be reached at all (no connection, or the client rejected the command while
+ * reconnecting): then it fails at once. Errors are classified as described in
+ * {@code RedisErrors}: a refused password is {@code AUTHENTICATION}, a command timeout
+ * {@code TIMEOUT}, a connection failure {@code TRANSIENT}, an error reply such as
+ * {@code WRONGTYPE} {@code PERMANENT}.
+ *
+ * <p>Also offers {@link AddIfAbsent} ({@code SET NX PX}), {@link BulkGet} (one
+ * {@code MGET}), {@link Increment} (a Lua script, atomic) and {@link TtlInspection}
+ * ({@code PTTL}). Thread-safe.
+ */
+public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection, AutoCloseable {
+
+	/** The {@code backendType} this backend reports. */
+	public static final String BACKEND_TYPE = "redis";
+
+	/** The longest TTL sent to Redis, about 1,000 years; longer ones are clamped to it. */
+	public static final Duration MAX_TTL = Duration.ofDays(365_000);
+
+	/**
+	 * Creates a missing counter with the initial value and its expiry, or adds the delta
+	 * to an existing one, keeping its expiry. KEYS[1] = key, ARGV = delta, initial value,
+	 * TTL in ms (0 = none). INCRBY on a missing key stores the initial value's digits, and
+	 * fails for a value that is not an integer. The result is read back with GET, as a
+	 * string: Lua would turn INCRBY's integer into a double and lose digits past 2^53.
+	 */
+	private static final String INCREMENT_SCRIPT = """
+			if redis.call('EXISTS', KEYS[1]) == 1 then
+			  redis.call('INCRBY', KEYS[1], ARGV[1])
+			else
+			  redis.call('INCRBY', KEYS[1], ARGV[2])
+			  if ARGV[3] ~= '0' then
+			    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+			  end
+			end
+			return redis.call('GET', KEYS[1])
+			""";
+
+	/** How many connection attempts are made when a handshake fails without a reason. */
+	private static final int HANDSHAKE_ATTEMPTS = 3;
+
+	private static final byte[] INCREMENT_SCRIPT_BYTES = INCREMENT_SCRIPT.getBytes(StandardCharsets.UTF_8);
+
+	private static final String INCREMENT_SCRIPT_SHA = sha1(INCREMENT_SCRIPT_BYTES);
+
+	private final RedisConnectionFactory factory;
+
+	private final @Nullable OwnedConnectionFactory owned;
+
+	private final RedisBackendConfig config;
+
+	private final RedisKeys keys;
+
+	private final Map<String, Object> serverDetails;
+
+	private final String description;
+
+	private volatile boolean closed;
+
+	private RedisBackend(RedisConnectionFactory factory, @Nullable OwnedConnectionFactory owned,
+			RedisBackendConfig config) {
+		this.factory = factory;
+		this.owned = owned;
+		this.config = config;
+		this.keys = new RedisKeys(config.keyPrefix());
+		this.serverDetails = serverDetails(factory);
+		this.description = "RedisBackend[" + this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
+				+ ((owned != null) ? ", owned" : "") + "]";
+	}
+
+	/**
+	 * Creates a backend that connects to {@link RedisBackendConfig#url()} through a Lettuce
+	 * connection factory of its own, with the configured connect and command timeouts.
+	 * <p>The connection is made on first use, not here: when the server is unreachable,
+	 * operations fail as {@code TRANSIENT} until it is. While the connection is down,
+	 * commands fail at once instead of waiting, and reconnection attempts back off up to
+	 * five seconds. {@link #close()} shuts the factory and its threads down.
+	 * @param config the configuration, with a URL
+	 * @return the backend; close it when done
+	 * @throws IllegalArgumentException when the configuration has no URL
+	 */
+	public static RedisBackend create(RedisBackendConfig config) {
+		Objects.requireNonNull(config, "config must not be null");
+		RedisUrl url = config.parsedUrl();
+		if (url == null) {
+			throw new IllegalArgumentException("url must be set to create a Redis backend that connects by itself; "
+					+ "set it on the builder, or pass a RedisConnectionFactory to create(factory, config)");
+		}
+		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config.connectTimeout(),
+				config.commandTimeout());
+		return new RedisBackend(owned.factory(), owned, config);
+	}
+
+	/**
+	 * Creates a backend over an application's connection factory, which must be started
+	 * (for Spring beans, the container does that). The factory's own settings (server,
+	 * timeouts, TLS, credentials) apply; the backend never closes it.
+	 * @param factory the connection factory, Lettuce's for the tested behaviour
+	 * @param config the key prefix, value size limit and retries
+	 * @return the backend
+	 * @throws IllegalArgumentException when the configuration sets a URL, which only
+	 * {@link #create(RedisBackendConfig)} uses
+	 */
+	public static RedisBackend create(RedisConnectionFactory factory, RedisBackendConfig config) {
+		Objects.requireNonNull(factory, "factory must not be null");
+		Objects.requireNonNull(config, "config must not be null");
+		if (config.parsedUrl() != null) {
+			throw new IllegalArgumentException("url is set (" + config.parsedUrl() + ") but a RedisConnectionFactory "
+					+ "was given, which decides the server; remove the url or use create(config)");
+		}
+		return new RedisBackend(factory, null, config);
+	}
+
+	/**
+	 * Returns the configuration this backend was created with.
+	 * @return the configuration
+	 */
+	public RedisBackendConfig config() {
+		return this.config;
+	}
+
+	@Override
+	public byte @Nullable [] get(String key) {
+		byte[] mapped = this.keys.map(requireKey(key));
+		return execute(BackendOperation.GET, key, true, (connection) -> connection.stringCommands().get(mapped));
+	}
+
+	@Override
+	public void set(String key, byte[] value, @Nullable Duration ttl) {
+		byte[] mapped = this.keys.map(requireKey(key));
+		checkSize(BackendOperation.SET, key, value);
+		Expiration expiration = expiration(ttl);
+		execute(BackendOperation.SET, key, true,
+				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.upsert(), expiration));
+	}
+
+	@Override
+	public boolean delete(String key) {
+		byte[] mapped = this.keys.map(requireKey(key));
+		Long deleted = execute(BackendOperation.DELETE, key, true, (connection) -> connection.keyCommands().del(mapped));
+		return deleted != null && deleted > 0;
+	}
+
+	@Override
+	public boolean exists(String key) {
+		byte[] mapped = this.keys.map(requireKey(key));
+		return Boolean.TRUE.equals(
+				execute(BackendOperation.EXISTS, key, true, (connection) -> connection.keyCommands().exists(mapped)));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>{@code SET key value NX PX ttl}: one atomic command.
+	 */
+	@Override
+	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
+		byte[] mapped = this.keys.map(requireKey(key));
+		checkSize(BackendOperation.ADD_IF_ABSENT, key, value);
+		Expiration expiration = expiration(ttl);
+		return Boolean.TRUE.equals(execute(BackendOperation.ADD_IF_ABSENT, key, false,
+				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.ifAbsent(), expiration)));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>One {@code MGET} for all keys.
+	 */
+	@Override
+	public Map<String, byte[]> getAll(Collection<String> keys) {
+		Objects.requireNonNull(keys, "keys must not be null");
+		List<String> callerKeys = new ArrayList<>(new LinkedHashSet<>(keys));
+		if (callerKeys.isEmpty()) {
+			return Map.of();
+		}
+		byte[][] mapped = new byte[callerKeys.size()][];
+		for (int i = 0; i < mapped.length; i++) {
+			mapped[i] = this.keys.map(requireKey(callerKeys.get(i)));
+		}
+		List<byte[]> values = execute(BackendOperation.GET_ALL, null, true,
+				(connection) -> connection.stringCommands().mGet(mapped));
+		Map<String, byte[]> found = new LinkedHashMap<>();
+		if (values != null) {
+			for (int i = 0; i < values.size() && i < callerKeys.size(); i++) {
+				byte[] value = values.get(i);
+				if (value != null) {
+					found.put(callerKeys.get(i), value);
+				}
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>One Lua script ({@code EVALSHA}, or {@code EVAL} when the server does not know it
+	 * yet), so creating and adding are one atomic step. A counter is a Redis string of
+	 * decimal digits, as {@code INCRBY} keeps it. Adding past {@link Long#MAX_VALUE} fails
+	 * as {@code PERMANENT}.
+	 */
+	@Override
+	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
+		byte[] mapped = this.keys.map(requireKey(key));
+		if (delta < 0) {
+			throw new IllegalArgumentException("delta must not be negative, was " + delta);
+		}
+		if (initialValue < 0) {
+			throw new IllegalArgumentException("initialValue must not be negative, was " + initialValue);
+		}
+		byte[][] keysAndArgs = { mapped, ascii(delta), ascii(initialValue), ascii(ttlMillis(ttl)) };
+		byte[] value = execute(BackendOperation.INCREMENT, key, false, (connection) -> {
+			try {
+				return connection.scriptingCommands().evalSha(INCREMENT_SCRIPT_SHA, ReturnType.VALUE, 1, keysAndArgs);
+			}
+			catch (RuntimeException ex) {
+				if (!RedisErrors.isNoScript(ex)) {
+					throw ex;
+				}
+				// The script did not run, so sending it in full is not a retry.
+				return connection.scriptingCommands().eval(INCREMENT_SCRIPT_BYTES, ReturnType.VALUE, 1, keysAndArgs);
+			}
+		});
+		String digits = (value != null) ? new String(value, StandardCharsets.US_ASCII) : "(nothing)";
+		try {
+			return Long.parseLong(digits);
+		}
+		catch (NumberFormatException ex) {
+			throw new BackendException(BackendErrorType.UNKNOWN, BackendOperation.INCREMENT, key,
+					"Redis answered the increment script with '" + digits + "', not a number", ex);
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>{@code PTTL}: millisecond precision.
+	 */
+	@Override
+	public RemainingTtl remainingTtl(String key) {
+		byte[] mapped = this.keys.map(requireKey(key));
+		Long millis = execute(BackendOperation.TTL, key, true, (connection) -> connection.keyCommands().pTtl(mapped));
+		if (millis == null) {
+			throw new BackendException(BackendErrorType.UNKNOWN, BackendOperation.TTL, key,
+					"Redis answered PTTL with no value", null);
+		}
+		if (millis == -2) {
+			return RemainingTtl.missing();
+		}
+		if (millis < 0) {
+			return RemainingTtl.noExpiry();
+		}
+		return RemainingTtl.expiresIn(Duration.ofMillis(millis));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>Takes a connection (connecting when none is open, bounded by the connect timeout)
+	 * and sends {@code PING} (bounded by the command timeout). Details: {@code server}
+	 * ({@code host:port}) and {@code database} when the factory is Lettuce's standalone
+	 * one, never credentials; an unhealthy result adds {@code error}. Not retried.
+	 */
+	@Override
+	public BackendHealth health() {
+		long start = System.nanoTime();
+		try {
+			ensureOpen(BackendOperation.HEALTH, null);
+			String pong = once((connection) -> connection.ping());
+			long latency = elapsedMillis(start);
+			if (!"PONG".equalsIgnoreCase(pong)) {
+				return BackendHealth.down(BACKEND_TYPE, latency,
+						new IllegalStateException("Redis answered PING with '" + pong + "'"), this.serverDetails);
+			}
+			return BackendHealth.up(BACKEND_TYPE, latency, this.serverDetails);
+		}
+		catch (RuntimeException ex) {
+			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
+			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), failure, this.serverDetails);
+		}
+	}
+
+	/**
+	 * Stops this backend: operations after this fail as {@code PERMANENT}. A backend
+	 * created from a URL also shuts its connection factory and Lettuce threads down; an
+	 * application's factory is left open. Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed) {
+			this.closed = true;
+			if (this.owned != null) {
+				this.owned.close();
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.description;
+	}
+
+	/**
+	 * Converts a TTL to Redis milliseconds: rounded up, 0 for none, at most
+	 * {@link #MAX_TTL}.
+	 * @param ttl the TTL, or {@code null}
+	 * @return the TTL in milliseconds, or 0 for no expiry
+	 */
+	static long ttlMillis(@Nullable Duration ttl) {
+		if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+			return 0;
+		}
+		if (ttl.compareTo(MAX_TTL) >= 0) {
+			return MAX_TTL.toMillis();
+		}
+		long millis = ttl.toMillis();
+		return (ttl.minusMillis(millis).isZero()) ? millis : millis + 1;
+	}
+
+	private static Expiration expiration(@Nullable Duration ttl) {
+		long millis = ttlMillis(ttl);
+		return (millis > 0) ? Expiration.from(millis, TimeUnit.MILLISECONDS) : Expiration.persistent();
+	}
+
+	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key,
+			boolean idempotent, Command<T> command) {
+		ensureOpen(operation, key);
+		int attempts = idempotent ? 1 + this.config.retryAttempts() : 1;
+		BackendException failure = null;
+		for (int i = 0; i < attempts; i++) {
+			try {
+				return once(command);
+			}
+			catch (RuntimeException ex) {
+				BackendException classified = RedisErrors.classify(operation, key, ex);
+				if (!classified.getErrorType().isRetryable() || RedisErrors.isUnreachable(ex)) {
+					throw classified;
+				}
+				failure = classified;
+			}
+		}
+		throw Objects.requireNonNull(failure);
+	}
+
+	private <T extends @Nullable Object> T once(Command<T> command) {
+		try (RedisConnection connection = connect()) {
+			return command.run(connection);
+		}
+	}
+
+	/**
+	 * Takes a connection from the factory. A connection attempt whose handshake failed
+	 * without a reason (see {@link RedisErrors#isInconclusiveHandshake(Throwable)}) is made
+	 * again at once, up to {@value #HANDSHAKE_ATTEMPTS} attempts in all: no command was
+	 * sent, so this is not a retry of the operation; it recovers the reason, such as a
+	 * refused password, that decides the error type.
+	 */
+	private RedisConnection connect() {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return this.factory.getConnection();
+			}
+			catch (RuntimeException ex) {
+				if (attempt >= HANDSHAKE_ATTEMPTS || !RedisErrors.isInconclusiveHandshake(ex)) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private void checkSize(BackendOperation operation, String key, byte[] value) {
+		Objects.requireNonNull(value, "value must not be null");
+		if (value.length > this.config.maxValueSize()) {
+			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "value of " + value.length
+					+ " bytes is over the max value size of " + this.config.maxValueSize() + " bytes; not sent", null);
+		}
+	}
+
+	private void ensureOpen(BackendOperation operation, @Nullable String key) {
+		if (this.closed) {
+			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "the backend is closed", null);
+		}
+	}
+
+	private static String requireKey(@Nullable String key) {
+		return Objects.requireNonNull(key, "key must not be null");
+	}
+
+	private static byte[] ascii(long number) {
+		return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static long elapsedMillis(long startNanos) {
+		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+	}
+
+	private static String sha1(byte[] script) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-1 is required of every Java platform", ex);
+		}
+	}
+
+	/**
+	 * Describes the server of a Lettuce standalone factory, without credentials.
+	 */
+	private static Map<String, Object> serverDetails(RedisConnectionFactory factory) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (factory instanceof LettuceConnectionFactory lettuce && !lettuce.isClusterAware()
+				&& !lettuce.isRedisSentinelAware()) {
+			try {
+				String host = lettuce.getHostName();
+				String server = (host.indexOf(':') >= 0) ? "[" + host + "]:" + lettuce.getPort()
+						: host + ":" + lettuce.getPort();
+				details.put("server", server);
+				details.put("database", lettuce.getDatabase());
+				details.put("ssl", lettuce.isUseSsl());
+			}
+			catch (RuntimeException ex) {
+				// Details are a courtesy; a factory that cannot tell its server has none.
+			}
+		}
+		return details;
+	}
+
+	/**
+	 * One attempt of an operation on one connection.
+	 */
+	@FunctionalInterface
+	private interface Command<T extends @Nullable Object> {
+
+		T run(RedisConnection connection);
+
+	}
+
+}

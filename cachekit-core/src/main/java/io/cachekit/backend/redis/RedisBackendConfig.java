@@ -1,0 +1,292 @@
+package io.cachekit.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a {@link RedisBackend}.
+ *
+ * <p>Built with {@link #builder()}. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} with a message that names the setting and says what
+ * is allowed.
+ *
+ * <p>The key prefix, value size limit and retries apply to every backend. The URL and the
+ * two timeouts are for {@link RedisBackend#create(RedisBackendConfig)}, which builds its
+ * own Lettuce connection factory from them; a backend over an application's
+ * {@code RedisConnectionFactory} uses that factory's settings instead.
+ *
+ * <pre>{@code
+ * RedisBackendConfig config = RedisBackendConfig.builder()
+ *     .url("redis://:secret@cache.example.com:6379/2")
+ *     .commandTimeout(Duration.ofMillis(500))
+ *     .keyPrefix("orders:")
+ *     .build();
+ * }</pre>
+ *
+ * <p>{@link #toString()} and every message mask the URL's password.
+ */
+public final class RedisBackendConfig {
+
+	/** The default time to wait for a connection to be established. */
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+	/** The default time one command may take before it fails as a timeout. */
+	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
+	/** The default number of retries after a failed first attempt. */
+	public static final int DEFAULT_RETRY_ATTEMPTS = 2;
+
+	/**
+	 * The default largest value, in bytes, that is sent to Redis: 16 MiB. Redis itself
+	 * takes up to 512 MB, but one large value holds up its single command thread and every
+	 * other client while it is copied, so a cache should refuse values far smaller.
+	 */
+	public static final int DEFAULT_MAX_VALUE_SIZE = 16 * 1024 * 1024;
+
+	/** The largest value size that may be configured: Redis's own limit of 512 MiB. */
+	public static final int MAX_VALUE_SIZE_LIMIT = 512 * 1024 * 1024;
+
+	/** The longest key prefix, in UTF-8 bytes. */
+	public static final int MAX_KEY_PREFIX_BYTES = 128;
+
+	private final @Nullable RedisUrl url;
+
+	private final Duration connectTimeout;
+
+	private final Duration commandTimeout;
+
+	private final int retryAttempts;
+
+	private final String keyPrefix;
+
+	private final int maxValueSize;
+
+	private RedisBackendConfig(Builder builder) {
+		this.url = builder.url;
+		this.connectTimeout = builder.connectTimeout;
+		this.commandTimeout = builder.commandTimeout;
+		this.retryAttempts = builder.retryAttempts;
+		this.keyPrefix = builder.keyPrefix;
+		this.maxValueSize = builder.maxValueSize;
+	}
+
+	/**
+	 * Starts a configuration with every default and no URL.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Starts a builder that holds this configuration's values.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.url = this.url;
+		builder.connectTimeout = this.connectTimeout;
+		builder.commandTimeout = this.commandTimeout;
+		builder.retryAttempts = this.retryAttempts;
+		builder.keyPrefix = this.keyPrefix;
+		builder.maxValueSize = this.maxValueSize;
+		return builder;
+	}
+
+	/**
+	 * Returns the server's URL with its password masked as {@code ****}, normalized to
+	 * {@code redis[s]://[user][:****@]host:port/database}.
+	 * @return the URL, safe to log, or empty when none was set
+	 */
+	public Optional<String> url() {
+		return Optional.ofNullable(this.url).map(RedisUrl::toString);
+	}
+
+	/**
+	 * Returns how long establishing a connection may take.
+	 * @return the connect timeout
+	 */
+	public Duration connectTimeout() {
+		return this.connectTimeout;
+	}
+
+	/**
+	 * Returns how long one command may take before it fails as {@code TIMEOUT}.
+	 * @return the command timeout
+	 */
+	public Duration commandTimeout() {
+		return this.commandTimeout;
+	}
+
+	/**
+	 * Returns how many times an idempotent operation is tried again after a
+	 * {@code TRANSIENT} or {@code TIMEOUT} failure.
+	 * @return the retry attempts, zero or more
+	 */
+	public int retryAttempts() {
+		return this.retryAttempts;
+	}
+
+	/**
+	 * Returns the prefix put before every key.
+	 * @return the prefix, possibly empty
+	 */
+	public String keyPrefix() {
+		return this.keyPrefix;
+	}
+
+	/**
+	 * Returns the largest value, in bytes, that is sent to Redis.
+	 * @return the value size limit
+	 */
+	public int maxValueSize() {
+		return this.maxValueSize;
+	}
+
+	@Nullable RedisUrl parsedUrl() {
+		return this.url;
+	}
+
+	@Override
+	public String toString() {
+		return "RedisBackendConfig[url=" + ((this.url != null) ? this.url : "(none)") + ", connectTimeout="
+				+ this.connectTimeout + ", commandTimeout=" + this.commandTimeout + ", retryAttempts="
+				+ this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxValueSize=" + this.maxValueSize + "]";
+	}
+
+	/**
+	 * Builds a {@link RedisBackendConfig}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private @Nullable RedisUrl url;
+
+		private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+		private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+
+		private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
+
+		private String keyPrefix = "";
+
+		private int maxValueSize = DEFAULT_MAX_VALUE_SIZE;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the server {@link RedisBackend#create(RedisBackendConfig)} connects to.
+		 * @param url {@code redis://[[user]:password@]host[:port][/database]}, or
+		 * {@code rediss://...} for TLS; the port defaults to 6379 and the database to 0;
+		 * reserved characters in the user name and password percent-encoded
+		 * @return this builder
+		 * @throws IllegalArgumentException when the scheme, host, port or database is
+		 * invalid; the message names {@code url} and never holds the password
+		 */
+		public Builder url(String url) {
+			Objects.requireNonNull(url, "url must not be null");
+			this.url = RedisUrl.parse(url);
+			return this;
+		}
+
+		/**
+		 * Sets how long establishing a connection (TCP, TLS and authentication) may take
+		 * before it fails as {@code TRANSIENT}.
+		 * @param connectTimeout a positive duration of at least one millisecond
+		 * @return this builder
+		 * @throws IllegalArgumentException when not positive
+		 */
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = positive("connectTimeout", connectTimeout);
+			return this;
+		}
+
+		/**
+		 * Sets how long one command may take before it fails as {@code TIMEOUT}; also
+		 * the bound on a health check's ping.
+		 * @param commandTimeout a positive duration of at least one millisecond
+		 * @return this builder
+		 * @throws IllegalArgumentException when not positive
+		 */
+		public Builder commandTimeout(Duration commandTimeout) {
+			this.commandTimeout = positive("commandTimeout", commandTimeout);
+			return this;
+		}
+
+		/**
+		 * Sets how many times an idempotent operation (get, set, delete, exists, bulk
+		 * get, TTL inspection) is tried again after a {@code TRANSIENT} or
+		 * {@code TIMEOUT} failure. Add-if-absent and increment are never retried, and
+		 * neither is an operation that failed because the server could not be reached.
+		 * @param retryAttempts from 0 to 10
+		 * @return this builder
+		 * @throws IllegalArgumentException when out of range
+		 */
+		public Builder retryAttempts(int retryAttempts) {
+			if (retryAttempts < 0 || retryAttempts > 10) {
+				throw new IllegalArgumentException("retryAttempts must be between 0 and 10, was " + retryAttempts);
+			}
+			this.retryAttempts = retryAttempts;
+			return this;
+		}
+
+		/**
+		 * Sets the prefix put before every key, so that several applications can share a
+		 * server without meeting. Redis keys are binary-safe, so any character is allowed.
+		 * @param keyPrefix at most {@value RedisBackendConfig#MAX_KEY_PREFIX_BYTES} UTF-8 bytes
+		 * @return this builder
+		 * @throws IllegalArgumentException when too long
+		 */
+		public Builder keyPrefix(String keyPrefix) {
+			Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+			int length = RedisKeys.encodedLength(keyPrefix);
+			if (length > MAX_KEY_PREFIX_BYTES) {
+				throw new IllegalArgumentException("keyPrefix must be at most " + MAX_KEY_PREFIX_BYTES
+						+ " UTF-8 bytes, was " + length + " bytes");
+			}
+			this.keyPrefix = keyPrefix;
+			return this;
+		}
+
+		/**
+		 * Sets the largest value that is sent to Redis. A larger value fails with
+		 * {@code PERMANENT} before anything is sent.
+		 * @param maxValueSize bytes, from 1 to {@value RedisBackendConfig#MAX_VALUE_SIZE_LIMIT}
+		 * @return this builder
+		 * @throws IllegalArgumentException when out of range
+		 */
+		public Builder maxValueSize(int maxValueSize) {
+			if (maxValueSize < 1 || maxValueSize > MAX_VALUE_SIZE_LIMIT) {
+				throw new IllegalArgumentException("maxValueSize must be between 1 and " + MAX_VALUE_SIZE_LIMIT
+						+ " bytes, was " + maxValueSize);
+			}
+			this.maxValueSize = maxValueSize;
+			return this;
+		}
+
+		/**
+		 * Creates the configuration.
+		 * @return the configuration
+		 */
+		public RedisBackendConfig build() {
+			return new RedisBackendConfig(this);
+		}
+
+		private static Duration positive(String name, @Nullable Duration value) {
+			Objects.requireNonNull(value, () -> name + " must not be null");
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(name + " must be positive, was " + value);
+			}
+			if (value.toMillis() < 1) {
+				throw new IllegalArgumentException(name + " must be at least 1ms, was " + value);
+			}
+			return value;
+		}
+
+	}
+
+}
