@@ -187,6 +187,7 @@ public final class ServerProcess implements AutoCloseable {
 		requireRunning();
 		signal("STOP");
 		this.paused = true;
+		awaitAllThreadsStopped();
 	}
 
 	/**
@@ -287,6 +288,42 @@ public final class ServerProcess implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted sending SIG" + name, ex);
+		}
+	}
+
+	/**
+	 * Waits until every thread of the process is in the stopped state, read from
+	 * {@code /proc}: {@code kill} returns once the signal is sent, and a thread that is
+	 * still running could answer one more request.
+	 */
+	private void awaitAllThreadsStopped() {
+		Process current = Objects.requireNonNull(this.process, "no process");
+		Path tasks = Path.of("/proc", Long.toString(current.pid()), "task");
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			try (var threads = Files.list(tasks)) {
+				if (threads.allMatch(ServerProcess::isStopped)) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// No /proc (not Linux): the signal is all there is to go on.
+				return;
+			}
+			sleep(5);
+		}
+		throw new IllegalStateException(this.kind.binary() + " (pid " + current.pid() + ") did not stop on SIGSTOP");
+	}
+
+	private static boolean isStopped(Path task) {
+		try {
+			String stat = Files.readString(task.resolve("stat"));
+			// The state follows the command name, which is in parentheses.
+			char state = stat.charAt(stat.lastIndexOf(')') + 2);
+			return state == 'T' || state == 't';
+		}
+		catch (IOException | RuntimeException ex) {
+			return true;
 		}
 	}
 

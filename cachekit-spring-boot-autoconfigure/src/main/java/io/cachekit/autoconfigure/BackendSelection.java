@@ -55,7 +55,7 @@ record BackendSelection(BackendType type, String reason) {
 		Binder binder = Binder.get(environment);
 		BackendType type = binder.bind(BACKEND, BackendType.class).orElse(BackendType.AUTO);
 		boolean memcached = !binder.bind(MEMCACHED_SERVERS, Bindable.listOf(String.class))
-			.map(MemcachedConfigFactory::servers)
+			.map(BackendConfigFactory::servers)
 			.orElse(List.of())
 			.isEmpty();
 		boolean redis = hasText(binder.bind(REDIS_URL, String.class).orElse(null));

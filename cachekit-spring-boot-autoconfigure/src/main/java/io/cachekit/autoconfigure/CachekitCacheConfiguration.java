@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
+import io.cachekit.backend.file.FileBackend;
 import io.cachekit.backend.memcached.MemcachedBackend;
+import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.metrics.TieredCacheMetrics;
@@ -27,6 +29,7 @@ import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The {@code cacheManager} bean: on when caching is enabled ({@code @EnableCaching}), the
@@ -43,9 +46,11 @@ class CachekitCacheConfiguration {
 
 	@Bean
 	CachekitCacheManager cacheManager(CachekitProperties properties, ObjectProvider<Backend> backend, ValueCodec codec,
-			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers) {
+			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
+			Environment environment) {
 		Backend l2 = backend.getIfUnique();
-		logBackend(properties, l2);
+		logBackend(environment, l2, !(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend
+				|| l2 instanceof FileBackend));
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
 		CacheSettings defaults = defaults(properties);
@@ -70,23 +75,28 @@ class CachekitCacheConfiguration {
 		}
 	}
 
-	private static void logBackend(CachekitProperties properties, @Nullable Backend backend) {
+	private static void logBackend(Environment environment, @Nullable Backend backend, boolean ownBean) {
 		if (backend == null) {
-			logger.info("cachekit: no L2 backend (cachekit.backend={}, cachekit.memcached.servers not set); "
-					+ "caches are L1 only, in this process", name(properties.getBackend()));
+			logger.info("cachekit: no L2 backend ({}); caches are L1 only, in this process",
+					BackendSelection.of(environment).reason());
 		}
-		else if (backend instanceof MemcachedBackend memcached) {
-			logger.info("cachekit: L2 is memcached at {} (cachekit.backend={})", memcached.config().servers(),
-					name(properties.getBackend()));
+		else if (ownBean) {
+			logger.info("cachekit: L2 is the application's Backend bean {}", backend);
 		}
 		else {
-			logger.info("cachekit: L2 is the application's Backend bean {}", backend);
+			logger.info("cachekit: L2 is {} ({})", backend, BackendSelection.of(environment).reason());
 		}
 	}
 
 	private static String backendType(Backend backend) {
 		if (backend instanceof MemcachedBackend) {
 			return MemcachedBackend.BACKEND_TYPE;
+		}
+		if (backend instanceof RedisBackend) {
+			return RedisBackend.BACKEND_TYPE;
+		}
+		if (backend instanceof FileBackend) {
+			return FileBackend.BACKEND_TYPE;
 		}
 		try {
 			return backend.health().backendType();

@@ -169,10 +169,10 @@ class CachekitAutoConfigurationTests {
 
 	@Test
 	void serverListAcceptsTheJsonArrayForm() {
-		assertThat(MemcachedConfigFactory.servers(List.of("[\"mc1:11211\"", "\"mc2:11211\"]")))
+		assertThat(BackendConfigFactory.servers(List.of("[\"mc1:11211\"", "\"mc2:11211\"]")))
 			.containsExactly("mc1:11211", "mc2:11211");
-		assertThat(MemcachedConfigFactory.servers(List.of("[\"mc1:11211\"]"))).containsExactly("mc1:11211");
-		assertThat(MemcachedConfigFactory.servers(List.of(" mc1:11211 ", "mc2:11211"))).containsExactly("mc1:11211",
+		assertThat(BackendConfigFactory.servers(List.of("[\"mc1:11211\"]"))).containsExactly("mc1:11211");
+		assertThat(BackendConfigFactory.servers(List.of(" mc1:11211 ", "mc2:11211"))).containsExactly("mc1:11211",
 				"mc2:11211");
 	}
 

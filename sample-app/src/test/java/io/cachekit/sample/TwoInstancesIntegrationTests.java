@@ -40,10 +40,10 @@ class TwoInstancesIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext start() {
-		return new SpringApplicationBuilder(SampleApplication.class).properties("server.port=0",
-				"sample.catalogue-latency=10ms", "cachekit.memcached.servers=" + memcached.address(),
-				"cachekit.generation-refresh=" + GENERATION_REFRESH_MILLIS + "ms")
-			.run();
+		// Command-line arguments, since application.yml would win over default properties.
+		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0",
+				"--sample.catalogue-latency=10ms", "--cachekit.memcached.servers=" + memcached.address(),
+				"--cachekit.generation-refresh=" + GENERATION_REFRESH_MILLIS + "ms");
 	}
 
 	private static SampleClient client(ConfigurableApplicationContext context) {

@@ -1,29 +1,71 @@
 package io.cachekit.autoconfigure;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
+import io.cachekit.backend.redis.RedisBackendConfig;
 import io.cachekit.backend.memcached.ServerAddress;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Turns {@code cachekit.memcached.*} into a {@link MemcachedConfig}, failing with an
+ * Turns the backend property groups ({@code cachekit.memcached.*},
+ * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations, failing with an
  * {@link InvalidConfigurationPropertyValueException} that names the property for any bad
  * value.
  */
-final class MemcachedConfigFactory {
+final class BackendConfigFactory {
 
 	private static final String PREFIX = "cachekit.memcached.";
 
-	private MemcachedConfigFactory() {
+	private static final String FILE = "cachekit.file.";
+
+	private static final String REDIS = "cachekit.redis.";
+
+	private BackendConfigFactory() {
 	}
 
-	static MemcachedConfig create(CachekitProperties.Memcached properties) {
+	static FileBackendConfig file(CachekitProperties.File properties) {
+		FileBackendConfig.Builder builder = FileBackendConfig.builder();
+		String directory = properties.getDirectory();
+		Path path = (directory != null && !directory.isBlank()) ? toPath(directory) : FileBackendConfig.defaultDirectory();
+		apply(FILE + "directory", path, builder::directory);
+		apply(FILE + "max-size", properties.getMaxSize(), (size) -> builder.maxTotalBytes(size.toBytes()));
+		apply(FILE + "max-entries", properties.getMaxEntries(), builder::maxEntries);
+		apply(FILE + "max-value-size", properties.getMaxValueSize(), (size) -> builder.maxValueSize(toInt(size.toBytes())));
+		apply(FILE + "sweep-interval", properties.getSweepInterval(), builder::sweepInterval);
+		return builder.build();
+	}
+
+	/**
+	 * Creates the Redis configuration.
+	 * @param properties the {@code cachekit.redis} group
+	 * @param url the URL to connect to and the property it came from, or {@code null} to
+	 * use the application's connection factory
+	 * @return the configuration
+	 */
+	static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url, String urlProperty) {
+		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
+		if (url != null) {
+			apply(urlProperty, url, builder::url);
+			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout);
+			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout);
+		}
+		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts);
+		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix);
+		apply(REDIS + "max-value-size", properties.getMaxValueSize(),
+				(size) -> builder.maxValueSize(toInt(size.toBytes())));
+		return builder.build();
+	}
+
+	static MemcachedConfig memcached(CachekitProperties.Memcached properties) {
 		List<String> servers = servers(properties.getServers());
 		if (servers.isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
@@ -74,7 +116,16 @@ final class MemcachedConfigFactory {
 		return servers;
 	}
 
-	private static <T> void apply(String property, @Nullable T value, Consumer<T> setter) {
+	private static Path toPath(String directory) {
+		try {
+			return Path.of(directory);
+		}
+		catch (InvalidPathException ex) {
+			throw new InvalidConfigurationPropertyValueException(FILE + "directory", directory, ex.getMessage());
+		}
+	}
+
+	static <T> void apply(String property, @Nullable T value, Consumer<T> setter) {
 		if (value == null) {
 			throw new InvalidConfigurationPropertyValueException(property, null, "a value is required");
 		}
@@ -90,7 +141,7 @@ final class MemcachedConfigFactory {
 		return (value instanceof Duration duration) ? duration.toString() : value;
 	}
 
-	private static int toInt(long bytes) {
+	static int toInt(long bytes) {
 		return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, bytes));
 	}
 
