@@ -1,148 +1,40 @@
 package io.cachekit.backend.memcached;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-import io.cachekit.backend.BackendErrorType;
-import io.cachekit.backend.BackendException;
-import io.cachekit.backend.BackendHealth;
-import io.cachekit.test.Await;
+import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendFaultContract;
 import io.cachekit.test.ServerKind;
-import io.cachekit.test.ServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link MemcachedBackend} while its one server is stopped, restarted or paused.
  */
-class MemcachedFaultIntegrationTests {
+class MemcachedFaultIntegrationTests extends BackendFaultContract {
 
-	private static ServerProcess server;
-
-	@BeforeAll
-	static void startServer() {
-		server = ServerProcess.start(ServerKind.MEMCACHED);
+	@Override
+	protected ServerKind serverKind() {
+		return ServerKind.MEMCACHED;
 	}
 
-	@AfterAll
-	static void stopServer() {
-		server.close();
+	@Override
+	protected Backend createBackend(String address, Duration timeout, int retryAttempts) {
+		return MemcachedBackend.create(config(address).operationTimeout(timeout).retryAttempts(retryAttempts).build());
 	}
 
-	@AfterEach
-	void leaveServerRunning() {
-		if (!server.isRunning()) {
-			server.restart();
-		}
-		else {
-			server.resume();
-		}
-	}
-
-	private static MemcachedConfig.Builder config() {
-		return MemcachedConfig.builder().servers(server.address()).maxReconnectDelay(Duration.ofSeconds(1));
+	private static MemcachedConfig.Builder config(String address) {
+		return MemcachedConfig.builder().servers(address).maxReconnectDelay(Duration.ofSeconds(1));
 	}
 
 	@Test
-	void stoppedServerFailsOperationsAsTransientOrTimeoutAndHealthIsDown() {
-		try (MemcachedBackend backend = MemcachedBackend.create(config().build())) {
-			backend.set("k", bytes("v"), null);
-			server.stop();
-			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> backend.get("k"))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isIn(BackendErrorType.TRANSIENT, BackendErrorType.TIMEOUT));
-			BackendHealth health = backend.health();
-			assertThat(health.healthy()).isFalse();
-			assertThat(health.details()).containsKey("error")
-				.containsEntry("servers", Map.of(server.address(), "down"));
+	void stoppedServerIsReportedDownInTheHealthDetails() {
+		try (MemcachedBackend backend = MemcachedBackend.create(config(server().address()).build())) {
+			server().stop();
+			assertThat(backend.health().details()).containsEntry("servers", Map.of(server().address(), "down"));
 		}
-	}
-
-	@Test
-	void restartedServerIsUsedAgain() {
-		try (MemcachedBackend backend = MemcachedBackend.create(config().build())) {
-			server.stop();
-			assertThat(backend.health().healthy()).isFalse();
-			server.restart();
-			assertThat(Await.until(() -> backend.health().healthy())).as("healthy again after restart").isTrue();
-			backend.set("after", bytes("restart"), null);
-			assertThat(backend.get("after")).isEqualTo(bytes("restart"));
-		}
-	}
-
-	@Test
-	void pausedServerFailsAsTimeoutAndHealthIsDown() {
-		MemcachedConfig config = config().operationTimeout(Duration.ofMillis(200)).retryAttempts(0).build();
-		try (MemcachedBackend backend = MemcachedBackend.create(config)) {
-			backend.set("k", bytes("v"), null);
-			server.pause();
-			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> backend.get("k"))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TIMEOUT));
-			BackendHealth health = backend.health();
-			assertThat(health.healthy()).isFalse();
-			assertThat(String.valueOf(health.detail("error"))).contains("TIMEOUT");
-			server.resume();
-			assertThat(Await.until(() -> backend.health().healthy())).isTrue();
-			assertThat(backend.get("k")).isEqualTo(bytes("v"));
-		}
-	}
-
-	@Test
-	void retriesCarryAnIdempotentOperationOverAShortPause() {
-		MemcachedConfig config = config().operationTimeout(Duration.ofMillis(300)).retryAttempts(5).build();
-		try (MemcachedBackend backend = MemcachedBackend.create(config)) {
-			backend.set("k", bytes("v"), null);
-			server.pause();
-			CompletableFuture<Void> resume = CompletableFuture.runAsync(server::resume,
-					CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
-			assertThat(backend.get("k")).isEqualTo(bytes("v"));
-			resume.join();
-		}
-	}
-
-	@Test
-	void withoutRetriesTheSameShortPauseFailsAsTimeout() {
-		MemcachedConfig config = config().operationTimeout(Duration.ofMillis(300)).retryAttempts(0).build();
-		try (MemcachedBackend backend = MemcachedBackend.create(config)) {
-			backend.set("k", bytes("v"), null);
-			server.pause();
-			CompletableFuture<Void> resume = CompletableFuture.runAsync(server::resume,
-					CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
-			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> backend.get("k"))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TIMEOUT));
-			resume.join();
-		}
-	}
-
-	@Test
-	void incrementIsNotRetriedOnATimeout() {
-		MemcachedConfig config = config().operationTimeout(Duration.ofMillis(300)).retryAttempts(5).build();
-		try (MemcachedBackend backend = MemcachedBackend.create(config)) {
-			backend.increment("n", 1, 0, null);
-			server.pause();
-			CompletableFuture<Void> resume = CompletableFuture.runAsync(server::resume,
-					CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
-			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> backend.increment("n", 1, 0, null))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TIMEOUT));
-			resume.join();
-			// The timed-out increment reached the server once it resumed; it was not sent twice.
-			assertThat(Await.until(() -> "1".equals(text(backend.get("n"))))).isTrue();
-		}
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String text(byte[] value) {
-		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
 	}
 
 }
