@@ -14,6 +14,8 @@ import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
+import io.cachekit.backend.RemainingTtl;
+import io.cachekit.backend.TtlInspection;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * {@code UNKNOWN} {@link BackendException}, so that nothing but those reaches the tiered
  * cache.
  */
-final class CircuitBreakingBackend implements Backend, AddIfAbsent, BulkGet, Increment {
+final class CircuitBreakingBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection {
 
 	private final Backend delegate;
 
@@ -62,9 +64,21 @@ final class CircuitBreakingBackend implements Backend, AddIfAbsent, BulkGet, Inc
 		return this.delegate.health();
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>The capabilities this class knows go through the breaker; any other the
+	 * backend offers is passed through as it is.
+	 */
 	@Override
 	public <C> Optional<C> capability(Class<C> type) {
-		return this.delegate.capability(type).isPresent() ? Optional.of(type.cast(this)) : Optional.empty();
+		Optional<C> offered = this.delegate.capability(type);
+		return (offered.isPresent() && type.isInstance(this)) ? Optional.of(type.cast(this)) : offered;
+	}
+
+	@Override
+	public RemainingTtl remainingTtl(String key) {
+		TtlInspection inspection = required(TtlInspection.class);
+		return call(BackendOperation.TTL, key, () -> inspection.remainingTtl(key));
 	}
 
 	@Override

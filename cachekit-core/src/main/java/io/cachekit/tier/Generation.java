@@ -77,6 +77,14 @@ final class Generation {
 	}
 
 	/**
+	 * Tells whether the next {@link #current()} would go to the backend.
+	 * @return {@code true} when the refresh interval has passed since the last attempt
+	 */
+	boolean isDue() {
+		return this.ticker.read() - this.attemptNanos >= this.refreshNanos;
+	}
+
+	/**
 	 * Returns the last value read, without going to the backend.
 	 * @return the generation, or {@link #UNKNOWN}
 	 */

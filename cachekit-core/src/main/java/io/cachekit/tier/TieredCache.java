@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,6 +55,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TieredCache {
 
+	/** How many keys whose L2 delete failed are tracked before a clear is used instead. */
+	static final int MAX_PENDING_EVICTIONS = 10_000;
+
 	private final String name;
 
 	private final @Nullable Backend configuredBackend;
@@ -89,7 +93,13 @@ public final class TieredCache {
 
 	private final ProblemLog problems;
 
-	private final ConcurrentMap<String, CompletableFuture<@Nullable Object>> loading = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Load> loading = new ConcurrentHashMap<>();
+
+	/** Keys whose L2 entry could not be deleted: never served from L2 until it is. */
+	private final Set<String> pendingEvictions = ConcurrentHashMap.newKeySet();
+
+	/** A clear whose generation bump failed: L2 is skipped until the bump succeeds. */
+	private volatile boolean clearPending;
 
 	private TieredCache(Builder builder) {
 		this.name = builder.name;
@@ -232,27 +242,33 @@ public final class TieredCache {
 		if (hit != null) {
 			return (T) hit.value();
 		}
-		CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
-		CompletableFuture<@Nullable Object> running = this.loading.putIfAbsent(keyString, mine);
+		Load mine = new Load(new CompletableFuture<>(), Thread.currentThread());
+		Load running = this.loading.putIfAbsent(keyString, mine);
 		if (running != null) {
+			if (running.owner() == Thread.currentThread()) {
+				throw new IllegalStateException("recursive load of key '" + keyString + "' in cache '" + this.name
+						+ "': the loader asked the cache for the key it is loading");
+			}
 			try {
-				return (T) running.get();
+				return (T) running.future().get();
 			}
 			catch (ExecutionException ex) {
 				throw rethrowable(ex.getCause());
 			}
 		}
 		try {
-			CacheHit loaded = lookup(keyString);
+			// A load that finished between the lookup above and taking the key left its
+			// value in L1; looking there again costs nothing and is not counted.
+			CacheHit loaded = peekL1(keyString);
 			T value = (loaded != null) ? (T) loaded.value() : loader.call();
 			if (loaded == null) {
 				store(keyString, value);
 			}
-			mine.complete(value);
+			mine.future().complete(value);
 			return value;
 		}
 		catch (Throwable ex) {
-			mine.completeExceptionally(ex);
+			mine.future().completeExceptionally(ex);
 			throw ex;
 		}
 		finally {
@@ -271,7 +287,11 @@ public final class TieredCache {
 		if (keyString == null) {
 			return CompletableFuture.completedFuture(null);
 		}
-		CacheHit hit = lookupL1(keyString, currentGeneration());
+		if (this.generation != null && this.generation.isDue()) {
+			// Reading the generation is an L2 round trip: never on the caller's thread.
+			this.executor.execute(this::currentGeneration);
+		}
+		CacheHit hit = lookupL1(keyString, cachedGeneration());
 		if (hit != null || this.backend == null) {
 			return CompletableFuture.completedFuture(hit);
 		}
@@ -298,10 +318,10 @@ public final class TieredCache {
 			if (hit != null) {
 				return CompletableFuture.completedFuture((T) hit.value());
 			}
-			CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
-			CompletableFuture<@Nullable Object> running = this.loading.putIfAbsent(keyString, mine);
+			Load mine = new Load(new CompletableFuture<>(), null);
+			Load running = this.loading.putIfAbsent(keyString, mine);
 			if (running != null) {
-				return (CompletableFuture<T>) running.thenApply((value) -> value);
+				return (CompletableFuture<T>) running.future().thenApply((value) -> value);
 			}
 			CompletableFuture<T> started;
 			try {
@@ -309,7 +329,7 @@ public final class TieredCache {
 			}
 			catch (RuntimeException ex) {
 				this.loading.remove(keyString, mine);
-				mine.completeExceptionally(ex);
+				mine.future().completeExceptionally(ex);
 				return CompletableFuture.failedFuture(ex);
 			}
 			return started.whenCompleteAsync((value, failure) -> {
@@ -321,10 +341,10 @@ public final class TieredCache {
 				finally {
 					this.loading.remove(keyString, mine);
 					if (failure == null) {
-						mine.complete(value);
+						mine.future().complete(value);
 					}
 					else {
-						mine.completeExceptionally(unwrap(failure));
+						mine.future().completeExceptionally(unwrap(failure));
 					}
 				}
 			}, this.executor);
@@ -365,7 +385,7 @@ public final class TieredCache {
 		}
 		Optional<AddIfAbsent> add = (this.backend != null) ? this.backend.capability(AddIfAbsent.class)
 				: Optional.empty();
-		if (add.isEmpty()) {
+		if (add.isEmpty() || currentGeneration() == Generation.UNKNOWN) {
 			CacheHit existing = lookup(keyString);
 			if (existing == null) {
 				store(keyString, value);
@@ -374,9 +394,6 @@ public final class TieredCache {
 		}
 		for (int attempt = 0; attempt < 2; attempt++) {
 			long generation = currentGeneration();
-			if (generation == Generation.UNKNOWN) {
-				return null;
-			}
 			Instant expiresAt = expiresAt();
 			byte[] bytes = encodeOrNull(keyString, value, expiresAt);
 			if (bytes == null) {
@@ -385,6 +402,7 @@ public final class TieredCache {
 			try {
 				if (add.get().addIfAbsent(this.keys.entryKey(generation, keyString), bytes, this.ttl)) {
 					l2Succeeded();
+					this.pendingEvictions.remove(keyString);
 					this.l2Counters.puts.increment();
 					putL1(keyString, value, bytes.length, generation, expiresAt);
 					return null;
@@ -417,20 +435,18 @@ public final class TieredCache {
 		if (this.l1 != null) {
 			present = this.l1.asMap().remove(keyString) != null;
 		}
-		long generation = currentGeneration();
-		if (this.backend != null && generation != Generation.UNKNOWN) {
-			try {
-				if (this.backend.delete(this.keys.entryKey(generation, keyString))) {
-					this.l2Counters.evictions.increment();
-					present = true;
-				}
-				l2Succeeded();
-			}
-			catch (BackendException ex) {
-				l2Failed(ex);
-			}
+		if (this.backend == null) {
+			return present;
 		}
-		return present;
+		long generation = currentGeneration();
+		Boolean removed = (generation != Generation.UNKNOWN) ? deleteL2(this.keys.entryKey(generation, keyString))
+				: null;
+		if (removed == null) {
+			rememberEviction(keyString);
+			return present;
+		}
+		this.pendingEvictions.remove(keyString);
+		return present || removed;
 	}
 
 	/**
@@ -442,13 +458,8 @@ public final class TieredCache {
 			this.l1.invalidateAll();
 		}
 		if (this.generation != null) {
-			try {
-				this.generation.bump();
-				l2Succeeded();
-			}
-			catch (BackendException ex) {
-				l2Failed(ex);
-			}
+			this.clearPending = true;
+			bumpPendingClear();
 		}
 	}
 
@@ -462,6 +473,14 @@ public final class TieredCache {
 		long generation = currentGeneration();
 		CacheHit hit = lookupL1(keyString, generation);
 		return (hit != null) ? hit : lookupL2(keyString);
+	}
+
+	private @Nullable CacheHit peekL1(String keyString) {
+		if (this.l1 == null) {
+			return null;
+		}
+		L1Entry entry = this.l1.getIfPresent(keyString);
+		return (entry != null && entry.generation() == cachedGeneration()) ? new CacheHit(entry.value()) : null;
 	}
 
 	private @Nullable CacheHit lookupL1(String keyString, long generation) {
@@ -490,6 +509,14 @@ public final class TieredCache {
 			return null;
 		}
 		String entryKey = this.keys.entryKey(generation, keyString);
+		if (this.pendingEvictions.contains(keyString)) {
+			// An evict of this key could not reach L2: finish it before serving anything.
+			if (deleteL2(entryKey) != null) {
+				this.pendingEvictions.remove(keyString);
+			}
+			this.l2Counters.misses.increment();
+			return null;
+		}
 		byte[] bytes;
 		try {
 			bytes = this.backend.get(entryKey);
@@ -512,7 +539,7 @@ public final class TieredCache {
 			this.l2Counters.codecError(ex.getKind());
 			this.problems.warn("decode:" + ex.getKind(), "dropped an unreadable L2 entry (" + ex.getKind() + "): "
 					+ ex.getMessage(), null);
-			deleteQuietly(entryKey);
+			deleteL2(entryKey);
 			this.l2Counters.misses.increment();
 			return null;
 		}
@@ -537,14 +564,16 @@ public final class TieredCache {
 			return;
 		}
 		long generation = currentGeneration();
-		if (this.backend != null) {
-			if (generation == Generation.UNKNOWN) {
-				invalidateL1(keyString);
-				return;
-			}
+		if (this.backend != null && generation == Generation.UNKNOWN) {
+			// L2 is out of reach: the value lives in L1 only, and whatever L2 holds for
+			// the key is now older than it and must not be served when L2 returns.
+			rememberEviction(keyString);
+		}
+		else if (this.backend != null) {
 			try {
 				this.backend.set(this.keys.entryKey(generation, keyString), bytes, this.ttl);
 				l2Succeeded();
+				this.pendingEvictions.remove(keyString);
 				this.l2Counters.puts.increment();
 			}
 			catch (BackendException ex) {
@@ -554,9 +583,12 @@ public final class TieredCache {
 					// entry it was meant to replace must not be served any more.
 					this.l2Counters.rejected.increment();
 					invalidateL1(keyString);
-					deleteQuietly(this.keys.entryKey(generation, keyString));
+					if (deleteL2(this.keys.entryKey(generation, keyString)) == null) {
+						rememberEviction(keyString);
+					}
 					return;
 				}
+				rememberEviction(keyString);
 			}
 		}
 		putL1(keyString, value, bytes.length, generation, expiresAt);
@@ -599,23 +631,73 @@ public final class TieredCache {
 		}
 	}
 
-	private void deleteQuietly(String entryKey) {
+	/**
+	 * Deletes an L2 entry.
+	 * @param entryKey the L2 key
+	 * @return whether an entry was removed, or {@code null} when L2 failed
+	 */
+	private @Nullable Boolean deleteL2(String entryKey) {
 		if (this.backend == null) {
+			return false;
+		}
+		try {
+			boolean removed = this.backend.delete(entryKey);
+			l2Succeeded();
+			if (removed) {
+				this.l2Counters.evictions.increment();
+			}
+			return removed;
+		}
+		catch (BackendException ex) {
+			l2Failed(ex);
+			return null;
+		}
+	}
+
+	private void rememberEviction(String keyString) {
+		if (this.pendingEvictions.size() >= MAX_PENDING_EVICTIONS) {
+			// Too many keys to track: clearing the whole cache is the safe answer.
+			this.pendingEvictions.clear();
+			this.clearPending = true;
+			if (this.l1 != null) {
+				this.l1.invalidateAll();
+			}
+			return;
+		}
+		this.pendingEvictions.add(keyString);
+	}
+
+	private void bumpPendingClear() {
+		Generation generation = this.generation;
+		if (generation == null || !this.clearPending) {
 			return;
 		}
 		try {
-			if (this.backend.delete(entryKey)) {
-				this.l2Counters.evictions.increment();
-			}
+			generation.bump();
+			this.clearPending = false;
+			this.pendingEvictions.clear();
+			l2Succeeded();
 		}
 		catch (BackendException ex) {
 			l2Failed(ex);
 		}
 	}
 
+	/**
+	 * Returns the generation to use now, reading it again from L2 when due.
+	 * @return the generation, or {@link Generation#UNKNOWN} while it cannot be known: it
+	 * was never read, or a clear has yet to reach L2. L2 is skipped then; L1 still works,
+	 * with entries of that provisional generation.
+	 */
 	private long currentGeneration() {
 		if (this.generation == null) {
 			return 0;
+		}
+		if (this.clearPending) {
+			bumpPendingClear();
+			if (this.clearPending) {
+				return Generation.UNKNOWN;
+			}
 		}
 		long before = this.generation.cached();
 		long current;
@@ -624,13 +706,25 @@ public final class TieredCache {
 		}
 		catch (BackendException ex) {
 			l2Failed(ex);
-			return this.generation.cached();
+			current = this.generation.cached();
 		}
-		if (before != current && before != Generation.UNKNOWN && this.l1 != null) {
-			// Another process cleared the cache: nothing in L1 is current any more.
+		if (before != current && this.l1 != null) {
+			// Another process cleared the cache, or the generation became known: nothing
+			// in L1 is current any more.
 			this.l1.invalidateAll();
 		}
 		return current;
+	}
+
+	/**
+	 * Returns the generation to use now without going to L2.
+	 * @return the generation, or {@link Generation#UNKNOWN}
+	 */
+	private long cachedGeneration() {
+		if (this.generation == null) {
+			return 0;
+		}
+		return this.clearPending ? Generation.UNKNOWN : this.generation.cached();
 	}
 
 	private void requireAllowed(@Nullable Object value) {
@@ -656,8 +750,16 @@ public final class TieredCache {
 	}
 
 	private void l2Failed(BackendException ex) {
-		this.l2Counters.error(ex.getErrorType());
-		this.problems.warn("l2:" + ex.getErrorType(), "L2 " + ex.getMessage(), null);
+		BackendErrorType type = ex.getErrorType();
+		this.l2Counters.error(type);
+		if (type.isRetryable() || type == BackendErrorType.AUTHENTICATION) {
+			// The store is out of reach: logged once until it answers again.
+			this.problems.warn("l2:" + type, "L2 " + ex.getMessage(), null);
+		}
+		else {
+			// The store refused this request (too large, invalid): logged once per kind.
+			this.problems.warn("refused:" + type + ":" + ex.getOperation(), "L2 " + ex.getMessage(), null);
+		}
 	}
 
 	private void l2Succeeded() {
@@ -691,6 +793,13 @@ public final class TieredCache {
 
 	private static Throwable unwrap(Throwable failure) {
 		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	/**
+	 * A load in progress: its result, and the thread running a synchronous loader.
+	 */
+	private record Load(CompletableFuture<@Nullable Object> future, @Nullable Thread owner) {
+
 	}
 
 	/**

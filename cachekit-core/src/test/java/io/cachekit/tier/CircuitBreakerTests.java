@@ -10,6 +10,9 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.Increment;
+import io.cachekit.backend.RemainingTtl;
+import io.cachekit.backend.TtlInspection;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +84,15 @@ class CircuitBreakerTests {
 	}
 
 	@Test
+	void capabilitiesOfTheBackendArePassedThroughTheBreaker() {
+		Backend withTtl = this.breaker.protect(new TtlBackend());
+		assertThat(withTtl.capability(TtlInspection.class)).get()
+			.satisfies((inspection) -> assertThat(inspection.remainingTtl("k")).isEqualTo(RemainingTtl.noExpiry()));
+		assertThat(withTtl.capability(Increment.class)).isEmpty();
+		assertThat(this.protectedBackend.capability(TtlInspection.class)).isEmpty();
+	}
+
+	@Test
 	void anUnexpectedRuntimeExceptionBecomesAnUnknownBackendException() {
 		this.backend.failures.add(new IllegalStateException("bug"));
 		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
@@ -96,9 +108,21 @@ class CircuitBreakerTests {
 	}
 
 	/**
+	 * A backend that also inspects TTLs: every key has no expiry.
+	 */
+	static final class TtlBackend extends ScriptedBackend implements TtlInspection {
+
+		@Override
+		public RemainingTtl remainingTtl(String key) {
+			return RemainingTtl.noExpiry();
+		}
+
+	}
+
+	/**
 	 * Answers every read with a miss, or with the next scripted failure.
 	 */
-	static final class ScriptedBackend implements Backend {
+	static class ScriptedBackend implements Backend {
 
 		final Deque<RuntimeException> failures = new ArrayDeque<>();
 

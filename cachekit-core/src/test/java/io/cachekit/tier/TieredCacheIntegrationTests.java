@@ -256,6 +256,87 @@ class TieredCacheIntegrationTests {
 		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
+	private TieredCache.Builder hangingCache() {
+		MemcachedBackend memcached = backend(MemcachedConfig.builder()
+			.servers(server.address())
+			.operationTimeout(Duration.ofMillis(200))
+			.retryAttempts(0));
+		return cache(memcached).l1Enabled(false);
+	}
+
+	@Test
+	void clearDuringAnOutageReachesL2WhenItReturns() {
+		TieredCache cache = hangingCache().build();
+		cache.put("k", "old");
+		server.pause();
+		try {
+			cache.clear();
+		}
+		finally {
+			server.resume();
+		}
+		assertThat(cache.get("k")).isNull();
+		assertThat(cache(backend()).l1Enabled(false).build().get("k")).as("another instance").isNull();
+	}
+
+	@Test
+	void evictDuringAnOutageReachesL2WhenItReturns() {
+		TieredCache cache = hangingCache().build();
+		cache.put("k", "old");
+		server.pause();
+		try {
+			cache.evict("k");
+		}
+		finally {
+			server.resume();
+		}
+		assertThat(cache.get("k")).isNull();
+		assertThat(cache(backend()).l1Enabled(false).build().get("k")).as("another instance").isNull();
+	}
+
+	@Test
+	void writeThatMissedL2NeverLetsTheOlderL2ValueBack() {
+		TieredCache cache = hangingCache().l1Enabled(true).l1Ttl(Duration.ofSeconds(10)).build();
+		cache.put("k", "old");
+		server.pause();
+		try {
+			cache.put("k", "new");
+		}
+		finally {
+			server.resume();
+		}
+		assertThat(cache.get("k")).as("L1 holds the new value").isEqualTo(new CacheHit("new"));
+		this.time.advance(Duration.ofSeconds(11));
+		assertThat(cache.get("k")).as("after L1 expiry, not the older L2 value").isNull();
+	}
+
+	@Test
+	void unreachableL2AtStartupStillCachesInL1() throws Exception {
+		MemcachedBackend unreachable = backend(MemcachedConfig.builder()
+			.servers("127.0.0.1:" + io.cachekit.test.ClosedPort.find())
+			.connectTimeout(Duration.ofMillis(100)));
+		TieredCache cache = cache(unreachable).build();
+		java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+		assertThat(cache.<String>get("k", () -> "value-" + loads.incrementAndGet())).isEqualTo("value-1");
+		assertThat(cache.<String>get("k", () -> "value-" + loads.incrementAndGet())).isEqualTo("value-1");
+		assertThat(loads).hasValue(1);
+		assertThat(cache.l1Size()).isEqualTo(1);
+	}
+
+	@Test
+	void oversizedValuesAreLoggedOnceEvenBetweenSuccessfulWrites() {
+		MemcachedBackend small = backend(MemcachedConfig.builder().servers(server.address()).maxItemSize(1024));
+		TieredCache cache = cache(small).build();
+		try (LogCapture log = new LogCapture()) {
+			for (int i = 0; i < 3; i++) {
+				cache.put("big" + i, "x".repeat(10_000));
+				cache.put("small" + i, "fits");
+			}
+			assertThat(log.warnings()).hasSize(1);
+		}
+		assertThat(cache.statistics(Tier.L2).rejectedCount()).isEqualTo(3);
+	}
+
 	private String entryKey(MemcachedBackend backend, String key) {
 		CacheKeys keys = new CacheKeys(this.name);
 		byte[] generation = backend.get(keys.generationKey());

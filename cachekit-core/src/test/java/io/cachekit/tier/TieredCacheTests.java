@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
+import io.cachekit.test.Await;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link TieredCache} without a backend (L1 only), with time under the test's control.
@@ -134,27 +136,33 @@ class TieredCacheTests {
 	void loaderRunsOnceForConcurrentCallersOfOneKey() throws Exception {
 		TieredCache cache = builder().build();
 		AtomicInteger calls = new AtomicInteger();
-		CountDownLatch release = new CountDownLatch(1);
-		ExecutorService executor = Executors.newFixedThreadPool(8);
+		List<Thread> callers = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ExecutorService executor = Executors.newFixedThreadPool(8, (task) -> {
+			Thread thread = new Thread(task);
+			callers.add(thread);
+			return thread;
+		});
 		try {
 			List<Future<String>> results = new ArrayList<>();
 			for (int i = 0; i < 8; i++) {
 				results.add(executor.submit(() -> cache.get("k", () -> {
 					calls.incrementAndGet();
-					release.await(5, TimeUnit.SECONDS);
+					// Finish only once the seven other callers are waiting for this load.
+					Await.until(() -> callers.size() == 8 && callers.stream()
+						.filter((caller) -> caller != Thread.currentThread())
+						.allMatch((caller) -> caller.getState() == Thread.State.WAITING));
 					return "loaded";
 				})));
 			}
-			Thread.sleep(200);
-			release.countDown();
 			for (Future<String> result : results) {
-				assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("loaded");
+				assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("loaded");
 			}
 		}
 		finally {
 			executor.shutdownNow();
 		}
 		assertThat(calls).hasValue(1);
+		assertThat(cache.statistics(Tier.L1).missCount()).as("each caller missed once").isEqualTo(8);
 	}
 
 	@Test
@@ -177,6 +185,13 @@ class TieredCacheTests {
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	@Test
+	void loaderThatAsksForItsOwnKeyFailsInsteadOfWaitingForever() {
+		TieredCache cache = builder().build();
+		assertThatIllegalStateException().isThrownBy(() -> cache.get("k", () -> cache.get("k", () -> "inner")))
+			.withMessageContaining("recursive load");
 	}
 
 	@Test

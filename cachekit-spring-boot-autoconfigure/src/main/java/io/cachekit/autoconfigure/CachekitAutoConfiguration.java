@@ -88,6 +88,9 @@ public final class CachekitAutoConfiguration {
 	 * {@code CACHEKIT_REDIS_URL}); else from the application's
 	 * {@link RedisConnectionFactory} (Spring Boot's {@code spring.data.redis.*}), which
 	 * is then shared and not closed; else from the {@code REDIS_URL} environment variable.
+	 * When {@code REDIS_URL} is set and no {@code spring.data.redis.*} connection property
+	 * is, {@code REDIS_URL} wins over the factory, whose defaults would point at
+	 * localhost.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ RedisConnectionFactory.class, LettuceConnectionFactory.class })
@@ -104,11 +107,14 @@ public final class CachekitAutoConfiguration {
 				return RedisBackend.create(BackendConfigFactory.redis(redis, url, BackendSelection.REDIS_URL));
 			}
 			RedisConnectionFactory shared = connectionFactory.getIfUnique();
-			if (shared != null) {
+			String platformUrl = environment.getProperty(BackendSelection.PLATFORM_REDIS_URL);
+			boolean hasPlatformUrl = platformUrl != null && !platformUrl.isBlank();
+			// Spring Boot's factory points at localhost:6379 unless told otherwise: REDIS_URL
+			// wins over a factory nobody configured.
+			if (shared != null && (!hasPlatformUrl || isSpringRedisConfigured(environment))) {
 				return RedisBackend.create(shared, BackendConfigFactory.redis(redis, null, BackendSelection.REDIS_URL));
 			}
-			String platformUrl = environment.getProperty(BackendSelection.PLATFORM_REDIS_URL);
-			if (platformUrl != null && !platformUrl.isBlank()) {
+			if (hasPlatformUrl) {
 				return RedisBackend.create(
 						BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
 			}
@@ -117,6 +123,16 @@ public final class CachekitAutoConfiguration {
 							+ "REDIS_URL) or Spring Boot's Redis connection factory (spring.data.redis.*)");
 		}
 
+	}
+
+	private static boolean isSpringRedisConfigured(Environment environment) {
+		for (String property : new String[] { "spring.data.redis.url", "spring.data.redis.host",
+				"spring.data.redis.port", "spring.data.redis.sentinel.master", "spring.data.redis.cluster.nodes" }) {
+			if (environment.containsProperty(property)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

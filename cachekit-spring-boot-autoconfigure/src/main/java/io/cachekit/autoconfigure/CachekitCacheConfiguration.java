@@ -123,7 +123,13 @@ class CachekitCacheConfiguration {
 			settings = settings.withL1Enabled(spec.getL1Enabled());
 		}
 		if (spec.getL1Ttl() != null) {
-			settings = settings.withL1Ttl(positive(prefix + "l1-ttl", spec.getL1Ttl()));
+			Duration l1Ttl = positive(prefix + "l1-ttl", spec.getL1Ttl());
+			if (l1Ttl.compareTo(defaults.l1Ttl()) > 0) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "l1-ttl", l1Ttl,
+						"must not exceed cachekit.l1.max-ttl (" + defaults.l1Ttl() + "), which bounds how long any "
+								+ "instance may serve a value another instance changed; raise that instead");
+			}
+			settings = settings.withL1Ttl(l1Ttl);
 		}
 		if (spec.getAllowNullValues() != null) {
 			settings = settings.withAllowNullValues(spec.getAllowNullValues());

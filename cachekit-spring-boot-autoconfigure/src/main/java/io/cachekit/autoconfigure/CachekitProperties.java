@@ -155,13 +155,14 @@ public class CachekitProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Bound of each cache's L1, measured in encoded bytes.
+		 * Bound of the L1 of each cache (not of all caches together), in encoded bytes.
 		 */
 		private DataSize maxSize = DataSize.ofMegabytes(64);
 
 		/**
-		 * Longest time an entry stays in L1. Also bounds how long a change made by another
-		 * application instance may go unseen here.
+		 * Longest time an entry stays in L1, for every cache: also how long a change made
+		 * by another application instance may go unseen here. A cache's l1-ttl may be
+		 * shorter, not longer.
 		 */
 		private Duration maxTtl = Duration.ofSeconds(30);
 
@@ -518,7 +519,7 @@ public class CachekitProperties {
 		private @Nullable Boolean l1Enabled;
 
 		/**
-		 * Longest time an entry of the cache stays in L1.
+		 * Longest time an entry of the cache stays in L1; at most cachekit.l1.max-ttl.
 		 */
 		private @Nullable Duration l1Ttl;
 

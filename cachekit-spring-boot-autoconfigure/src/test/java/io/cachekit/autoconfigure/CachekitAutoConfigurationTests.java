@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cachekit.backend.Backend;
+import io.cachekit.autoconfigure.fixture.Order;
 import io.cachekit.codec.CachedValue;
+import io.cachekit.codec.CodecException;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.spring.CachekitCacheManager;
@@ -32,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link CachekitAutoConfiguration} without any server: defaults, back-off, binding and
@@ -221,6 +224,28 @@ class CachekitAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("cassandra");
 			assertThat(messages(context.getStartupFailure())).contains("cachekit.backend");
 		});
+	}
+
+	@Test
+	void trustedPackagesExtendWhatTheCodecReadsBack() {
+		Order order = new Order("o-1", 42);
+		this.contextRunner.run((context) -> assertThatExceptionOfType(CodecException.class)
+			.isThrownBy(() -> context.getBean(ValueCodec.class).encode(order, null)));
+		this.contextRunner.withPropertyValues("cachekit.serialization.trusted-packages=io.cachekit.autoconfigure.fixture")
+			.run((context) -> {
+				ValueCodec codec = context.getBean(ValueCodec.class);
+				assertThat(codec.decode(codec.encode(order, null)).value()).isEqualTo(order);
+			});
+	}
+
+	@Test
+	void badTrustedPackageFailsStartupNamingTheProperty() {
+		assertFailure("cachekit.serialization.trusted-packages", "cachekit.serialization.trusted-packages=*");
+	}
+
+	@Test
+	void cacheL1TtlAboveTheGlobalBoundFailsStartupNamingTheProperty() {
+		assertFailure("cachekit.caches.books.l1-ttl", "cachekit.l1.max-ttl=30s", "cachekit.caches.books.l1-ttl=1m");
 	}
 
 	@Test

@@ -86,6 +86,21 @@ class CachekitRedisAutoConfigurationIntegrationTests {
 	}
 
 	@Test
+	void platformRedisUrlWinsOverSpringBootsUnconfiguredFactory() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								Map.of("REDIS_URL", "redis://" + redis.address()))))
+			.run((context) -> {
+				RedisBackend backend = context.getBean(RedisBackend.class);
+				assertThat(backend.config().url()).isPresent();
+				assertThat(backend.health().healthy()).isTrue();
+			});
+	}
+
+	@Test
 	void redisWithoutAnyConnectionFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("cachekit.backend=redis").run((context) -> {
 			assertThat(context).hasFailed();

@@ -117,11 +117,12 @@ class RedisBackendIntegrationTests extends BackendContract {
 	}
 
 	@Test
-	void remainingTtlReportsRoughlyTheMillisecondsSet() {
+	void remainingTtlReportsTheMillisecondsSet() {
 		backend().set(key("k"), bytes("v"), Duration.ofMillis(1500));
 		RemainingTtl remaining = ttls().remainingTtl(key("k"));
+		// At most what was set: a TTL rounded up to whole seconds would report more.
 		assertThat(remaining.remaining()).hasValueSatisfying((ttl) -> assertThat(ttl)
-			.isGreaterThan(Duration.ofMillis(1000))
+			.isGreaterThan(Duration.ZERO)
 			.isLessThanOrEqualTo(Duration.ofMillis(1500)));
 	}
 
@@ -149,7 +150,7 @@ class RedisBackendIntegrationTests extends BackendContract {
 		AddIfAbsent add = backend().capability(AddIfAbsent.class).orElseThrow();
 		assertThat(add.addIfAbsent(key("k"), bytes("v"), Duration.ofSeconds(20))).isTrue();
 		assertThat(ttls().remainingTtl(key("k")).remaining()).hasValueSatisfying(
-				(ttl) -> assertThat(ttl).isGreaterThan(Duration.ofSeconds(15)));
+				(ttl) -> assertThat(ttl).isGreaterThan(Duration.ZERO).isLessThanOrEqualTo(Duration.ofSeconds(20)));
 	}
 
 	@Test
@@ -157,7 +158,7 @@ class RedisBackendIntegrationTests extends BackendContract {
 		Increment counter = backend().capability(Increment.class).orElseThrow();
 		assertThat(counter.increment(key("n"), 1, 10, Duration.ofSeconds(20))).isEqualTo(10);
 		assertThat(ttls().remainingTtl(key("n")).remaining()).hasValueSatisfying(
-				(ttl) -> assertThat(ttl).isGreaterThan(Duration.ofSeconds(15)));
+				(ttl) -> assertThat(ttl).isGreaterThan(Duration.ZERO).isLessThanOrEqualTo(Duration.ofSeconds(20)));
 		assertThat(counter.increment(key("n"), 1, 10, Duration.ofSeconds(100))).isEqualTo(11);
 		assertThat(ttls().remainingTtl(key("n")).remaining()).hasValueSatisfying(
 				(ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(20)));
