@@ -156,6 +156,20 @@ final class AllowlistTypeIdResolver extends TypeIdResolverBase {
 	 * @return the reason, or {@code null}
 	 */
 	static @Nullable String unreadableReason(Class<?> cls) {
+		// The reflection below is slow and its answer never changes for a class.
+		return UNREADABLE_REASONS.get(cls).orElse(null);
+	}
+
+	private static final ClassValue<Optional<String>> UNREADABLE_REASONS = new ClassValue<>() {
+
+		@Override
+		protected Optional<String> computeValue(Class<?> type) {
+			return Optional.ofNullable(findUnreadableReason(type));
+		}
+
+	};
+
+	private static @Nullable String findUnreadableReason(Class<?> cls) {
 		if (cls.isArray()) {
 			return unreadableReason(cls.getComponentType());
 		}

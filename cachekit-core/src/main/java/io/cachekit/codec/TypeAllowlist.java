@@ -3,7 +3,9 @@ package io.cachekit.codec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -61,7 +63,12 @@ final class TypeAllowlist {
 
 	private static final String PRIMITIVE_ARRAY_CODES = "ZBCSIJFD";
 
+	/** How many class-name decisions are remembered; the check itself is the fallback. */
+	static final int MAX_REMEMBERED_DECISIONS = 4096;
+
 	private final List<String> trustedPackages;
+
+	private final Map<String, Boolean> decisions = new ConcurrentHashMap<>();
 
 	private TypeAllowlist(List<String> trustedPackages) {
 		this.trustedPackages = trustedPackages;
@@ -130,6 +137,19 @@ final class TypeAllowlist {
 	 * well-formed class name
 	 */
 	boolean allows(String className) {
+		Boolean known = this.decisions.get(className);
+		if (known != null) {
+			return known;
+		}
+		boolean allowed = decide(className);
+		// Names read from foreign bytes are unbounded: remember a bounded number.
+		if (this.decisions.size() < MAX_REMEMBERED_DECISIONS) {
+			this.decisions.put(className, allowed);
+		}
+		return allowed;
+	}
+
+	private boolean decide(String className) {
 		String name = className;
 		boolean array = name.startsWith("[");
 		while (name.startsWith("[")) {

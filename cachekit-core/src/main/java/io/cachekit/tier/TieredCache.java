@@ -772,7 +772,7 @@ public final class TieredCache {
 			.weigher((String key, L1Entry entry) -> entry.weight() + 2 * key.length())
 			.expireAfter(new L1Expiry())
 			.ticker(this.ticker)
-			.executor(Runnable::run)
+			.executor(this.executor)
 			.removalListener((String key, L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
 				if (cause.wasEvicted()) {
 					this.l1Counters.evictions.increment();
@@ -998,7 +998,9 @@ public final class TieredCache {
 		}
 
 		/**
-		 * Sets the executor of {@code retrieve}'s L2 reads and writes.
+		 * Sets the executor of {@code retrieve}'s L2 reads and writes, of generation
+		 * refreshes started by {@code retrieve}, and of L1 maintenance (Caffeine's
+		 * eviction work). Tests pass {@code Runnable::run} to make eviction synchronous.
 		 * @param executor the executor
 		 * @return this builder
 		 */
