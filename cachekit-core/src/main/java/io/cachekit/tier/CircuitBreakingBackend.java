@@ -128,6 +128,12 @@ final class CircuitBreakingBackend implements Backend, AddIfAbsent, BulkGet, Inc
 			throw new BackendException(BackendErrorType.UNKNOWN, operation, key,
 					this.delegate + " failed with " + ex, ex);
 		}
+		catch (Error ex) {
+			// Report it, so that a trial call that died this way cannot leave the breaker
+			// half-open for good.
+			this.breaker.failed(BackendErrorType.UNKNOWN);
+			throw ex;
+		}
 	}
 
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -51,12 +52,24 @@ import org.jspecify.annotations.Nullable;
  * recovers. Only a loader's own exception propagates, from
  * {@link #get(Object, Callable)} and {@link #retrieve(Object, Supplier)}.
  *
- * <p>Keys are compared by their {@code toString()}. Thread-safe.
+ * <p><b>Consistency within a process:</b> a value this process replaced, evicted or
+ * cleared is not served again by this process, even across an L2 outage: an L2 read that
+ * a write overtook does not fill L1, a clear or evict that could not reach L2 is finished
+ * before L2 serves that key (or anything, for a clear) again, and a write that could not
+ * reach L2 keeps the older L2 entry from coming back. Other processes see a clear within
+ * the generation refresh interval and other changes within the L1 TTL.
+ *
+ * <p>Keys are compared by their {@code toString()}. Thread-safe. A loader that needs,
+ * on the same thread, the key it is loading gets an {@link IllegalStateException}; loads
+ * that wait on each other across keys or threads are the caller's to avoid, as with any
+ * single-flight cache.
  */
 public final class TieredCache {
 
 	/** How many keys whose L2 delete failed are tracked before a clear is used instead. */
 	static final int MAX_PENDING_EVICTIONS = 10_000;
+
+	private static final int STAMP_STRIPES = 1024;
 
 	private final String name;
 
@@ -95,8 +108,23 @@ public final class TieredCache {
 
 	private final ConcurrentMap<String, Load> loading = new ConcurrentHashMap<>();
 
-	/** Keys whose L2 entry could not be deleted: never served from L2 until it is. */
-	private final Set<String> pendingEvictions = ConcurrentHashMap.newKeySet();
+	/**
+	 * Keys whose L2 entry is older than what this process last did to them (an evict or a
+	 * write that did not reach L2), with the change stamp of that change: never served
+	 * from L2 until the entry is deleted.
+	 */
+	private final ConcurrentMap<String, Long> pendingEvictions = new ConcurrentHashMap<>();
+
+	/**
+	 * Change stamps, striped by key: every put, putIfAbsent and evict moves its key's
+	 * stripe on before it touches a tier, and an L2 read fills L1 only if its stripe did
+	 * not move meanwhile, so a slow read never puts back a value a later write replaced.
+	 */
+	private final AtomicLongArray stamps = new AtomicLongArray(STAMP_STRIPES);
+
+	private final long generationRefreshNanos;
+
+	private volatile long lastBumpAttemptNanos;
 
 	/** A clear whose generation bump failed: L2 is skipped until the bump succeeds. */
 	private volatile boolean clearPending;
@@ -118,6 +146,8 @@ public final class TieredCache {
 		this.keys = new CacheKeys(builder.name);
 		this.problems = new ProblemLog(builder.name);
 		this.l1 = builder.l1Enabled ? createL1(builder.l1MaxWeight) : null;
+		this.generationRefreshNanos = builder.generationRefresh.toNanos();
+		this.lastBumpAttemptNanos = this.ticker.read() - this.generationRefreshNanos;
 		this.generation = (this.backend != null) ? new Generation(this.backend, this.keys.generationKey(),
 				builder.generationRefresh.toNanos(), this.ticker, this.clock) : null;
 	}
@@ -252,6 +282,10 @@ public final class TieredCache {
 			try {
 				return (T) running.future().get();
 			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw ex;
+			}
 			catch (ExecutionException ex) {
 				throw rethrowable(ex.getCause());
 			}
@@ -289,19 +323,27 @@ public final class TieredCache {
 		}
 		if (this.generation != null && this.generation.isDue()) {
 			// Reading the generation is an L2 round trip: never on the caller's thread.
-			this.executor.execute(this::currentGeneration);
+			runQuietly(this::currentGeneration);
 		}
 		CacheHit hit = lookupL1(keyString, cachedGeneration());
 		if (hit != null || this.backend == null) {
 			return CompletableFuture.completedFuture(hit);
 		}
-		return CompletableFuture.supplyAsync(() -> lookupL2(keyString), this.executor);
+		try {
+			return CompletableFuture.supplyAsync(() -> lookupL2(keyString), this.executor);
+		}
+		catch (RejectedExecutionException ex) {
+			// The executor is saturated or shut down: a miss, not a failure of the call.
+			return CompletableFuture.completedFuture(null);
+		}
 	}
 
 	/**
 	 * Returns a future of the cached value, or loads it with {@code loader}, caching what
 	 * the loader's future completes with. Single-flight per key, like
-	 * {@link #get(Object, Callable)}. Never blocks the caller on L2.
+	 * {@link #get(Object, Callable)}. Never blocks the caller on L2: the lookup runs on
+	 * the cache's executor, and the loaded value is written on the thread that completes
+	 * the loader's future, before the returned future completes.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param loader starts loading the value on a miss
@@ -325,14 +367,16 @@ public final class TieredCache {
 			}
 			CompletableFuture<T> started;
 			try {
-				started = loader.get();
+				started = Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture");
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
 				this.loading.remove(keyString, mine);
 				mine.future().completeExceptionally(ex);
 				return CompletableFuture.failedFuture(ex);
 			}
-			return started.whenCompleteAsync((value, failure) -> {
+			// Stored on the thread that completes the loader's future, before the returned
+			// future completes, so that the next retrieve finds the value.
+			return started.whenComplete((value, failure) -> {
 				try {
 					if (failure == null) {
 						store(keyString, value);
@@ -347,7 +391,7 @@ public final class TieredCache {
 						mine.future().completeExceptionally(unwrap(failure));
 					}
 				}
-			}, this.executor);
+			});
 		});
 	}
 
@@ -392,7 +436,13 @@ public final class TieredCache {
 			}
 			return existing;
 		}
+		CacheHit local = peekL1(keyString);
+		if (local != null) {
+			// L1 may hold a value that never reached L2 during an outage.
+			return local;
+		}
 		for (int attempt = 0; attempt < 2; attempt++) {
+			long change = beginChange(keyString);
 			long generation = currentGeneration();
 			Instant expiresAt = expiresAt();
 			byte[] bytes = encodeOrNull(keyString, value, expiresAt);
@@ -402,7 +452,7 @@ public final class TieredCache {
 			try {
 				if (add.get().addIfAbsent(this.keys.entryKey(generation, keyString), bytes, this.ttl)) {
 					l2Succeeded();
-					this.pendingEvictions.remove(keyString);
+					unmarkStale(keyString, change);
 					this.l2Counters.puts.increment();
 					putL1(keyString, value, bytes.length, generation, expiresAt);
 					return null;
@@ -431,6 +481,7 @@ public final class TieredCache {
 		if (keyString == null) {
 			return false;
 		}
+		long change = beginChange(keyString);
 		boolean present = false;
 		if (this.l1 != null) {
 			present = this.l1.asMap().remove(keyString) != null;
@@ -442,10 +493,10 @@ public final class TieredCache {
 		Boolean removed = (generation != Generation.UNKNOWN) ? deleteL2(this.keys.entryKey(generation, keyString))
 				: null;
 		if (removed == null) {
-			rememberEviction(keyString);
+			markStale(keyString, change);
 			return present;
 		}
-		this.pendingEvictions.remove(keyString);
+		unmarkStale(keyString, change);
 		return present || removed;
 	}
 
@@ -459,7 +510,7 @@ public final class TieredCache {
 		}
 		if (this.generation != null) {
 			this.clearPending = true;
-			bumpPendingClear();
+			bumpPendingClear(true);
 		}
 	}
 
@@ -509,10 +560,12 @@ public final class TieredCache {
 			return null;
 		}
 		String entryKey = this.keys.entryKey(generation, keyString);
-		if (this.pendingEvictions.contains(keyString)) {
-			// An evict of this key could not reach L2: finish it before serving anything.
+		long seen = stamp(keyString);
+		if (this.pendingEvictions.containsKey(keyString)) {
+			// An evict or a write of this key could not reach L2: delete the older entry
+			// before serving anything from L2.
 			if (deleteL2(entryKey) != null) {
-				this.pendingEvictions.remove(keyString);
+				unmarkStale(keyString, seen);
 			}
 			this.l2Counters.misses.increment();
 			return null;
@@ -549,7 +602,7 @@ public final class TieredCache {
 			return null;
 		}
 		this.l2Counters.hits.increment();
-		putL1(keyString, cached.value(), bytes.length, generation, expiresAt);
+		fillL1(keyString, cached.value(), bytes.length, generation, expiresAt, seen);
 		return new CacheHit(cached.value());
 	}
 
@@ -558,40 +611,53 @@ public final class TieredCache {
 			// A loader answered null for a cache without null values: returned, not cached.
 			return;
 		}
+		long change = beginChange(keyString);
 		Instant expiresAt = expiresAt();
 		byte[] bytes = encodeOrNull(keyString, value, expiresAt);
 		if (bytes == null) {
+			// Not cached; the value it was meant to replace must not be served any more.
+			dropEverywhere(keyString, change);
 			return;
 		}
 		long generation = currentGeneration();
 		if (this.backend != null && generation == Generation.UNKNOWN) {
 			// L2 is out of reach: the value lives in L1 only, and whatever L2 holds for
 			// the key is now older than it and must not be served when L2 returns.
-			rememberEviction(keyString);
+			markStale(keyString, change);
 		}
 		else if (this.backend != null) {
 			try {
 				this.backend.set(this.keys.entryKey(generation, keyString), bytes, this.ttl);
 				l2Succeeded();
-				this.pendingEvictions.remove(keyString);
+				unmarkStale(keyString, change);
 				this.l2Counters.puts.increment();
 			}
 			catch (BackendException ex) {
 				l2Failed(ex);
 				if (!ex.getErrorType().isRetryable()) {
-					// Refused for good (too large, invalid): not cached anywhere, and the
-					// entry it was meant to replace must not be served any more.
+					// Refused for good (too large, invalid): not cached anywhere.
 					this.l2Counters.rejected.increment();
-					invalidateL1(keyString);
-					if (deleteL2(this.keys.entryKey(generation, keyString)) == null) {
-						rememberEviction(keyString);
-					}
+					dropEverywhere(keyString, change);
 					return;
 				}
-				rememberEviction(keyString);
+				markStale(keyString, change);
 			}
 		}
 		putL1(keyString, value, bytes.length, generation, expiresAt);
+	}
+
+	private void dropEverywhere(String keyString, long change) {
+		invalidateL1(keyString);
+		if (this.backend == null) {
+			return;
+		}
+		long generation = currentGeneration();
+		if (generation == Generation.UNKNOWN || deleteL2(this.keys.entryKey(generation, keyString)) == null) {
+			markStale(keyString, change);
+		}
+		else {
+			unmarkStale(keyString, change);
+		}
 	}
 
 	private byte @Nullable [] encodeOrNull(String keyString, @Nullable Object value, @Nullable Instant expiresAt) {
@@ -603,7 +669,6 @@ public final class TieredCache {
 			(this.backend != null ? this.l2Counters : this.l1Counters).codecError(ex.getKind());
 			this.problems.warn("encode:" + type, "a " + type + " value was not cached (" + ex.getKind() + "): "
 					+ ex.getMessage(), null);
-			invalidateL1(keyString);
 			return null;
 		}
 	}
@@ -613,16 +678,46 @@ public final class TieredCache {
 		if (this.l1 == null) {
 			return;
 		}
+		long deadline = l1Deadline(expiresAt);
+		if (deadline == Long.MIN_VALUE) {
+			return;
+		}
+		this.l1.put(keyString, new L1Entry(value, weight, generation, deadline));
+		this.l1Counters.puts.increment();
+	}
+
+	/**
+	 * Returns when an entry leaves L1: after the L1 TTL, or at its L2 expiry if sooner.
+	 * @param expiresAt the L2 expiry, or {@code null}
+	 * @return the deadline on the ticker, or {@code Long.MIN_VALUE} when it is already due
+	 */
+	private long l1Deadline(@Nullable Instant expiresAt) {
 		long lifetime = this.l1Ttl.toNanos();
 		if (expiresAt != null) {
 			long remaining = Duration.between(this.clock.instant(), expiresAt).toNanos();
 			lifetime = Math.min(lifetime, remaining);
 		}
-		if (lifetime <= 0) {
+		return (lifetime <= 0) ? Long.MIN_VALUE : this.ticker.read() + lifetime;
+	}
+
+	/**
+	 * Fills L1 with a value read from L2, unless the key changed since the read began.
+	 */
+	private void fillL1(String keyString, @Nullable Object value, int weight, long generation,
+			@Nullable Instant expiresAt, long seen) {
+		if (this.l1 == null) {
 			return;
 		}
-		this.l1.put(keyString, new L1Entry(value, weight, generation, this.ticker.read() + lifetime));
-		this.l1Counters.puts.increment();
+		long deadline = l1Deadline(expiresAt);
+		if (deadline == Long.MIN_VALUE) {
+			return;
+		}
+		L1Entry filled = new L1Entry(value, weight, generation, deadline);
+		L1Entry result = this.l1.asMap()
+			.compute(keyString, (key, existing) -> (stamp(keyString) == seen) ? filled : existing);
+		if (result == filled) {
+			this.l1Counters.puts.increment();
+		}
 	}
 
 	private void invalidateL1(String keyString) {
@@ -654,32 +749,81 @@ public final class TieredCache {
 		}
 	}
 
-	private void rememberEviction(String keyString) {
-		if (this.pendingEvictions.size() >= MAX_PENDING_EVICTIONS) {
-			// Too many keys to track: clearing the whole cache is the safe answer.
-			this.pendingEvictions.clear();
-			this.clearPending = true;
-			if (this.l1 != null) {
-				this.l1.invalidateAll();
-			}
-			return;
-		}
-		this.pendingEvictions.add(keyString);
+	private int stripe(String keyString) {
+		return keyString.hashCode() & (STAMP_STRIPES - 1);
 	}
 
-	private void bumpPendingClear() {
+	/**
+	 * Marks the start of a put, putIfAbsent or evict of a key.
+	 * @param keyString the key
+	 * @return the change's stamp
+	 */
+	private long beginChange(String keyString) {
+		return this.stamps.incrementAndGet(stripe(keyString));
+	}
+
+	private long stamp(String keyString) {
+		return this.stamps.get(stripe(keyString));
+	}
+
+	/**
+	 * Remembers that L2 may hold an entry for the key older than the change.
+	 * @param keyString the key
+	 * @param change the stamp of the change that could not reach L2
+	 */
+	private void markStale(String keyString, long change) {
+		if (this.pendingEvictions.size() >= MAX_PENDING_EVICTIONS && !this.pendingEvictions.containsKey(keyString)) {
+			// Too many keys to track: clearing the whole cache is the safe answer.
+			this.clearPending = true;
+			return;
+		}
+		this.pendingEvictions.merge(keyString, change, Math::max);
+	}
+
+	/**
+	 * Forgets a mark once L2 holds nothing older than the change; a mark left by a later
+	 * change stays.
+	 * @param keyString the key
+	 * @param change the stamp of the change that reached L2
+	 */
+	private void unmarkStale(String keyString, long change) {
+		this.pendingEvictions.computeIfPresent(keyString, (key, marked) -> (marked <= change) ? null : marked);
+	}
+
+	/**
+	 * Tries to move L2 to a new generation for a pending clear, at most once per
+	 * generation refresh interval unless forced.
+	 * @param force whether to try now regardless of the last attempt
+	 */
+	private void bumpPendingClear(boolean force) {
 		Generation generation = this.generation;
 		if (generation == null || !this.clearPending) {
 			return;
 		}
+		long now = this.ticker.read();
+		if (!force && now - this.lastBumpAttemptNanos < this.generationRefreshNanos) {
+			return;
+		}
+		this.lastBumpAttemptNanos = now;
+		// Marks older than the new generation are moot once it exists; marks added from
+		// here on stay. If the bump fails the clear stays pending, which covers them all.
+		this.pendingEvictions.clear();
 		try {
 			generation.bump();
 			this.clearPending = false;
-			this.pendingEvictions.clear();
 			l2Succeeded();
 		}
 		catch (BackendException ex) {
 			l2Failed(ex);
+		}
+	}
+
+	private void runQuietly(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// Saturated or shut down: the work is skipped, as a miss would be.
 		}
 	}
 
@@ -694,7 +838,7 @@ public final class TieredCache {
 			return 0;
 		}
 		if (this.clearPending) {
-			bumpPendingClear();
+			bumpPendingClear(false);
 			if (this.clearPending) {
 				return Generation.UNKNOWN;
 			}

@@ -260,12 +260,104 @@ class TieredCacheTests {
 	}
 
 	@Test
+	void retrieveWithALoaderThatReturnsNoFutureFailsAndLeavesTheKeyUsable() {
+		TieredCache cache = builder().build();
+		assertThat(cache.<String>retrieve("k", () -> null)).isCompletedExceptionally();
+		assertThat(cache.retrieve("k", () -> CompletableFuture.completedFuture("v")).join()).isEqualTo("v");
+	}
+
+	@Test
+	void slowL2ReadNeverPutsBackAValueALaterWriteReplaced() throws Exception {
+		GatedBackend backend = new GatedBackend();
+		TieredCache cache = builder().backend(backend).l1Ttl(Duration.ofSeconds(10)).ttl(Duration.ofHours(1)).build();
+		cache.put("k", "v1");
+		this.time.advance(Duration.ofSeconds(11));
+		backend.holdNextGet();
+		ExecutorService reader = Executors.newSingleThreadExecutor();
+		try {
+			Future<CacheHit> slowRead = reader.submit(() -> cache.get("k"));
+			assertThat(backend.awaitHeldGet()).as("the read reached L2").isTrue();
+			cache.put("k", "v2");
+			backend.releaseGet();
+			assertThat(slowRead.get(10, TimeUnit.SECONDS)).isEqualTo(new CacheHit("v1"));
+		}
+		finally {
+			reader.shutdownNow();
+		}
+		assertThat(cache.get("k")).as("L1 keeps the later write").isEqualTo(new CacheHit("v2"));
+	}
+
+	@Test
 	void retrieveWithFailingLoaderFailsAndCachesNothing() {
 		TieredCache cache = builder().build();
 		CompletableFuture<String> result = cache.retrieve("k",
 				() -> CompletableFuture.failedFuture(new IllegalStateException("no")));
 		assertThat(result).isCompletedExceptionally();
 		assertThat(cache.get("k")).isNull();
+	}
+
+	/**
+	 * A map-backed L2 whose next read can be held after it has read its value, to put a
+	 * write between a read and its L1 fill.
+	 */
+	static final class GatedBackend implements io.cachekit.backend.Backend {
+
+		private final java.util.Map<String, byte[]> entries = new java.util.concurrent.ConcurrentHashMap<>();
+
+		private volatile CountDownLatch held = new CountDownLatch(0);
+
+		private final CountDownLatch reached = new CountDownLatch(1);
+
+		private final CountDownLatch release = new CountDownLatch(1);
+
+		void holdNextGet() {
+			this.held = new CountDownLatch(1);
+		}
+
+		boolean awaitHeldGet() throws InterruptedException {
+			return this.reached.await(10, TimeUnit.SECONDS);
+		}
+
+		void releaseGet() {
+			this.release.countDown();
+		}
+
+		@Override
+		public byte @org.jspecify.annotations.Nullable [] get(String key) {
+			byte[] value = this.entries.get(key);
+			if (this.held.getCount() > 0 && !key.endsWith(":generation")) {
+				this.held.countDown();
+				this.reached.countDown();
+				try {
+					this.release.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return value;
+		}
+
+		@Override
+		public void set(String key, byte[] value, @org.jspecify.annotations.Nullable Duration ttl) {
+			this.entries.put(key, value);
+		}
+
+		@Override
+		public boolean delete(String key) {
+			return this.entries.remove(key) != null;
+		}
+
+		@Override
+		public boolean exists(String key) {
+			return this.entries.containsKey(key);
+		}
+
+		@Override
+		public io.cachekit.backend.BackendHealth health() {
+			return io.cachekit.backend.BackendHealth.up("gated", 0, java.util.Map.of());
+		}
+
 	}
 
 	static long codecErrors(TierStatistics statistics) {
