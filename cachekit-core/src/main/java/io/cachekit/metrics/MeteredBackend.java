@@ -136,10 +136,25 @@ public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Incr
 		return measure(BackendOperation.TTL, () -> inspection.remainingTtl(key));
 	}
 
+	/**
+	 * Closes the wrapped backend when it is {@link AutoCloseable}.
+	 * @throws IllegalStateException when closing it failed with a checked exception
+	 */
 	@Override
-	public void close() throws Exception {
+	public void close() {
 		if (this.delegate instanceof AutoCloseable closeable) {
-			closeable.close();
+			try {
+				closeable.close();
+			}
+			catch (RuntimeException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				throw new IllegalStateException("closing " + this.delegate + " failed", ex);
+			}
 		}
 	}
 
