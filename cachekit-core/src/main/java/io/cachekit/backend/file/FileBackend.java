@@ -213,18 +213,34 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public byte @Nullable [] get(String key) {
 		Target target = target(BackendOperation.GET, key);
+		Entry entry = readLive(BackendOperation.GET, key, target, true);
+		if (entry == null) {
+			return null;
+		}
+		touch(target.path(), now());
+		return entry.value();
+	}
+
+	/**
+	 * Reads a key's entry if it is live; an expired or damaged file is removed.
+	 * @param operation the operation reading
+	 * @param key the caller's key
+	 * @param target the key's file
+	 * @param withValue whether to read (and check) the value, or the header only
+	 * @return the live entry, or {@code null}
+	 * @throws BackendException when the file cannot be read
+	 */
+	private @Nullable Entry readLive(BackendOperation operation, String key, Target target, boolean withValue) {
 		try {
-			Entry entry = EntryFile.read(target.path(), target.keyBytes(), true);
+			Entry entry = EntryFile.read(target.path(), target.keyBytes(), withValue);
 			if (entry == null) {
 				return null;
 			}
-			long now = now();
-			if (!entry.isLiveAt(now)) {
+			if (!entry.isLiveAt(now())) {
 				removeStale(target);
 				return null;
 			}
-			touch(target.path(), now);
-			return entry.value();
+			return entry;
 		}
 		catch (CorruptEntryException ex) {
 			reportDamage(target.path(), ex);
@@ -232,7 +248,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			return null;
 		}
 		catch (IOException | RuntimeException ex) {
-			throw FileErrors.classify(BackendOperation.GET, key, ex);
+			throw FileErrors.classify(operation, key, ex);
 		}
 	}
 
@@ -297,25 +313,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public boolean exists(String key) {
 		Target target = target(BackendOperation.EXISTS, key);
-		try {
-			Entry entry = EntryFile.read(target.path(), target.keyBytes(), false);
-			if (entry == null) {
-				return false;
-			}
-			if (entry.isLiveAt(now())) {
-				return true;
-			}
-			removeStale(target);
-			return false;
-		}
-		catch (CorruptEntryException ex) {
-			reportDamage(target.path(), ex);
-			removeStale(target);
-			return false;
-		}
-		catch (IOException | RuntimeException ex) {
-			throw FileErrors.classify(BackendOperation.EXISTS, key, ex);
-		}
+		return readLive(BackendOperation.EXISTS, key, target, false) != null;
 	}
 
 	/**
