@@ -16,6 +16,7 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.Increment;
+import io.cachekit.backend.ValueSizeLimitContract;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.test.Await;
 import io.cachekit.tier.Tier;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@link FileBackend} on a real directory: the backend contract, and what is particular
  * to files (layout on disk, restarts, unusable directories, health, the sweep thread).
  */
-class FileBackendIntegrationTests extends BackendContract {
+class FileBackendIntegrationTests extends BackendContract implements ValueSizeLimitContract {
 
 	@TempDir
 	static Path directory;
@@ -48,6 +49,11 @@ class FileBackendIntegrationTests extends BackendContract {
 	@Override
 	protected Set<Class<?>> expectedCapabilities() {
 		return Set.of(AddIfAbsent.class, Increment.class);
+	}
+
+	@Override
+	public Backend backendWithMaxValueSize(int bytes) {
+		return FileBackend.create(config().maxValueSize(bytes).build());
 	}
 
 	private static FileBackendConfig.Builder config() {
@@ -98,23 +104,6 @@ class FileBackendIntegrationTests extends BackendContract {
 			assertThat(synced.increment(key("n"), 1, 7, null)).isEqualTo(8);
 			assertThat(synced.get(key("k"))).isEqualTo(bytes("v"));
 			assertThat(synced.get(key("added"))).isEqualTo(bytes("a"));
-		}
-	}
-
-	@Test
-	void valueOverTheMaxValueSizeFailsAsPermanentAndWritesNothing() {
-		try (FileBackend small = FileBackend.create(config().maxValueSize(1000).build())) {
-			assertThatExceptionOfType(BackendException.class)
-				.isThrownBy(() -> small.set(key("big"), new byte[1001], null))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT))
-				.withMessageContaining("1001 bytes")
-				.withMessageContaining("1000");
-			assertThatExceptionOfType(BackendException.class)
-				.isThrownBy(() -> small.addIfAbsent(key("big"), new byte[1001], null))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT));
-			assertThat(small.entryPath(key("big"))).doesNotExist();
-			small.set(key("fits"), new byte[1000], null);
-			assertThat(small.get(key("fits"))).hasSize(1000);
 		}
 	}
 

@@ -13,6 +13,8 @@ import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
+import io.cachekit.backend.KeyPrefixContract;
+import io.cachekit.backend.ValueSizeLimitContract;
 import io.cachekit.test.ClosedPort;
 import io.cachekit.test.TestServer;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@link MemcachedBackend} against a real memcached: the backend contract, and what is
  * particular to memcached (prefixes, item size, health, threads).
  */
-class MemcachedBackendIntegrationTests extends BackendContract {
+class MemcachedBackendIntegrationTests extends BackendContract implements KeyPrefixContract, ValueSizeLimitContract {
 
 	@RegisterExtension
 	static final TestServer memcached = TestServer.memcached();
@@ -45,31 +47,18 @@ class MemcachedBackendIntegrationTests extends BackendContract {
 		return Set.of(AddIfAbsent.class, BulkGet.class, Increment.class);
 	}
 
+	@Override
+	public Backend backendWithKeyPrefix(String prefix) {
+		return MemcachedBackend.create(config().keyPrefix(prefix).build());
+	}
+
+	@Override
+	public Backend backendWithMaxValueSize(int bytes) {
+		return MemcachedBackend.create(config().maxItemSize(bytes).build());
+	}
+
 	private static MemcachedConfig.Builder config() {
 		return MemcachedConfig.builder().servers(memcached.address());
-	}
-
-	@Test
-	void prefixesIsolateBackendsSharingAServer() {
-		try (MemcachedBackend first = MemcachedBackend.create(config().keyPrefix("app1:").build());
-				MemcachedBackend second = MemcachedBackend.create(config().keyPrefix("app2:").build())) {
-			first.set(key("k"), bytes("one"), null);
-			second.set(key("k"), bytes("two"), null);
-			assertThat(first.get(key("k"))).isEqualTo(bytes("one"));
-			assertThat(second.get(key("k"))).isEqualTo(bytes("two"));
-			assertThat(first.delete(key("k"))).isTrue();
-			assertThat(first.get(key("k"))).isNull();
-			assertThat(second.get(key("k"))).isEqualTo(bytes("two"));
-		}
-	}
-
-	@Test
-	void prefixIsPutBeforeTheKeyInMemcached() {
-		try (MemcachedBackend prefixed = MemcachedBackend.create(config().keyPrefix("app1:").build())) {
-			prefixed.set(key("k"), bytes("one"), null);
-			assertThat(backend().get("app1:" + key("k"))).isEqualTo(bytes("one"));
-			assertThat(backend().get(key("k"))).isNull();
-		}
 	}
 
 	@Test
@@ -79,20 +68,6 @@ class MemcachedBackendIntegrationTests extends BackendContract {
 			assertThat(prefixed.health().healthy()).isTrue();
 			assertThat(backend().exists(prefix + MemcachedBackend.HEALTH_KEY)).isTrue();
 			assertThat(backend().exists(MemcachedBackend.HEALTH_KEY + prefix)).isFalse();
-		}
-	}
-
-	@Test
-	void valueOverTheMaxItemSizeFailsAsPermanentAndIsNotStored() {
-		try (MemcachedBackend small = MemcachedBackend.create(config().maxItemSize(1000).build())) {
-			assertThatExceptionOfType(BackendException.class)
-				.isThrownBy(() -> small.set(key("big"), new byte[1001], null))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT))
-				.withMessageContaining("1001 bytes")
-				.withMessageContaining("1000");
-			assertThat(small.get(key("big"))).isNull();
-			small.set(key("fits"), new byte[1000], null);
-			assertThat(small.get(key("fits"))).hasSize(1000);
 		}
 	}
 

@@ -14,6 +14,8 @@ import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
+import io.cachekit.backend.KeyPrefixContract;
+import io.cachekit.backend.ValueSizeLimitContract;
 import io.cachekit.backend.RemainingTtl;
 import io.cachekit.backend.TtlInspection;
 import io.cachekit.test.ClosedPort;
@@ -32,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * particular to Redis (prefixes, millisecond TTLs, value size, health, owned and given
  * connection factories).
  */
-class RedisBackendIntegrationTests extends BackendContract {
+class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixContract, ValueSizeLimitContract {
 
 	@RegisterExtension
 	static final TestServer redis = TestServer.redis();
@@ -57,37 +59,22 @@ class RedisBackendIntegrationTests extends BackendContract {
 		return 4 * 1024 * 1024;
 	}
 
+	@Override
+	public Backend backendWithKeyPrefix(String prefix) {
+		return RedisBackend.create(config().keyPrefix(prefix).build());
+	}
+
+	@Override
+	public Backend backendWithMaxValueSize(int bytes) {
+		return RedisBackend.create(config().maxValueSize(bytes).build());
+	}
+
 	private static RedisBackendConfig.Builder config() {
 		return RedisBackendConfig.builder().url("redis://" + redis.address());
 	}
 
 	private TtlInspection ttls() {
 		return backend().capability(TtlInspection.class).orElseThrow();
-	}
-
-	@Test
-	void prefixesIsolateBackendsSharingAServer() {
-		try (RedisBackend first = RedisBackend.create(config().keyPrefix("app1:").build());
-				RedisBackend second = RedisBackend.create(config().keyPrefix("app2:").build())) {
-			first.set(key("k"), bytes("one"), null);
-			second.set(key("k"), bytes("two"), null);
-			assertThat(first.get(key("k"))).isEqualTo(bytes("one"));
-			assertThat(second.get(key("k"))).isEqualTo(bytes("two"));
-			assertThat(first.delete(key("k"))).isTrue();
-			assertThat(first.get(key("k"))).isNull();
-			assertThat(second.get(key("k"))).isEqualTo(bytes("two"));
-		}
-	}
-
-	@Test
-	void prefixIsPutBeforeTheKeyInRedis() {
-		try (RedisBackend prefixed = RedisBackend.create(config().keyPrefix("app1:").build())) {
-			prefixed.set(key("k"), bytes("one"), null);
-			prefixed.increment(key("n"), 1, 7, null);
-			assertThat(backend().get("app1:" + key("k"))).isEqualTo(bytes("one"));
-			assertThat(backend().get("app1:" + key("n"))).isEqualTo(bytes("7"));
-			assertThat(backend().get(key("k"))).isNull();
-		}
 	}
 
 	@Test
@@ -219,23 +206,6 @@ class RedisBackendIntegrationTests extends BackendContract {
 		Map<String, byte[]> found = bulk.getAll(List.of(key("a"), key("empty"), key("a"), key("missing")));
 		assertThat(found).containsOnlyKeys(key("a"), key("empty"));
 		assertThat(found.get(key("empty"))).isEmpty();
-	}
-
-	@Test
-	void valueOverTheMaxValueSizeFailsAsPermanentAndIsNotSent() {
-		try (RedisBackend small = RedisBackend.create(config().maxValueSize(1000).build())) {
-			assertThatExceptionOfType(BackendException.class)
-				.isThrownBy(() -> small.set(key("big"), new byte[1001], null))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT))
-				.withMessageContaining("1001 bytes")
-				.withMessageContaining("1000");
-			assertThatExceptionOfType(BackendException.class)
-				.isThrownBy(() -> small.addIfAbsent(key("big"), new byte[1001], null))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT));
-			assertThat(small.exists(key("big"))).isFalse();
-			small.set(key("fits"), new byte[1000], null);
-			assertThat(small.get(key("fits"))).hasSize(1000);
-		}
 	}
 
 	@Test
