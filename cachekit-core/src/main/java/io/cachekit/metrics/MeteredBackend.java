@@ -1,22 +1,17 @@
 package io.cachekit.metrics;
 
-import java.time.Duration;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
-import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.ForwardingBackend;
 import io.cachekit.backend.Increment;
-import io.cachekit.backend.RemainingTtl;
 import io.cachekit.backend.TtlInspection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,9 +29,7 @@ import org.jspecify.annotations.Nullable;
  * exceptions are the wrapped backend's, unchanged. A failing registry never breaks an
  * operation. Closing it closes the wrapped backend when that is {@link AutoCloseable}.
  */
-public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection, AutoCloseable {
-
-	private final Backend delegate;
+public final class MeteredBackend extends ForwardingBackend implements AutoCloseable {
 
 	private final Map<BackendOperation, Timer> timers = new EnumMap<>(BackendOperation.class);
 
@@ -49,7 +42,7 @@ public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Incr
 	 * @param registry where the meters are registered
 	 */
 	public MeteredBackend(Backend delegate, String backendType, MeterRegistry registry) {
-		this.delegate = Objects.requireNonNull(delegate, "delegate must not be null");
+		super(delegate);
 		for (BackendOperation operation : BackendOperation.values()) {
 			String tag = operation.name().toLowerCase(java.util.Locale.ROOT);
 			this.timers.put(operation, Timer.builder("cachekit.backend.latency")
@@ -71,78 +64,12 @@ public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Incr
 	}
 
 	/**
-	 * Returns the measured backend.
-	 * @return the wrapped backend
-	 */
-	public Backend getDelegate() {
-		return this.delegate;
-	}
-
-	@Override
-	public byte @Nullable [] get(String key) {
-		return measure(BackendOperation.GET, () -> this.delegate.get(key));
-	}
-
-	@Override
-	public void set(String key, byte[] value, @Nullable Duration ttl) {
-		measure(BackendOperation.SET, () -> {
-			this.delegate.set(key, value, ttl);
-			return null;
-		});
-	}
-
-	@Override
-	public boolean delete(String key) {
-		return measure(BackendOperation.DELETE, () -> this.delegate.delete(key));
-	}
-
-	@Override
-	public boolean exists(String key) {
-		return measure(BackendOperation.EXISTS, () -> this.delegate.exists(key));
-	}
-
-	@Override
-	public BackendHealth health() {
-		return this.delegate.health();
-	}
-
-	@Override
-	public <C> Optional<C> capability(Class<C> type) {
-		Optional<C> offered = this.delegate.capability(type);
-		return (offered.isPresent() && type.isInstance(this)) ? Optional.of(type.cast(this)) : offered;
-	}
-
-	@Override
-	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
-		AddIfAbsent add = required(AddIfAbsent.class);
-		return measure(BackendOperation.ADD_IF_ABSENT, () -> add.addIfAbsent(key, value, ttl));
-	}
-
-	@Override
-	public Map<String, byte[]> getAll(Collection<String> keys) {
-		BulkGet bulk = required(BulkGet.class);
-		return measure(BackendOperation.GET_ALL, () -> bulk.getAll(keys));
-	}
-
-	@Override
-	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
-		Increment increment = required(Increment.class);
-		return measure(BackendOperation.INCREMENT, () -> increment.increment(key, delta, initialValue, ttl));
-	}
-
-	@Override
-	public RemainingTtl remainingTtl(String key) {
-		TtlInspection inspection = required(TtlInspection.class);
-		return measure(BackendOperation.TTL, () -> inspection.remainingTtl(key));
-	}
-
-	/**
 	 * Closes the wrapped backend when it is {@link AutoCloseable}.
 	 * @throws IllegalStateException when closing it failed with a checked exception
 	 */
 	@Override
 	public void close() {
-		if (this.delegate instanceof AutoCloseable closeable) {
+		if (getDelegate() instanceof AutoCloseable closeable) {
 			try {
 				closeable.close();
 			}
@@ -153,22 +80,18 @@ public final class MeteredBackend implements Backend, AddIfAbsent, BulkGet, Incr
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
-				throw new IllegalStateException("closing " + this.delegate + " failed", ex);
+				throw new IllegalStateException("closing " + getDelegate() + " failed", ex);
 			}
 		}
 	}
 
 	@Override
 	public String toString() {
-		return "Metered" + this.delegate;
+		return "Metered" + getDelegate();
 	}
 
-	private <C> C required(Class<C> type) {
-		return this.delegate.capability(type)
-			.orElseThrow(() -> new UnsupportedOperationException(this.delegate + " does not offer " + type.getSimpleName()));
-	}
-
-	private <T extends @Nullable Object> T measure(BackendOperation operation, Supplier<T> call) {
+	@Override
+	protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key, Supplier<T> call) {
 		long start = System.nanoTime();
 		try {
 			return call.get();
