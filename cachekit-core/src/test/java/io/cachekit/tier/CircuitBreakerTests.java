@@ -13,6 +13,7 @@ import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.RemainingTtl;
 import io.cachekit.backend.TtlInspection;
+import io.cachekit.test.ManualTime;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class CircuitBreakerTests {
 
-	private final FakeTime time = new FakeTime();
+	private final ManualTime time = new ManualTime();
 
 	private final ScriptedBackend backend = new ScriptedBackend();
 

@@ -18,6 +18,7 @@ import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.test.Await;
+import io.cachekit.test.ManualTime;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +38,7 @@ class TieredCacheIntegrationTests {
 
 	private static ServerProcess server;
 
-	private final FakeTime time = new FakeTime();
+	private final ManualTime time = new ManualTime();
 
 	private final List<MemcachedBackend> backends = new ArrayList<>();
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.test.Await;
+import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class TieredCacheTests {
 
-	private final FakeTime time = new FakeTime();
+	private final ManualTime time = new ManualTime();
 
 	private TieredCache.Builder builder() {
 		return TieredCache.builder("test").codec(MessagePackCodec.withDefaults()).clock(this.time).ticker(this.time)

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,7 +105,7 @@ class FileBackendConfigTests {
 			.maxValueSize(5000)
 			.sweepInterval(Duration.ofSeconds(7))
 			.fsync(true)
-			.clock(new TestClock())
+			.clock(new ManualTime())
 			.build();
 		assertThat(config.toBuilder().build()).usingRecursiveComparison().isEqualTo(config);
 	}

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FileBackendEvictionTests {
 
-	private final TestClock clock = new TestClock();
+	private final ManualTime clock = new ManualTime();
 
 	@TempDir
 	Path directory;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FileBackendExpiryTests {
 
-	private final TestClock clock = new TestClock();
+	private final ManualTime clock = new ManualTime();
 
 	@TempDir
 	Path directory;

@@ -19,6 +19,7 @@ import io.cachekit.backend.Increment;
 import io.cachekit.backend.ValueSizeLimitContract;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.test.Await;
+import io.cachekit.test.ManualTime;
 import io.cachekit.tier.Tier;
 import io.cachekit.tier.TieredCache;
 import org.junit.jupiter.api.Test;
@@ -175,7 +176,7 @@ class FileBackendIntegrationTests extends BackendContract implements ValueSizeLi
 	@Test
 	void backgroundSweepRemovesExpiredEntriesAndEnforcesTheCaps() {
 		Path own = directory.resolve(key("sweep").replace(':', '_'));
-		TestClock clock = new TestClock();
+		ManualTime clock = new ManualTime();
 		FileBackendConfig config = FileBackendConfig.builder()
 			.directory(own)
 			.maxEntries(20)
