@@ -19,6 +19,7 @@ import io.cachekit.codec.ValueCodec;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
+import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.Tier;
 import io.cachekit.tier.TierStatistics;
 import io.cachekit.tier.TieredCache;
@@ -259,11 +260,8 @@ public class CacheBenchmark {
 		@Setup(Level.Trial)
 		public void start() {
 			TieredCache tiered = TieredCache.builder("cachekit")
-				.backend(null)
+				.configuration(CacheConfiguration.defaults().withTtl(TTL).withL1Ttl(TTL))
 				.codec(codec())
-				.l1Enabled(true)
-				.ttl(TTL)
-				.l1Ttl(TTL)
 				.build();
 			CachekitCache cachekit = new CachekitCache(tiered);
 			CaffeineCache caffeine = new CaffeineCache("caffeine",
@@ -445,7 +443,11 @@ public class CacheBenchmark {
 	}
 
 	static TieredCache sharedTier(Backend backend) {
-		return TieredCache.builder("cachekit").backend(backend).codec(codec()).l1Enabled(false).ttl(TTL).build();
+		return TieredCache.builder("cachekit")
+			.configuration(CacheConfiguration.defaults().withL1Enabled(false).withTtl(TTL))
+			.backend(backend)
+			.codec(codec())
+			.build();
 	}
 
 	private static Cache started(@Nullable Cache cache) {

@@ -53,10 +53,10 @@ public final class TieredCacheMetrics implements MeterBinder {
 	}
 
 	private List<Tier> tiers() {
-		if (this.cache.isL1Enabled() && this.cache.backend().isPresent()) {
+		if (this.cache.configuration().l1Enabled() && this.cache.backend().isPresent()) {
 			return List.of(Tier.L1, Tier.L2);
 		}
-		return List.of(this.cache.isL1Enabled() ? Tier.L1 : Tier.L2);
+		return List.of(this.cache.configuration().l1Enabled() ? Tier.L1 : Tier.L2);
 	}
 
 	/**

@@ -35,7 +35,7 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 	 * @param cache the tiered cache
 	 */
 	public CachekitCache(TieredCache cache) {
-		super(Objects.requireNonNull(cache, "cache must not be null").isAllowNullValues());
+		super(Objects.requireNonNull(cache, "cache must not be null").configuration().allowNullValues());
 		this.cache = cache;
 	}
 

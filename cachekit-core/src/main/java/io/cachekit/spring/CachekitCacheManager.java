@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
 import io.cachekit.codec.ValueCodec;
+import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.CircuitBreaker;
 import io.cachekit.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
@@ -28,8 +30,8 @@ import org.springframework.cache.CacheManager;
  * A Spring {@link CacheManager} whose caches are two-tier {@link CachekitCache}s over one
  * shared backend.
  *
- * <p>Caches are created on first use with the default {@link CacheSettings}, or with the
- * settings given for their name; caches named at build time exist from the start. When
+ * <p>Caches are created on first use with the default {@link CacheConfiguration}, or with
+ * the configuration given for their name; caches named at build time exist from the start. When
  * {@linkplain Builder#disableCreateOnMissingCache() creation on demand is off}, unknown
  * names answer {@code null}. Every listener added with
  * {@link Builder#onCacheCreated(Consumer)} sees every cache as it is created, those
@@ -43,9 +45,11 @@ public class CachekitCacheManager implements CacheManager {
 
 	private final ValueCodec codec;
 
-	private final CacheSettings defaults;
+	private final CacheConfiguration defaults;
 
-	private final Map<String, CacheSettings> settings;
+	private final Map<String, CacheConfiguration> configurations;
+
+	private final Set<String> declared;
 
 	private final boolean createOnMissingCache;
 
@@ -54,8 +58,6 @@ public class CachekitCacheManager implements CacheManager {
 	private final Clock clock;
 
 	private final Ticker ticker;
-
-	private final java.time.Duration generationRefresh;
 
 	private final CircuitBreaker circuitBreaker;
 
@@ -67,16 +69,16 @@ public class CachekitCacheManager implements CacheManager {
 		this.backend = builder.backend;
 		this.codec = builder.codec;
 		this.defaults = builder.defaults;
-		this.settings = Map.copyOf(builder.settings);
+		this.configurations = Map.copyOf(builder.configurations);
 		this.createOnMissingCache = builder.createOnMissingCache;
 		this.listeners = List.copyOf(builder.listeners);
 		this.clock = builder.clock;
 		this.ticker = builder.ticker;
-		this.generationRefresh = builder.generationRefresh;
 		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
 				: CircuitBreaker.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION,
 						builder.ticker);
-		builder.settings.keySet().forEach(this::getCache);
+		this.declared = Set.copyOf(builder.declared);
+		builder.declared.forEach(this::getCache);
 	}
 
 	/**
@@ -95,7 +97,7 @@ public class CachekitCacheManager implements CacheManager {
 		if (cache != null) {
 			return cache;
 		}
-		if (!this.createOnMissingCache && !this.settings.containsKey(name)) {
+		if (!this.createOnMissingCache && !this.declared.contains(name)) {
 			return null;
 		}
 		return this.caches.computeIfAbsent(name, this::create);
@@ -140,25 +142,19 @@ public class CachekitCacheManager implements CacheManager {
 	}
 
 	/**
-	 * Returns the settings a cache of this name has or would have.
+	 * Returns the configuration a cache of this name has or would have.
 	 * @param name the cache name
-	 * @return its settings
+	 * @return its configuration
 	 */
-	public CacheSettings getSettings(String name) {
-		return this.settings.getOrDefault(name, this.defaults);
+	public CacheConfiguration getCacheConfiguration(String name) {
+		return this.configurations.getOrDefault(name, this.defaults);
 	}
 
 	private CachekitCache create(String name) {
-		CacheSettings cacheSettings = getSettings(name);
 		TieredCache tiered = TieredCache.builder(name)
+			.configuration(getCacheConfiguration(name))
 			.backend(this.backend)
 			.codec(this.codec)
-			.ttl(cacheSettings.ttl())
-			.allowNullValues(cacheSettings.allowNullValues())
-			.l1Enabled(cacheSettings.l1Enabled())
-			.l1Ttl(cacheSettings.l1Ttl())
-			.l1MaxWeight(cacheSettings.l1MaxWeight())
-			.generationRefresh(this.generationRefresh)
 			.circuitBreaker(this.circuitBreaker)
 			.clock(this.clock)
 			.ticker(this.ticker)
@@ -180,9 +176,11 @@ public class CachekitCacheManager implements CacheManager {
 
 		private final ValueCodec codec;
 
-		private CacheSettings defaults = CacheSettings.defaults();
+		private CacheConfiguration defaults = CacheConfiguration.defaults();
 
-		private final Map<String, CacheSettings> settings = new LinkedHashMap<>();
+		private final Map<String, CacheConfiguration> configurations = new LinkedHashMap<>();
+
+		private final Set<String> declared = new LinkedHashSet<>();
 
 		private boolean createOnMissingCache = true;
 
@@ -192,8 +190,6 @@ public class CachekitCacheManager implements CacheManager {
 
 		private Ticker ticker = Ticker.systemTicker();
 
-		private java.time.Duration generationRefresh = TieredCache.Builder.DEFAULT_GENERATION_REFRESH;
-
 		private @Nullable CircuitBreaker circuitBreaker;
 
 		private Builder(@Nullable Backend backend, ValueCodec codec) {
@@ -202,37 +198,67 @@ public class CachekitCacheManager implements CacheManager {
 		}
 
 		/**
-		 * Sets the settings of caches that have none of their own.
-		 * @param defaults the default settings
+		 * Sets the configuration of caches that have none of their own.
+		 * @param defaults the default configuration
 		 * @return this builder
 		 */
-		public Builder defaults(CacheSettings defaults) {
+		public Builder defaults(CacheConfiguration defaults) {
 			this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
 			return this;
 		}
 
 		/**
-		 * Declares a cache with its own settings; it is created with the manager.
+		 * Returns the configuration of caches that have none of their own, as set so far.
+		 * @return the default configuration
+		 */
+		public CacheConfiguration getDefaults() {
+			return this.defaults;
+		}
+
+		/**
+		 * Declares a cache with its own configuration; it is created with the manager.
+		 * Declaring a name again replaces its configuration.
 		 * @param name the cache name
-		 * @param settings its settings
+		 * @param configuration its configuration
 		 * @return this builder
 		 */
-		public Builder cache(String name, CacheSettings settings) {
+		public Builder cache(String name, CacheConfiguration configuration) {
 			Objects.requireNonNull(name, "name must not be null");
-			this.settings.put(name, Objects.requireNonNull(settings, "settings must not be null"));
+			this.configurations.put(name, Objects.requireNonNull(configuration, "configuration must not be null"));
+			this.declared.add(name);
 			return this;
 		}
 
 		/**
-		 * Declares caches with the default settings; they are created with the manager.
+		 * Returns the configuration declared for a cache so far.
+		 * @param name the cache name
+		 * @return its own configuration, or empty when it has none (it would get the
+		 * defaults)
+		 */
+		public Optional<CacheConfiguration> getCacheConfiguration(String name) {
+			return Optional.ofNullable(this.configurations.get(name));
+		}
+
+		/**
+		 * Declares caches with the default configuration as it is when the manager is
+		 * built; they are created with the manager. Names already declared keep their own
+		 * configuration.
 		 * @param names the cache names
 		 * @return this builder
 		 */
 		public Builder cacheNames(Collection<String> names) {
 			for (String name : names) {
-				this.settings.putIfAbsent(name, this.defaults);
+				this.declared.add(Objects.requireNonNull(name, "names must not contain null"));
 			}
 			return this;
+		}
+
+		/**
+		 * Returns the names of the caches declared so far.
+		 * @return the names, in declaration order
+		 */
+		public Set<String> getCacheNames() {
+			return Collections.unmodifiableSet(this.declared);
 		}
 
 		/**
@@ -251,21 +277,6 @@ public class CachekitCacheManager implements CacheManager {
 		 */
 		public Builder onCacheCreated(Consumer<CachekitCache> listener) {
 			this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
-			return this;
-		}
-
-		/**
-		 * Sets how long a cache trusts the generation it read before reading it again:
-		 * the delay before one process sees another's {@code clear()}.
-		 * @param interval a positive duration
-		 * @return this builder
-		 */
-		public Builder generationRefresh(java.time.Duration interval) {
-			Objects.requireNonNull(interval, "interval must not be null");
-			if (interval.isNegative() || interval.isZero()) {
-				throw new IllegalArgumentException("generationRefresh must be positive, was " + interval);
-			}
-			this.generationRefresh = interval;
 			return this;
 		}
 

@@ -2,6 +2,8 @@ package io.cachekit.tier;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Turns a cache name and a key object into the strings the tiers use.
  *
@@ -39,6 +41,24 @@ final class CacheKeys {
 			throw new IllegalArgumentException("toString() of a " + key.getClass().getName() + " key answered null");
 		}
 		return text;
+	}
+
+	/**
+	 * Returns the string form of a key, or {@code null} when the key is not usable, which
+	 * is logged once per key class: the call then bypasses the cache.
+	 * @param key the caller's key
+	 * @param problems the cache's problem log
+	 * @return its string form, or {@code null}
+	 */
+	static @Nullable String keyStringOrNull(Object key, ProblemLog problems) {
+		try {
+			return keyString(key);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.warn("key:" + key.getClass().getName(),
+					"a key was not usable, the call bypassed the cache: " + ex.getMessage(), null);
+			return null;
+		}
 	}
 
 	/**

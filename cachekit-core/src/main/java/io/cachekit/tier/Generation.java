@@ -3,6 +3,7 @@ package io.cachekit.tier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.AddIfAbsent;
@@ -23,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The value is cached in-process and read again from the backend once it is older
  * than the refresh interval, so other processes' clears are seen within that interval.
- * Thread-safe.
+ * One thread reads; while it does, the others go on with the value known so far, but
+ * while no value was ever read they wait for that read instead of going on without one
+ * (a cache that goes on without its generation skips L2 and so reads nothing the
+ * cluster already holds). Thread-safe.
  */
 final class Generation {
 
@@ -40,39 +44,71 @@ final class Generation {
 
 	private final Clock clock;
 
+	private final Runnable onChange;
+
+	private final ReentrantLock reading = new ReentrantLock();
+
 	private volatile long value = UNKNOWN;
 
+	/** When the last read ended, successful or not. */
 	private volatile long attemptNanos;
 
-	Generation(Backend backend, String key, long refreshNanos, Ticker ticker, Clock clock) {
+	/**
+	 * Creates the counter's view.
+	 * @param backend the backend holding the counter
+	 * @param key the counter's key
+	 * @param refreshNanos how long a value read is trusted
+	 * @param ticker the time source of the refresh
+	 * @param clock the clock whose milliseconds create a missing counter
+	 * @param onChange called, under this object's lock, whenever the value changes
+	 */
+	Generation(Backend backend, String key, long refreshNanos, Ticker ticker, Clock clock, Runnable onChange) {
 		this.backend = backend;
 		this.key = key;
 		this.refreshNanos = refreshNanos;
 		this.ticker = ticker;
 		this.clock = clock;
+		this.onChange = onChange;
 		this.attemptNanos = ticker.read() - refreshNanos;
 	}
 
 	/**
-	 * Returns the generation, reading it again when the last read is older than the
-	 * refresh interval. One thread reads; the others go on with the cached value
-	 * meanwhile, and after a failed read nobody tries again within the interval.
-	 * @return the generation, or {@link #UNKNOWN} when it was never read
+	 * Returns the generation, reading it again when the last read ended longer ago than
+	 * the refresh interval. One thread reads. While it does, the others go on with the
+	 * known value, or, when none is known yet, wait for its read to end. After a failed
+	 * read nobody tries again within the interval.
+	 * @return the generation, or {@link #UNKNOWN} when it could never be read
 	 * @throws BackendException when this thread read it and the backend failed; the
 	 * cached value stays in use ({@link #cached()})
 	 */
 	long current() {
-		if (this.ticker.read() - this.attemptNanos < this.refreshNanos) {
+		if (!isDue()) {
 			return this.value;
 		}
-		synchronized (this) {
-			long now = this.ticker.read();
-			if (now - this.attemptNanos < this.refreshNanos) {
+		if (this.value != UNKNOWN) {
+			if (!this.reading.tryLock()) {
 				return this.value;
 			}
-			this.attemptNanos = now;
-			this.value = read();
+		}
+		else {
+			// Nothing known yet: the answer of the read under way is worth waiting for;
+			// it is bounded by the backend's operation timeout.
+			this.reading.lock();
+		}
+		try {
+			if (!isDue()) {
+				return this.value;
+			}
+			try {
+				update(read());
+			}
+			finally {
+				this.attemptNanos = this.ticker.read();
+			}
 			return this.value;
+		}
+		finally {
+			this.reading.unlock();
 		}
 	}
 
@@ -100,16 +136,11 @@ final class Generation {
 	long bump() {
 		Optional<Increment> increment = this.backend.capability(Increment.class);
 		if (increment.isPresent()) {
-			long next = increment.get().increment(this.key, 1, initial(), null);
-			synchronized (this) {
-				return remember(next);
-			}
+			return remember(increment.get().increment(this.key, 1, initial(), null));
 		}
 		long next = Math.max(read() + 1, initial());
 		this.backend.set(this.key, encode(next), null);
-		synchronized (this) {
-			return remember(next);
-		}
+		return remember(next);
 	}
 
 	private long read() {
@@ -137,9 +168,22 @@ final class Generation {
 	}
 
 	private long remember(long generation) {
-		this.value = generation;
-		this.attemptNanos = this.ticker.read();
-		return generation;
+		this.reading.lock();
+		try {
+			update(generation);
+			this.attemptNanos = this.ticker.read();
+			return generation;
+		}
+		finally {
+			this.reading.unlock();
+		}
+	}
+
+	private void update(long generation) {
+		if (generation != this.value) {
+			this.value = generation;
+			this.onChange.run();
+		}
 	}
 
 	private long initial() {

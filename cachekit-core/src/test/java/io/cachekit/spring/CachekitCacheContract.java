@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.cachekit.backend.Backend;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.tier.TieredCache;
+import io.cachekit.tier.TieredCacheBuilder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,10 +40,10 @@ abstract class CachekitCacheContract {
 	void createCaches() {
 		String name = "contract-" + UUID.randomUUID();
 		this.cache = new CachekitCache(tiered(name).build());
-		this.noNulls = new CachekitCache(tiered(name + "-no-nulls").allowNullValues(false).build());
+		this.noNulls = new CachekitCache(tiered(name + "-no-nulls").configure((c) -> c.withAllowNullValues(false)).build());
 	}
 
-	private TieredCache.Builder tiered(String name) {
+	private TieredCacheBuilder tiered(String name) {
 		return TieredCache.builder(name).backend(backend()).codec(MessagePackCodec.withDefaults());
 	}
 
@@ -135,7 +136,7 @@ abstract class CachekitCacheContract {
 	@Test
 	void invalidateMakesEveryKeyInvisibleAtOnce() {
 		this.cache.put("a", "1");
-		assertThat(this.cache.invalidate()).isEqualTo(this.cache.getNativeCache().isL1Enabled());
+		assertThat(this.cache.invalidate()).isEqualTo(this.cache.getNativeCache().configuration().l1Enabled());
 		assertThat(this.cache.get("a")).isNull();
 	}
 

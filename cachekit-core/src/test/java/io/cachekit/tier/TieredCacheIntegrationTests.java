@@ -77,7 +77,7 @@ class TieredCacheIntegrationTests {
 		return backend(MemcachedConfig.builder().servers(server.address()).maxReconnectDelay(Duration.ofSeconds(1)));
 	}
 
-	private TieredCache.Builder cache(Backend backend) {
+	private TieredCacheBuilder cache(Backend backend) {
 		return TieredCache.builder(this.name)
 			.backend(backend)
 			.codec(MessagePackCodec.withDefaults())
@@ -100,8 +100,8 @@ class TieredCacheIntegrationTests {
 
 	@Test
 	void l1IsFilledForTheRemainingL2LifetimeOnly() {
-		TieredCache writer = cache(backend()).ttl(Duration.ofSeconds(60)).build();
-		TieredCache reader = cache(backend()).ttl(Duration.ofSeconds(60)).l1Ttl(Duration.ofSeconds(30)).build();
+		TieredCache writer = cache(backend()).configure((c) -> c.withTtl(Duration.ofSeconds(60))).build();
+		TieredCache reader = cache(backend()).configure((c) -> c.withTtl(Duration.ofSeconds(60))).configure((c) -> c.withL1Ttl(Duration.ofSeconds(30))).build();
 		writer.put("k", "value");
 		this.time.advance(Duration.ofSeconds(50));
 		assertThat(reader.get("k")).isNotNull();
@@ -115,8 +115,8 @@ class TieredCacheIntegrationTests {
 
 	@Test
 	void clearInOneInstanceStopsTheOtherServingOldValuesAfterTheRefreshInterval() {
-		TieredCache first = cache(backend()).generationRefresh(Duration.ofSeconds(1)).build();
-		TieredCache second = cache(backend()).generationRefresh(Duration.ofSeconds(1)).build();
+		TieredCache first = cache(backend()).configure((c) -> c.withGenerationRefresh(Duration.ofSeconds(1))).build();
+		TieredCache second = cache(backend()).configure((c) -> c.withGenerationRefresh(Duration.ofSeconds(1))).build();
 		first.put("k", "old");
 		assertThat(second.get("k")).isEqualTo(new CacheHit("old"));
 		first.clear();
@@ -130,7 +130,7 @@ class TieredCacheIntegrationTests {
 		MemcachedBackend backend = backend();
 		TieredCache cleared = cache(backend).build();
 		TieredCache other = TieredCache.builder(this.name + "-other").backend(backend).codec(MessagePackCodec.withDefaults())
-			.l1Enabled(false)
+			.configure((c) -> c.withL1Enabled(false))
 			.build();
 		cleared.put("k", "v");
 		other.put("k", "kept");
@@ -142,17 +142,17 @@ class TieredCacheIntegrationTests {
 	@Test
 	void lostGenerationCounterDoesNotBringOldEntriesBack() {
 		MemcachedBackend backend = backend();
-		cache(backend).l1Enabled(false).build().put("k", "old");
+		cache(backend).configure((c) -> c.withL1Enabled(false)).build().put("k", "old");
 		assertThat(backend.delete(new CacheKeys(this.name).generationKey())).isTrue();
 		this.time.advance(Duration.ofMillis(5));
-		TieredCache fresh = cache(backend).l1Enabled(false).build();
+		TieredCache fresh = cache(backend).configure((c) -> c.withL1Enabled(false)).build();
 		assertThat(fresh.get("k")).isNull();
 	}
 
 	@Test
 	void garbageInL2IsAMissAndIsDeleted() {
 		MemcachedBackend backend = backend();
-		TieredCache cache = cache(backend).l1Enabled(false).build();
+		TieredCache cache = cache(backend).configure((c) -> c.withL1Enabled(false)).build();
 		cache.put("k", "value");
 		String entryKey = entryKey(backend, "k");
 		backend.set(entryKey, "not an envelope".getBytes(StandardCharsets.UTF_8), null);
@@ -164,7 +164,7 @@ class TieredCacheIntegrationTests {
 	@Test
 	void envelopeOfAnUnknownVersionIsAMissAndIsDeleted() {
 		MemcachedBackend backend = backend();
-		TieredCache cache = cache(backend).l1Enabled(false).build();
+		TieredCache cache = cache(backend).configure((c) -> c.withL1Enabled(false)).build();
 		cache.put("k", "value");
 		String entryKey = entryKey(backend, "k");
 		byte[] envelope = backend.get(entryKey);
@@ -189,7 +189,7 @@ class TieredCacheIntegrationTests {
 	void putIfAbsentLetsOneInstanceWinAcrossInstances() throws Exception {
 		List<TieredCache> caches = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			caches.add(cache(backend()).l1Enabled(false).build());
+			caches.add(cache(backend()).configure((c) -> c.withL1Enabled(false)).build());
 		}
 		ExecutorService executor = Executors.newFixedThreadPool(4);
 		try {
@@ -214,7 +214,7 @@ class TieredCacheIntegrationTests {
 
 	@Test
 	void serverDownMakesReadsMissesAndWritesSilentAndIsLoggedOnce() {
-		TieredCache cache = cache(backend()).l1Enabled(false).build();
+		TieredCache cache = cache(backend()).configure((c) -> c.withL1Enabled(false)).build();
 		cache.put("k", "value");
 		server.stop();
 		try (LogCapture log = new LogCapture()) {
@@ -236,7 +236,7 @@ class TieredCacheIntegrationTests {
 			.servers(server.address())
 			.operationTimeout(Duration.ofMillis(200))
 			.retryAttempts(0));
-		TieredCache cache = cache(new MeteredBackend(memcached, "memcached", registry)).l1Enabled(false)
+		TieredCache cache = cache(new MeteredBackend(memcached, "memcached", registry)).configure((c) -> c.withL1Enabled(false))
 			.circuitBreaker(CircuitBreaker.of(3, Duration.ofSeconds(30), this.time))
 			.build();
 		cache.put("k", "value");
@@ -257,12 +257,12 @@ class TieredCacheIntegrationTests {
 		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
-	private TieredCache.Builder hangingCache() {
+	private TieredCacheBuilder hangingCache() {
 		MemcachedBackend memcached = backend(MemcachedConfig.builder()
 			.servers(server.address())
 			.operationTimeout(Duration.ofMillis(200))
 			.retryAttempts(0));
-		return cache(memcached).l1Enabled(false);
+		return cache(memcached).configure((c) -> c.withL1Enabled(false));
 	}
 
 	@Test
@@ -277,7 +277,7 @@ class TieredCacheIntegrationTests {
 			server.resume();
 		}
 		assertThat(cache.get("k")).isNull();
-		assertThat(cache(backend()).l1Enabled(false).build().get("k")).as("another instance").isNull();
+		assertThat(cache(backend()).configure((c) -> c.withL1Enabled(false)).build().get("k")).as("another instance").isNull();
 	}
 
 	@Test
@@ -292,12 +292,12 @@ class TieredCacheIntegrationTests {
 			server.resume();
 		}
 		assertThat(cache.get("k")).isNull();
-		assertThat(cache(backend()).l1Enabled(false).build().get("k")).as("another instance").isNull();
+		assertThat(cache(backend()).configure((c) -> c.withL1Enabled(false)).build().get("k")).as("another instance").isNull();
 	}
 
 	@Test
 	void writeThatMissedL2NeverLetsTheOlderL2ValueBack() {
-		TieredCache cache = hangingCache().l1Enabled(true).l1Ttl(Duration.ofSeconds(10)).build();
+		TieredCache cache = hangingCache().configure((c) -> c.withL1Enabled(true)).configure((c) -> c.withL1Ttl(Duration.ofSeconds(10))).build();
 		cache.put("k", "old");
 		server.pause();
 		try {

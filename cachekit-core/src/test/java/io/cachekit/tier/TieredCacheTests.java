@@ -11,9 +11,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cachekit.backend.BackendOperation;
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.test.Await;
+import io.cachekit.test.FaultInjectingBackend;
+import io.cachekit.test.FaultInjectingBackend.Gate;
+import io.cachekit.test.FaultInjectingBackend.Selector;
+import io.cachekit.test.InMemoryBackend;
 import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +34,7 @@ class TieredCacheTests {
 
 	private final ManualTime time = new ManualTime();
 
-	private TieredCache.Builder builder() {
+	private TieredCacheBuilder builder() {
 		return TieredCache.builder("test").codec(MessagePackCodec.withDefaults()).clock(this.time).ticker(this.time)
 			.executor(Runnable::run);
 	}
@@ -59,21 +64,21 @@ class TieredCacheTests {
 
 	@Test
 	void nullIsRefusedWhenNullValuesAreNotAllowed() {
-		TieredCache cache = builder().allowNullValues(false).build();
+		TieredCache cache = builder().configure((c) -> c.withAllowNullValues(false)).build();
 		assertThatIllegalArgumentException().isThrownBy(() -> cache.put("k", null))
 			.withMessageContaining("does not allow null values");
 	}
 
 	@Test
 	void loaderNullIsReturnedButNotCachedWhenNullValuesAreNotAllowed() throws Exception {
-		TieredCache cache = builder().allowNullValues(false).build();
+		TieredCache cache = builder().configure((c) -> c.withAllowNullValues(false)).build();
 		assertThat(cache.<String>get("k", () -> null)).isNull();
 		assertThat(cache.get("k")).isNull();
 	}
 
 	@Test
 	void l1EntryLeavesAfterTheL1Ttl() {
-		TieredCache cache = builder().l1Ttl(Duration.ofSeconds(30)).build();
+		TieredCache cache = builder().configure((c) -> c.withL1Ttl(Duration.ofSeconds(30))).build();
 		cache.put("k", "value");
 		this.time.advance(Duration.ofSeconds(29));
 		assertThat(cache.get("k")).isNotNull();
@@ -83,7 +88,9 @@ class TieredCacheTests {
 
 	@Test
 	void l1EntryLeavesAtTheCacheTtlWhenThatIsShorter() {
-		TieredCache cache = builder().l1Ttl(Duration.ofSeconds(30)).ttl(Duration.ofSeconds(5)).build();
+		TieredCache cache = builder()
+			.configure((c) -> c.withL1Ttl(Duration.ofSeconds(30)).withTtl(Duration.ofSeconds(5)))
+			.build();
 		cache.put("k", "value");
 		this.time.advance(Duration.ofSeconds(4));
 		assertThat(cache.get("k")).isNotNull();
@@ -93,7 +100,7 @@ class TieredCacheTests {
 
 	@Test
 	void l1IsBoundedByEncodedBytes() {
-		TieredCache cache = builder().l1MaxWeight(10_000).build();
+		TieredCache cache = builder().configure((c) -> c.withL1MaxSize(10_000)).build();
 		for (int i = 0; i < 100; i++) {
 			cache.put("k" + i, "x".repeat(500));
 		}
@@ -269,17 +276,19 @@ class TieredCacheTests {
 
 	@Test
 	void slowL2ReadNeverPutsBackAValueALaterWriteReplaced() throws Exception {
-		GatedBackend backend = new GatedBackend();
-		TieredCache cache = builder().backend(backend).l1Ttl(Duration.ofSeconds(10)).ttl(Duration.ofHours(1)).build();
+		FaultInjectingBackend backend = FaultInjectingBackend.wrap(InMemoryBackend.create(this.time));
+		TieredCache cache = builder().backend(backend)
+			.configure((c) -> c.withL1Ttl(Duration.ofSeconds(10)).withTtl(Duration.ofHours(1)))
+			.build();
 		cache.put("k", "v1");
 		this.time.advance(Duration.ofSeconds(11));
-		backend.holdNextGet();
+		Gate gate = backend.hold(Selector.keys((key) -> key.endsWith(":k")), true);
 		ExecutorService reader = Executors.newSingleThreadExecutor();
 		try {
 			Future<CacheHit> slowRead = reader.submit(() -> cache.get("k"));
-			assertThat(backend.awaitHeldGet()).as("the read reached L2").isTrue();
+			assertThat(gate.awaitReached()).as("the read reached L2").isTrue();
 			cache.put("k", "v2");
-			backend.releaseGet();
+			gate.release();
 			assertThat(slowRead.get(10, TimeUnit.SECONDS)).isEqualTo(new CacheHit("v1"));
 		}
 		finally {
@@ -297,68 +306,105 @@ class TieredCacheTests {
 		assertThat(cache.get("k")).isNull();
 	}
 
-	/**
-	 * A map-backed L2 whose next read can be held after it has read its value, to put a
-	 * write between a read and its L1 fill.
-	 */
-	static final class GatedBackend implements io.cachekit.backend.Backend {
-
-		private final java.util.Map<String, byte[]> entries = new java.util.concurrent.ConcurrentHashMap<>();
-
-		private volatile CountDownLatch held = new CountDownLatch(0);
-
-		private final CountDownLatch reached = new CountDownLatch(1);
-
-		private final CountDownLatch release = new CountDownLatch(1);
-
-		void holdNextGet() {
-			this.held = new CountDownLatch(1);
+	@Test
+	void writeWhileTheFirstGenerationReadIsUnderWayReachesL2AndIsServed() throws Exception {
+		FaultInjectingBackend backend = FaultInjectingBackend.wrap(InMemoryBackend.create(this.time));
+		TieredCache cache = builder().backend(backend).build();
+		Gate generationRead = backend.hold(Selector.keys((key) -> key.endsWith(":generation")), false);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			Future<CacheHit> reader = threads.submit(() -> cache.get("k"));
+			assertThat(generationRead.awaitReached()).isTrue();
+			Thread[] writerThread = new Thread[1];
+			Future<?> writer = threads.submit(() -> {
+				writerThread[0] = Thread.currentThread();
+				cache.put("k", "written");
+			});
+			// The write either waits for the generation (as it must) or has already gone
+			// around L2; both are visible without timing.
+			assertThat(Await.until(() -> writer.isDone()
+					|| (writerThread[0] != null && writerThread[0].getState() == Thread.State.WAITING))).isTrue();
+			generationRead.release();
+			reader.get(10, TimeUnit.SECONDS);
+			writer.get(10, TimeUnit.SECONDS);
 		}
-
-		boolean awaitHeldGet() throws InterruptedException {
-			return this.reached.await(10, TimeUnit.SECONDS);
+		finally {
+			threads.shutdownNow();
 		}
+		assertThat(cache.get("k")).isEqualTo(new CacheHit("written"));
+		TieredCache otherInstance = builder().backend(backend).build();
+		assertThat(otherInstance.get("k")).as("the write reached L2").isEqualTo(new CacheHit("written"));
+	}
 
-		void releaseGet() {
-			this.release.countDown();
+	@Test
+	void freshInstanceReadsWhatL2HoldsEvenWhenItsFirstCallsArriveTogether() throws Exception {
+		InMemoryBackend shared = InMemoryBackend.create(this.time);
+		TieredCache running = builder().backend(shared).build();
+		for (int i = 0; i < 50; i++) {
+			running.put("k" + i, "v" + i);
 		}
-
-		@Override
-		public byte @org.jspecify.annotations.Nullable [] get(String key) {
-			byte[] value = this.entries.get(key);
-			if (this.held.getCount() > 0 && !key.endsWith(":generation")) {
-				this.held.countDown();
-				this.reached.countDown();
-				try {
-					this.release.await(10, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
+		FaultInjectingBackend backend = FaultInjectingBackend.wrap(shared);
+		TieredCache fresh = builder().backend(backend).build();
+		Gate generationRead = backend.hold(Selector.keys((key) -> key.endsWith(":generation")), false);
+		AtomicInteger loads = new AtomicInteger();
+		ExecutorService callers = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> calls = new ArrayList<>();
+			for (int thread = 0; thread < 8; thread++) {
+				calls.add(callers.submit(() -> {
+					for (int i = 0; i < 50; i++) {
+						String value = fresh.get("k" + i, () -> {
+							loads.incrementAndGet();
+							return "loaded";
+						});
+						assertThat(value).isNotEqualTo("loaded");
+					}
+					return null;
+				}));
 			}
-			return value;
+			assertThat(generationRead.awaitReached()).isTrue();
+			generationRead.release();
+			for (Future<?> call : calls) {
+				call.get(30, TimeUnit.SECONDS);
+			}
 		}
-
-		@Override
-		public void set(String key, byte[] value, @org.jspecify.annotations.Nullable Duration ttl) {
-			this.entries.put(key, value);
+		finally {
+			callers.shutdownNow();
 		}
+		assertThat(loads).as("the loader never ran").hasValue(0);
+		assertThat(backend.calls(BackendOperation.SET)).as("no entry was written again").isZero();
+	}
 
-		@Override
-		public boolean delete(String key) {
-			return this.entries.remove(key) != null;
-		}
+	@Test
+	void retrieveOfAFreshInstanceReadsWhatL2Holds() {
+		InMemoryBackend shared = InMemoryBackend.create(this.time);
+		builder().backend(shared).build().put("k", "cluster");
+		TieredCache fresh = builder().backend(shared).build();
+		assertThat(fresh.retrieve("k", () -> CompletableFuture.completedFuture("loaded")).join()).isEqualTo("cluster");
+	}
 
-		@Override
-		public boolean exists(String key) {
-			return this.entries.containsKey(key);
-		}
+	@Test
+	void wholeCacheStatisticsCountEachLookupAndPutOnce() {
+		TieredCache cache = builder().backend(InMemoryBackend.create(this.time)).build();
+		cache.get("k");
+		cache.put("k", "v");
+		cache.get("k");
+		cache.get("missing");
+		TierStatistics whole = cache.statistics();
+		assertThat(whole.hitCount()).isEqualTo(1);
+		assertThat(whole.missCount()).isEqualTo(2);
+		assertThat(whole.putCount()).isEqualTo(1);
+		assertThat(cache.statistics(Tier.L1).missCount()).as("per tier").isEqualTo(2);
+		assertThat(cache.statistics(Tier.L2).missCount()).isEqualTo(2);
+	}
 
-		@Override
-		public io.cachekit.backend.BackendHealth health() {
-			return io.cachekit.backend.BackendHealth.up("gated", 0, java.util.Map.of());
-		}
-
+	@Test
+	void wholeCacheEvictionsCountWhatEvictRemoved() {
+		TieredCache cache = builder().backend(InMemoryBackend.create(this.time)).build();
+		cache.put("k", "v");
+		cache.evict("k");
+		cache.evict("k");
+		assertThat(cache.statistics().evictionCount()).isEqualTo(1);
 	}
 
 	static long codecErrors(TierStatistics statistics) {

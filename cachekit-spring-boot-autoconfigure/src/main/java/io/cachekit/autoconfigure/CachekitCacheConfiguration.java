@@ -10,7 +10,7 @@ import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.metrics.TieredCacheMetrics;
-import io.cachekit.spring.CacheSettings;
+import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.spring.CachekitCacheManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -53,10 +53,8 @@ class CachekitCacheConfiguration {
 				|| l2 instanceof FileBackend));
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
-		CacheSettings defaults = defaults(properties);
-		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec)
-			.defaults(defaults)
-			.generationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()));
+		CacheConfiguration defaults = defaults(properties);
+		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		if (registry != null) {
 			Tags tags = Tags.of("cache.manager", "cacheManager");
@@ -106,16 +104,21 @@ class CachekitCacheConfiguration {
 		}
 	}
 
-	private static CacheSettings defaults(CachekitProperties properties) {
+	private static CacheConfiguration defaults(CachekitProperties properties) {
 		CachekitProperties.L1 l1 = properties.getL1();
-		return new CacheSettings(nonNegative("cachekit.default-ttl", properties.getDefaultTtl()),
-				properties.isAllowNullValues(), l1.isEnabled(), positive("cachekit.l1.max-ttl", l1.getMaxTtl()),
-				positiveSize("cachekit.l1.max-size", l1.getMaxSize().toBytes()));
+		return CacheConfiguration.defaults()
+			.withTtl(nonNegative("cachekit.default-ttl", properties.getDefaultTtl()))
+			.withAllowNullValues(properties.isAllowNullValues())
+			.withL1Enabled(l1.isEnabled())
+			.withL1Ttl(positive("cachekit.l1.max-ttl", l1.getMaxTtl()))
+			.withL1MaxSize(positiveSize("cachekit.l1.max-size", l1.getMaxSize().toBytes()))
+			.withGenerationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()));
 	}
 
-	private static CacheSettings settings(String name, CachekitProperties.CacheSpec spec, CacheSettings defaults) {
+	private static CacheConfiguration settings(String name, CachekitProperties.CacheSpec spec,
+			CacheConfiguration defaults) {
 		String prefix = "cachekit.caches." + name + ".";
-		CacheSettings settings = defaults;
+		CacheConfiguration settings = defaults;
 		if (spec.getTtl() != null) {
 			settings = settings.withTtl(nonNegative(prefix + "ttl", spec.getTtl()));
 		}

@@ -63,10 +63,10 @@ class CachekitAutoConfigurationTests {
 	void defaultsComeFromTheProperties() {
 		this.contextRunner.run((context) -> {
 			CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
-			assertThat(manager.getSettings("any").ttl()).hasHours(1);
-			assertThat(manager.getSettings("any").l1Ttl()).hasSeconds(30);
-			assertThat(manager.getSettings("any").l1MaxWeight()).isEqualTo(64L * 1024 * 1024);
-			assertThat(manager.getSettings("any").allowNullValues()).isTrue();
+			assertThat(manager.getCacheConfiguration("any").ttl()).hasValue(java.time.Duration.ofHours(1));
+			assertThat(manager.getCacheConfiguration("any").l1Ttl()).hasSeconds(30);
+			assertThat(manager.getCacheConfiguration("any").l1MaxSize()).isEqualTo(64L * 1024 * 1024);
+			assertThat(manager.getCacheConfiguration("any").allowNullValues()).isTrue();
 		});
 	}
 
@@ -85,12 +85,12 @@ class CachekitAutoConfigurationTests {
 			.run((context) -> {
 				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
 				assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("books", "authors");
-				assertThat(manager.getSettings("books").ttl()).hasMinutes(10);
-				assertThat(manager.getSettings("books").l1Enabled()).isFalse();
-				assertThat(manager.getSettings("authors").ttl()).hasMinutes(5);
-				assertThat(manager.getSettings("authors").l1Ttl()).hasSeconds(3);
-				assertThat(manager.getSettings("authors").allowNullValues()).isFalse();
-				assertThat(((CachekitCache) manager.getCache("books")).getNativeCache().isL1Enabled()).isFalse();
+				assertThat(manager.getCacheConfiguration("books").ttl()).hasValue(java.time.Duration.ofMinutes(10));
+				assertThat(manager.getCacheConfiguration("books").l1Enabled()).isFalse();
+				assertThat(manager.getCacheConfiguration("authors").ttl()).hasValue(java.time.Duration.ofMinutes(5));
+				assertThat(manager.getCacheConfiguration("authors").l1Ttl()).hasSeconds(3);
+				assertThat(manager.getCacheConfiguration("authors").allowNullValues()).isFalse();
+				assertThat(((CachekitCache) manager.getCache("books")).getNativeCache().configuration().l1Enabled()).isFalse();
 			});
 	}
 

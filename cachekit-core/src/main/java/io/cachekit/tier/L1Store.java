@@ -1,0 +1,231 @@
+package io.cachekit.tier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-process tier of a {@link TieredCache}: a Caffeine cache of decoded values,
+ * bounded by their encoded size, each entry expiring at its own deadline and tagged with
+ * the cache generation it belongs to.
+ *
+ * <p>An entry leaves L1 after the L1 TTL, or at its L2 expiry if that is sooner. An entry
+ * of another generation than the one asked for is a miss and is dropped. A fill from an
+ * L2 read goes in only if the key's {@link ChangeStamps change stamp} did not move since
+ * the read began. A store made {@linkplain #disabled() without L1} holds nothing.
+ * Thread-safe.
+ */
+final class L1Store {
+
+	private final @Nullable Cache<String, L1Entry> cache;
+
+	private final long ttlNanos;
+
+	private final Clock clock;
+
+	private final Ticker ticker;
+
+	private final TierCounters counters;
+
+	private final ChangeStamps stamps;
+
+	private L1Store(@Nullable Cache<String, L1Entry> cache, Duration ttl, Clock clock, Ticker ticker,
+			TierCounters counters, ChangeStamps stamps) {
+		this.cache = cache;
+		this.ttlNanos = ttl.toNanos();
+		this.clock = clock;
+		this.ticker = ticker;
+		this.counters = counters;
+		this.stamps = stamps;
+	}
+
+	/**
+	 * Creates an L1.
+	 * @param configuration the cache's configuration (L1 bound and TTL)
+	 * @param time the clock of L2 expiry times and the ticker of L1 deadlines
+	 * @param executor runs Caffeine's maintenance
+	 * @param counters the L1 counts
+	 * @param evictions also counts L1 evictions, or {@code null}
+	 * @param stamps the cache's change stamps
+	 * @return the store; {@linkplain #disabled() disabled} when the configuration turns L1 off
+	 */
+	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
+			@Nullable TierCounters evictions, ChangeStamps stamps) {
+		if (!configuration.l1Enabled()) {
+			return new L1Store(null, configuration.l1Ttl(), time.clock(), time.ticker(), counters, stamps);
+		}
+		Cache<String, L1Entry> cache = Caffeine.newBuilder()
+			.maximumWeight(configuration.l1MaxSize())
+			.weigher((String key, L1Entry entry) -> entry.weight() + 2 * key.length())
+			.expireAfter(new EntryExpiry())
+			.ticker(time.ticker())
+			.executor(executor)
+			.removalListener((String key, L1Entry entry, RemovalCause cause) -> {
+				if (cause.wasEvicted()) {
+					counters.evictions.increment();
+					if (evictions != null) {
+						evictions.evictions.increment();
+					}
+				}
+			})
+			.build();
+		return new L1Store(cache, configuration.l1Ttl(), time.clock(), time.ticker(), counters, stamps);
+	}
+
+	boolean isEnabled() {
+		return this.cache != null;
+	}
+
+	/**
+	 * Looks a key up, counting the hit or miss; an entry of another generation is dropped.
+	 * @param keyString the key
+	 * @param generation the generation the entry must belong to
+	 * @return the hit, or {@code null}
+	 */
+	@Nullable CacheHit lookup(String keyString, long generation) {
+		if (this.cache == null) {
+			return null;
+		}
+		L1Entry entry = this.cache.getIfPresent(keyString);
+		if (entry != null && entry.generation() == generation) {
+			this.counters.hits.increment();
+			return new CacheHit(entry.value());
+		}
+		if (entry != null) {
+			this.cache.asMap().remove(keyString, entry);
+		}
+		this.counters.misses.increment();
+		return null;
+	}
+
+	/**
+	 * Looks a key up without counting.
+	 * @param keyString the key
+	 * @param generation the generation the entry must belong to
+	 * @return the hit, or {@code null}
+	 */
+	@Nullable CacheHit peek(String keyString, long generation) {
+		if (this.cache == null) {
+			return null;
+		}
+		L1Entry entry = this.cache.getIfPresent(keyString);
+		return (entry != null && entry.generation() == generation) ? new CacheHit(entry.value()) : null;
+	}
+
+	/**
+	 * Stores a value this process wrote.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param weight its encoded size
+	 * @param generation the generation it belongs to
+	 * @param expiresAt its L2 expiry, or {@code null}
+	 */
+	void put(String keyString, @Nullable Object value, int weight, long generation, @Nullable Instant expiresAt) {
+		long deadline = deadline(expiresAt);
+		if (this.cache == null || deadline == Long.MIN_VALUE) {
+			return;
+		}
+		this.cache.put(keyString, new L1Entry(value, weight, generation, deadline));
+		this.counters.puts.increment();
+	}
+
+	/**
+	 * Stores a value read from L2, unless the key changed since the read began.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param weight its encoded size
+	 * @param generation the generation it belongs to
+	 * @param expiresAt its L2 expiry, or {@code null}
+	 * @param seen the key's change stamp when the read began
+	 */
+	void fill(String keyString, @Nullable Object value, int weight, long generation, @Nullable Instant expiresAt,
+			long seen) {
+		long deadline = deadline(expiresAt);
+		if (this.cache == null || deadline == Long.MIN_VALUE) {
+			return;
+		}
+		L1Entry filled = new L1Entry(value, weight, generation, deadline);
+		L1Entry result = this.cache.asMap()
+			.compute(keyString, (key, existing) -> (this.stamps.current(keyString) == seen) ? filled : existing);
+		if (result == filled) {
+			this.counters.puts.increment();
+		}
+	}
+
+	/**
+	 * Removes a key.
+	 * @param keyString the key
+	 * @return whether L1 held it
+	 */
+	boolean remove(String keyString) {
+		return this.cache != null && this.cache.asMap().remove(keyString) != null;
+	}
+
+	/**
+	 * Removes every entry.
+	 */
+	void clear() {
+		if (this.cache != null) {
+			this.cache.invalidateAll();
+		}
+	}
+
+	long size() {
+		return (this.cache != null) ? this.cache.estimatedSize() : 0;
+	}
+
+	long weight() {
+		if (this.cache == null) {
+			return 0;
+		}
+		return this.cache.policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0L)).orElse(0L);
+	}
+
+	/**
+	 * Returns when an entry leaves L1: after the L1 TTL, or at its L2 expiry if sooner.
+	 * @param expiresAt the L2 expiry, or {@code null}
+	 * @return the deadline on the ticker, or {@code Long.MIN_VALUE} when already due
+	 */
+	private long deadline(@Nullable Instant expiresAt) {
+		long lifetime = this.ttlNanos;
+		if (expiresAt != null) {
+			Duration remaining = Duration.between(this.clock.instant(), expiresAt);
+			// Compared as durations: an expiry centuries away does not fit in nanoseconds.
+			if (remaining.compareTo(Duration.ofNanos(lifetime)) < 0) {
+				lifetime = remaining.toNanos();
+			}
+		}
+		return (lifetime <= 0) ? Long.MIN_VALUE : this.ticker.read() + lifetime;
+	}
+
+	/**
+	 * Expires each entry at the deadline it carries; reads do not extend it.
+	 */
+	private static final class EntryExpiry implements Expiry<String, L1Entry> {
+
+		@Override
+		public long expireAfterCreate(String key, L1Entry entry, long currentTime) {
+			return Math.max(0, entry.expiresAtNanos() - currentTime);
+		}
+
+		@Override
+		public long expireAfterUpdate(String key, L1Entry entry, long currentTime, long currentDuration) {
+			return Math.max(0, entry.expiresAtNanos() - currentTime);
+		}
+
+		@Override
+		public long expireAfterRead(String key, L1Entry entry, long currentTime, long currentDuration) {
+			return currentDuration;
+		}
+
+	}
+
+}

@@ -1,0 +1,326 @@
+package io.cachekit.tier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.cachekit.backend.AddIfAbsent;
+import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
+import io.cachekit.codec.CachedValue;
+import io.cachekit.codec.CodecException;
+import io.cachekit.codec.ValueCodec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The shared tier of a {@link TieredCache}: the backend (behind the circuit breaker), the
+ * value codec and the cache's L2 keys, with every failure turned into a miss or "not
+ * stored", counted and logged once.
+ *
+ * <p>Reads decode or drop: an entry that cannot be decoded is deleted and is a miss, as is
+ * one past the expiry its envelope carries. Changes that cannot reach L2 leave a mark in
+ * {@link PendingInvalidations}, and a marked key's L2 entry is deleted before anything is
+ * served for it again. An {@link Generation#UNKNOWN unknown generation} means L2 cannot be
+ * used now: reads miss and changes are marked. Without a backend every read misses and
+ * every change is a no-op. Thread-safe.
+ */
+final class RemoteTier {
+
+	private final @Nullable Backend backend;
+
+	private final ValueCodec codec;
+
+	private final CacheKeys keys;
+
+	private final @Nullable Duration ttl;
+
+	private final Clock clock;
+
+	private final TierCounters counters;
+
+	private final TierCounters codecCounters;
+
+	private final ProblemLog problems;
+
+	private final PendingInvalidations pending;
+
+	/**
+	 * Creates the tier.
+	 * @param backend the backend behind the circuit breaker, or {@code null} for none
+	 * @param codec the value codec
+	 * @param keys the cache's keys
+	 * @param ttl how long entries live, or {@code null}
+	 * @param clock the clock of expiry times
+	 * @param counters the L2 counts
+	 * @param l1Counters the L1 counts, which take encoding failures when there is no L2
+	 * @param problems the cache's problem log
+	 * @param pending the cache's pending invalidations
+	 */
+	RemoteTier(@Nullable Backend backend, ValueCodec codec, CacheKeys keys, @Nullable Duration ttl, Clock clock,
+			TierCounters counters, TierCounters l1Counters, ProblemLog problems, PendingInvalidations pending) {
+		this.backend = backend;
+		this.codec = codec;
+		this.keys = keys;
+		this.ttl = ttl;
+		this.clock = clock;
+		this.counters = counters;
+		this.codecCounters = (backend != null) ? counters : l1Counters;
+		this.problems = problems;
+		this.pending = pending;
+	}
+
+	boolean isPresent() {
+		return this.backend != null;
+	}
+
+	Optional<AddIfAbsent> addIfAbsent() {
+		return (this.backend != null) ? this.backend.capability(AddIfAbsent.class) : Optional.empty();
+	}
+
+	/**
+	 * Returns when an entry written now expires.
+	 * @return the expiry, or {@code null} when entries do not expire
+	 */
+	@Nullable Instant expiresAt() {
+		return (this.ttl != null) ? this.clock.instant().plus(this.ttl) : null;
+	}
+
+	/**
+	 * Encodes a value; L1 is bounded by the same bytes.
+	 * @param value the value
+	 * @param expiresAt its expiry, or {@code null}
+	 * @return the bytes, or {@code null} when it cannot be encoded (counted and logged)
+	 */
+	byte @Nullable [] encode(@Nullable Object value, @Nullable Instant expiresAt) {
+		try {
+			return this.codec.encode(value, expiresAt);
+		}
+		catch (CodecException ex) {
+			String type = (value != null) ? value.getClass().getName() : "null";
+			this.codecCounters.codecError(ex.getKind());
+			this.problems.warn("encode:" + type,
+					"a " + type + " value was not cached (" + ex.getKind() + "): " + ex.getMessage(), null);
+			return null;
+		}
+	}
+
+	/**
+	 * Reads and decodes an entry, counting the hit or miss.
+	 * @param generation the cache's generation
+	 * @param keyString the key
+	 * @param seen the key's change stamp before the read
+	 * @return the entry, or {@code null} for a miss of any kind
+	 */
+	@Nullable Entry read(long generation, String keyString, long seen) {
+		Backend backend = this.backend;
+		if (backend == null) {
+			return null;
+		}
+		if (generation == Generation.UNKNOWN) {
+			this.counters.misses.increment();
+			return null;
+		}
+		String entryKey = this.keys.entryKey(generation, keyString);
+		if (this.pending.isMarked(keyString)) {
+			// An evict or a write of this key could not reach L2: delete the older entry
+			// before serving anything from L2.
+			if (deleteQuietly(entryKey) != null) {
+				this.pending.unmark(keyString, seen);
+			}
+			this.counters.misses.increment();
+			return null;
+		}
+		byte[] bytes;
+		try {
+			bytes = backend.get(entryKey);
+			succeeded();
+		}
+		catch (BackendException ex) {
+			failed(ex);
+			this.counters.misses.increment();
+			return null;
+		}
+		if (bytes == null) {
+			this.counters.misses.increment();
+			return null;
+		}
+		CachedValue cached;
+		try {
+			cached = this.codec.decode(bytes);
+		}
+		catch (CodecException ex) {
+			this.counters.codecError(ex.getKind());
+			this.problems.warn("decode:" + ex.getKind(),
+					"dropped an unreadable L2 entry (" + ex.getKind() + "): " + ex.getMessage(), null);
+			deleteQuietly(entryKey);
+			this.counters.misses.increment();
+			return null;
+		}
+		Instant expiresAt = cached.expiresAt();
+		if (expiresAt != null && !expiresAt.isAfter(this.clock.instant())) {
+			this.counters.misses.increment();
+			return null;
+		}
+		this.counters.hits.increment();
+		return new Entry(cached.value(), bytes.length, expiresAt);
+	}
+
+	/**
+	 * Writes an entry, replacing any.
+	 * @param generation the cache's generation
+	 * @param keyString the key
+	 * @param bytes the encoded value
+	 * @param change the stamp of the write
+	 * @return what became of it
+	 */
+	Write write(long generation, String keyString, byte[] bytes, long change) {
+		Backend backend = this.backend;
+		if (backend == null) {
+			return Write.NO_L2;
+		}
+		if (generation == Generation.UNKNOWN) {
+			// L2 is out of reach: whatever it holds for the key is now older than this
+			// value and must not be served when L2 returns.
+			this.pending.mark(keyString, change);
+			return Write.DEFERRED;
+		}
+		try {
+			backend.set(this.keys.entryKey(generation, keyString), bytes, this.ttl);
+			succeeded();
+			this.pending.unmark(keyString, change);
+			this.counters.puts.increment();
+			return Write.STORED;
+		}
+		catch (BackendException ex) {
+			failed(ex);
+			if (!ex.getErrorType().isRetryable()) {
+				// Refused for good (too large, invalid): not to be cached anywhere.
+				this.counters.rejected.increment();
+				return Write.REFUSED;
+			}
+			this.pending.mark(keyString, change);
+			return Write.DEFERRED;
+		}
+	}
+
+	/**
+	 * Adds an entry unless the key holds one.
+	 * @param add the backend's add
+	 * @param generation the cache's generation, known
+	 * @param keyString the key
+	 * @param bytes the encoded value
+	 * @param change the stamp of the write
+	 * @return {@code TRUE} when added, {@code FALSE} when the key holds an entry,
+	 * {@code null} when L2 failed
+	 */
+	@Nullable Boolean add(AddIfAbsent add, long generation, String keyString, byte[] bytes, long change) {
+		try {
+			boolean added = add.addIfAbsent(this.keys.entryKey(generation, keyString), bytes, this.ttl);
+			succeeded();
+			if (added) {
+				this.pending.unmark(keyString, change);
+				this.counters.puts.increment();
+			}
+			return added;
+		}
+		catch (BackendException ex) {
+			failed(ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Deletes a key's entry; when that cannot be done, the key is marked so that its
+	 * entry is never served before it is deleted.
+	 * @param generation the cache's generation
+	 * @param keyString the key
+	 * @param change the stamp of the change
+	 * @return whether an entry was removed; {@code false} too when L2 failed
+	 */
+	boolean delete(long generation, String keyString, long change) {
+		if (this.backend == null) {
+			return false;
+		}
+		Boolean removed = (generation != Generation.UNKNOWN)
+				? deleteQuietly(this.keys.entryKey(generation, keyString)) : null;
+		if (removed == null) {
+			this.pending.mark(keyString, change);
+			return false;
+		}
+		this.pending.unmark(keyString, change);
+		return removed;
+	}
+
+	/**
+	 * Counts and logs a failure of L2, once per kind until it answers again.
+	 * @param ex the failure
+	 */
+	void failed(BackendException ex) {
+		BackendErrorType type = ex.getErrorType();
+		this.counters.error(type);
+		if (type.isRetryable() || type == BackendErrorType.AUTHENTICATION) {
+			// The store is out of reach: logged once until it answers again.
+			this.problems.warn("l2:" + type, "L2 " + ex.getMessage(), null);
+		}
+		else {
+			// The store refused this request (too large, invalid): logged once per kind.
+			this.problems.warn("refused:" + type + ":" + ex.getOperation(), "L2 " + ex.getMessage(), null);
+		}
+	}
+
+	void succeeded() {
+		this.problems.recovered("l2:", "L2 answers again");
+	}
+
+	private @Nullable Boolean deleteQuietly(String entryKey) {
+		Backend backend = this.backend;
+		if (backend == null) {
+			return false;
+		}
+		try {
+			boolean removed = backend.delete(entryKey);
+			succeeded();
+			if (removed) {
+				this.counters.evictions.increment();
+			}
+			return removed;
+		}
+		catch (BackendException ex) {
+			failed(ex);
+			return null;
+		}
+	}
+
+	/**
+	 * What became of a write.
+	 */
+	enum Write {
+
+		/** In L2. */
+		STORED,
+
+		/** Not in L2 for now; the key is marked until L2 can be told. */
+		DEFERRED,
+
+		/** Refused by L2 for good (too large, invalid): cache it nowhere. */
+		REFUSED,
+
+		/** The cache has no L2. */
+		NO_L2
+
+	}
+
+	/**
+	 * An entry read from L2.
+	 *
+	 * @param value the decoded value, {@code null} for a cached null
+	 * @param weight its encoded size
+	 * @param expiresAt its expiry, or {@code null}
+	 */
+	record Entry(@Nullable Object value, int weight, @Nullable Instant expiresAt) {
+
+	}
+
+}
