@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
+import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
 
 /**
  * A Spring {@link CacheManager} whose caches are two-tier {@link CachekitCache}s over one
@@ -65,6 +66,8 @@ public class CachekitCacheManager implements CacheManager {
 
 	private final Set<String> names = Collections.synchronizedSet(new LinkedHashSet<>());
 
+	private volatile boolean transactionAware;
+
 	private CachekitCacheManager(Builder builder) {
 		this.backend = builder.backend;
 		this.codec = builder.codec;
@@ -94,13 +97,32 @@ public class CachekitCacheManager implements CacheManager {
 	@Override
 	public @Nullable Cache getCache(String name) {
 		CachekitCache cache = this.caches.get(name);
-		if (cache != null) {
-			return cache;
+		if (cache == null) {
+			if (!this.createOnMissingCache && !this.declared.contains(name)) {
+				return null;
+			}
+			cache = this.caches.computeIfAbsent(name, this::create);
 		}
-		if (!this.createOnMissingCache && !this.declared.contains(name)) {
-			return null;
-		}
-		return this.caches.computeIfAbsent(name, this::create);
+		return this.transactionAware ? new TransactionAwareCacheDecorator(cache) : cache;
+	}
+
+	/**
+	 * Sets whether the caches this manager hands out take part in Spring-managed
+	 * transactions: puts and evictions then happen after a successful commit, as with
+	 * Spring's own cache managers. Off by default; a
+	 * {@code CacheManagerCustomizer<CachekitCacheManager>} is the place to turn it on.
+	 * @param transactionAware whether caches are transaction-aware
+	 */
+	public void setTransactionAware(boolean transactionAware) {
+		this.transactionAware = transactionAware;
+	}
+
+	/**
+	 * Tells whether the caches this manager hands out are transaction-aware.
+	 * @return {@code true} when they are
+	 */
+	public boolean isTransactionAware() {
+		return this.transactionAware;
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package io.cachekit.tier;
 
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * loading gets an {@link IllegalStateException}.
  *
  * <p>The work is done by package-private roles: {@link L1Store}, {@link RemoteTier},
- * {@link ChangeStamps}, {@link PendingInvalidations}, {@link GenerationTracker} and
- * {@link SingleFlight}; this class puts them in order.
+ * {@link TierWriter}, {@link ChangeStamps}, {@link PendingInvalidations},
+ * {@link GenerationTracker} and {@link SingleFlight}; this class puts them in order.
  */
 public final class TieredCache {
 
@@ -76,6 +75,8 @@ public final class TieredCache {
 
 	private final GenerationTracker generations;
 
+	private final TierWriter writer;
+
 	private final SingleFlight loads;
 
 	TieredCache(TieredCacheBuilder builder) {
@@ -100,6 +101,8 @@ public final class TieredCache {
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;
 		this.generations = new GenerationTracker(generation, pending, this.l2, refreshNanos, time.ticker());
+		this.writer = new TierWriter(this.configuration.allowNullValues(), this.stamps, this.l1, this.l2,
+				this.generations, this.cacheCounters);
 		this.loads = new SingleFlight(this.name);
 	}
 
@@ -220,7 +223,7 @@ public final class TieredCache {
 				return (T) loaded.value();
 			}
 			T value = loader.call();
-			store(keyString, value);
+			this.writer.store(keyString, value);
 			return value;
 		});
 	}
@@ -236,17 +239,13 @@ public final class TieredCache {
 		if (keyString == null) {
 			return CompletableFuture.completedFuture(null);
 		}
-		CacheHit hit = this.generations.isDue() ? null : this.l1.lookup(keyString, this.generations.cached());
-		if (hit != null || !this.l2.isPresent() && !this.generations.isDue()) {
-			return CompletableFuture.completedFuture(counted(hit));
+		if (this.generations.isDue()) {
+			// Reading the generation is an L2 round trip: never on the caller's thread.
+			return async(() -> lookup(keyString));
 		}
-		try {
-			return CompletableFuture.supplyAsync(() -> counted(lookup(keyString)), this.executor);
-		}
-		catch (RejectedExecutionException ex) {
-			// The executor is saturated or shut down: a miss, not a failure of the call.
-			return CompletableFuture.completedFuture(counted(null));
-		}
+		CacheHit hit = this.l1.lookup(keyString, this.generations.cached());
+		return (hit != null || !this.l2.isPresent()) ? CompletableFuture.completedFuture(counted(hit))
+				: async(() -> readL2(keyString, this.generations.current()));
 	}
 
 	/**
@@ -268,7 +267,7 @@ public final class TieredCache {
 			return loader.get();
 		}
 		return retrieve(key).thenCompose((hit) -> (hit != null) ? CompletableFuture.completedFuture((T) hit.value())
-				: this.loads.loadAsync(keyString, loader, (value) -> store(keyString, value)));
+				: this.loads.loadAsync(keyString, loader, (value) -> this.writer.store(keyString, value)));
 	}
 
 	/**
@@ -282,7 +281,7 @@ public final class TieredCache {
 		requireAllowed(value);
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
 		if (keyString != null) {
-			store(keyString, value);
+			this.writer.store(keyString, value);
 		}
 	}
 
@@ -307,7 +306,7 @@ public final class TieredCache {
 		if (add.isEmpty() || this.generations.current() == Generation.UNKNOWN) {
 			CacheHit existing = lookup(keyString);
 			if (existing == null) {
-				store(keyString, value);
+				this.writer.store(keyString, value);
 			}
 			return existing;
 		}
@@ -317,20 +316,11 @@ public final class TieredCache {
 			return local;
 		}
 		for (int attempt = 0; attempt < 2; attempt++) {
-			long change = this.stamps.begin(keyString);
-			long generation = this.generations.current();
-			Instant expiresAt = this.l2.expiresAt();
-			byte[] bytes = this.l2.encode(value, expiresAt);
-			Boolean added = (bytes != null && generation != Generation.UNKNOWN)
-					? this.l2.add(add.get(), generation, keyString, bytes, change) : null;
-			if (bytes == null || added == null) {
+			Boolean added = this.writer.add(keyString, value, add.get());
+			if (added == null || added) {
 				return null;
 			}
-			if (added) {
-				this.cacheCounters.puts.increment();
-				this.l1.put(keyString, value, bytes.length, generation, expiresAt);
-				return null;
-			}
+			// L2 holds an entry: it is the answer, unless it expired or went meanwhile.
 			CacheHit existing = lookup(keyString);
 			if (existing != null) {
 				return existing;
@@ -377,9 +367,10 @@ public final class TieredCache {
 	private @Nullable CacheHit lookup(String keyString) {
 		long generation = this.generations.current();
 		CacheHit hit = this.l1.lookup(keyString, generation);
-		if (hit != null || !this.l2.isPresent()) {
-			return hit;
-		}
+		return (hit != null || !this.l2.isPresent()) ? hit : readL2(keyString, generation);
+	}
+
+	private @Nullable CacheHit readL2(String keyString, long generation) {
 		long seen = this.stamps.current(keyString);
 		RemoteTier.Entry entry = this.l2.read(generation, keyString, seen);
 		if (entry == null) {
@@ -389,25 +380,14 @@ public final class TieredCache {
 		return new CacheHit(entry.value());
 	}
 
-	private void store(String keyString, @Nullable Object value) {
-		if (value == null && !this.configuration.allowNullValues()) {
-			// A loader answered null for a cache without null values: returned, not cached.
-			return;
+	private CompletableFuture<@Nullable CacheHit> async(Supplier<@Nullable CacheHit> lookup) {
+		try {
+			return CompletableFuture.supplyAsync(() -> counted(lookup.get()), this.executor);
 		}
-		long change = this.stamps.begin(keyString);
-		Instant expiresAt = this.l2.expiresAt();
-		byte[] bytes = this.l2.encode(value, expiresAt);
-		long generation = this.generations.current();
-		RemoteTier.Write written = (bytes != null) ? this.l2.write(generation, keyString, bytes, change)
-				: RemoteTier.Write.REFUSED;
-		if (bytes == null || written == RemoteTier.Write.REFUSED) {
-			// Not cached; the value it was meant to replace must not be served any more.
-			this.l1.remove(keyString);
-			this.l2.delete(generation, keyString, change);
-			return;
+		catch (RejectedExecutionException ex) {
+			// The executor is saturated or shut down: a miss, not a failure of the call.
+			return CompletableFuture.completedFuture(counted(null));
 		}
-		this.cacheCounters.puts.increment();
-		this.l1.put(keyString, value, bytes.length, generation, expiresAt);
 	}
 
 	private @Nullable CacheHit counted(@Nullable CacheHit hit) {

@@ -1,20 +1,18 @@
 package io.cachekit.tier;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
-import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.RemainingTtl;
 import io.cachekit.backend.TtlInspection;
+import io.cachekit.test.FaultInjectingBackend;
+import io.cachekit.test.InMemoryBackend;
 import io.cachekit.test.ManualTime;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +26,8 @@ class CircuitBreakerTests {
 
 	private final ManualTime time = new ManualTime();
 
-	private final ScriptedBackend backend = new ScriptedBackend();
+	private final FaultInjectingBackend backend = FaultInjectingBackend
+		.wrap(InMemoryBackend.withCapabilities(this.time, Increment.class));
 
 	private final CircuitBreaker breaker = CircuitBreaker.of(3, Duration.ofSeconds(5), this.time);
 
@@ -38,11 +37,11 @@ class CircuitBreakerTests {
 	void opensAfterTheThresholdOfConsecutiveConnectionFailures() {
 		failTimes(3, BackendErrorType.TIMEOUT);
 		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
-		int calls = this.backend.calls;
+		long calls = this.backend.calls(BackendOperation.GET);
 		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
 			.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT))
 			.withMessageContaining("circuit open");
-		assertThat(this.backend.calls).as("an open circuit does not call the backend").isEqualTo(calls);
+		assertThat(this.backend.calls(BackendOperation.GET)).as("an open circuit does not call the backend").isEqualTo(calls);
 	}
 
 	@Test
@@ -81,12 +80,14 @@ class CircuitBreakerTests {
 	@Test
 	void healthAlwaysReachesTheBackend() {
 		failTimes(3, BackendErrorType.TIMEOUT);
-		assertThat(this.protectedBackend.health().backendType()).isEqualTo("scripted");
+		assertThat(this.protectedBackend.health().healthy()).isTrue();
 	}
 
 	@Test
 	void capabilitiesOfTheBackendArePassedThroughTheBreaker() {
-		Backend withTtl = this.breaker.protect(new TtlBackend());
+		InMemoryBackend store = InMemoryBackend.withCapabilities(this.time, TtlInspection.class);
+		store.set("k", new byte[] { 1 }, null);
+		Backend withTtl = this.breaker.protect(store);
 		assertThat(withTtl.capability(TtlInspection.class)).get()
 			.satisfies((inspection) -> assertThat(inspection.remainingTtl("k")).isEqualTo(RemainingTtl.noExpiry()));
 		assertThat(withTtl.capability(Increment.class)).isEmpty();
@@ -95,69 +96,20 @@ class CircuitBreakerTests {
 
 	@Test
 	void anUnexpectedRuntimeExceptionBecomesAnUnknownBackendException() {
-		this.backend.failures.add(new IllegalStateException("bug"));
-		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
+		// A counter that holds no number makes the in-memory backend throw, as a buggy
+		// custom backend would.
+		this.protectedBackend.set("k", "not a number".getBytes(StandardCharsets.US_ASCII), null);
+		Increment increment = this.protectedBackend.capability(Increment.class).orElseThrow();
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> increment.increment("k", 1, 0, null))
 			.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.UNKNOWN))
-			.withCauseInstanceOf(IllegalStateException.class);
+			.withCauseInstanceOf(NumberFormatException.class);
 	}
 
 	private void failTimes(int times, BackendErrorType type) {
+		this.backend.failNext(times, type);
 		for (int i = 0; i < times; i++) {
-			this.backend.failures.add(new BackendException(type, BackendOperation.GET, "k", "scripted", null));
 			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"));
 		}
-	}
-
-	/**
-	 * A backend that also inspects TTLs: every key has no expiry.
-	 */
-	static final class TtlBackend extends ScriptedBackend implements TtlInspection {
-
-		@Override
-		public RemainingTtl remainingTtl(String key) {
-			return RemainingTtl.noExpiry();
-		}
-
-	}
-
-	/**
-	 * Answers every read with a miss, or with the next scripted failure.
-	 */
-	static class ScriptedBackend implements Backend {
-
-		final Deque<RuntimeException> failures = new ArrayDeque<>();
-
-		int calls;
-
-		@Override
-		public byte @Nullable [] get(String key) {
-			this.calls++;
-			RuntimeException failure = this.failures.poll();
-			if (failure != null) {
-				throw failure;
-			}
-			return null;
-		}
-
-		@Override
-		public void set(String key, byte[] value, @Nullable Duration ttl) {
-		}
-
-		@Override
-		public boolean delete(String key) {
-			return false;
-		}
-
-		@Override
-		public boolean exists(String key) {
-			return false;
-		}
-
-		@Override
-		public BackendHealth health() {
-			return BackendHealth.up("scripted", 0, Map.of());
-		}
-
 	}
 
 }

@@ -46,6 +46,8 @@ class CachekitCacheConfiguration {
 
 	@Bean
 	CachekitCacheManager cacheManager(CachekitProperties properties, ObjectProvider<Backend> backend, ValueCodec codec,
+			ObjectProvider<CacheConfiguration> cacheConfiguration,
+			ObjectProvider<CachekitCacheManagerBuilderCustomizer> builderCustomizers,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
 			Environment environment) {
 		Backend l2 = backend.getIfUnique();
@@ -53,7 +55,9 @@ class CachekitCacheConfiguration {
 				|| l2 instanceof FileBackend));
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
-		CacheConfiguration defaults = defaults(properties);
+		// An application's own CacheConfiguration bean replaces the defaults the cachekit.*
+		// properties would give, as a RedisCacheConfiguration bean does for Redis caches.
+		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		if (registry != null) {
@@ -61,6 +65,7 @@ class CachekitCacheConfiguration {
 			builder.onCacheCreated((cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags),
 					registry));
 		}
+		builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
 	}
 

@@ -1,0 +1,92 @@
+package io.cachekit.tier;
+
+import java.time.Instant;
+
+import io.cachekit.backend.AddIfAbsent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The write path of a {@link TieredCache}: a value is encoded once, written to L2, then
+ * put in L1 with the same bytes as its weight.
+ *
+ * <p>Each write first moves the key's {@link ChangeStamps change stamp}, so no L2 read
+ * under way can put an older value back in L1. A value that cannot be encoded, or that
+ * L2 refuses for good (too large), is cached nowhere and the value it was meant to
+ * replace is removed from both tiers. A value L2 cannot take for now lives in L1 only,
+ * and its key is marked so that the older L2 entry is never served. Thread-safe.
+ */
+final class TierWriter {
+
+	private final boolean allowNullValues;
+
+	private final ChangeStamps stamps;
+
+	private final L1Store l1;
+
+	private final RemoteTier l2;
+
+	private final GenerationTracker generations;
+
+	private final TierCounters cacheCounters;
+
+	TierWriter(boolean allowNullValues, ChangeStamps stamps, L1Store l1, RemoteTier l2, GenerationTracker generations,
+			TierCounters cacheCounters) {
+		this.allowNullValues = allowNullValues;
+		this.stamps = stamps;
+		this.l1 = l1;
+		this.l2 = l2;
+		this.generations = generations;
+		this.cacheCounters = cacheCounters;
+	}
+
+	/**
+	 * Stores a value in both tiers, replacing any entry. A {@code null} in a cache without
+	 * null values is not stored (a loader's answer, returned but not cached).
+	 * @param keyString the key
+	 * @param value the value
+	 */
+	void store(String keyString, @Nullable Object value) {
+		if (value == null && !this.allowNullValues) {
+			return;
+		}
+		long change = this.stamps.begin(keyString);
+		Instant expiresAt = this.l2.expiresAt();
+		byte[] bytes = this.l2.encode(value, expiresAt);
+		long generation = this.generations.current();
+		RemoteTier.Write written = (bytes != null) ? this.l2.write(generation, keyString, bytes, change)
+				: RemoteTier.Write.REFUSED;
+		if (bytes == null || written == RemoteTier.Write.REFUSED) {
+			// Not cached; the value it was meant to replace must not be served any more.
+			this.l1.remove(keyString);
+			this.l2.delete(generation, keyString, change);
+			return;
+		}
+		this.cacheCounters.puts.increment();
+		this.l1.put(keyString, value, bytes.length, generation, expiresAt);
+	}
+
+	/**
+	 * Adds a value to L2 unless the key holds one there, then to L1.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param add the backend's add
+	 * @return {@code TRUE} when added, {@code FALSE} when L2 holds an entry for the key,
+	 * {@code null} when the value could not be stored (not encodable, L2 failed)
+	 */
+	@Nullable Boolean add(String keyString, @Nullable Object value, AddIfAbsent add) {
+		long change = this.stamps.begin(keyString);
+		long generation = this.generations.current();
+		Instant expiresAt = this.l2.expiresAt();
+		byte[] bytes = this.l2.encode(value, expiresAt);
+		if (bytes == null || generation == Generation.UNKNOWN) {
+			return null;
+		}
+		Boolean added = this.l2.add(add, generation, keyString, bytes, change);
+		if (Boolean.TRUE.equals(added)) {
+			this.cacheCounters.puts.increment();
+			this.l1.put(keyString, value, bytes.length, generation, expiresAt);
+		}
+		return added;
+	}
+
+}
