@@ -1,6 +1,7 @@
 package io.cachekit.tier;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import io.cachekit.backend.AddIfAbsent;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +64,44 @@ final class TierWriter {
 		}
 		this.cacheCounters.puts.increment();
 		this.l1.put(keyString, value, bytes.length, generation, expiresAt);
+	}
+
+	/**
+	 * Stores a value unless the key holds one, and answers what it holds. Atomic across
+	 * processes when L2 can add; otherwise (or while the generation is unknown) a read
+	 * followed by a write.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param reader the read path, for what the key holds
+	 * @return the value the key holds, or {@code null} when this value was stored (or
+	 * could not be)
+	 */
+	@Nullable CacheHit putIfAbsent(String keyString, @Nullable Object value, TierReader reader) {
+		Optional<AddIfAbsent> add = this.l2.addIfAbsent();
+		if (add.isEmpty() || this.generations.current() == Generation.UNKNOWN) {
+			CacheHit existing = reader.lookup(keyString);
+			if (existing == null) {
+				store(keyString, value);
+			}
+			return existing;
+		}
+		CacheHit local = reader.peekL1(keyString);
+		if (local != null) {
+			// L1 may hold a value that never reached L2 during an outage.
+			return local;
+		}
+		for (int attempt = 0; attempt < 2; attempt++) {
+			Boolean added = add(keyString, value, add.get());
+			if (added == null || added) {
+				return null;
+			}
+			// L2 holds an entry: it is the answer, unless it expired or went meanwhile.
+			CacheHit existing = reader.lookup(keyString);
+			if (existing != null) {
+				return existing;
+			}
+		}
+		return null;
 	}
 
 	/**

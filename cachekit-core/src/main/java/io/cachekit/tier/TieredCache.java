@@ -44,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * loading gets an {@link IllegalStateException}.
  *
  * <p>The work is done by package-private roles: {@link L1Store}, {@link RemoteTier},
- * {@link TierWriter}, {@link ChangeStamps}, {@link PendingInvalidations},
+ * {@link TierReader}, {@link TierWriter}, {@link ChangeStamps}, {@link PendingInvalidations},
  * {@link GenerationTracker} and {@link SingleFlight}; this class puts them in order.
  */
 public final class TieredCache {
@@ -75,6 +75,8 @@ public final class TieredCache {
 
 	private final GenerationTracker generations;
 
+	private final TierReader reader;
+
 	private final TierWriter writer;
 
 	private final SingleFlight loads;
@@ -101,6 +103,7 @@ public final class TieredCache {
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;
 		this.generations = new GenerationTracker(generation, pending, this.l2, refreshNanos, time.ticker());
+		this.reader = new TierReader(this.stamps, this.l1, this.l2, this.generations);
 		this.writer = new TierWriter(this.configuration.allowNullValues(), this.stamps, this.l1, this.l2,
 				this.generations, this.cacheCounters);
 		this.loads = new SingleFlight(this.name);
@@ -191,7 +194,7 @@ public final class TieredCache {
 	 */
 	public @Nullable CacheHit get(Object key) {
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
-		return (keyString != null) ? counted(lookup(keyString)) : null;
+		return (keyString != null) ? counted(this.reader.lookup(keyString)) : null;
 	}
 
 	/**
@@ -211,14 +214,14 @@ public final class TieredCache {
 		if (keyString == null) {
 			return loader.call();
 		}
-		CacheHit hit = counted(lookup(keyString));
+		CacheHit hit = counted(this.reader.lookup(keyString));
 		if (hit != null) {
 			return (T) hit.value();
 		}
 		return this.loads.load(keyString, () -> {
 			// A load that ended between the lookup above and taking the key left its value
 			// in L1; looking there again costs nothing and is not counted.
-			CacheHit loaded = this.l1.peek(keyString, this.generations.cached());
+			CacheHit loaded = this.reader.peekL1(keyString);
 			if (loaded != null) {
 				return (T) loaded.value();
 			}
@@ -241,11 +244,11 @@ public final class TieredCache {
 		}
 		if (this.generations.isDue()) {
 			// Reading the generation is an L2 round trip: never on the caller's thread.
-			return async(() -> lookup(keyString));
+			return async(() -> this.reader.lookup(keyString));
 		}
-		CacheHit hit = this.l1.lookup(keyString, this.generations.cached());
+		CacheHit hit = this.reader.lookupL1(keyString);
 		return (hit != null || !this.l2.isPresent()) ? CompletableFuture.completedFuture(counted(hit))
-				: async(() -> readL2(keyString, this.generations.current()));
+				: async(() -> this.reader.readL2(keyString));
 	}
 
 	/**
@@ -302,31 +305,7 @@ public final class TieredCache {
 		if (keyString == null) {
 			return null;
 		}
-		Optional<AddIfAbsent> add = this.l2.addIfAbsent();
-		if (add.isEmpty() || this.generations.current() == Generation.UNKNOWN) {
-			CacheHit existing = lookup(keyString);
-			if (existing == null) {
-				this.writer.store(keyString, value);
-			}
-			return existing;
-		}
-		CacheHit local = this.l1.peek(keyString, this.generations.cached());
-		if (local != null) {
-			// L1 may hold a value that never reached L2 during an outage.
-			return local;
-		}
-		for (int attempt = 0; attempt < 2; attempt++) {
-			Boolean added = this.writer.add(keyString, value, add.get());
-			if (added == null || added) {
-				return null;
-			}
-			// L2 holds an entry: it is the answer, unless it expired or went meanwhile.
-			CacheHit existing = lookup(keyString);
-			if (existing != null) {
-				return existing;
-			}
-		}
-		return null;
+		return this.writer.putIfAbsent(keyString, value, this.reader);
 	}
 
 	/**
@@ -364,22 +343,6 @@ public final class TieredCache {
 		return "TieredCache[" + this.name + ", l2=" + ((this.backend != null) ? this.backend : "none") + "]";
 	}
 
-	private @Nullable CacheHit lookup(String keyString) {
-		long generation = this.generations.current();
-		CacheHit hit = this.l1.lookup(keyString, generation);
-		return (hit != null || !this.l2.isPresent()) ? hit : readL2(keyString, generation);
-	}
-
-	private @Nullable CacheHit readL2(String keyString, long generation) {
-		long seen = this.stamps.current(keyString);
-		RemoteTier.Entry entry = this.l2.read(generation, keyString, seen);
-		if (entry == null) {
-			return null;
-		}
-		this.l1.fill(keyString, entry.value(), entry.weight(), generation, entry.expiresAt(), seen);
-		return new CacheHit(entry.value());
-	}
-
 	private CompletableFuture<@Nullable CacheHit> async(Supplier<@Nullable CacheHit> lookup) {
 		try {
 			return CompletableFuture.supplyAsync(() -> counted(lookup.get()), this.executor);
@@ -401,6 +364,4 @@ public final class TieredCache {
 					"cache '" + this.name + "' does not allow null values, but null was given");
 		}
 	}
-
-
 }
