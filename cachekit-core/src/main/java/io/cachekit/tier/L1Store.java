@@ -127,14 +127,19 @@ final class L1Store {
 	 * @param weight its encoded size
 	 * @param generation the generation it belongs to
 	 * @param expiresAt its L2 expiry, or {@code null}
+	 * @return whether L1 took it: not without L1, nor when it is already expired
 	 */
-	void put(String keyString, @Nullable Object value, int weight, long generation, @Nullable Instant expiresAt) {
+	boolean put(String keyString, @Nullable Object value, int weight, long generation, @Nullable Instant expiresAt) {
+		if (this.cache == null) {
+			return false;
+		}
 		long deadline = deadline(expiresAt);
-		if (this.cache == null || deadline == Long.MIN_VALUE) {
-			return;
+		if (deadline == Long.MIN_VALUE) {
+			return false;
 		}
 		this.cache.put(keyString, new L1Entry(value, weight, generation, deadline));
 		this.counters.puts.increment();
+		return true;
 	}
 
 	/**
@@ -148,8 +153,11 @@ final class L1Store {
 	 */
 	void fill(String keyString, @Nullable Object value, int weight, long generation, @Nullable Instant expiresAt,
 			long seen) {
+		if (this.cache == null) {
+			return;
+		}
 		long deadline = deadline(expiresAt);
-		if (this.cache == null || deadline == Long.MIN_VALUE) {
+		if (deadline == Long.MIN_VALUE) {
 			return;
 		}
 		L1Entry filled = new L1Entry(value, weight, generation, deadline);

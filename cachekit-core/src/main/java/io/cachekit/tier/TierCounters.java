@@ -43,6 +43,55 @@ final class TierCounters implements TierStatistics {
 		this.codecErrors.get(kind).increment();
 	}
 
+	/**
+	 * Returns the statistics of a cache as a whole: lookups, puts and evictions as the
+	 * cache counted them, failures as its tiers did (each failure happens in one tier).
+	 * @param cache the whole-cache counts
+	 * @param l1 the L1 counts
+	 * @param l2 the L2 counts
+	 * @return a live view
+	 */
+	static TierStatistics whole(TierCounters cache, TierCounters l1, TierCounters l2) {
+		return new TierStatistics() {
+
+			@Override
+			public long hitCount() {
+				return cache.hitCount();
+			}
+
+			@Override
+			public long missCount() {
+				return cache.missCount();
+			}
+
+			@Override
+			public long putCount() {
+				return cache.putCount();
+			}
+
+			@Override
+			public long evictionCount() {
+				return cache.evictionCount();
+			}
+
+			@Override
+			public long errorCount(BackendErrorType type) {
+				return l1.errorCount(type) + l2.errorCount(type);
+			}
+
+			@Override
+			public long codecErrorCount(CodecException.Kind kind) {
+				return l1.codecErrorCount(kind) + l2.codecErrorCount(kind);
+			}
+
+			@Override
+			public long rejectedCount() {
+				return l1.rejectedCount() + l2.rejectedCount();
+			}
+
+		};
+	}
+
 	@Override
 	public long hitCount() {
 		return this.hits.sum();

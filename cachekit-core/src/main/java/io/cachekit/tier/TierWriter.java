@@ -62,8 +62,10 @@ final class TierWriter {
 			this.l2.delete(generation, keyString, change);
 			return;
 		}
-		this.cacheCounters.puts.increment();
-		this.l1.put(keyString, value, bytes.length, generation, expiresAt);
+		boolean inL1 = this.l1.put(keyString, value, bytes.length, generation, expiresAt);
+		if (written == RemoteTier.Write.STORED || inL1) {
+			this.cacheCounters.puts.increment();
+		}
 	}
 
 	/**

@@ -65,6 +65,9 @@ public final class TieredCache {
 
 	private final TierCounters l2Counters = new TierCounters();
 
+	private final TierStatistics wholeStatistics = TierCounters.whole(this.cacheCounters, this.l1Counters,
+			this.l2Counters);
+
 	private final ProblemLog problems;
 
 	private final ChangeStamps stamps = new ChangeStamps();
@@ -155,11 +158,11 @@ public final class TieredCache {
 	 * Returns the counts of the cache as a whole: a lookup answered by either tier is a
 	 * hit, one answered by neither a miss; each value stored is one put, whichever tiers
 	 * it reached; evictions are the entries {@link #evict(Object)} removed, plus, without
-	 * L2, those L1 dropped for size or age.
+	 * L2, those L1 dropped for size or age; failures are those of either tier.
 	 * @return the statistics, live
 	 */
 	public TierStatistics statistics() {
-		return this.cacheCounters;
+		return this.wholeStatistics;
 	}
 
 	/**
