@@ -47,12 +47,23 @@ final class TierReader {
 	}
 
 	/**
-	 * Looks a key up in L1 only, without counting: for a second look.
+	 * Looks a key up in L1 only, without counting.
 	 * @param keyString the key
 	 * @return the hit, or {@code null}
 	 */
 	@Nullable CacheHit peekL1(String keyString) {
 		return this.l1.peek(keyString, this.generations.cached());
+	}
+
+	/**
+	 * Looks a key up a second time, for a caller about to load it after another load of
+	 * the key ended: L1 without counting, then L2.
+	 * @param keyString the key
+	 * @return the hit, or {@code null}
+	 */
+	@Nullable CacheHit lookAgain(String keyString) {
+		CacheHit hit = peekL1(keyString);
+		return (hit != null || !this.l2.isPresent()) ? hit : readL2(keyString);
 	}
 
 	/**

@@ -217,17 +217,12 @@ public final class TieredCache {
 		if (keyString == null) {
 			return loader.call();
 		}
+		long ticket = this.loads.ticket(keyString);
 		CacheHit hit = counted(this.reader.lookup(keyString));
 		if (hit != null) {
 			return (T) hit.value();
 		}
-		return this.loads.load(keyString, () -> {
-			// A load that ended between the lookup above and taking the key left its value
-			// in L1; looking there again costs nothing and is not counted.
-			CacheHit loaded = this.reader.peekL1(keyString);
-			if (loaded != null) {
-				return (T) loaded.value();
-			}
+		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString), () -> {
 			T value = loader.call();
 			this.writer.store(keyString, value);
 			return value;
@@ -272,8 +267,10 @@ public final class TieredCache {
 		if (keyString == null) {
 			return loader.get();
 		}
+		long ticket = this.loads.ticket(keyString);
 		return retrieve(key).thenCompose((hit) -> (hit != null) ? CompletableFuture.completedFuture((T) hit.value())
-				: this.loads.loadAsync(keyString, loader, (value) -> this.writer.store(keyString, value)));
+				: this.loads.loadAsync(keyString, ticket, () -> this.reader.lookAgain(keyString), loader,
+						(value) -> this.writer.store(keyString, value)));
 	}
 
 	/**

@@ -31,7 +31,7 @@ class SingleFlightTests {
 			for (int i = 0; i < 4; i++) {
 				results.add(executor.submit(() -> {
 					waiters.add(Thread.currentThread());
-					return this.loads.load("k", () -> {
+					return load("k", () -> {
 						calls.incrementAndGet();
 						// Finish only once the three other callers wait for this load.
 						Await.until(() -> waiters.size() == 4 && waiters.stream()
@@ -51,27 +51,71 @@ class SingleFlightTests {
 		assertThat(calls).hasValue(1);
 	}
 
+	private <T> T load(String key, java.util.concurrent.Callable<T> load) throws Exception {
+		return this.loads.load(key, this.loads.ticket(key), () -> {
+			throw new AssertionError("no load ended since the ticket was taken");
+		}, load);
+	}
+
+	private <T> CompletableFuture<T> loadAsync(String key, java.util.function.Supplier<CompletableFuture<T>> loader,
+			java.util.function.Consumer<T> store) {
+		return this.loads.loadAsync(key, this.loads.ticket(key), () -> {
+			throw new AssertionError("no load ended since the ticket was taken");
+		}, loader, store);
+	}
+
+	@Test
+	void callerWhoseTicketMovedLooksAgainInsteadOfLoading() throws Exception {
+		long ticket = this.loads.ticket("k");
+		load("k", () -> "first");
+		AtomicInteger calls = new AtomicInteger();
+		String value = this.loads.load("k", ticket, () -> new CacheHit("first"), () -> {
+			calls.incrementAndGet();
+			return "second";
+		});
+		assertThat(value).isEqualTo("first");
+		assertThat(calls).hasValue(0);
+	}
+
+	@Test
+	void asyncCallerWhoseTicketMovedLooksAgainInsteadOfLoading() throws Exception {
+		long ticket = this.loads.ticket("k");
+		load("k", () -> "first");
+		CompletableFuture<String> value = this.loads.loadAsync("k", ticket, () -> new CacheHit("first"),
+				() -> CompletableFuture.completedFuture("second"), (stored) -> {
+					throw new AssertionError("nothing to store");
+				});
+		assertThat(value.join()).isEqualTo("first");
+	}
+
+	@Test
+	void lookingAgainThatMissesLoads() throws Exception {
+		long ticket = this.loads.ticket("k");
+		load("k", () -> "first");
+		assertThat(this.loads.load("k", ticket, () -> null, () -> "second")).isEqualTo("second");
+	}
+
 	@Test
 	void recursiveLoadOfTheSameKeyFails() {
-		assertThatIllegalStateException().isThrownBy(() -> this.loads.load("k", () -> this.loads.load("k", () -> "x")))
+		assertThatIllegalStateException().isThrownBy(() -> load("k", () -> load("k", () -> "x")))
 			.withMessageContaining("recursive load");
 	}
 
 	@Test
 	void failureReachesTheCallerAndTheKeyCanBeLoadedAgain() throws Exception {
 		IllegalStateException failure = new IllegalStateException("no");
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.loads.load("k", () -> {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> load("k", () -> {
 			throw failure;
 		})).isSameAs(failure);
-		assertThat(this.loads.<String>load("k", () -> "v")).isEqualTo("v");
+		assertThat(this.<String>load("k", () -> "v")).isEqualTo("v");
 	}
 
 	@Test
 	void asyncLoadIsSharedAndStoredBeforeItCompletes() {
 		List<String> stored = new ArrayList<>();
 		CompletableFuture<String> pending = new CompletableFuture<>();
-		CompletableFuture<String> first = this.loads.loadAsync("k", () -> pending, stored::add);
-		CompletableFuture<String> second = this.loads.loadAsync("k", () -> CompletableFuture.completedFuture("x"),
+		CompletableFuture<String> first = loadAsync("k", () -> pending, stored::add);
+		CompletableFuture<String> second = loadAsync("k", () -> CompletableFuture.completedFuture("x"),
 				stored::add);
 		pending.complete("v");
 		assertThat(first.join()).isEqualTo("v");
@@ -81,12 +125,12 @@ class SingleFlightTests {
 
 	@Test
 	void asyncLoaderThatThrowsFailsTheFutureAndFreesTheKey() {
-		CompletableFuture<String> failed = this.loads.loadAsync("k", () -> {
+		CompletableFuture<String> failed = loadAsync("k", () -> {
 			throw new IllegalStateException("no");
 		}, (value) -> {
 		});
 		assertThat(failed).isCompletedExceptionally();
-		assertThat(this.loads.loadAsync("k", () -> CompletableFuture.completedFuture("v"), (value) -> {
+		assertThat(loadAsync("k", () -> CompletableFuture.completedFuture("v"), (value) -> {
 		}).join()).isEqualTo("v");
 	}
 
