@@ -38,6 +38,7 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.Checks;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.file.EntryFile.CorruptEntryException;
 import io.cachekit.backend.file.EntryFile.Entry;
@@ -255,7 +256,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public void set(String key, byte[] value, @Nullable Duration ttl) {
 		Target target = target(BackendOperation.SET, key);
-		checkValue(BackendOperation.SET, key, value);
+		Checks.valueSize(BackendOperation.SET, key, value, this.config.maxValueSize(), "max value size");
 		long now = now();
 		try {
 			publish(target, value, expiresAt(ttl, now), now, true);
@@ -326,7 +327,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
 		Target target = target(BackendOperation.ADD_IF_ABSENT, key);
-		checkValue(BackendOperation.ADD_IF_ABSENT, key, value);
+		Checks.valueSize(BackendOperation.ADD_IF_ABSENT, key, value, this.config.maxValueSize(), "max value size");
 		boolean added;
 		try {
 			added = this.locks.withKeyLock(target.hash(), LOCK_TIMEOUT_NANOS, () -> {
@@ -353,12 +354,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
 		Target target = target(BackendOperation.INCREMENT, key);
-		if (delta < 0) {
-			throw new IllegalArgumentException("delta must not be negative, was " + delta);
-		}
-		if (initialValue < 0) {
-			throw new IllegalArgumentException("initialValue must not be negative, was " + initialValue);
-		}
+		Checks.incrementArguments(delta, initialValue);
 		try {
 			return this.locks.withKeyLock(target.hash(), LOCK_TIMEOUT_NANOS, () -> {
 				long now = now();
@@ -413,7 +409,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			// No directory yet: the probe below reports why.
 		}
 		try {
-			ensureOpen(BackendOperation.HEALTH, null);
+			Checks.open(this.closed, BackendOperation.HEALTH, null);
 			byte[] probe = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
 			set(this.healthKey, probe, HEALTH_PROBE_TTL);
 			byte[] read = get(this.healthKey);
@@ -824,26 +820,12 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		}
 	}
 
-	private void checkValue(BackendOperation operation, String key, byte[] value) {
-		Objects.requireNonNull(value, "value must not be null");
-		if (value.length > this.config.maxValueSize()) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "value of " + value.length
-					+ " bytes is over the max value size of " + this.config.maxValueSize() + " bytes; not written", null);
-		}
-	}
-
 	private Target target(BackendOperation operation, @Nullable String key) {
-		Objects.requireNonNull(key, "key must not be null");
-		ensureOpen(operation, key);
-		byte[] keyBytes = FileLayout.keyBytes(key);
+		String checked = Checks.key(key);
+		Checks.open(this.closed, operation, checked);
+		byte[] keyBytes = FileLayout.keyBytes(checked);
 		String hash = FileLayout.hash(keyBytes);
 		return new Target(keyBytes, hash, this.layout.entry(hash));
-	}
-
-	private void ensureOpen(BackendOperation operation, @Nullable String key) {
-		if (this.closed) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "the backend is closed", null);
-		}
 	}
 
 	private void reportDamage(Path file, CorruptEntryException ex) {

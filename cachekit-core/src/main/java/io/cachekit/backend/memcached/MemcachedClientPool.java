@@ -91,6 +91,19 @@ final class MemcachedClientPool implements AutoCloseable {
 	}
 
 	/**
+	 * Tells whether any client of this pool holds a live connection to a server.
+	 * @return {@code true} when some server is connected
+	 */
+	boolean isAnyServerConnected() {
+		for (MemcachedClient client : this.clients) {
+			if (isAnyServerConnected(client)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Tells whether {@code client} holds a live connection to at least one server.
 	 * @param client a client of this pool
 	 * @return {@code true} when some server is connected
