@@ -108,7 +108,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoCloseable {
 
-	/** The {@code backendType} this backend reports. */
+	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "file";
 
 	/** Prefix of the key each backend's health check writes, reads and deletes. */
@@ -201,6 +201,15 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			backend.sweeper.scheduleWithFixedDelay(backend::sweepQuietly, 0, interval, TimeUnit.MILLISECONDS);
 		}
 		return backend;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return {@value #BACKEND_TYPE}
+	 */
+	@Override
+	public String backendType() {
+		return BACKEND_TYPE;
 	}
 
 	/**
@@ -416,13 +425,13 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			delete(this.healthKey);
 			long latency = elapsedMillis(start);
 			if (!Arrays.equals(probe, read)) {
-				return BackendHealth.down(BACKEND_TYPE, latency,
+				return BackendHealth.down(backendType(), latency,
 						new IllegalStateException("health probe read back a different value than it wrote"), details);
 			}
-			return BackendHealth.up(BACKEND_TYPE, latency, details);
+			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (RuntimeException ex) {
-			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), ex, details);
+			return BackendHealth.down(backendType(), elapsedMillis(start), ex, details);
 		}
 	}
 

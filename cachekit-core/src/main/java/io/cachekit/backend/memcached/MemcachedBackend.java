@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
 
-	/** The {@code backendType} this backend reports. */
+	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "memcached";
 
 	/** The longest TTL memcached takes as relative: 30 days, in seconds. */
@@ -113,6 +113,15 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 					Durations.format(config.connectTimeout()), describe(states));
 		}
 		return new MemcachedBackend(config, pool);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return {@value #BACKEND_TYPE}
+	 */
+	@Override
+	public String backendType() {
+		return BACKEND_TYPE;
 	}
 
 	/**
@@ -254,18 +263,18 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			long latency = elapsedMillis(start);
 			if (!Arrays.equals(probe, read)) {
 				details.put("servers", describe(this.pool.serverStates()));
-				return BackendHealth.down(BACKEND_TYPE, latency, new IllegalStateException(
+				return BackendHealth.down(backendType(), latency, new IllegalStateException(
 						"health probe read back a different value than it wrote"), details);
 			}
 			Map<ServerAddress, String> versions = this.pool.versions();
 			Map<ServerAddress, Boolean> states = this.pool.serverStates();
 			states.replaceAll((server, connected) -> connected && versions.containsKey(server));
 			details.put("servers", describe(states));
-			return BackendHealth.up(BACKEND_TYPE, latency, details);
+			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (BackendException ex) {
 			details.put("servers", describe(this.pool.serverStates()));
-			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), ex, details);
+			return BackendHealth.down(backendType(), elapsedMillis(start), ex, details);
 		}
 	}
 

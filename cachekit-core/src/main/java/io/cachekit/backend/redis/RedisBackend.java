@@ -72,7 +72,7 @@ import org.springframework.data.redis.core.types.Expiration;
  */
 public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection, AutoCloseable {
 
-	/** The {@code backendType} this backend reports. */
+	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "redis";
 
 	/** The longest TTL sent to Redis, about 1,000 years; longer ones are clamped to it. */
@@ -173,6 +173,15 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 					+ "was given, which decides the server; remove the url or use create(config)");
 		}
 		return new RedisBackend(factory, null, config);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return {@value #BACKEND_TYPE}
+	 */
+	@Override
+	public String backendType() {
+		return BACKEND_TYPE;
 	}
 
 	/**
@@ -324,14 +333,14 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 			String pong = once((connection) -> connection.ping());
 			long latency = elapsedMillis(start);
 			if (!"PONG".equalsIgnoreCase(pong)) {
-				return BackendHealth.down(BACKEND_TYPE, latency,
+				return BackendHealth.down(backendType(), latency,
 						new IllegalStateException("Redis answered PING with '" + pong + "'"), this.serverDetails);
 			}
-			return BackendHealth.up(BACKEND_TYPE, latency, this.serverDetails);
+			return BackendHealth.up(backendType(), latency, this.serverDetails);
 		}
 		catch (RuntimeException ex) {
 			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
-			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), failure, this.serverDetails);
+			return BackendHealth.down(backendType(), elapsedMillis(start), failure, this.serverDetails);
 		}
 	}
 
