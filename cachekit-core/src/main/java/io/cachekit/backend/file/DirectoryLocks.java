@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -78,6 +79,16 @@ final class DirectoryLocks {
 			locks.users++;
 			return locks;
 		}
+	}
+
+	/**
+	 * Opens the lock file now, creating it when missing, which also shows whether the
+	 * directory can be written.
+	 * @throws IOException when it cannot be opened; a {@code FileLayout.UnusableDirectoryException}
+	 * that says why when the directory cannot be used
+	 */
+	void open() throws IOException {
+		channel();
 	}
 
 	/**
@@ -217,11 +228,19 @@ final class DirectoryLocks {
 	private FileChannel openLockFile() throws IOException {
 		Path file = this.layout.lockFile();
 		try {
-			return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+			try {
+				return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+						StandardOpenOption.WRITE);
+			}
+			catch (NoSuchFileException ex) {
+				this.layout.createDirectory();
+				return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+						StandardOpenOption.WRITE);
+			}
 		}
-		catch (NoSuchFileException ex) {
-			this.layout.createDirectory();
-			return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+		catch (FileSystemException ex) {
+			// Not a directory, not writable, a read-only file system: say which.
+			throw this.layout.unusable(ex);
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -152,6 +153,8 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	private final AtomicBoolean damageReported = new AtomicBoolean();
 
+	private final DirectoryStatus status;
+
 	private final String healthKey = HEALTH_KEY_PREFIX + UUID.randomUUID();
 
 	private volatile boolean closed;
@@ -160,13 +163,15 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		this.config = config;
 		this.layout = new FileLayout(config.directory());
 		this.clock = config.clock();
+		this.locks = DirectoryLocks.acquire(this.layout);
+		this.status = new DirectoryStatus(config.directory(), logger);
 		try {
 			this.layout.createDirectory();
+			this.locks.open();
 		}
-		catch (FileLayout.UnusableDirectoryException ex) {
-			logger.warn("{}; until it can be, nothing is cached in it", ex.getMessage());
+		catch (IOException ex) {
+			this.status.failed(describe(ex));
 		}
-		this.locks = DirectoryLocks.acquire(this.layout);
 		this.sweeper = sweepInBackground ? Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "cachekit-file-sweep");
 			thread.setDaemon(true);
@@ -778,12 +783,20 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	private FileChannel createFile(Path temp, String hash) throws IOException {
 		try {
-			return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			try {
+				return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			}
+			catch (NoSuchFileException ex) {
+				// First entry of its subdirectory, or the directory was removed under us.
+				this.layout.createShard(hash);
+				return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			}
 		}
-		catch (NoSuchFileException ex) {
-			// First entry of its subdirectory, or the directory was removed under us.
-			this.layout.createShard(hash);
-			return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+		catch (FileSystemException ex) {
+			if (FileErrors.isNotWritable(ex) || !Files.isDirectory(this.layout.directory())) {
+				throw this.layout.unusable(ex);
+			}
+			throw ex;
 		}
 	}
 
@@ -817,16 +830,29 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		}
 	}
 
-	private void sweepQuietly() {
+	/**
+	 * Sweeps, and logs a failure when the sweep starts failing and again when it works
+	 * again, not on every sweep in between.
+	 */
+	void sweepQuietly() {
 		try {
 			SweepResult result = sweep();
-			if (result != null && logger.isDebugEnabled()) {
+			if (result != null) {
+				this.status.worked();
 				logger.debug("swept {}: {}", this.layout.directory(), result);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("sweep of {} failed: {}", this.layout.directory(), ex.toString());
+			this.status.failed(describe(ex));
 		}
+	}
+
+	private String describe(Exception ex) {
+		if (ex instanceof FileLayout.UnusableDirectoryException) {
+			return ex.getMessage() + "; nothing is cached in it until then";
+		}
+		return "the sweep of the cache directory " + this.layout.directory() + " failed ("
+				+ FileErrors.describe(ex) + ")";
 	}
 
 	private Target target(BackendOperation operation, @Nullable String key) {

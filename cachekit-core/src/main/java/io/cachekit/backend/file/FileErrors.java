@@ -7,7 +7,9 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.util.List;
@@ -39,6 +41,9 @@ final class FileErrors {
 			"read-only file system", "permission denied", "operation not permitted", "not a directory",
 			"is a directory", "file too large", "operation not supported");
 
+	private static final List<String> NOT_WRITABLE_REASONS = List.of("permission denied", "operation not permitted",
+			"read-only file system");
+
 	private FileErrors() {
 	}
 
@@ -57,7 +62,7 @@ final class FileErrors {
 		if (isInterruption(cause)) {
 			Thread.currentThread().interrupt();
 		}
-		return new BackendException(typeOf(cause), operation, key, messageOf(cause), cause);
+		return new BackendException(typeOf(cause), operation, key, describe(cause), cause);
 	}
 
 	static BackendErrorType typeOf(Throwable cause) {
@@ -94,9 +99,65 @@ final class FileErrors {
 		return PERMANENT_REASONS.stream().anyMatch(lower::contains);
 	}
 
-	private static String messageOf(Throwable cause) {
+	/**
+	 * Tells whether a failure means the file system refuses writes: permission denied,
+	 * operation not permitted, or a read-only file system.
+	 * @param cause the failure
+	 * @return {@code true} when writing was refused
+	 */
+	static boolean isNotWritable(Throwable cause) {
+		if (cause instanceof AccessDeniedException || cause instanceof ReadOnlyFileSystemException) {
+			return true;
+		}
+		String reason = reasonOf(cause).toLowerCase(Locale.ROOT);
+		return NOT_WRITABLE_REASONS.stream().anyMatch(reason::contains);
+	}
+
+	/**
+	 * Returns the operating system's reason for a failure, without the file's name, as
+	 * words: {@code Permission denied}, {@code Read-only file system},
+	 * {@code No space left on device}.
+	 * @param cause the failure
+	 * @return the reason
+	 */
+	static String reasonOf(Throwable cause) {
+		if (cause instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+			return fileSystem.getReason();
+		}
+		if (cause instanceof AccessDeniedException) {
+			return "Permission denied";
+		}
+		if (cause instanceof ReadOnlyFileSystemException) {
+			return "Read-only file system";
+		}
+		if (cause instanceof NoSuchFileException) {
+			return "No such file or directory";
+		}
+		if (cause instanceof NotDirectoryException) {
+			return "Not a directory";
+		}
+		if (cause instanceof FileAlreadyExistsException) {
+			return "File exists";
+		}
+		if (cause instanceof FileSystemException) {
+			return "file system error";
+		}
 		String message = cause.getMessage();
-		return (message != null) ? cause.getClass().getSimpleName() + ": " + message : cause.getClass().getSimpleName();
+		return (message != null && !message.isBlank()) ? message : "failed with " + cause.getClass().getSimpleName();
+	}
+
+	/**
+	 * Describes a failure for a message, without exception class names: the reason, then
+	 * the file it concerns.
+	 * @param cause the failure
+	 * @return the description
+	 */
+	static String describe(Throwable cause) {
+		if (cause instanceof FileSystemException fileSystem && fileSystem.getFile() != null) {
+			String other = fileSystem.getOtherFile();
+			return reasonOf(cause) + ": " + fileSystem.getFile() + ((other != null) ? " -> " + other : "");
+		}
+		return reasonOf(cause);
 	}
 
 }

@@ -58,8 +58,8 @@ class FileErrorsTests {
 		assertThat(type(new FileSystemException("/etc/hosts/cache/ab", null, "Not a directory")))
 			.isEqualTo(BackendErrorType.PERMANENT);
 		assertThat(type(new NotDirectoryException("/etc/hosts"))).isEqualTo(BackendErrorType.PERMANENT);
-		assertThat(type(new FileLayout.UnusableDirectoryException(Path.of("/proc/cache"),
-				new NoSuchFileException("/proc/cache")))).isEqualTo(BackendErrorType.PERMANENT);
+		assertThat(type(new FileLayout(Path.of("/proc/cache")).unusable(new NoSuchFileException("/proc/cache"))))
+			.isEqualTo(BackendErrorType.PERMANENT);
 	}
 
 	@Test
