@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Future;
@@ -107,10 +108,10 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			throw new BackendException(BackendErrorType.TRANSIENT, BackendOperation.HEALTH, null,
 					"cannot create memcached clients for " + config.servers(), ex);
 		}
-		Map<ServerAddress, Boolean> states = pool.serverStates();
-		if (states.containsValue(false)) {
+		List<ServerAddress> unreachable = pool.markUnreachable();
+		if (!unreachable.isEmpty()) {
 			logger.warn("memcached servers not reachable within {}: {}; connecting in the background",
-					Durations.format(config.connectTimeout()), describe(states));
+					Durations.format(config.connectTimeout()), unreachable);
 		}
 		return new MemcachedBackend(config, pool);
 	}
