@@ -12,8 +12,11 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.ReadOnlyFileSystemException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
@@ -41,10 +44,24 @@ final class FileErrors {
 			"read-only file system", "permission denied", "operation not permitted", "not a directory",
 			"is a directory", "file too large", "operation not supported");
 
+	/** The operating system's words for failures the JDK reports without a reason. */
+	private static final Map<Class<? extends Throwable>, String> REASONS = reasons();
+
 	private static final List<String> NOT_WRITABLE_REASONS = List.of("permission denied", "operation not permitted",
 			"read-only file system");
 
 	private FileErrors() {
+	}
+
+	private static Map<Class<? extends Throwable>, String> reasons() {
+		Map<Class<? extends Throwable>, String> reasons = new LinkedHashMap<>();
+		reasons.put(AccessDeniedException.class, "Permission denied");
+		reasons.put(ReadOnlyFileSystemException.class, "Read-only file system");
+		reasons.put(NoSuchFileException.class, "No such file or directory");
+		reasons.put(NotDirectoryException.class, "Not a directory");
+		reasons.put(FileAlreadyExistsException.class, "File exists");
+		reasons.put(FileSystemException.class, "file system error");
+		return Collections.unmodifiableMap(reasons);
 	}
 
 	/**
@@ -124,23 +141,10 @@ final class FileErrors {
 		if (cause instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
 			return fileSystem.getReason();
 		}
-		if (cause instanceof AccessDeniedException) {
-			return "Permission denied";
-		}
-		if (cause instanceof ReadOnlyFileSystemException) {
-			return "Read-only file system";
-		}
-		if (cause instanceof NoSuchFileException) {
-			return "No such file or directory";
-		}
-		if (cause instanceof NotDirectoryException) {
-			return "Not a directory";
-		}
-		if (cause instanceof FileAlreadyExistsException) {
-			return "File exists";
-		}
-		if (cause instanceof FileSystemException) {
-			return "file system error";
+		for (Map.Entry<Class<? extends Throwable>, String> reason : REASONS.entrySet()) {
+			if (reason.getKey().isInstance(cause)) {
+				return reason.getValue();
+			}
 		}
 		String message = cause.getMessage();
 		return (message != null && !message.isBlank()) ? message : "failed with " + cause.getClass().getSimpleName();

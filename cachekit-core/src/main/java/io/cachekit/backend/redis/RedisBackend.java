@@ -147,8 +147,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 		Objects.requireNonNull(config, "config must not be null");
 		RedisUrl url = config.parsedUrl();
 		if (url == null) {
-			throw new IllegalArgumentException("url must be set to create a Redis backend that connects by itself; "
-					+ "set it on the builder, or pass a RedisConnectionFactory to create(factory, config)");
+			throw new IllegalArgumentException("the Redis URL must be set for a backend that connects by itself; "
+					+ "otherwise create the backend over a RedisConnectionFactory");
 		}
 		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config.connectTimeout(),
 				config.commandTimeout());

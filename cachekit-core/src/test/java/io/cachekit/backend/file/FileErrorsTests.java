@@ -113,6 +113,28 @@ class FileErrorsTests {
 	}
 
 	@Test
+	void messagesGiveTheReasonAndTheFileWithoutExceptionNames() {
+		assertThat(FileErrors.describe(new AccessDeniedException("/cache/ab/x.tmp")))
+			.isEqualTo("Permission denied: /cache/ab/x.tmp");
+		assertThat(FileErrors.describe(new NoSuchFileException("/cache/ab/x.entry", "/cache/ab/y.tmp", null)))
+			.isEqualTo("No such file or directory: /cache/ab/x.entry -> /cache/ab/y.tmp");
+		assertThat(FileErrors.describe(new FileSystemException("/cache", null, "Read-only file system")))
+			.isEqualTo("Read-only file system: /cache");
+		assertThat(FileErrors.describe(new ReadOnlyFileSystemException())).isEqualTo("Read-only file system");
+		assertThat(FileErrors.describe(new IOException())).isEqualTo("failed with IOException");
+	}
+
+	@Test
+	void refusedWritesAreToldFromOtherFailures() {
+		assertThat(FileErrors.isNotWritable(new AccessDeniedException("/cache"))).isTrue();
+		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "Operation not permitted"))).isTrue();
+		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "Read-only file system"))).isTrue();
+		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "No space left on device")))
+			.isFalse();
+		assertThat(FileErrors.isNotWritable(new NoSuchFileException("/cache"))).isFalse();
+	}
+
+	@Test
 	void backendExceptionPassesThroughUnchanged() {
 		BackendException original = new BackendException(BackendErrorType.PERMANENT, BackendOperation.GET, "k", "no", null);
 		assertThat(FileErrors.classify(BackendOperation.SET, "other", original)).isSameAs(original);

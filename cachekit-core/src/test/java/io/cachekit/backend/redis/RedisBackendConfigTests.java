@@ -227,7 +227,7 @@ class RedisBackendConfigTests {
 	@Test
 	void createWithoutUrlIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackend.create(RedisBackendConfig.builder().build()))
-			.withMessageContaining("url must be set");
+			.withMessageContaining("the Redis URL must be set");
 	}
 
 	private static RedisUrl parse(String url) {
