@@ -138,12 +138,13 @@ final class FileErrors {
 	 * @return the reason
 	 */
 	static String reasonOf(Throwable cause) {
-		if (cause instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
-			return fileSystem.getReason();
+		String reason = (cause instanceof FileSystemException fileSystem) ? fileSystem.getReason() : null;
+		if (reason != null) {
+			return reason;
 		}
-		for (Map.Entry<Class<? extends Throwable>, String> reason : REASONS.entrySet()) {
-			if (reason.getKey().isInstance(cause)) {
-				return reason.getValue();
+		for (Map.Entry<Class<? extends Throwable>, String> known : REASONS.entrySet()) {
+			if (known.getKey().isInstance(cause)) {
+				return known.getValue();
 			}
 		}
 		String message = cause.getMessage();
@@ -157,9 +158,10 @@ final class FileErrors {
 	 * @return the description
 	 */
 	static String describe(Throwable cause) {
-		if (cause instanceof FileSystemException fileSystem && fileSystem.getFile() != null) {
-			String other = fileSystem.getOtherFile();
-			return reasonOf(cause) + ": " + fileSystem.getFile() + ((other != null) ? " -> " + other : "");
+		String file = (cause instanceof FileSystemException fileSystem) ? fileSystem.getFile() : null;
+		if (file != null) {
+			String other = ((FileSystemException) cause).getOtherFile();
+			return reasonOf(cause) + ": " + file + ((other != null) ? " -> " + other : "");
 		}
 		return reasonOf(cause);
 	}

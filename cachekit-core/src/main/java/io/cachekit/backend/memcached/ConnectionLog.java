@@ -82,10 +82,10 @@ final class ConnectionLog {
 
 	private synchronized void established(int client, SocketAddress address) {
 		ServerAddress server = serverOf(address);
-		if (server == null) {
+		Set<Integer> clients = (server != null) ? this.connected.get(server) : null;
+		if (server == null || clients == null) {
 			return;
 		}
-		Set<Integer> clients = this.connected.get(server);
 		clients.add(client);
 		if (clients.size() == this.clients && this.down.remove(server)) {
 			logger.info("memcached server {} is reachable again", server);
@@ -94,10 +94,11 @@ final class ConnectionLog {
 
 	private synchronized void lost(int client, SocketAddress address) {
 		ServerAddress server = serverOf(address);
-		if (server == null) {
+		Set<Integer> clients = (server != null) ? this.connected.get(server) : null;
+		if (server == null || clients == null) {
 			return;
 		}
-		this.connected.get(server).remove(client);
+		clients.remove(client);
 		if (this.down.add(server)) {
 			logger.warn("lost the connection to memcached server {}; {}, and it is reconnected to in the background",
 					server, this.effect);
