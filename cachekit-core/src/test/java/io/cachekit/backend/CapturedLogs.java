@@ -56,7 +56,10 @@ public final class CapturedLogs implements AutoCloseable {
 	 * @return the formatted messages, in order
 	 */
 	public List<String> messages(Level level) {
-		return events().stream().filter((event) -> event.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+		return events().stream()
+			.filter((event) -> event.getLevel() == level)
+			.map(ILoggingEvent::getFormattedMessage)
+			.toList();
 	}
 
 	/**

@@ -100,9 +100,11 @@ import org.slf4j.LoggerFactory;
  * created or written, or a path that is not a directory fails as {@code PERMANENT};
  * other I/O failures as {@code TRANSIENT}; a key lock held by another process for five
  * seconds as {@code TIMEOUT}. Operations are not retried. A directory that cannot be
- * created does not stop {@link #create(FileBackendConfig)}: it is logged, writes fail as
+ * created or written does not stop {@link #create(FileBackendConfig)}: what is wrong with
+ * it (not writable, a file, a file in its path) is logged once, writes fail as
  * {@code PERMANENT}, reads miss (or fail the same way when the path runs through a
- * regular file) and {@link #health()} is down, until it can be.
+ * regular file) and {@link #health()} is down, until it can be; a sweep that works again
+ * logs that once too.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep thread; operations after it fail as
  * {@code PERMANENT}.
@@ -182,8 +184,8 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	/**
 	 * Creates a backend on the configured directory, creating the directory when
 	 * missing, and starts its sweep thread, whose first sweep runs at once.
-	 * <p>A directory that cannot be created is logged, not thrown: writes then fail as
-	 * {@code PERMANENT} and {@link #health()} reports it, until it can be.
+	 * <p>A directory that cannot be created or written is logged, not thrown: writes then
+	 * fail as {@code PERMANENT} and {@link #health()} reports it, until it can be.
 	 * @param config the configuration
 	 * @return the backend; close it when done
 	 */

@@ -158,7 +158,8 @@ public final class RedisBackendConfig {
 	public String toString() {
 		return "RedisBackendConfig[url=" + ((this.url != null) ? this.url : "(none)") + ", connectTimeout="
 				+ Durations.format(this.connectTimeout) + ", commandTimeout=" + Durations.format(this.commandTimeout)
-				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxValueSize=" + this.maxValueSize + "]";
+				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxValueSize="
+				+ this.maxValueSize + "]";
 	}
 
 	/**
