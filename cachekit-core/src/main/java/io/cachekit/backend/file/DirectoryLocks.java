@@ -9,12 +9,14 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.cachekit.backend.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -273,7 +275,7 @@ final class DirectoryLocks {
 
 		LockTimeoutException(Path directory, long timeoutNanos) {
 			super("a lock of " + directory.resolve(FileLayout.LOCK_FILE) + " was held by another thread or process for "
-					+ TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+					+ Durations.format(Duration.ofNanos(timeoutNanos)));
 		}
 
 	}

@@ -94,6 +94,8 @@ class FileErrorsTests {
 	void lockHeldTooLongIsATimeout() {
 		assertThat(type(new DirectoryLocks.LockTimeoutException(Path.of("/cache"), 5_000_000_000L)))
 			.isEqualTo(BackendErrorType.TIMEOUT);
+		assertThat(new DirectoryLocks.LockTimeoutException(Path.of("/cache"), 5_000_000_000L))
+			.hasMessage("a lock of /cache/cachekit.lock was held by another thread or process for 5s");
 	}
 
 	@Test
