@@ -1,6 +1,7 @@
 package io.cachekit.backend;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -68,6 +69,25 @@ public interface Backend {
 	 * @return the health of the store
 	 */
 	BackendHealth health();
+
+	/**
+	 * Returns a short name of the kind of store, such as {@code memcached}: the
+	 * {@code backendType} of its {@link #health()} results, and the name metrics and logs
+	 * use for it.
+	 * <p>Cheap and never touches the store, so it can be asked while an application
+	 * starts. The default is the class's simple name, lower-cased, less a trailing
+	 * {@code Backend} ({@code MapBackend} answers {@code map}), or {@code custom} for a
+	 * class without a name. Backends override it with a stable name; a wrapping backend
+	 * answers the wrapped backend's.
+	 * @return the backend type, never empty
+	 */
+	default String backendType() {
+		String name = getClass().getSimpleName();
+		if (name.endsWith("Backend")) {
+			name = name.substring(0, name.length() - "Backend".length());
+		}
+		return name.isEmpty() ? "custom" : name.toLowerCase(Locale.ROOT);
+	}
 
 	/**
 	 * Returns this backend's implementation of an optional capability.

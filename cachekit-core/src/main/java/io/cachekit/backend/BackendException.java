@@ -25,6 +25,8 @@ public class BackendException extends RuntimeException {
 
 	private final @Nullable String key;
 
+	private final String reason;
+
 	/**
 	 * Creates an exception.
 	 * @param errorType the kind of failure
@@ -39,6 +41,7 @@ public class BackendException extends RuntimeException {
 		this.errorType = Objects.requireNonNull(errorType, "errorType must not be null");
 		this.operation = Objects.requireNonNull(operation, "operation must not be null");
 		this.key = printable(key);
+		this.reason = message;
 	}
 
 	/**
@@ -64,6 +67,14 @@ public class BackendException extends RuntimeException {
 	 */
 	public @Nullable String getKey() {
 		return this.key;
+	}
+
+	/**
+	 * Returns what failed without the operation and key, as given to the constructor.
+	 * @return the reason
+	 */
+	String reason() {
+		return this.reason;
 	}
 
 	private static String describe(BackendErrorType errorType, BackendOperation operation, @Nullable String key,

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param latencyMs how long the check's round trip took, in milliseconds
  * @param backendType a short name of the kind of store, such as {@code memcached}
  * @param details further facts about the store, such as per-server state; an unhealthy
- * result carries the failure under {@code error}
+ * result carries the failure under {@code error}, as a sentence for people (never a class
+ * name)
  */
 public record BackendHealth(boolean healthy, long latencyMs, String backendType, Map<String, Object> details) {
 
@@ -48,7 +49,9 @@ public record BackendHealth(boolean healthy, long latencyMs, String backendType,
 	}
 
 	/**
-	 * Creates an unhealthy result that carries the failure under the {@code error} detail.
+	 * Creates an unhealthy result that carries the failure under the {@code error} detail:
+	 * for a {@link BackendException}, {@code health check failed (TYPE): reason}, without
+	 * the operation and key of the probe that failed; for any other exception, its message.
 	 * @param backendType the kind of store
 	 * @param latencyMs how long the check ran before it failed, in milliseconds
 	 * @param error the failure
@@ -72,8 +75,12 @@ public record BackendHealth(boolean healthy, long latencyMs, String backendType,
 	}
 
 	private static String describe(Throwable error) {
+		if (error instanceof BackendException failure) {
+			return "health check failed (" + failure.getErrorType() + "): " + failure.reason();
+		}
 		String message = error.getMessage();
-		return (message != null) ? error.getClass().getName() + ": " + message : error.getClass().getName();
+		return (message != null && !message.isBlank()) ? message
+				: "health check failed with " + error.getClass().getSimpleName();
 	}
 
 }

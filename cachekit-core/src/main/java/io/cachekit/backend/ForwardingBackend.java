@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Offers the wrapped backend's capabilities ({@link AddIfAbsent}, {@link BulkGet},
  * {@link Increment}, {@link TtlInspection}) through the same method; any other
- * capability is passed through as the wrapped backend answers it. {@link #health()} goes
- * straight to the wrapped backend. Thread-safe when the wrapped backend and the
+ * capability is passed through as the wrapped backend answers it. {@link #health()} and
+ * {@link #backendType()} go straight to the wrapped backend. Thread-safe when the wrapped backend and the
  * subclass's {@code call} are.
  */
 public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection {
@@ -78,6 +78,11 @@ public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet
 	@Override
 	public BackendHealth health() {
 		return this.delegate.health();
+	}
+
+	@Override
+	public String backendType() {
+		return this.delegate.backendType();
 	}
 
 	/**

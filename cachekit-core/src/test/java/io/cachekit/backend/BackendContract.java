@@ -62,7 +62,8 @@ public abstract class BackendContract {
 	protected abstract Backend createBackend() throws Exception;
 
 	/**
-	 * Returns the {@code backendType} the backend's health reports.
+	 * Returns the {@link Backend#backendType()} of the backend, which its health reports
+	 * too.
 	 * @return the type, such as {@code memcached}
 	 */
 	protected abstract String expectedBackendType();
@@ -353,6 +354,12 @@ public abstract class BackendContract {
 		assertThat(health.backendType()).isEqualTo(expectedBackendType());
 		assertThat(health.latencyMs()).isGreaterThanOrEqualTo(0);
 		assertThat(health.details()).doesNotContainKey("error");
+	}
+
+	@Test
+	void backendTypeIsTheOneItsHealthReports() {
+		assertThat(this.backend.backendType()).isEqualTo(expectedBackendType());
+		assertThat(this.backend.health().backendType()).isEqualTo(this.backend.backendType());
 	}
 
 	@Test

@@ -17,7 +17,22 @@ class BackendHealthTests {
 				Map.of("pool_size", 1));
 		assertThat(health.healthy()).isFalse();
 		assertThat(health.details()).containsEntry("pool_size", 1)
-			.containsEntry("error", "java.lang.IllegalStateException: refused");
+			.containsEntry("error", "refused");
+	}
+
+	@Test
+	void aBackendFailureIsASentenceWithItsTypeWithoutTheProbesOperationOrKey() {
+		BackendException failure = new BackendException(BackendErrorType.TRANSIENT, BackendOperation.SET,
+				"cachekit:health", "no memcached server is connected", null);
+		BackendHealth health = BackendHealth.down("memcached", 3, failure, Map.of());
+		assertThat(health.detail("error"))
+			.isEqualTo("health check failed (TRANSIENT): no memcached server is connected");
+	}
+
+	@Test
+	void anErrorWithoutAMessageIsNamedWithoutItsPackage() {
+		BackendHealth health = BackendHealth.down("custom", 0, new NullPointerException(), Map.of());
+		assertThat(health.detail("error")).isEqualTo("health check failed with NullPointerException");
 	}
 
 	@Test

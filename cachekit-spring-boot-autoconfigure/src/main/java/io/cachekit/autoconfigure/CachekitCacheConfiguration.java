@@ -4,14 +4,11 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
-import io.cachekit.backend.file.FileBackend;
-import io.cachekit.backend.memcached.MemcachedBackend;
-import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.metrics.TieredCacheMetrics;
-import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.spring.CachekitCacheManager;
+import io.cachekit.tier.CacheConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.jspecify.annotations.Nullable;
@@ -51,10 +48,9 @@ class CachekitCacheConfiguration {
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
 			Environment environment) {
 		Backend l2 = backend.getIfUnique();
-		logBackend(environment, l2, !(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend
-				|| l2 instanceof FileBackend));
+		logBackend(environment, l2);
 		MeterRegistry registry = meterRegistry.getIfUnique();
-		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
+		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, l2.backendType(), registry) : l2;
 		// An application's own CacheConfiguration bean replaces the defaults the cachekit.*
 		// properties would give, as a RedisCacheConfiguration bean does for Redis caches.
 		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
@@ -78,34 +74,18 @@ class CachekitCacheConfiguration {
 		}
 	}
 
-	private static void logBackend(Environment environment, @Nullable Backend backend, boolean ownBean) {
+	private static void logBackend(Environment environment, @Nullable Backend backend) {
 		if (backend == null) {
 			logger.info("cachekit: no L2 backend ({}); caches are L1 only, in this process",
 					BackendSelection.of(environment).reason());
+			return;
 		}
-		else if (ownBean) {
-			logger.info("cachekit: L2 is the application's Backend bean {}", backend);
+		BackendSelection selection = BackendSelection.of(environment);
+		if (backend.backendType().equals(name(selection.type()))) {
+			logger.info("cachekit: L2 is {} ({})", backend, selection.reason());
 		}
 		else {
-			logger.info("cachekit: L2 is {} ({})", backend, BackendSelection.of(environment).reason());
-		}
-	}
-
-	private static String backendType(Backend backend) {
-		if (backend instanceof MemcachedBackend) {
-			return MemcachedBackend.BACKEND_TYPE;
-		}
-		if (backend instanceof RedisBackend) {
-			return RedisBackend.BACKEND_TYPE;
-		}
-		if (backend instanceof FileBackend) {
-			return FileBackend.BACKEND_TYPE;
-		}
-		try {
-			return backend.health().backendType();
-		}
-		catch (RuntimeException ex) {
-			return backend.getClass().getSimpleName();
+			logger.info("cachekit: L2 is the application's Backend bean {}", backend);
 		}
 	}
 

@@ -5,15 +5,18 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.cachekit.backend.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,6 +81,16 @@ final class DirectoryLocks {
 			locks.users++;
 			return locks;
 		}
+	}
+
+	/**
+	 * Opens the lock file now, creating it when missing, which also shows whether the
+	 * directory can be written.
+	 * @throws IOException when it cannot be opened; a {@code FileLayout.UnusableDirectoryException}
+	 * that says why when the directory cannot be used
+	 */
+	void open() throws IOException {
+		channel();
 	}
 
 	/**
@@ -217,11 +230,19 @@ final class DirectoryLocks {
 	private FileChannel openLockFile() throws IOException {
 		Path file = this.layout.lockFile();
 		try {
-			return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+			try {
+				return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+						StandardOpenOption.WRITE);
+			}
+			catch (NoSuchFileException ex) {
+				this.layout.createDirectory();
+				return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+						StandardOpenOption.WRITE);
+			}
 		}
-		catch (NoSuchFileException ex) {
-			this.layout.createDirectory();
-			return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+		catch (FileSystemException ex) {
+			// Not a directory, not writable, a read-only file system: say which.
+			throw this.layout.unusable(ex);
 		}
 	}
 
@@ -254,7 +275,7 @@ final class DirectoryLocks {
 
 		LockTimeoutException(Path directory, long timeoutNanos) {
 			super("a lock of " + directory.resolve(FileLayout.LOCK_FILE) + " was held by another thread or process for "
-					+ TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+					+ Durations.format(Duration.ofNanos(timeoutNanos)));
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -38,6 +39,7 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.Checks;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.file.EntryFile.CorruptEntryException;
 import io.cachekit.backend.file.EntryFile.Entry;
@@ -98,16 +100,18 @@ import org.slf4j.LoggerFactory;
  * created or written, or a path that is not a directory fails as {@code PERMANENT};
  * other I/O failures as {@code TRANSIENT}; a key lock held by another process for five
  * seconds as {@code TIMEOUT}. Operations are not retried. A directory that cannot be
- * created does not stop {@link #create(FileBackendConfig)}: it is logged, writes fail as
+ * created or written does not stop {@link #create(FileBackendConfig)}: what is wrong with
+ * it (not writable, a file, a file in its path) is logged once, writes fail as
  * {@code PERMANENT}, reads miss (or fail the same way when the path runs through a
- * regular file) and {@link #health()} is down, until it can be.
+ * regular file) and {@link #health()} is down, until it can be; a sweep that works again
+ * logs that once too.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep thread; operations after it fail as
  * {@code PERMANENT}.
  */
 public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoCloseable {
 
-	/** The {@code backendType} this backend reports. */
+	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "file";
 
 	/** Prefix of the key each backend's health check writes, reads and deletes. */
@@ -151,6 +155,8 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	private final AtomicBoolean damageReported = new AtomicBoolean();
 
+	private final DirectoryStatus status;
+
 	private final String healthKey = HEALTH_KEY_PREFIX + UUID.randomUUID();
 
 	private volatile boolean closed;
@@ -159,13 +165,15 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		this.config = config;
 		this.layout = new FileLayout(config.directory());
 		this.clock = config.clock();
+		this.locks = DirectoryLocks.acquire(this.layout);
+		this.status = new DirectoryStatus(config.directory(), logger);
 		try {
 			this.layout.createDirectory();
+			this.locks.open();
 		}
-		catch (FileLayout.UnusableDirectoryException ex) {
-			logger.warn("{}; until it can be, nothing is cached in it", ex.getMessage());
+		catch (IOException ex) {
+			this.status.failed(describe(ex));
 		}
-		this.locks = DirectoryLocks.acquire(this.layout);
 		this.sweeper = sweepInBackground ? Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "cachekit-file-sweep");
 			thread.setDaemon(true);
@@ -176,8 +184,8 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	/**
 	 * Creates a backend on the configured directory, creating the directory when
 	 * missing, and starts its sweep thread, whose first sweep runs at once.
-	 * <p>A directory that cannot be created is logged, not thrown: writes then fail as
-	 * {@code PERMANENT} and {@link #health()} reports it, until it can be.
+	 * <p>A directory that cannot be created or written is logged, not thrown: writes then
+	 * fail as {@code PERMANENT} and {@link #health()} reports it, until it can be.
 	 * @param config the configuration
 	 * @return the backend; close it when done
 	 */
@@ -200,6 +208,15 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			backend.sweeper.scheduleWithFixedDelay(backend::sweepQuietly, 0, interval, TimeUnit.MILLISECONDS);
 		}
 		return backend;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return {@value #BACKEND_TYPE}
+	 */
+	@Override
+	public String backendType() {
+		return BACKEND_TYPE;
 	}
 
 	/**
@@ -255,7 +272,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public void set(String key, byte[] value, @Nullable Duration ttl) {
 		Target target = target(BackendOperation.SET, key);
-		checkValue(BackendOperation.SET, key, value);
+		Checks.valueSize(BackendOperation.SET, key, value, this.config.maxValueSize(), "max value size");
 		long now = now();
 		try {
 			publish(target, value, expiresAt(ttl, now), now, true);
@@ -326,7 +343,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
 		Target target = target(BackendOperation.ADD_IF_ABSENT, key);
-		checkValue(BackendOperation.ADD_IF_ABSENT, key, value);
+		Checks.valueSize(BackendOperation.ADD_IF_ABSENT, key, value, this.config.maxValueSize(), "max value size");
 		boolean added;
 		try {
 			added = this.locks.withKeyLock(target.hash(), LOCK_TIMEOUT_NANOS, () -> {
@@ -353,12 +370,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	@Override
 	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
 		Target target = target(BackendOperation.INCREMENT, key);
-		if (delta < 0) {
-			throw new IllegalArgumentException("delta must not be negative, was " + delta);
-		}
-		if (initialValue < 0) {
-			throw new IllegalArgumentException("initialValue must not be negative, was " + initialValue);
-		}
+		Checks.incrementArguments(delta, initialValue);
 		try {
 			return this.locks.withKeyLock(target.hash(), LOCK_TIMEOUT_NANOS, () -> {
 				long now = now();
@@ -413,20 +425,20 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 			// No directory yet: the probe below reports why.
 		}
 		try {
-			ensureOpen(BackendOperation.HEALTH, null);
+			Checks.open(this.closed, BackendOperation.HEALTH, null);
 			byte[] probe = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
 			set(this.healthKey, probe, HEALTH_PROBE_TTL);
 			byte[] read = get(this.healthKey);
 			delete(this.healthKey);
 			long latency = elapsedMillis(start);
 			if (!Arrays.equals(probe, read)) {
-				return BackendHealth.down(BACKEND_TYPE, latency,
+				return BackendHealth.down(backendType(), latency,
 						new IllegalStateException("health probe read back a different value than it wrote"), details);
 			}
-			return BackendHealth.up(BACKEND_TYPE, latency, details);
+			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (RuntimeException ex) {
-			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), ex, details);
+			return BackendHealth.down(backendType(), elapsedMillis(start), ex, details);
 		}
 	}
 
@@ -773,12 +785,20 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	private FileChannel createFile(Path temp, String hash) throws IOException {
 		try {
-			return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			try {
+				return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			}
+			catch (NoSuchFileException ex) {
+				// First entry of its subdirectory, or the directory was removed under us.
+				this.layout.createShard(hash);
+				return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			}
 		}
-		catch (NoSuchFileException ex) {
-			// First entry of its subdirectory, or the directory was removed under us.
-			this.layout.createShard(hash);
-			return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+		catch (FileSystemException ex) {
+			if (FileErrors.isNotWritable(ex) || !Files.isDirectory(this.layout.directory())) {
+				throw this.layout.unusable(ex);
+			}
+			throw ex;
 		}
 	}
 
@@ -812,38 +832,37 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		}
 	}
 
-	private void sweepQuietly() {
+	/**
+	 * Sweeps, and logs a failure when the sweep starts failing and again when it works
+	 * again, not on every sweep in between.
+	 */
+	void sweepQuietly() {
 		try {
 			SweepResult result = sweep();
-			if (result != null && logger.isDebugEnabled()) {
+			if (result != null) {
+				this.status.worked();
 				logger.debug("swept {}: {}", this.layout.directory(), result);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("sweep of {} failed: {}", this.layout.directory(), ex.toString());
+			this.status.failed(describe(ex));
 		}
 	}
 
-	private void checkValue(BackendOperation operation, String key, byte[] value) {
-		Objects.requireNonNull(value, "value must not be null");
-		if (value.length > this.config.maxValueSize()) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "value of " + value.length
-					+ " bytes is over the max value size of " + this.config.maxValueSize() + " bytes; not written", null);
+	private String describe(Exception ex) {
+		if (ex instanceof FileLayout.UnusableDirectoryException) {
+			return ex.getMessage() + "; nothing is cached in it until then";
 		}
+		return "the sweep of the cache directory " + this.layout.directory() + " failed ("
+				+ FileErrors.describe(ex) + ")";
 	}
 
 	private Target target(BackendOperation operation, @Nullable String key) {
-		Objects.requireNonNull(key, "key must not be null");
-		ensureOpen(operation, key);
-		byte[] keyBytes = FileLayout.keyBytes(key);
+		String checked = Checks.key(key);
+		Checks.open(this.closed, operation, checked);
+		byte[] keyBytes = FileLayout.keyBytes(checked);
 		String hash = FileLayout.hash(keyBytes);
 		return new Target(keyBytes, hash, this.layout.entry(hash));
-	}
-
-	private void ensureOpen(BackendOperation operation, @Nullable String key) {
-		if (this.closed) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "the backend is closed", null);
-		}
 	}
 
 	private void reportDamage(Path file, CorruptEntryException ex) {

@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.cachekit.backend.Checks;
+import io.cachekit.backend.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -162,7 +164,7 @@ public final class FileBackendConfig {
 	public String toString() {
 		return "FileBackendConfig[directory=" + this.directory + ", maxTotalBytes=" + this.maxTotalBytes
 				+ ", maxEntries=" + this.maxEntries + ", maxValueSize=" + this.maxValueSize + ", sweepInterval="
-				+ this.sweepInterval + ", fsync=" + this.fsync + "]";
+				+ Durations.format(this.sweepInterval) + ", fsync=" + this.fsync + "]";
 	}
 
 	/**
@@ -223,10 +225,7 @@ public final class FileBackendConfig {
 		 * @throws IllegalArgumentException when less than 1
 		 */
 		public Builder maxTotalBytes(long maxTotalBytes) {
-			if (maxTotalBytes < 1) {
-				throw new IllegalArgumentException("maxTotalBytes must be at least 1 byte, was " + maxTotalBytes);
-			}
-			this.maxTotalBytes = maxTotalBytes;
+			this.maxTotalBytes = Checks.bytesBetween("max total size", maxTotalBytes, 1, Long.MAX_VALUE);
 			return this;
 		}
 
@@ -239,10 +238,7 @@ public final class FileBackendConfig {
 		 * @throws IllegalArgumentException when less than 1
 		 */
 		public Builder maxEntries(int maxEntries) {
-			if (maxEntries < 1) {
-				throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
-			}
-			this.maxEntries = maxEntries;
+			this.maxEntries = Checks.between("max entries", maxEntries, 1, Integer.MAX_VALUE);
 			return this;
 		}
 
@@ -255,10 +251,7 @@ public final class FileBackendConfig {
 		 * @throws IllegalArgumentException when out of range
 		 */
 		public Builder maxValueSize(int maxValueSize) {
-			if (maxValueSize < 1 || maxValueSize > MAX_VALUE_SIZE_LIMIT) {
-				throw new IllegalArgumentException("maxValueSize must be between 1 and " + MAX_VALUE_SIZE_LIMIT
-						+ " bytes, was " + maxValueSize);
-			}
+			Checks.bytesBetween("max value size", maxValueSize, 1, MAX_VALUE_SIZE_LIMIT);
 			this.maxValueSize = maxValueSize;
 			return this;
 		}
@@ -273,14 +266,7 @@ public final class FileBackendConfig {
 		 * @throws IllegalArgumentException when not positive
 		 */
 		public Builder sweepInterval(Duration sweepInterval) {
-			Objects.requireNonNull(sweepInterval, "sweepInterval must not be null");
-			if (sweepInterval.isNegative() || sweepInterval.isZero()) {
-				throw new IllegalArgumentException("sweepInterval must be positive, was " + sweepInterval);
-			}
-			if (sweepInterval.toMillis() < 1) {
-				throw new IllegalArgumentException("sweepInterval must be at least 1ms, was " + sweepInterval);
-			}
-			this.sweepInterval = sweepInterval;
+			this.sweepInterval = Checks.positive("sweep interval", sweepInterval);
 			return this;
 		}
 
@@ -323,8 +309,8 @@ public final class FileBackendConfig {
 						+ "FileBackendConfig.defaultDirectory() (" + defaultDirectory() + ")");
 			}
 			if (this.maxValueSize > this.maxTotalBytes) {
-				throw new IllegalArgumentException("maxValueSize (" + this.maxValueSize
-						+ " bytes) must not be over maxTotalBytes (" + this.maxTotalBytes + " bytes)");
+				throw new IllegalArgumentException("max value size (" + this.maxValueSize
+						+ " bytes) must not be over the max total size (" + this.maxTotalBytes + " bytes)");
 			}
 			return new FileBackendConfig(this, directory);
 		}

@@ -7,11 +7,16 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.ReadOnlyFileSystemException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
@@ -39,7 +44,24 @@ final class FileErrors {
 			"read-only file system", "permission denied", "operation not permitted", "not a directory",
 			"is a directory", "file too large", "operation not supported");
 
+	/** The operating system's words for failures the JDK reports without a reason. */
+	private static final Map<Class<? extends Throwable>, String> REASONS = reasons();
+
+	private static final List<String> NOT_WRITABLE_REASONS = List.of("permission denied", "operation not permitted",
+			"read-only file system");
+
 	private FileErrors() {
+	}
+
+	private static Map<Class<? extends Throwable>, String> reasons() {
+		Map<Class<? extends Throwable>, String> reasons = new LinkedHashMap<>();
+		reasons.put(AccessDeniedException.class, "Permission denied");
+		reasons.put(ReadOnlyFileSystemException.class, "Read-only file system");
+		reasons.put(NoSuchFileException.class, "No such file or directory");
+		reasons.put(NotDirectoryException.class, "Not a directory");
+		reasons.put(FileAlreadyExistsException.class, "File exists");
+		reasons.put(FileSystemException.class, "file system error");
+		return Collections.unmodifiableMap(reasons);
 	}
 
 	/**
@@ -57,7 +79,7 @@ final class FileErrors {
 		if (isInterruption(cause)) {
 			Thread.currentThread().interrupt();
 		}
-		return new BackendException(typeOf(cause), operation, key, messageOf(cause), cause);
+		return new BackendException(typeOf(cause), operation, key, describe(cause), cause);
 	}
 
 	static BackendErrorType typeOf(Throwable cause) {
@@ -94,9 +116,54 @@ final class FileErrors {
 		return PERMANENT_REASONS.stream().anyMatch(lower::contains);
 	}
 
-	private static String messageOf(Throwable cause) {
+	/**
+	 * Tells whether a failure means the file system refuses writes: permission denied,
+	 * operation not permitted, or a read-only file system.
+	 * @param cause the failure
+	 * @return {@code true} when writing was refused
+	 */
+	static boolean isNotWritable(Throwable cause) {
+		if (cause instanceof AccessDeniedException || cause instanceof ReadOnlyFileSystemException) {
+			return true;
+		}
+		String reason = reasonOf(cause).toLowerCase(Locale.ROOT);
+		return NOT_WRITABLE_REASONS.stream().anyMatch(reason::contains);
+	}
+
+	/**
+	 * Returns the operating system's reason for a failure, without the file's name, as
+	 * words: {@code Permission denied}, {@code Read-only file system},
+	 * {@code No space left on device}.
+	 * @param cause the failure
+	 * @return the reason
+	 */
+	static String reasonOf(Throwable cause) {
+		String reason = (cause instanceof FileSystemException fileSystem) ? fileSystem.getReason() : null;
+		if (reason != null) {
+			return reason;
+		}
+		for (Map.Entry<Class<? extends Throwable>, String> known : REASONS.entrySet()) {
+			if (known.getKey().isInstance(cause)) {
+				return known.getValue();
+			}
+		}
 		String message = cause.getMessage();
-		return (message != null) ? cause.getClass().getSimpleName() + ": " + message : cause.getClass().getSimpleName();
+		return (message != null && !message.isBlank()) ? message : "failed with " + cause.getClass().getSimpleName();
+	}
+
+	/**
+	 * Describes a failure for a message, without exception class names: the reason, then
+	 * the file it concerns.
+	 * @param cause the failure
+	 * @return the description
+	 */
+	static String describe(Throwable cause) {
+		String file = (cause instanceof FileSystemException fileSystem) ? fileSystem.getFile() : null;
+		if (file != null) {
+			String other = ((FileSystemException) cause).getOtherFile();
+			return reasonOf(cause) + ": " + file + ((other != null) ? " -> " + other : "");
+		}
+		return reasonOf(cause);
 	}
 
 }

@@ -94,8 +94,44 @@ final class FileLayout {
 			Files.createDirectories(path);
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new UnusableDirectoryException(this.directory, ex);
+			throw unusable(ex);
 		}
+	}
+
+	/**
+	 * Says what is wrong with the cache directory, given the failure to create or write
+	 * something in it: it exists but may not be written (permissions, a read-only file
+	 * system), it is a file, a file stands where a parent directory should be, or it
+	 * cannot be created for the reason the operating system gave.
+	 * @param cause the failure
+	 * @return the exception to throw
+	 */
+	UnusableDirectoryException unusable(Throwable cause) {
+		String reason = FileErrors.reasonOf(cause);
+		String problem;
+		if (Files.isDirectory(this.directory)) {
+			problem = FileErrors.isNotWritable(cause)
+					? "the cache directory " + this.directory + " exists but is not writable (" + reason + ")"
+					: "the cache directory " + this.directory + " cannot be written (" + reason + ")";
+		}
+		else if (Files.exists(this.directory)) {
+			problem = "the cache directory " + this.directory + " is a file, not a directory";
+		}
+		else {
+			Path file = nearestExisting(this.directory.getParent());
+			problem = (file != null && !Files.isDirectory(file))
+					? "cannot create the cache directory " + this.directory + ": " + file + " is a file, not a directory"
+					: "cannot create the cache directory " + this.directory + " (" + reason + ")";
+		}
+		return new UnusableDirectoryException(problem + "; choose a writable directory on a local disk", cause);
+	}
+
+	private static @Nullable Path nearestExisting(@Nullable Path path) {
+		Path current = path;
+		while (current != null && !Files.exists(current)) {
+			current = current.getParent();
+		}
+		return current;
 	}
 
 	/**
@@ -182,15 +218,15 @@ final class FileLayout {
 	}
 
 	/**
-	 * The cache directory, or a subdirectory of it, cannot be created.
+	 * The cache directory cannot be used: it cannot be created or written; the message
+	 * says why.
 	 */
 	static final class UnusableDirectoryException extends IOException {
 
 		private static final long serialVersionUID = 1L;
 
-		UnusableDirectoryException(Path directory, Throwable cause) {
-			super("cannot create the cache directory " + directory + " (" + cause + "); set "
-					+ "FileBackendConfig.directory to a writable directory on a local disk", cause);
+		UnusableDirectoryException(String message, Throwable cause) {
+			super(message, cause);
 		}
 
 	}

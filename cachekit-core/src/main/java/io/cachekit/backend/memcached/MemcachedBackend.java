@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Future;
@@ -18,7 +19,10 @@ import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.Checks;
+import io.cachekit.backend.Durations;
 import io.cachekit.backend.Increment;
+import io.cachekit.backend.Retry;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.StatusCode;
@@ -50,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
 
-	/** The {@code backendType} this backend reports. */
+	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "memcached";
 
 	/** The longest TTL memcached takes as relative: 30 days, in seconds. */
@@ -71,6 +75,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	private final long timeoutMillis;
 
+	private final Retry retry;
+
 	private volatile boolean closed;
 
 	private MemcachedBackend(MemcachedConfig config, MemcachedClientPool pool) {
@@ -79,6 +85,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		this.transcoder = new RawBytesTranscoder(config.maxItemSize());
 		this.pool = pool;
 		this.timeoutMillis = config.operationTimeout().toMillis();
+		// With no server connected, the next attempt would fail the same way at once.
+		this.retry = Retry.upTo(config.retryAttempts(), (failure) -> !pool.isAnyServerConnected());
 	}
 
 	/**
@@ -100,12 +108,21 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			throw new BackendException(BackendErrorType.TRANSIENT, BackendOperation.HEALTH, null,
 					"cannot create memcached clients for " + config.servers(), ex);
 		}
-		Map<ServerAddress, Boolean> states = pool.serverStates();
-		if (states.containsValue(false)) {
+		List<ServerAddress> unreachable = pool.markUnreachable();
+		if (!unreachable.isEmpty()) {
 			logger.warn("memcached servers not reachable within {}: {}; connecting in the background",
-					config.connectTimeout(), describe(states));
+					Durations.format(config.connectTimeout()), unreachable);
 		}
 		return new MemcachedBackend(config, pool);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return {@value #BACKEND_TYPE}
+	 */
+	@Override
+	public String backendType() {
+		return BACKEND_TYPE;
 	}
 
 	/**
@@ -118,14 +135,14 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	@Override
 	public byte @Nullable [] get(String key) {
-		String mapped = this.keys.map(requireKey(key));
+		String mapped = this.keys.map(Checks.key(key));
 		return execute(BackendOperation.GET, key, true, (client) -> await(client.asyncGet(mapped, this.transcoder)));
 	}
 
 	@Override
 	public void set(String key, byte[] value, @Nullable Duration ttl) {
-		String mapped = this.keys.map(requireKey(key));
-		checkSize(BackendOperation.SET, key, value);
+		String mapped = this.keys.map(Checks.key(key));
+		Checks.valueSize(BackendOperation.SET, key, value, this.config.maxItemSize(), "max item size");
 		int expiry = expiry(ttl);
 		execute(BackendOperation.SET, key, true, (client) -> {
 			OperationFuture<Boolean> future = client.set(mapped, expiry, value, this.transcoder);
@@ -138,7 +155,7 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	@Override
 	public boolean delete(String key) {
-		String mapped = this.keys.map(requireKey(key));
+		String mapped = this.keys.map(Checks.key(key));
 		return execute(BackendOperation.DELETE, key, true, (client) -> {
 			OperationFuture<Boolean> future = client.delete(mapped);
 			if (Boolean.TRUE.equals(await(future))) {
@@ -157,15 +174,15 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 	 */
 	@Override
 	public boolean exists(String key) {
-		String mapped = this.keys.map(requireKey(key));
+		String mapped = this.keys.map(Checks.key(key));
 		return execute(BackendOperation.EXISTS, key, true,
 				(client) -> await(client.asyncGet(mapped, this.transcoder)) != null);
 	}
 
 	@Override
 	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
-		String mapped = this.keys.map(requireKey(key));
-		checkSize(BackendOperation.ADD_IF_ABSENT, key, value);
+		String mapped = this.keys.map(Checks.key(key));
+		Checks.valueSize(BackendOperation.ADD_IF_ABSENT, key, value, this.config.maxItemSize(), "max item size");
 		int expiry = expiry(ttl);
 		return execute(BackendOperation.ADD_IF_ABSENT, key, false, (client) -> {
 			OperationFuture<Boolean> future = client.add(mapped, expiry, value, this.transcoder);
@@ -184,7 +201,7 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		Objects.requireNonNull(keys, "keys must not be null");
 		Map<String, String> callerKeys = new LinkedHashMap<>();
 		for (String key : keys) {
-			callerKeys.put(this.keys.map(requireKey(key)), key);
+			callerKeys.put(this.keys.map(Checks.key(key)), key);
 		}
 		if (callerKeys.isEmpty()) {
 			return Map.of();
@@ -199,13 +216,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	@Override
 	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
-		String mapped = this.keys.map(requireKey(key));
-		if (delta < 0) {
-			throw new IllegalArgumentException("delta must not be negative, was " + delta);
-		}
-		if (initialValue < 0) {
-			throw new IllegalArgumentException("initialValue must not be negative, was " + initialValue);
-		}
+		String mapped = this.keys.map(Checks.key(key));
+		Checks.incrementArguments(delta, initialValue);
 		int expiry = expiry(ttl);
 		return execute(BackendOperation.INCREMENT, key, false, (client) -> {
 			OperationFuture<Long> future = client.asyncIncr(mapped, delta, initialValue, expiry);
@@ -239,7 +251,7 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("pool_size", this.pool.size());
 		try {
-			ensureOpen(BackendOperation.HEALTH, null);
+			Checks.open(this.closed, BackendOperation.HEALTH, null);
 			byte[] probe = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
 			String mapped = this.keys.map(HEALTH_KEY);
 			byte[] read = once(BackendOperation.HEALTH, HEALTH_KEY, (client) -> {
@@ -252,18 +264,18 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			long latency = elapsedMillis(start);
 			if (!Arrays.equals(probe, read)) {
 				details.put("servers", describe(this.pool.serverStates()));
-				return BackendHealth.down(BACKEND_TYPE, latency, new IllegalStateException(
+				return BackendHealth.down(backendType(), latency, new IllegalStateException(
 						"health probe read back a different value than it wrote"), details);
 			}
 			Map<ServerAddress, String> versions = this.pool.versions();
 			Map<ServerAddress, Boolean> states = this.pool.serverStates();
 			states.replaceAll((server, connected) -> connected && versions.containsKey(server));
 			details.put("servers", describe(states));
-			return BackendHealth.up(BACKEND_TYPE, latency, details);
+			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (BackendException ex) {
 			details.put("servers", describe(this.pool.serverStates()));
-			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), ex, details);
+			return BackendHealth.down(backendType(), elapsedMillis(start), ex, details);
 		}
 	}
 
@@ -298,29 +310,17 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		return (int) Math.min(seconds, MAX_TTL_SECONDS);
 	}
 
-	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key, boolean idempotent, Attempt<T> attempt) {
-		ensureOpen(operation, key);
-		int attempts = idempotent ? 1 + this.config.retryAttempts() : 1;
-		BackendException failure = null;
-		for (int i = 0; i < attempts; i++) {
-			try {
-				return once(operation, key, attempt);
-			}
-			catch (BackendException ex) {
-				if (!ex.getErrorType().isRetryable() || isUnreachable(ex)) {
-					throw ex;
-				}
-				failure = ex;
-			}
-		}
-		throw Objects.requireNonNull(failure);
+	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key,
+			boolean idempotent, Attempt<T> attempt) {
+		Checks.open(this.closed, operation, key);
+		return idempotent ? this.retry.call(() -> once(operation, key, attempt)) : once(operation, key, attempt);
 	}
 
 	private <T extends @Nullable Object> T once(BackendOperation operation, @Nullable String key, Attempt<T> attempt) {
 		MemcachedClient client = this.pool.next();
 		if (!MemcachedClientPool.isAnyServerConnected(client)) {
-			throw new Unreachable(operation, key, "no memcached server is connected (" + this.config.servers()
-					+ "); check that the servers run and are reachable");
+			throw new BackendException(BackendErrorType.TRANSIENT, operation, key, "no memcached server is connected ("
+					+ this.config.servers() + "); check that the servers run and are reachable", null);
 		}
 		try {
 			return attempt.run(client);
@@ -344,24 +344,6 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		}
 	}
 
-	private void checkSize(BackendOperation operation, String key, byte[] value) {
-		Objects.requireNonNull(value, "value must not be null");
-		if (value.length > this.config.maxItemSize()) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "value of " + value.length
-					+ " bytes is over the max item size of " + this.config.maxItemSize() + " bytes; not sent", null);
-		}
-	}
-
-	private void ensureOpen(BackendOperation operation, @Nullable String key) {
-		if (this.closed) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "the backend is closed", null);
-		}
-	}
-
-	private static String requireKey(@Nullable String key) {
-		return Objects.requireNonNull(key, "key must not be null");
-	}
-
 	private static boolean isNotFound(OperationFuture<?> future) {
 		return future.getStatus().getStatusCode() == StatusCode.ERR_NOT_FOUND;
 	}
@@ -370,10 +352,6 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		StatusCode code = future.getStatus().getStatusCode();
 		return code == StatusCode.ERR_EXISTS
 				|| code == StatusCode.ERR_NOT_STORED;
-	}
-
-	private static boolean isUnreachable(BackendException ex) {
-		return ex instanceof Unreachable;
 	}
 
 	private static long elapsedMillis(long startNanos) {
@@ -393,19 +371,6 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 	private interface Attempt<T extends @Nullable Object> {
 
 		T run(MemcachedClient client) throws Exception;
-
-	}
-
-	/**
-	 * No server is connected: failing again at once is certain, so it is not retried.
-	 */
-	private static final class Unreachable extends BackendException {
-
-		private static final long serialVersionUID = 1L;
-
-		Unreachable(BackendOperation operation, @Nullable String key, String message) {
-			super(BackendErrorType.TRANSIENT, operation, key, message, null);
-		}
 
 	}
 

@@ -14,6 +14,7 @@ import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.ConnectionFactoryBuilder.Locator;
 import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
+import net.spy.memcached.ConnectionObserver;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
@@ -30,20 +31,24 @@ import org.jspecify.annotations.Nullable;
 final class MemcachedClientPool implements AutoCloseable {
 
 	static {
-		// spymemcached logs to stderr unless told otherwise; route it through SLF4J
-		// unless the application chose a logger itself.
-		System.getProperties().putIfAbsent("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+		// spymemcached logs to stderr unless told otherwise; route it through SLF4J, one
+		// level down, unless the application chose a logger itself.
+		System.getProperties().putIfAbsent("net.spy.log.LoggerImpl", SpymemcachedLogger.class.getName());
 	}
 
 	private final List<MemcachedClient> clients;
 
 	private final List<ServerAddress> servers;
 
+	private final ConnectionLog connectionLog;
+
 	private final AtomicInteger next = new AtomicInteger();
 
-	private MemcachedClientPool(List<MemcachedClient> clients, List<ServerAddress> servers) {
+	private MemcachedClientPool(List<MemcachedClient> clients, List<ServerAddress> servers,
+			ConnectionLog connectionLog) {
 		this.clients = clients;
 		this.servers = servers;
+		this.connectionLog = connectionLog;
 	}
 
 	/**
@@ -57,28 +62,42 @@ final class MemcachedClientPool implements AutoCloseable {
 		for (ServerAddress server : config.servers()) {
 			addresses.add(server.toSocketAddress());
 		}
-		ConnectionFactory factory = new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
-			.setLocatorType(Locator.CONSISTENT)
-			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-			.setFailureMode(failureMode(config.failureMode()))
-			.setOpTimeout(config.operationTimeout().toMillis())
-			.setOpQueueMaxBlockTime(config.operationTimeout().toMillis())
-			.setMaxReconnectDelay(config.maxReconnectDelay().getSeconds())
-			.setDaemon(true)
-			.build();
+		ConnectionLog connectionLog = new ConnectionLog(config.servers(), config.maxPoolSize(), config.failureMode());
 		List<MemcachedClient> clients = new ArrayList<>(config.maxPoolSize());
 		try {
 			for (int i = 0; i < config.maxPoolSize(); i++) {
-				clients.add(new MemcachedClient(factory, addresses));
+				clients.add(new MemcachedClient(factory(config, connectionLog.observer(i)), addresses));
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			clients.forEach(MemcachedClient::shutdown);
 			throw ex;
 		}
-		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), config.servers());
+		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), config.servers(), connectionLog);
 		pool.awaitConnections(config.connectTimeout());
 		return pool;
+	}
+
+	/**
+	 * Marks the servers that are not connected yet as down, so that their arrival is
+	 * logged, and returns them for the one message that names them.
+	 * @return the servers not connected, in configuration order
+	 */
+	List<ServerAddress> markUnreachable() {
+		return this.connectionLog.markUnreachable();
+	}
+
+	private static ConnectionFactory factory(MemcachedConfig config, ConnectionObserver observer) {
+		return new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
+			.setLocatorType(Locator.CONSISTENT)
+			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+			.setFailureMode(failureMode(config.failureMode()))
+			.setOpTimeout(config.operationTimeout().toMillis())
+			.setOpQueueMaxBlockTime(config.operationTimeout().toMillis())
+			.setMaxReconnectDelay(config.maxReconnectDelay().getSeconds())
+			.setInitialObservers(List.of(observer))
+			.setDaemon(true)
+			.build();
 	}
 
 	/**
@@ -88,6 +107,19 @@ final class MemcachedClientPool implements AutoCloseable {
 	MemcachedClient next() {
 		int size = this.clients.size();
 		return (size == 1) ? this.clients.get(0) : this.clients.get(Math.floorMod(this.next.getAndIncrement(), size));
+	}
+
+	/**
+	 * Tells whether any client of this pool holds a live connection to a server.
+	 * @return {@code true} when some server is connected
+	 */
+	boolean isAnyServerConnected() {
+		for (MemcachedClient client : this.clients) {
+			if (isAnyServerConnected(client)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -175,21 +207,7 @@ final class MemcachedClientPool implements AutoCloseable {
 	}
 
 	private @Nullable ServerAddress serverOf(SocketAddress socketAddress) {
-		if (socketAddress instanceof InetSocketAddress inet) {
-			for (ServerAddress server : this.servers) {
-				if (server.port() == inet.getPort() && matchesHost(server.host(), inet)) {
-					return server;
-				}
-			}
-		}
-		return null;
-	}
-
-	private static boolean matchesHost(String host, InetSocketAddress inet) {
-		if (host.equalsIgnoreCase(inet.getHostString())) {
-			return true;
-		}
-		return inet.getAddress() != null && host.equalsIgnoreCase(inet.getAddress().getHostAddress());
+		return this.connectionLog.serverOf(socketAddress);
 	}
 
 	private static FailureMode failureMode(MemcachedConfig.FailureMode mode) {

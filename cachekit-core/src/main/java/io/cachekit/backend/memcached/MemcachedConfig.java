@@ -8,7 +8,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
-import org.jspecify.annotations.Nullable;
+import io.cachekit.backend.Checks;
+import io.cachekit.backend.Durations;
+import io.cachekit.backend.Retry;
 
 /**
  * Immutable settings of a {@link MemcachedBackend}.
@@ -186,11 +188,11 @@ public final class MemcachedConfig {
 
 	@Override
 	public String toString() {
-		return "MemcachedConfig[servers=" + this.servers + ", connectTimeout=" + this.connectTimeout
-				+ ", operationTimeout=" + this.operationTimeout + ", maxPoolSize=" + this.maxPoolSize
+		return "MemcachedConfig[servers=" + this.servers + ", connectTimeout=" + Durations.format(this.connectTimeout)
+				+ ", operationTimeout=" + Durations.format(this.operationTimeout) + ", maxPoolSize=" + this.maxPoolSize
 				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxItemSize="
-				+ this.maxItemSize + ", maxReconnectDelay=" + this.maxReconnectDelay + ", failureMode="
-				+ this.failureMode + "]";
+				+ this.maxItemSize + ", maxReconnectDelay=" + Durations.format(this.maxReconnectDelay)
+				+ ", failureMode=" + this.failureMode + "]";
 	}
 
 	/**
@@ -299,7 +301,7 @@ public final class MemcachedConfig {
 		 * @throws IllegalArgumentException when not positive
 		 */
 		public Builder connectTimeout(Duration connectTimeout) {
-			this.connectTimeout = positive("connectTimeout", connectTimeout);
+			this.connectTimeout = Checks.positive("connect timeout", connectTimeout);
 			return this;
 		}
 
@@ -311,7 +313,7 @@ public final class MemcachedConfig {
 		 * @throws IllegalArgumentException when not positive
 		 */
 		public Builder operationTimeout(Duration operationTimeout) {
-			this.operationTimeout = positive("operationTimeout", operationTimeout);
+			this.operationTimeout = Checks.positive("operation timeout", operationTimeout);
 			return this;
 		}
 
@@ -323,10 +325,7 @@ public final class MemcachedConfig {
 		 * @throws IllegalArgumentException when out of range
 		 */
 		public Builder maxPoolSize(int maxPoolSize) {
-			if (maxPoolSize < 1 || maxPoolSize > 64) {
-				throw new IllegalArgumentException("maxPoolSize must be between 1 and 64, was " + maxPoolSize);
-			}
-			this.maxPoolSize = maxPoolSize;
+			this.maxPoolSize = Checks.between("pool size", maxPoolSize, 1, 64);
 			return this;
 		}
 
@@ -334,15 +333,12 @@ public final class MemcachedConfig {
 		 * Sets how many times an idempotent operation (get, set, delete, exists, bulk
 		 * get) is tried again after a {@code TRANSIENT} or {@code TIMEOUT} failure.
 		 * Add-if-absent and increment are never retried.
-		 * @param retryAttempts from 0 to 10
+		 * @param retryAttempts from 0 to {@value Retry#MAX_RETRY_ATTEMPTS}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range
 		 */
 		public Builder retryAttempts(int retryAttempts) {
-			if (retryAttempts < 0 || retryAttempts > 10) {
-				throw new IllegalArgumentException("retryAttempts must be between 0 and 10, was " + retryAttempts);
-			}
-			this.retryAttempts = retryAttempts;
+			this.retryAttempts = Checks.between("retry attempts", retryAttempts, 0, Retry.MAX_RETRY_ATTEMPTS);
 			return this;
 		}
 
@@ -355,14 +351,14 @@ public final class MemcachedConfig {
 		 * @throws IllegalArgumentException when too long or holding a forbidden character
 		 */
 		public Builder keyPrefix(String keyPrefix) {
-			Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+			Objects.requireNonNull(keyPrefix, "key prefix must not be null");
 			if (keyPrefix.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_PREFIX_BYTES) {
 				throw new IllegalArgumentException(
-						"keyPrefix must be at most " + MAX_KEY_PREFIX_BYTES + " UTF-8 bytes, was '" + keyPrefix + "'");
+						"key prefix must be at most " + MAX_KEY_PREFIX_BYTES + " UTF-8 bytes, was '" + keyPrefix + "'");
 			}
 			int bad = MemcachedKeys.firstUnsafeChar(keyPrefix);
 			if (bad >= 0) {
-				throw new IllegalArgumentException("keyPrefix must not contain whitespace, control characters or '"
+				throw new IllegalArgumentException("key prefix must not contain whitespace, control characters or '"
 						+ MemcachedKeys.HASH_MARKER + "', found U+" + String.format("%04X", (int) keyPrefix.charAt(bad))
 						+ " at index " + bad);
 			}
@@ -379,9 +375,7 @@ public final class MemcachedConfig {
 		 * @throws IllegalArgumentException when out of range
 		 */
 		public Builder maxItemSize(int maxItemSize) {
-			if (maxItemSize < 1 || maxItemSize > (1 << 30)) {
-				throw new IllegalArgumentException("maxItemSize must be between 1 and 1073741824 bytes, was " + maxItemSize);
-			}
+			Checks.bytesBetween("max item size", maxItemSize, 1, 1 << 30);
 			this.maxItemSize = maxItemSize;
 			return this;
 		}
@@ -394,7 +388,7 @@ public final class MemcachedConfig {
 		 * @throws IllegalArgumentException when not positive
 		 */
 		public Builder maxReconnectDelay(Duration maxReconnectDelay) {
-			Duration delay = positive("maxReconnectDelay", maxReconnectDelay);
+			Duration delay = Checks.positive("max reconnect delay", maxReconnectDelay);
 			long seconds = delay.getSeconds() + ((delay.getNano() > 0) ? 1 : 0);
 			this.maxReconnectDelay = Duration.ofSeconds(seconds);
 			return this;
@@ -406,7 +400,7 @@ public final class MemcachedConfig {
 		 * @return this builder
 		 */
 		public Builder failureMode(FailureMode failureMode) {
-			this.failureMode = Objects.requireNonNull(failureMode, "failureMode must not be null");
+			this.failureMode = Objects.requireNonNull(failureMode, "failure mode must not be null");
 			return this;
 		}
 
@@ -422,16 +416,6 @@ public final class MemcachedConfig {
 			return new MemcachedConfig(this);
 		}
 
-		private static Duration positive(String name, @Nullable Duration value) {
-			Objects.requireNonNull(value, () -> name + " must not be null");
-			if (value.isNegative() || value.isZero()) {
-				throw new IllegalArgumentException(name + " must be positive, was " + value);
-			}
-			if (value.toMillis() < 1) {
-				throw new IllegalArgumentException(name + " must be at least 1ms, was " + value);
-			}
-			return value;
-		}
 
 	}
 

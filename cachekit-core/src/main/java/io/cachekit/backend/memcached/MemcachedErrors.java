@@ -135,8 +135,21 @@ final class MemcachedErrors {
 	}
 
 	private static String messageOf(Throwable cause) {
+		if (cause instanceof CancellationException) {
+			return "the operation was cancelled because its connection to the server dropped; check that the "
+					+ "servers run and are reachable";
+		}
 		String message = cause.getMessage();
-		return (message != null) ? cause.getClass().getSimpleName() + ": " + message : cause.getClass().getSimpleName();
+		if (message != null && !message.isBlank()) {
+			return message;
+		}
+		if (cause instanceof TimeoutException || cause instanceof OperationTimeoutException) {
+			return "no answer within the operation timeout";
+		}
+		if (cause instanceof InterruptedException) {
+			return "interrupted while waiting for the answer";
+		}
+		return "failed with " + cause.getClass().getSimpleName();
 	}
 
 }

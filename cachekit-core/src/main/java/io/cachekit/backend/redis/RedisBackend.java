@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
@@ -21,8 +22,10 @@ import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.Checks;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.RemainingTtl;
+import io.cachekit.backend.Retry;
 import io.cachekit.backend.TtlInspection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -69,7 +72,7 @@ import org.springframework.data.redis.core.types.Expiration;
  */
 public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection, AutoCloseable {
 
-	/** The {@code backendType} this backend reports. */
+	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "redis";
 
 	/** The longest TTL sent to Redis, about 1,000 years; longer ones are clamped to it. */
@@ -113,6 +116,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	private final String description;
 
+	private final Retry retry;
+
 	private volatile boolean closed;
 
 	private RedisBackend(RedisConnectionFactory factory, @Nullable OwnedConnectionFactory owned,
@@ -124,6 +129,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 		this.serverDetails = serverDetails(factory);
 		this.description = "RedisBackend[" + this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
 				+ ((owned != null) ? ", owned" : "") + "]";
+		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
 	}
 
 	/**
@@ -141,8 +147,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 		Objects.requireNonNull(config, "config must not be null");
 		RedisUrl url = config.parsedUrl();
 		if (url == null) {
-			throw new IllegalArgumentException("url must be set to create a Redis backend that connects by itself; "
-					+ "set it on the builder, or pass a RedisConnectionFactory to create(factory, config)");
+			throw new IllegalArgumentException("the Redis URL must be set for a backend that connects by itself; "
+					+ "otherwise create the backend over a RedisConnectionFactory");
 		}
 		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config.connectTimeout(),
 				config.commandTimeout());
@@ -170,6 +176,15 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	}
 
 	/**
+	 * {@inheritDoc}
+	 * @return {@value #BACKEND_TYPE}
+	 */
+	@Override
+	public String backendType() {
+		return BACKEND_TYPE;
+	}
+
+	/**
 	 * Returns the configuration this backend was created with.
 	 * @return the configuration
 	 */
@@ -179,14 +194,14 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	@Override
 	public byte @Nullable [] get(String key) {
-		byte[] mapped = this.keys.map(requireKey(key));
+		byte[] mapped = this.keys.map(Checks.key(key));
 		return execute(BackendOperation.GET, key, true, (connection) -> connection.stringCommands().get(mapped));
 	}
 
 	@Override
 	public void set(String key, byte[] value, @Nullable Duration ttl) {
-		byte[] mapped = this.keys.map(requireKey(key));
-		checkSize(BackendOperation.SET, key, value);
+		byte[] mapped = this.keys.map(Checks.key(key));
+		Checks.valueSize(BackendOperation.SET, key, value, this.config.maxValueSize(), "max value size");
 		Expiration expiration = expiration(ttl);
 		execute(BackendOperation.SET, key, true,
 				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.upsert(), expiration));
@@ -194,14 +209,14 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	@Override
 	public boolean delete(String key) {
-		byte[] mapped = this.keys.map(requireKey(key));
+		byte[] mapped = this.keys.map(Checks.key(key));
 		Long deleted = execute(BackendOperation.DELETE, key, true, (connection) -> connection.keyCommands().del(mapped));
 		return deleted != null && deleted > 0;
 	}
 
 	@Override
 	public boolean exists(String key) {
-		byte[] mapped = this.keys.map(requireKey(key));
+		byte[] mapped = this.keys.map(Checks.key(key));
 		return Boolean.TRUE.equals(
 				execute(BackendOperation.EXISTS, key, true, (connection) -> connection.keyCommands().exists(mapped)));
 	}
@@ -212,8 +227,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	 */
 	@Override
 	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
-		byte[] mapped = this.keys.map(requireKey(key));
-		checkSize(BackendOperation.ADD_IF_ABSENT, key, value);
+		byte[] mapped = this.keys.map(Checks.key(key));
+		Checks.valueSize(BackendOperation.ADD_IF_ABSENT, key, value, this.config.maxValueSize(), "max value size");
 		Expiration expiration = expiration(ttl);
 		return Boolean.TRUE.equals(execute(BackendOperation.ADD_IF_ABSENT, key, false,
 				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.ifAbsent(), expiration)));
@@ -232,7 +247,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 		}
 		byte[][] mapped = new byte[callerKeys.size()][];
 		for (int i = 0; i < mapped.length; i++) {
-			mapped[i] = this.keys.map(requireKey(callerKeys.get(i)));
+			mapped[i] = this.keys.map(Checks.key(callerKeys.get(i)));
 		}
 		List<byte[]> values = execute(BackendOperation.GET_ALL, null, true,
 				(connection) -> connection.stringCommands().mGet(mapped));
@@ -257,13 +272,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	 */
 	@Override
 	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
-		byte[] mapped = this.keys.map(requireKey(key));
-		if (delta < 0) {
-			throw new IllegalArgumentException("delta must not be negative, was " + delta);
-		}
-		if (initialValue < 0) {
-			throw new IllegalArgumentException("initialValue must not be negative, was " + initialValue);
-		}
+		byte[] mapped = this.keys.map(Checks.key(key));
+		Checks.incrementArguments(delta, initialValue);
 		byte[][] keysAndArgs = { mapped, ascii(delta), ascii(initialValue), ascii(ttlMillis(ttl)) };
 		byte[] value = execute(BackendOperation.INCREMENT, key, false, (connection) -> {
 			try {
@@ -293,7 +303,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	 */
 	@Override
 	public RemainingTtl remainingTtl(String key) {
-		byte[] mapped = this.keys.map(requireKey(key));
+		byte[] mapped = this.keys.map(Checks.key(key));
 		Long millis = execute(BackendOperation.TTL, key, true, (connection) -> connection.keyCommands().pTtl(mapped));
 		if (millis == null) {
 			throw new BackendException(BackendErrorType.UNKNOWN, BackendOperation.TTL, key,
@@ -319,18 +329,18 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	public BackendHealth health() {
 		long start = System.nanoTime();
 		try {
-			ensureOpen(BackendOperation.HEALTH, null);
+			Checks.open(this.closed, BackendOperation.HEALTH, null);
 			String pong = once((connection) -> connection.ping());
 			long latency = elapsedMillis(start);
 			if (!"PONG".equalsIgnoreCase(pong)) {
-				return BackendHealth.down(BACKEND_TYPE, latency,
+				return BackendHealth.down(backendType(), latency,
 						new IllegalStateException("Redis answered PING with '" + pong + "'"), this.serverDetails);
 			}
-			return BackendHealth.up(BACKEND_TYPE, latency, this.serverDetails);
+			return BackendHealth.up(backendType(), latency, this.serverDetails);
 		}
 		catch (RuntimeException ex) {
 			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
-			return BackendHealth.down(BACKEND_TYPE, elapsedMillis(start), failure, this.serverDetails);
+			return BackendHealth.down(backendType(), elapsedMillis(start), failure, this.serverDetails);
 		}
 	}
 
@@ -378,22 +388,16 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key,
 			boolean idempotent, Command<T> command) {
-		ensureOpen(operation, key);
-		int attempts = idempotent ? 1 + this.config.retryAttempts() : 1;
-		BackendException failure = null;
-		for (int i = 0; i < attempts; i++) {
+		Checks.open(this.closed, operation, key);
+		Supplier<T> attempt = () -> {
 			try {
 				return once(command);
 			}
 			catch (RuntimeException ex) {
-				BackendException classified = RedisErrors.classify(operation, key, ex);
-				if (!classified.getErrorType().isRetryable() || RedisErrors.isUnreachable(ex)) {
-					throw classified;
-				}
-				failure = classified;
+				throw RedisErrors.classify(operation, key, ex);
 			}
-		}
-		throw Objects.requireNonNull(failure);
+		};
+		return idempotent ? this.retry.call(attempt) : attempt.get();
 	}
 
 	private <T extends @Nullable Object> T once(Command<T> command) {
@@ -420,24 +424,6 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 				}
 			}
 		}
-	}
-
-	private void checkSize(BackendOperation operation, String key, byte[] value) {
-		Objects.requireNonNull(value, "value must not be null");
-		if (value.length > this.config.maxValueSize()) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "value of " + value.length
-					+ " bytes is over the max value size of " + this.config.maxValueSize() + " bytes; not sent", null);
-		}
-	}
-
-	private void ensureOpen(BackendOperation operation, @Nullable String key) {
-		if (this.closed) {
-			throw new BackendException(BackendErrorType.PERMANENT, operation, key, "the backend is closed", null);
-		}
-	}
-
-	private static String requireKey(@Nullable String key) {
-		return Objects.requireNonNull(key, "key must not be null");
 	}
 
 	private static byte[] ascii(long number) {

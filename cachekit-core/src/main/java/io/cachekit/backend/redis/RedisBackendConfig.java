@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.cachekit.backend.Checks;
+import io.cachekit.backend.Durations;
+import io.cachekit.backend.Retry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -154,8 +157,9 @@ public final class RedisBackendConfig {
 	@Override
 	public String toString() {
 		return "RedisBackendConfig[url=" + ((this.url != null) ? this.url : "(none)") + ", connectTimeout="
-				+ this.connectTimeout + ", commandTimeout=" + this.commandTimeout + ", retryAttempts="
-				+ this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxValueSize=" + this.maxValueSize + "]";
+				+ Durations.format(this.connectTimeout) + ", commandTimeout=" + Durations.format(this.commandTimeout)
+				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxValueSize="
+				+ this.maxValueSize + "]";
 	}
 
 	/**
@@ -201,7 +205,7 @@ public final class RedisBackendConfig {
 		 * @throws IllegalArgumentException when not positive
 		 */
 		public Builder connectTimeout(Duration connectTimeout) {
-			this.connectTimeout = positive("connectTimeout", connectTimeout);
+			this.connectTimeout = Checks.positive("connect timeout", connectTimeout);
 			return this;
 		}
 
@@ -213,7 +217,7 @@ public final class RedisBackendConfig {
 		 * @throws IllegalArgumentException when not positive
 		 */
 		public Builder commandTimeout(Duration commandTimeout) {
-			this.commandTimeout = positive("commandTimeout", commandTimeout);
+			this.commandTimeout = Checks.positive("command timeout", commandTimeout);
 			return this;
 		}
 
@@ -222,15 +226,12 @@ public final class RedisBackendConfig {
 		 * get, TTL inspection) is tried again after a {@code TRANSIENT} or
 		 * {@code TIMEOUT} failure. Add-if-absent and increment are never retried, and
 		 * neither is an operation that failed because the server could not be reached.
-		 * @param retryAttempts from 0 to 10
+		 * @param retryAttempts from 0 to {@value Retry#MAX_RETRY_ATTEMPTS}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range
 		 */
 		public Builder retryAttempts(int retryAttempts) {
-			if (retryAttempts < 0 || retryAttempts > 10) {
-				throw new IllegalArgumentException("retryAttempts must be between 0 and 10, was " + retryAttempts);
-			}
-			this.retryAttempts = retryAttempts;
+			this.retryAttempts = Checks.between("retry attempts", retryAttempts, 0, Retry.MAX_RETRY_ATTEMPTS);
 			return this;
 		}
 
@@ -242,10 +243,10 @@ public final class RedisBackendConfig {
 		 * @throws IllegalArgumentException when too long
 		 */
 		public Builder keyPrefix(String keyPrefix) {
-			Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+			Objects.requireNonNull(keyPrefix, "key prefix must not be null");
 			int length = RedisKeys.encodedLength(keyPrefix);
 			if (length > MAX_KEY_PREFIX_BYTES) {
-				throw new IllegalArgumentException("keyPrefix must be at most " + MAX_KEY_PREFIX_BYTES
+				throw new IllegalArgumentException("key prefix must be at most " + MAX_KEY_PREFIX_BYTES
 						+ " UTF-8 bytes, was " + length + " bytes");
 			}
 			this.keyPrefix = keyPrefix;
@@ -260,10 +261,7 @@ public final class RedisBackendConfig {
 		 * @throws IllegalArgumentException when out of range
 		 */
 		public Builder maxValueSize(int maxValueSize) {
-			if (maxValueSize < 1 || maxValueSize > MAX_VALUE_SIZE_LIMIT) {
-				throw new IllegalArgumentException("maxValueSize must be between 1 and " + MAX_VALUE_SIZE_LIMIT
-						+ " bytes, was " + maxValueSize);
-			}
+			Checks.bytesBetween("max value size", maxValueSize, 1, MAX_VALUE_SIZE_LIMIT);
 			this.maxValueSize = maxValueSize;
 			return this;
 		}
@@ -276,16 +274,6 @@ public final class RedisBackendConfig {
 			return new RedisBackendConfig(this);
 		}
 
-		private static Duration positive(String name, @Nullable Duration value) {
-			Objects.requireNonNull(value, () -> name + " must not be null");
-			if (value.isNegative() || value.isZero()) {
-				throw new IllegalArgumentException(name + " must be positive, was " + value);
-			}
-			if (value.toMillis() < 1) {
-				throw new IllegalArgumentException(name + " must be at least 1ms, was " + value);
-			}
-			return value;
-		}
 
 	}
 

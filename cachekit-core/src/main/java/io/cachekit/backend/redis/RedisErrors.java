@@ -87,6 +87,9 @@ final class RedisErrors {
 		if (type == BackendErrorType.AUTHENTICATION) {
 			message += "; check the user name and password (in the Redis URL)";
 		}
+		else if (isUnreachable(failure)) {
+			message += "; check that the Redis server runs and is reachable";
+		}
 		return new BackendException(type, operation, key, message, failure);
 	}
 
@@ -230,8 +233,9 @@ final class RedisErrors {
 	}
 
 	/**
-	 * Describes a failure by the distinct messages along its cause chain, each with its
-	 * exception's simple name, so that Lettuce's detail under Spring's summary is kept.
+	 * Describes a failure by the distinct messages along its cause chain, so that
+	 * Lettuce's detail under Spring's summary is kept; an exception's name only stands in
+	 * when no cause has a message.
 	 */
 	private static String describe(Throwable failure) {
 		StringBuilder text = new StringBuilder();
@@ -244,10 +248,10 @@ final class RedisErrors {
 			if (text.length() > 0) {
 				text.append("; ");
 			}
-			text.append(cause.getClass().getSimpleName()).append(": ").append(message);
+			text.append(message);
 			previous = message;
 		}
-		return (text.length() > 0) ? text.toString() : failure.getClass().getSimpleName();
+		return (text.length() > 0) ? text.toString() : "failed with " + failure.getClass().getSimpleName();
 	}
 
 }

@@ -74,7 +74,7 @@ final class RedisUrl {
 		String userInfo = (at >= 0) ? rest.substring(0, at) : null;
 		String location = rest.substring(at + 1);
 		if (location.indexOf('?') >= 0 || location.indexOf('#') >= 0) {
-			throw invalid(text, "query parameters and fragments are not supported; set timeouts on the builder");
+			throw invalid(text, "query parameters and fragments are not supported; the timeouts are settings of their own");
 		}
 		int slash = location.indexOf('/');
 		String hostPort = (slash >= 0) ? location.substring(0, slash) : location;

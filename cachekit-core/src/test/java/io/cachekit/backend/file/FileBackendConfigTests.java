@@ -56,28 +56,28 @@ class FileBackendConfigTests {
 	void outOfRangeNumbersAreRefusedNamingTheSetting() {
 		FileBackendConfig.Builder builder = FileBackendConfig.builder();
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxTotalBytes(0))
-			.withMessageContaining("maxTotalBytes must be at least 1");
+			.withMessage("max total size must be between 1 and 9223372036854775807 bytes, was 0 bytes");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxTotalBytes(-5))
-			.withMessageContaining("maxTotalBytes");
+			.withMessageContaining("max total size");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxEntries(0))
-			.withMessageContaining("maxEntries must be at least 1");
+			.withMessage("max entries must be between 1 and 2147483647, was 0");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxValueSize(0))
-			.withMessageContaining("maxValueSize must be between 1 and 1073741824");
+			.withMessageContaining("max value size must be between 1 and 1073741824");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxValueSize((1 << 30) + 1))
-			.withMessageContaining("maxValueSize");
+			.withMessageContaining("max value size");
 	}
 
 	@Test
 	void nonPositiveSweepIntervalIsRefusedNamingTheSetting() {
 		FileBackendConfig.Builder builder = FileBackendConfig.builder();
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.sweepInterval(Duration.ZERO))
-			.withMessageContaining("sweepInterval must be positive");
+			.withMessage("sweep interval must be positive, was 0s");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.sweepInterval(Duration.ofSeconds(-1)))
-			.withMessageContaining("sweepInterval must be positive");
+			.withMessage("sweep interval must be positive, was -1s");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.sweepInterval(Duration.ofNanos(10)))
 			.withMessageContaining("at least 1ms");
 		assertThatNullPointerException().isThrownBy(() -> builder.sweepInterval(null))
-			.withMessageContaining("sweepInterval");
+			.withMessageContaining("sweep interval");
 	}
 
 	@Test
@@ -87,7 +87,7 @@ class FileBackendConfigTests {
 			.maxTotalBytes(1000)
 			.maxValueSize(1001);
 		assertThatIllegalArgumentException().isThrownBy(builder::build)
-			.withMessageContaining("maxValueSize (1001 bytes) must not be over maxTotalBytes (1000 bytes)");
+			.withMessageContaining("max value size (1001 bytes) must not be over the max total size (1000 bytes)");
 	}
 
 	@Test

@@ -58,8 +58,8 @@ class FileErrorsTests {
 		assertThat(type(new FileSystemException("/etc/hosts/cache/ab", null, "Not a directory")))
 			.isEqualTo(BackendErrorType.PERMANENT);
 		assertThat(type(new NotDirectoryException("/etc/hosts"))).isEqualTo(BackendErrorType.PERMANENT);
-		assertThat(type(new FileLayout.UnusableDirectoryException(Path.of("/proc/cache"),
-				new NoSuchFileException("/proc/cache")))).isEqualTo(BackendErrorType.PERMANENT);
+		assertThat(type(new FileLayout(Path.of("/proc/cache")).unusable(new NoSuchFileException("/proc/cache"))))
+			.isEqualTo(BackendErrorType.PERMANENT);
 	}
 
 	@Test
@@ -94,6 +94,8 @@ class FileErrorsTests {
 	void lockHeldTooLongIsATimeout() {
 		assertThat(type(new DirectoryLocks.LockTimeoutException(Path.of("/cache"), 5_000_000_000L)))
 			.isEqualTo(BackendErrorType.TIMEOUT);
+		assertThat(new DirectoryLocks.LockTimeoutException(Path.of("/cache"), 5_000_000_000L))
+			.hasMessage("a lock of /cache/cachekit.lock was held by another thread or process for 5s");
 	}
 
 	@Test
@@ -110,6 +112,28 @@ class FileErrorsTests {
 		assertThat(ex.getKey()).isEqualTo("user:1");
 		assertThat(ex).hasMessageContaining("SET").hasMessageContaining("PERMANENT").hasMessageContaining("user:1")
 			.hasMessageContaining("No space left on device");
+	}
+
+	@Test
+	void messagesGiveTheReasonAndTheFileWithoutExceptionNames() {
+		assertThat(FileErrors.describe(new AccessDeniedException("/cache/ab/x.tmp")))
+			.isEqualTo("Permission denied: /cache/ab/x.tmp");
+		assertThat(FileErrors.describe(new NoSuchFileException("/cache/ab/x.entry", "/cache/ab/y.tmp", null)))
+			.isEqualTo("No such file or directory: /cache/ab/x.entry -> /cache/ab/y.tmp");
+		assertThat(FileErrors.describe(new FileSystemException("/cache", null, "Read-only file system")))
+			.isEqualTo("Read-only file system: /cache");
+		assertThat(FileErrors.describe(new ReadOnlyFileSystemException())).isEqualTo("Read-only file system");
+		assertThat(FileErrors.describe(new IOException())).isEqualTo("failed with IOException");
+	}
+
+	@Test
+	void refusedWritesAreToldFromOtherFailures() {
+		assertThat(FileErrors.isNotWritable(new AccessDeniedException("/cache"))).isTrue();
+		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "Operation not permitted"))).isTrue();
+		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "Read-only file system"))).isTrue();
+		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "No space left on device")))
+			.isFalse();
+		assertThat(FileErrors.isNotWritable(new NoSuchFileException("/cache"))).isFalse();
 	}
 
 	@Test

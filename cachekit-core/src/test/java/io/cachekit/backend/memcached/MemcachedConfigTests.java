@@ -86,15 +86,15 @@ class MemcachedConfigTests {
 	void negativeAndZeroTimeoutsAreRefusedNamingTheSetting() {
 		MemcachedConfig.Builder builder = MemcachedConfig.builder();
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.operationTimeout(Duration.ofSeconds(-1)))
-			.withMessageContaining("operationTimeout must be positive");
+			.withMessage("operation timeout must be positive, was -1s");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.operationTimeout(Duration.ZERO))
-			.withMessageContaining("operationTimeout must be positive");
+			.withMessageContaining("operation timeout must be positive");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.connectTimeout(Duration.ofMillis(-5)))
-			.withMessageContaining("connectTimeout must be positive");
+			.withMessage("connect timeout must be positive, was -5ms");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.connectTimeout(Duration.ZERO))
-			.withMessageContaining("connectTimeout must be positive");
+			.withMessageContaining("connect timeout must be positive");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxReconnectDelay(Duration.ZERO))
-			.withMessageContaining("maxReconnectDelay must be positive");
+			.withMessageContaining("max reconnect delay must be positive");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.operationTimeout(Duration.ofNanos(10)))
 			.withMessageContaining("at least 1ms");
 	}
@@ -102,23 +102,25 @@ class MemcachedConfigTests {
 	@Test
 	void outOfRangeNumbersAreRefusedNamingTheSetting() {
 		MemcachedConfig.Builder builder = MemcachedConfig.builder();
-		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxPoolSize(0)).withMessageContaining("maxPoolSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxPoolSize(0))
+			.withMessage("pool size must be between 1 and 64, was 0");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.retryAttempts(-1))
-			.withMessageContaining("retryAttempts");
-		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxItemSize(0)).withMessageContaining("maxItemSize");
+			.withMessage("retry attempts must be between 0 and 10, was -1");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxItemSize(0))
+			.withMessage("max item size must be between 1 and 1073741824 bytes, was 0 bytes");
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "a b:", "tab\t", "new\n", "hash#" })
 	void keyPrefixWithAForbiddenCharacterIsRefused(String prefix) {
 		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().keyPrefix(prefix))
-			.withMessageContaining("keyPrefix must not contain");
+			.withMessageContaining("key prefix must not contain");
 	}
 
 	@Test
 	void overlongKeyPrefixIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().keyPrefix("p".repeat(129)))
-			.withMessageContaining("keyPrefix must be at most 128");
+			.withMessageContaining("key prefix must be at most 128");
 	}
 
 	@Test

@@ -174,41 +174,41 @@ class RedisBackendConfigTests {
 	@Test
 	void keyPrefixOverTheLimitIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackendConfig.builder().keyPrefix("é".repeat(65)))
-			.withMessageContaining("keyPrefix must be at most 128 UTF-8 bytes, was 130 bytes");
+			.withMessageContaining("key prefix must be at most 128 UTF-8 bytes, was 130 bytes");
 	}
 
 	@Test
 	void nullKeyPrefixIsRefused() {
 		assertThatNullPointerException().isThrownBy(() -> RedisBackendConfig.builder().keyPrefix(null))
-			.withMessageContaining("keyPrefix");
+			.withMessageContaining("key prefix");
 	}
 
 	@ParameterizedTest
 	@ValueSource(ints = { -1, 11 })
 	void retryAttemptsOutOfRangeAreRefused(int attempts) {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackendConfig.builder().retryAttempts(attempts))
-			.withMessageContaining("retryAttempts must be between 0 and 10");
+			.withMessageContaining("retry attempts must be between 0 and 10");
 	}
 
 	@ParameterizedTest
 	@ValueSource(ints = { 0, -5, 512 * 1024 * 1024 + 1 })
 	void maxValueSizeOutOfRangeIsRefused(int size) {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackendConfig.builder().maxValueSize(size))
-			.withMessageContaining("maxValueSize must be between 1 and 536870912 bytes");
+			.withMessageContaining("max value size must be between 1 and 536870912 bytes");
 	}
 
 	@Test
 	void timeoutsMustBePositiveAndAtLeastOneMillisecond() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackendConfig.builder().connectTimeout(Duration.ZERO))
-			.withMessageContaining("connectTimeout must be positive");
+			.withMessage("connect timeout must be positive, was 0s");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RedisBackendConfig.builder().commandTimeout(Duration.ofMillis(-1)))
-			.withMessageContaining("commandTimeout must be positive");
+			.withMessageContaining("command timeout must be positive");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RedisBackendConfig.builder().commandTimeout(Duration.ofNanos(10)))
-			.withMessageContaining("commandTimeout must be at least 1ms");
+			.withMessageContaining("command timeout must be at least 1ms, was 10ns");
 		assertThatNullPointerException().isThrownBy(() -> RedisBackendConfig.builder().connectTimeout(null))
-			.withMessageContaining("connectTimeout");
+			.withMessageContaining("connect timeout");
 	}
 
 	@Test
@@ -227,7 +227,7 @@ class RedisBackendConfigTests {
 	@Test
 	void createWithoutUrlIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackend.create(RedisBackendConfig.builder().build()))
-			.withMessageContaining("url must be set");
+			.withMessageContaining("the Redis URL must be set");
 	}
 
 	private static RedisUrl parse(String url) {
