@@ -1,7 +1,9 @@
 package io.cachekit.autoconfigure;
 
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.file.FileBackend;
@@ -47,22 +49,25 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 		CachekitCacheConfiguration.class, CachekitHealthConfiguration.class })
 public final class CachekitAutoConfiguration {
 
+	private static final String TRUSTED_PACKAGES = "cachekit.serialization.trusted-packages";
+
 	@Bean
 	@ConditionalOnMissingBean
 	ValueCodec cachekitValueCodec(BeanFactory beanFactory, CachekitProperties properties) {
-		List<String> trusted = new ArrayList<>();
+		List<String> own = properties.getSerialization().getTrustedPackages();
+		try {
+			MessagePackCodec.builder().trustedPackages(own);
+		}
+		catch (IllegalArgumentException ex) {
+			throw PropertyMessages.translate(TRUSTED_PACKAGES, own, ex,
+					Map.of("trustedPackages", TRUSTED_PACKAGES));
+		}
+		Set<String> trusted = new LinkedHashSet<>();
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
-		trusted.addAll(properties.getSerialization().getTrustedPackages());
-		try {
-			return MessagePackCodec.builder().trustedPackages(trusted).build();
-		}
-		catch (IllegalArgumentException ex) {
-			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
-					"cachekit.serialization.trusted-packages", properties.getSerialization().getTrustedPackages(),
-					ex.getMessage());
-		}
+		trusted.addAll(own);
+		return MessagePackCodec.builder().trustedPackages(trusted).build();
 	}
 
 	/**

@@ -23,7 +23,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
@@ -125,8 +124,9 @@ class CachekitCacheConfiguration {
 		if (spec.getL1Ttl() != null) {
 			Duration l1Ttl = positive(prefix + "l1-ttl", spec.getL1Ttl());
 			if (l1Ttl.compareTo(defaults.l1Ttl()) > 0) {
-				throw new InvalidConfigurationPropertyValueException(prefix + "l1-ttl", l1Ttl,
-						"must not exceed cachekit.l1.max-ttl (" + defaults.l1Ttl() + "), which bounds how long any "
+				throw PropertyMessages.invalid(prefix + "l1-ttl", l1Ttl,
+						"must not exceed cachekit.l1.max-ttl (" + PropertyMessages.format(defaults.l1Ttl())
+								+ "), which bounds how long any "
 								+ "instance may serve a value another instance changed; raise that instead");
 			}
 			settings = settings.withL1Ttl(l1Ttl);
@@ -139,22 +139,21 @@ class CachekitCacheConfiguration {
 
 	private static Duration positive(String property, Duration value) {
 		if (value.isNegative() || value.isZero()) {
-			throw new InvalidConfigurationPropertyValueException(property, value, "must be positive");
+			throw PropertyMessages.invalid(property, value, "must be positive");
 		}
 		return value;
 	}
 
 	private static Duration nonNegative(String property, Duration value) {
 		if (value.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(property, value,
-					"must not be negative (zero means no expiry)");
+			throw PropertyMessages.invalid(property, value, "must not be negative (zero means no expiry)");
 		}
 		return value;
 	}
 
 	private static long positiveSize(String property, long bytes) {
 		if (bytes < 1) {
-			throw new InvalidConfigurationPropertyValueException(property, bytes + "B", "must be positive");
+			throw PropertyMessages.invalid(property, bytes + "B", "must be positive");
 		}
 		return bytes;
 	}

@@ -240,7 +240,7 @@ class CachekitAutoConfigurationTests {
 
 	@Test
 	void badTrustedPackageFailsStartupNamingTheProperty() {
-		assertFailure("cachekit.serialization.trusted-packages", "cachekit.serialization.trusted-packages=*");
+		assertFailure("cachekit.serialization.trusted-packages[0]", "cachekit.serialization.trusted-packages=*");
 	}
 
 	@Test
