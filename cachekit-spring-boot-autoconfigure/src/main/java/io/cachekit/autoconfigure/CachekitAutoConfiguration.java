@@ -21,12 +21,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -46,6 +49,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(CachekitProperties.class)
 @Import({ CachekitAutoConfiguration.MemcachedBackendConfiguration.class,
 		CachekitAutoConfiguration.RedisBackendConfiguration.class, CachekitAutoConfiguration.FileBackendConfiguration.class,
+		CachekitAutoConfiguration.MissingBackendClientConfiguration.class,
 		CachekitCacheConfiguration.class, CachekitHealthConfiguration.class })
 public final class CachekitAutoConfiguration {
 
@@ -98,7 +102,8 @@ public final class CachekitAutoConfiguration {
 	 * localhost.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisConnectionFactory.class, LettuceConnectionFactory.class })
+	@ConditionalOnClass(value = { RedisConnectionFactory.class, LettuceConnectionFactory.class },
+			name = "io.lettuce.core.RedisClient")
 	@ConditionalOnMissingBean(Backend.class)
 	@Conditional(OnRedisBackendCondition.class)
 	static class RedisBackendConfiguration {
@@ -138,6 +143,29 @@ public final class CachekitAutoConfiguration {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Stops startup when the chosen backend's client library is missing (spymemcached;
+	 * Spring Data Redis and Lettuce), naming the dependencies to add: without it the
+	 * caches would run L1 only and nobody would notice. Not lazy, so that it fails even
+	 * with {@code spring.main.lazy-initialization}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(Backend.class)
+	@Conditional(OnMissingBackendClientCondition.class)
+	@Lazy(false)
+	static class MissingBackendClientConfiguration {
+
+		MissingBackendClientConfiguration(Environment environment, ResourceLoader resourceLoader) {
+			ClassLoader classLoader = resourceLoader.getClassLoader();
+			BackendSelection selection = BackendSelection.of(environment, classLoader);
+			String property = (selection.property() != null) ? selection.property() : BackendSelection.BACKEND;
+			String value = environment.getProperty(property, "");
+			throw new InvalidConfigurationPropertyValueException(property, BackendConfigFactory.maskPassword(value),
+					String.valueOf(selection.missingClient(classLoader)));
+		}
+
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.cachekit.autoconfigure;
 
 import java.time.Duration;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
@@ -29,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * The {@code cacheManager} bean: on when caching is enabled ({@code @EnableCaching}), the
@@ -46,10 +48,10 @@ class CachekitCacheConfiguration {
 	@Bean
 	CachekitCacheManager cacheManager(CachekitProperties properties, ObjectProvider<Backend> backend, ValueCodec codec,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
-			Environment environment) {
+			Environment environment, ResourceLoader resourceLoader) {
 		Backend l2 = backend.getIfUnique();
-		logBackend(environment, l2, !(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend
-				|| l2 instanceof FileBackend));
+		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2,
+				!(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend || l2 instanceof FileBackend));
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
 		CacheSettings defaults = defaults(properties);
@@ -74,16 +76,20 @@ class CachekitCacheConfiguration {
 		}
 	}
 
-	private static void logBackend(Environment environment, @Nullable Backend backend, boolean ownBean) {
+	private static void logBackend(BackendSelection selection, @Nullable Backend backend, boolean ownBean) {
 		if (backend == null) {
-			logger.info("cachekit: no L2 backend ({}); caches are L1 only, in this process",
-					BackendSelection.of(environment).reason());
+			logger.info("cachekit: no L2 backend ({}); caches are L1 only, in this process", selection.reason());
 		}
 		else if (ownBean) {
 			logger.info("cachekit: L2 is the application's Backend bean {}", backend);
 		}
 		else {
-			logger.info("cachekit: L2 is {} ({})", backend, BackendSelection.of(environment).reason());
+			logger.info("cachekit: L2 is {} ({})", backend, selection.reason());
+		}
+		if (!selection.ignored().isEmpty() && (backend == null || !ownBean)) {
+			logger.info("cachekit: ignoring {}, which configure{} another backend than the chosen one ({})",
+					String.join(", ", new TreeSet<>(selection.ignored())), (selection.ignored().size() == 1) ? "s" : "",
+					selection.reason());
 		}
 	}
 
