@@ -39,9 +39,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *
  * <p>The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
  * Redis auto-configuration, whose connection factory a Redis backend reuses, and before
- * its cache auto-configuration. Backs off to an application's
- * own {@link Backend}, {@link ValueCodec}, {@link CacheManager} or {@code cacheResolver}
- * bean, and when {@code spring.cache.type} is set (for example to {@code none}).
+ * its cache auto-configuration. An application's own {@link Backend} or
+ * {@link ValueCodec} bean replaces cachekit's. Backs off completely (no backend is built
+ * or connected, no codec, no health indicator) when nothing would use it: caching not
+ * enabled, {@code spring.cache.type} set (for example to {@code none}), or an
+ * application's own {@link CacheManager} or {@code cacheResolver} that is not a
+ * {@link io.cachekit.spring.CachekitCacheManager}; see {@link OnCachekitUsedCondition}.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -57,6 +60,7 @@ public final class CachekitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(OnCachekitUsedCondition.class)
 	ValueCodec cachekitValueCodec(BeanFactory beanFactory, CachekitProperties properties) {
 		List<String> own = properties.getSerialization().getTrustedPackages();
 		try {
@@ -81,7 +85,7 @@ public final class CachekitAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MemcachedClient.class)
 	@ConditionalOnMissingBean(Backend.class)
-	@Conditional(OnMemcachedBackendCondition.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnMemcachedBackendCondition.class })
 	static class MemcachedBackendConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -105,7 +109,7 @@ public final class CachekitAutoConfiguration {
 	@ConditionalOnClass(value = { RedisConnectionFactory.class, LettuceConnectionFactory.class },
 			name = "io.lettuce.core.RedisClient")
 	@ConditionalOnMissingBean(Backend.class)
-	@Conditional(OnRedisBackendCondition.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnRedisBackendCondition.class })
 	static class RedisBackendConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -153,7 +157,7 @@ public final class CachekitAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(Backend.class)
-	@Conditional(OnMissingBackendClientCondition.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnMissingBackendClientCondition.class })
 	@Lazy(false)
 	static class MissingBackendClientConfiguration {
 
@@ -174,7 +178,7 @@ public final class CachekitAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(Backend.class)
-	@Conditional(OnFileBackendCondition.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnFileBackendCondition.class })
 	static class FileBackendConfiguration {
 
 		@Bean(destroyMethod = "close")

@@ -20,12 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
-import org.springframework.cache.CacheManager;
-import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -38,9 +34,7 @@ import org.springframework.core.io.ResourceLoader;
  * {@code spring.cache.type} is not set.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBean(CacheAspectSupport.class)
-@ConditionalOnMissingBean(value = CacheManager.class, name = "cacheResolver")
-@Conditional(OnSpringCacheTypeUnsetCondition.class)
+@Conditional(OnCachekitCacheManagerCondition.class)
 class CachekitCacheConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(CachekitAutoConfiguration.class);

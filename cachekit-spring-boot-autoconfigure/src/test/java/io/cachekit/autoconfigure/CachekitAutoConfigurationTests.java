@@ -141,6 +141,52 @@ class CachekitAutoConfigurationTests {
 	}
 
 	@Test
+	void springCacheTypeMakesCachekitBackOffCompletely() {
+		for (String type : List.of("none", "simple", "caffeine")) {
+			this.contextRunner
+				.withPropertyValues("spring.cache.type=" + type, "cachekit.memcached.servers=127.0.0.1:1",
+						"cachekit.memcached.connect-timeout=5s")
+				.run((context) -> assertThat(context).as("spring.cache.type=%s", type)
+					.hasNotFailed()
+					.doesNotHaveBean(CachekitCacheManager.class)
+					.doesNotHaveBean(Backend.class)
+					.doesNotHaveBean(ValueCodec.class)
+					.doesNotHaveBean("cachekitHealthIndicator"));
+		}
+	}
+
+	@Test
+	void applicationCacheManagerOfAnotherKindMakesCachekitContributeNothing() {
+		this.contextRunner.withUserConfiguration(OwnCacheManagerConfiguration.class)
+			.withPropertyValues("cachekit.memcached.servers=127.0.0.1:1", "cachekit.memcached.connect-timeout=5s")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(Backend.class)
+				.doesNotHaveBean(ValueCodec.class)
+				.doesNotHaveBean("cachekitHealthIndicator"));
+	}
+
+	@Test
+	void withoutEnableCachingNoBackendIsBuilt() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class))
+			.withPropertyValues("cachekit.memcached.servers=127.0.0.1:1", "cachekit.memcached.connect-timeout=5s")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(Backend.class)
+				.doesNotHaveBean("cachekitHealthIndicator"));
+	}
+
+	@Test
+	void applicationCachekitCacheManagerKeepsTheBackendCodecAndHealth() {
+		this.contextRunner.withUserConfiguration(OwnCachekitCacheManagerConfiguration.class, OwnBackendConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CacheManager.class).hasSingleBean(ValueCodec.class);
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getBackend()).isSameAs(context.getBean(Backend.class));
+				Health health = context.getBean("cachekitHealthIndicator", HealthIndicator.class).health();
+				assertThat(health.getDetails()).containsEntry("backend_type", "map");
+			});
+	}
+
+	@Test
 	void cacheManagerCustomizersAreApplied() {
 		this.contextRunner.withUserConfiguration(CustomizerConfiguration.class).run((context) -> {
 			AtomicReference<CachekitCacheManager> customized = context.getBean("customized", AtomicReference.class);
@@ -345,6 +391,16 @@ class CachekitAutoConfigurationTests {
 		@Bean
 		CacheManager ownCacheManager() {
 			return new ConcurrentMapCacheManager();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnCachekitCacheManagerConfiguration {
+
+		@Bean
+		CachekitCacheManager ownCacheManager(Backend backend, ValueCodec codec) {
+			return CachekitCacheManager.builder(backend, codec).build();
 		}
 
 	}
