@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
+import org.springframework.boot.cache.autoconfigure.CacheProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -32,15 +34,22 @@ import org.springframework.core.io.ResourceLoader;
  * The {@code cacheManager} bean: on when caching is enabled ({@code @EnableCaching}), the
  * application has no cache manager or {@code cacheResolver} of its own, and
  * {@code spring.cache.type} is not set.
+ *
+ * <p>Caches named in {@code cachekit.caches.<name>} or in Spring Boot's
+ * {@code spring.cache.cache-names} are created at startup, the latter with the default
+ * settings; other caches are still created on first use, as Spring Boot's Redis cache
+ * manager does with its initial cache names.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCachekitCacheManagerCondition.class)
+@EnableConfigurationProperties(CacheProperties.class)
 class CachekitCacheConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(CachekitAutoConfiguration.class);
 
 	@Bean
-	CachekitCacheManager cacheManager(CachekitProperties properties, ObjectProvider<Backend> backend, ValueCodec codec,
+	CachekitCacheManager cacheManager(CachekitProperties properties, CacheProperties cacheProperties,
+			ObjectProvider<Backend> backend, ValueCodec codec,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
 			Environment environment, ResourceLoader resourceLoader) {
 		Backend l2 = backend.getIfUnique();
@@ -53,6 +62,7 @@ class CachekitCacheConfiguration {
 			.defaults(defaults)
 			.generationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()));
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
+		builder.cacheNames(cacheProperties.getCacheNames());
 		if (registry != null) {
 			Tags tags = Tags.of("cache.manager", "cacheManager");
 			builder.onCacheCreated((cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags),

@@ -95,6 +95,20 @@ class CachekitAutoConfigurationTests {
 	}
 
 	@Test
+	void springCacheNamesAreCreatedAtStartupWithTheDefaults() {
+		this.contextRunner
+			.withPropertyValues("spring.cache.cache-names=books,authors", "cachekit.default-ttl=5m",
+					"cachekit.caches.authors.ttl=10m")
+			.run((context) -> {
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("books", "authors");
+				assertThat(manager.getSettings("books").ttl()).hasMinutes(5);
+				assertThat(manager.getSettings("authors").ttl()).as("own settings win").hasMinutes(10);
+				assertThat(manager.getCache("later")).as("other caches are still created on first use").isNotNull();
+			});
+	}
+
+	@Test
 	void applicationCacheManagerWins() {
 		this.contextRunner.withUserConfiguration(OwnCacheManagerConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(CacheManager.class)
