@@ -46,7 +46,7 @@ final class BackendConfigFactory {
 	static FileBackendConfig file(CachekitProperties.File properties) {
 		FileBackendConfig.Builder builder = FileBackendConfig.builder();
 		String directory = properties.getDirectory();
-		Path path = (directory != null && !directory.isBlank()) ? toPath(directory) : FileBackendConfig.defaultDirectory();
+		Path path = directory.isBlank() ? FileBackendConfig.defaultDirectory() : toPath(directory);
 		apply(FILE + "directory", path, builder::directory, FILE_PROPERTIES);
 		apply(FILE + "max-size", properties.getMaxSize(), (size) -> builder.maxTotalBytes(size.toBytes()),
 				FILE_PROPERTIES);

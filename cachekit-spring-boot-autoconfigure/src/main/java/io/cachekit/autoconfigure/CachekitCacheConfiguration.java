@@ -1,6 +1,10 @@
 package io.cachekit.autoconfigure;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -24,6 +28,15 @@ import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
 import org.springframework.boot.cache.autoconfigure.CacheProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +60,8 @@ class CachekitCacheConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(CachekitAutoConfiguration.class);
 
+	private static final String CACHES = "cachekit.caches";
+
 	@Bean
 	CachekitCacheManager cacheManager(CachekitProperties properties, CacheProperties cacheProperties,
 			ObjectProvider<Backend> backend, ValueCodec codec,
@@ -57,6 +72,7 @@ class CachekitCacheConfiguration {
 				!(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend || l2 instanceof FileBackend));
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
+		checkCacheSettingNames(environment);
 		CacheSettings defaults = defaults(properties);
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec)
 			.defaults(defaults)
@@ -69,6 +85,44 @@ class CachekitCacheConfiguration {
 					registry));
 		}
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
+	}
+
+	/**
+	 * Fails on a key under {@code cachekit.caches.<name>} that is not a cache setting (a
+	 * typo such as {@code tll}), which Spring Boot's binder would ignore in a map value,
+	 * leaving the cache on the default. Binds the map again with the semantics of
+	 * {@code @ConfigurationProperties(ignoreUnknownFields = false)}, environment
+	 * variables and system properties excepted as there.
+	 * @param environment the environment
+	 */
+	static void checkCacheSettingNames(Environment environment) {
+		BindHandler handler = new NoUnboundElementsBindHandler(BindHandler.DEFAULT, new UnboundElementsSourceFilter());
+		try {
+			Binder.get(environment)
+				.bind(CACHES, Bindable.mapOf(String.class, CachekitProperties.CacheSpec.class), handler);
+		}
+		catch (BindException ex) {
+			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+				ConfigurationProperty first = unbound.getUnboundProperties().iterator().next();
+				throw PropertyMessages.invalid(first.getName().toString(), first.getValue(),
+						"not a cache setting; a cache takes " + cacheSettingNames());
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Lists the keys of {@code cachekit.caches.<name>}.
+	 * @return the keys, in declaration order, as {@code ttl, l1-enabled, ...}
+	 */
+	static String cacheSettingNames() {
+		List<String> names = new ArrayList<>();
+		for (Field field : CachekitProperties.CacheSpec.class.getDeclaredFields()) {
+			if (!Modifier.isStatic(field.getModifiers())) {
+				names.add(DataObjectPropertyName.toDashedForm(field.getName()));
+			}
+		}
+		return String.join(", ", names);
 	}
 
 	private static void bindQuietly(Supplier<TieredCacheMetrics> metrics, MeterRegistry registry) {
@@ -123,7 +177,7 @@ class CachekitCacheConfiguration {
 	}
 
 	private static CacheSettings settings(String name, CachekitProperties.CacheSpec spec, CacheSettings defaults) {
-		String prefix = "cachekit.caches." + name + ".";
+		String prefix = CACHES + "." + name + ".";
 		CacheSettings settings = defaults;
 		if (spec.getTtl() != null) {
 			settings = settings.withTtl(nonNegative(prefix + "ttl", spec.getTtl()));

@@ -278,6 +278,28 @@ class CachekitAutoConfigurationTests {
 	}
 
 	@Test
+	void unknownCacheSettingFailsStartupNamingIt() {
+		assertFailure("cachekit.caches.books.tll", "cachekit.caches.books.ttl=10m", "cachekit.caches.books.tll=10m");
+		this.contextRunner.withPropertyValues("cachekit.caches.books.tll=10m")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("ttl, l1-enabled, l1-ttl, allow-null-values"));
+	}
+
+	@Test
+	void cacheSettingsBindInEveryRelaxedForm() {
+		this.contextRunner
+			.withPropertyValues("cachekit.caches.books.l1Ttl=5s", "cachekit.caches.authors.allow_null_values=false",
+					"cachekit.caches.shelves.L1-ENABLED=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getSettings("books").l1Ttl()).hasSeconds(5);
+				assertThat(manager.getSettings("authors").allowNullValues()).isFalse();
+				assertThat(manager.getSettings("shelves").l1Enabled()).isFalse();
+			});
+	}
+
+	@Test
 	void unknownBackendFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("cachekit.backend=cassandra").run((context) -> {
 			assertThat(context).hasFailed();
