@@ -123,7 +123,8 @@ public class CachekitProperties {
 	public enum BackendType {
 
 		/**
-		 * Memcached when servers are set, else none.
+		 * The first configured of memcached servers, a Redis URL and a file directory;
+		 * else none.
 		 */
 		AUTO,
 
