@@ -17,10 +17,10 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 
 /**
  * Turns the backend property groups ({@code cachekit.memcached.*},
- * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations, failing with an
- * {@link InvalidConfigurationPropertyValueException} that names the property for any bad
- * value. The engine's messages name its builder settings ({@code maxPoolSize}); each is
- * replaced here by the property a Spring Boot user wrote.
+ * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations,
+ * failing with an {@link InvalidConfigurationPropertyValueException} that names the
+ * property for any bad value. The engine's messages name its builder settings
+ * ({@code maxPoolSize}); each is replaced here by the property a Spring Boot user wrote.
  */
 final class BackendConfigFactory {
 
@@ -33,12 +33,12 @@ final class BackendConfigFactory {
 	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.of("servers", PREFIX + "servers",
 			"operationTimeout", PREFIX + "timeout", "connectTimeout", PREFIX + "connect-timeout", "maxPoolSize",
 			PREFIX + "max-pool-size", "retryAttempts", PREFIX + "retry-attempts", "keyPrefix", PREFIX + "key-prefix",
-			"maxItemSize", PREFIX + "max-item-size", "maxReconnectDelay", PREFIX + "max-reconnect-delay",
-			"failureMode", PREFIX + "failure-mode");
+			"maxItemSize", PREFIX + "max-item-size", "maxReconnectDelay", PREFIX + "max-reconnect-delay", "failureMode",
+			PREFIX + "failure-mode");
 
-	private static final Map<String, String> FILE_PROPERTIES = Map.of("directory", FILE + "directory",
-			"maxTotalBytes", FILE + "max-size", "maxEntries", FILE + "max-entries", "maxValueSize",
-			FILE + "max-value-size", "sweepInterval", FILE + "sweep-interval");
+	private static final Map<String, String> FILE_PROPERTIES = Map.of("directory", FILE + "directory", "maxTotalBytes",
+			FILE + "max-size", "maxEntries", FILE + "max-entries", "maxValueSize", FILE + "max-value-size",
+			"sweepInterval", FILE + "sweep-interval");
 
 	private BackendConfigFactory() {
 	}
@@ -67,8 +67,8 @@ final class BackendConfigFactory {
 	 */
 	static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url, String urlProperty) {
 		Map<String, String> names = Map.of("url", urlProperty, "commandTimeout", REDIS + "timeout", "connectTimeout",
-				REDIS + "connect-timeout", "retryAttempts", REDIS + "retry-attempts", "keyPrefix",
-				REDIS + "key-prefix", "maxValueSize", REDIS + "max-value-size");
+				REDIS + "connect-timeout", "retryAttempts", REDIS + "retry-attempts", "keyPrefix", REDIS + "key-prefix",
+				"maxValueSize", REDIS + "max-value-size");
 		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
 		if (url != null) {
 			try {
@@ -113,8 +113,8 @@ final class BackendConfigFactory {
 	/**
 	 * Reads the server list in both accepted forms: comma-separated
 	 * ({@code mc1:11211,mc2:11211}) and a JSON array ({@code ["mc1:11211","mc2:11211"]},
-	 * the form of the Python library's {@code CACHEKIT_MEMCACHED_SERVERS}). Binding splits
-	 * a JSON array at its commas, so its pieces are joined back first.
+	 * the form of the Python library's {@code CACHEKIT_MEMCACHED_SERVERS}). Binding
+	 * splits a JSON array at its commas, so its pieces are joined back first.
 	 * @param bound the list as bound
 	 * @return the servers, trimmed, without brackets or quotes
 	 */

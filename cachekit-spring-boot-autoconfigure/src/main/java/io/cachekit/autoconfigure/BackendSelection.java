@@ -17,7 +17,8 @@ import org.springframework.util.ClassUtils;
 /**
  * Which L2 backend the properties choose, and why.
  *
- * <p>An application's own {@code Backend} bean always wins; that is decided by the bean
+ * <p>
+ * An application's own {@code Backend} bean always wins; that is decided by the bean
  * conditions, not here. Otherwise {@code cachekit.backend} names the backend, or with
  * {@code auto} (the default) the first of these that is configured: memcached servers
  * ({@code cachekit.memcached.servers}, also {@code CACHEKIT_MEMCACHED_SERVERS}), a Redis
@@ -25,7 +26,8 @@ import org.springframework.util.ClassUtils;
  * {@code REDIS_URL}), a file directory ({@code cachekit.file.directory}); else none, and
  * caches are L1 only.
  *
- * <p>An explicit backend wins over another backend's settings, the way
+ * <p>
+ * An explicit backend wins over another backend's settings, the way
  * {@code spring.cache.type} wins in Spring Boot (a shared {@code application.yml} may
  * hold a file directory for development and production choose memcached): those settings
  * are listed in {@link #ignored()}, for the startup log. {@code REDIS_URL} is not
@@ -58,7 +60,8 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	 * Classes of Spring Data Redis and Lettuce, which the Redis backend needs.
 	 */
 	static final String[] REDIS_CLIENT = { "org.springframework.data.redis.connection.RedisConnectionFactory",
-			"org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory", "io.lettuce.core.RedisClient" };
+			"org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+			"io.lettuce.core.RedisClient" };
 
 	/**
 	 * Reads the selection from the environment, with the default class loader.
@@ -114,8 +117,8 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 			return new BackendSelection(BackendType.REDIS, REDIS_URL + " is set", REDIS_URL, Set.of());
 		}
 		if (platformRedis) {
-			return new BackendSelection(BackendType.REDIS,
-					"the " + PLATFORM_REDIS_URL + " environment variable is set", null, Set.of());
+			return new BackendSelection(BackendType.REDIS, "the " + PLATFORM_REDIS_URL + " environment variable is set",
+					null, Set.of());
 		}
 		if (file) {
 			return new BackendSelection(BackendType.FILE, FILE_DIRECTORY + " is set", FILE_DIRECTORY, Set.of());

@@ -37,7 +37,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * Auto-configuration of cachekit: a backend from {@code cachekit.*}, a value codec, and a
  * two-tier {@link io.cachekit.spring.CachekitCacheManager} named {@code cacheManager}.
  *
- * <p>The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
+ * <p>
+ * The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
  * Redis auto-configuration, whose connection factory a Redis backend reuses, and before
  * its cache auto-configuration. An application's own {@link Backend} or
  * {@link ValueCodec} bean replaces cachekit's. Backs off completely (no backend is built
@@ -51,9 +52,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ CacheManager.class, Backend.class })
 @EnableConfigurationProperties(CachekitProperties.class)
 @Import({ CachekitAutoConfiguration.MemcachedBackendConfiguration.class,
-		CachekitAutoConfiguration.RedisBackendConfiguration.class, CachekitAutoConfiguration.FileBackendConfiguration.class,
-		CachekitAutoConfiguration.MissingBackendClientConfiguration.class,
-		CachekitCacheConfiguration.class, CachekitHealthConfiguration.class })
+		CachekitAutoConfiguration.RedisBackendConfiguration.class,
+		CachekitAutoConfiguration.FileBackendConfiguration.class,
+		CachekitAutoConfiguration.MissingBackendClientConfiguration.class, CachekitCacheConfiguration.class,
+		CachekitHealthConfiguration.class })
 public final class CachekitAutoConfiguration {
 
 	private static final String TRUSTED_PACKAGES = "cachekit.serialization.trusted-packages";
@@ -67,8 +69,7 @@ public final class CachekitAutoConfiguration {
 			MessagePackCodec.builder().trustedPackages(own);
 		}
 		catch (IllegalArgumentException ex) {
-			throw PropertyMessages.translate(TRUSTED_PACKAGES, own, ex,
-					Map.of("trustedPackages", TRUSTED_PACKAGES));
+			throw PropertyMessages.translate(TRUSTED_PACKAGES, own, ex, Map.of("trustedPackages", TRUSTED_PACKAGES));
 		}
 		Set<String> trusted = new LinkedHashSet<>();
 		if (AutoConfigurationPackages.has(beanFactory)) {
@@ -79,8 +80,8 @@ public final class CachekitAutoConfiguration {
 	}
 
 	/**
-	 * The memcached backend, when it is the chosen one and the application has no
-	 * backend of its own.
+	 * The memcached backend, when it is the chosen one and the application has no backend
+	 * of its own.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MemcachedClient.class)
@@ -100,10 +101,10 @@ public final class CachekitAutoConfiguration {
 	 * its own. Its connection comes from {@code cachekit.redis.url} (also
 	 * {@code CACHEKIT_REDIS_URL}); else from the application's
 	 * {@link RedisConnectionFactory} (Spring Boot's {@code spring.data.redis.*}), which
-	 * is then shared and not closed; else from the {@code REDIS_URL} environment variable.
-	 * When {@code REDIS_URL} is set and no {@code spring.data.redis.*} connection property
-	 * is, {@code REDIS_URL} wins over the factory, whose defaults would point at
-	 * localhost.
+	 * is then shared and not closed; else from the {@code REDIS_URL} environment
+	 * variable. When {@code REDIS_URL} is set and no {@code spring.data.redis.*}
+	 * connection property is, {@code REDIS_URL} wins over the factory, whose defaults
+	 * would point at localhost.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(value = { RedisConnectionFactory.class, LettuceConnectionFactory.class },
@@ -123,14 +124,14 @@ public final class CachekitAutoConfiguration {
 			RedisConnectionFactory shared = connectionFactory.getIfUnique();
 			String platformUrl = environment.getProperty(BackendSelection.PLATFORM_REDIS_URL);
 			boolean hasPlatformUrl = platformUrl != null && !platformUrl.isBlank();
-			// Spring Boot's factory points at localhost:6379 unless told otherwise: REDIS_URL
-			// wins over a factory nobody configured.
+			// Spring Boot's factory points at localhost:6379 unless told otherwise, so
+			// REDIS_URL wins over a factory nobody configured.
 			if (shared != null && (!hasPlatformUrl || isSpringRedisConfigured(environment))) {
 				return RedisBackend.create(shared, BackendConfigFactory.redis(redis, null, BackendSelection.REDIS_URL));
 			}
 			if (hasPlatformUrl) {
-				return RedisBackend.create(
-						BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
+				return RedisBackend
+					.create(BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
 			}
 			throw BackendSelection.missing(BackendSelection.REDIS_URL,
 					"Redis needs a URL such as redis://localhost:6379 (cachekit.redis.url, CACHEKIT_REDIS_URL or "

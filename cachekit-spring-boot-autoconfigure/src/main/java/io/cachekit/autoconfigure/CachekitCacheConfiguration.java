@@ -48,7 +48,8 @@ import org.springframework.core.io.ResourceLoader;
  * application has no cache manager or {@code cacheResolver} of its own, and
  * {@code spring.cache.type} is not set.
  *
- * <p>Caches named in {@code cachekit.caches.<name>} or in Spring Boot's
+ * <p>
+ * Caches named in {@code cachekit.caches.<name>} or in Spring Boot's
  * {@code spring.cache.cache-names} are created at startup, the latter with the default
  * settings; other caches are still created on first use, as Spring Boot's Redis cache
  * manager does with its initial cache names.
@@ -64,9 +65,9 @@ class CachekitCacheConfiguration {
 
 	@Bean
 	CachekitCacheManager cacheManager(CachekitProperties properties, CacheProperties cacheProperties,
-			ObjectProvider<Backend> backend, ValueCodec codec,
-			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
-			Environment environment, ResourceLoader resourceLoader) {
+			ObjectProvider<Backend> backend, ValueCodec codec, ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<CacheManagerCustomizer<?>> customizers, Environment environment,
+			ResourceLoader resourceLoader) {
 		Backend l2 = backend.getIfUnique();
 		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2,
 				!(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend || l2 instanceof FileBackend));
@@ -81,8 +82,8 @@ class CachekitCacheConfiguration {
 		builder.cacheNames(cacheProperties.getCacheNames());
 		if (registry != null) {
 			Tags tags = Tags.of("cache.manager", "cacheManager");
-			builder.onCacheCreated((cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags),
-					registry));
+			builder.onCacheCreated(
+					(cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags), registry));
 		}
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
 	}

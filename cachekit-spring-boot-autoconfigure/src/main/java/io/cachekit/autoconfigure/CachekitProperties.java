@@ -54,8 +54,8 @@ public class CachekitProperties {
 
 	/**
 	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
-	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an entry
-	 * stays in L1, at most cachekit.l1.max-ttl) and allow-null-values (whether null
+	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an
+	 * entry stays in L1, at most cachekit.l1.max-ttl) and allow-null-values (whether null
 	 * results are cached); unset ones come from the global settings. Caches listed here
 	 * are created at startup. Any other key fails startup.
 	 */
@@ -333,9 +333,9 @@ public class CachekitProperties {
 	public static class Redis {
 
 		/**
-		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset, the
-		 * application's Redis connection factory (spring.data.redis.*) is used, then the
-		 * REDIS_URL environment variable.
+		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset,
+		 * the application's Redis connection factory (spring.data.redis.*) is used, then
+		 * the REDIS_URL environment variable.
 		 */
 		private @Nullable String url;
 
@@ -355,8 +355,8 @@ public class CachekitProperties {
 		private String keyPrefix = "";
 
 		/**
-		 * Number of retries of a get, set or delete that failed with a connection error or
-		 * a timeout.
+		 * Number of retries of a get, set or delete that failed with a connection error
+		 * or a timeout.
 		 */
 		private int retryAttempts = 2;
 

@@ -12,12 +12,13 @@ import org.springframework.context.annotation.Conditional;
  * application declares a {@link CachekitCacheManager} bean of its own, which may be built
  * over them.
  *
- * <p>Otherwise (caching not enabled, {@code spring.cache.type} set, or another kind of
- * cache manager or a {@code cacheResolver}) nothing of cachekit is used, so nothing is
+ * <p>
+ * Otherwise (caching not enabled, {@code spring.cache.type} set, or another kind of cache
+ * manager or a {@code cacheResolver}) nothing of cachekit is used, so nothing is
  * contributed: no backend is built or connected, and no health indicator can report a
- * server nothing uses as down. This is what Spring Boot does for its own cache types.
- * An application {@code CachekitCacheManager} bean is recognized by the return type of
- * its {@code @Bean} method.
+ * server nothing uses as down. This is what Spring Boot does for its own cache types. An
+ * application {@code CachekitCacheManager} bean is recognized by the return type of its
+ * {@code @Bean} method.
  */
 class OnCachekitUsedCondition extends AnyNestedCondition {
 

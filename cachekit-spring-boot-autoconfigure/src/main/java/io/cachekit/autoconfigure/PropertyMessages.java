@@ -18,8 +18,7 @@ import org.springframework.util.unit.DataUnit;
  * Startup messages in the words of a Spring Boot user: the failure names the property
  * ({@code cachekit.memcached.timeout}), never the engine's builder setting
  * ({@code operationTimeout}), and durations read as they are written in
- * {@code application.yml} ({@code 2s}, {@code 500ms}, {@code 1h}), not as
- * {@code PT2S}.
+ * {@code application.yml} ({@code 2s}, {@code 500ms}, {@code 1h}), not as {@code PT2S}.
  */
 final class PropertyMessages {
 

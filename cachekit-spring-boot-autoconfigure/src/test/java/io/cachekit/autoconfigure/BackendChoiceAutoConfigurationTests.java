@@ -137,7 +137,9 @@ class BackendChoiceAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(MemcachedClient.class, RedisConnectionFactory.class))
 			.withUserConfiguration(OwnBackendConfiguration.class)
 			.withPropertyValues("cachekit.backend=redis")
-			.run((context) -> assertThat(context).hasNotFailed().getBeans(Backend.class).containsOnlyKeys("ownBackend"));
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBeans(Backend.class)
+				.containsOnlyKeys("ownBackend"));
 	}
 
 	private static InvalidConfigurationPropertyValueException assertMissingClient(Throwable failure, String property,

@@ -50,7 +50,8 @@ class BackendSelectionTests {
 			.isEqualTo(BackendType.MEMCACHED);
 		assertThat(selectWithEnvironmentVariable("CACHEKIT_REDIS_URL", "redis://localhost:6379"))
 			.isEqualTo(BackendType.REDIS);
-		assertThat(selectWithEnvironmentVariable("CACHEKIT_FILE_DIRECTORY", "/var/cache/app")).isEqualTo(BackendType.FILE);
+		assertThat(selectWithEnvironmentVariable("CACHEKIT_FILE_DIRECTORY", "/var/cache/app"))
+			.isEqualTo(BackendType.FILE);
 		assertThat(selectWithEnvironmentVariable("CACHEKIT_BACKEND", "none")).isEqualTo(BackendType.NONE);
 	}
 
@@ -126,9 +127,9 @@ class BackendSelectionTests {
 	void missingClientNamesTheMavenCoordinatesToAdd() {
 		this.environment.setProperty("cachekit.redis.url", "redis://localhost:6379");
 		FilteredClassLoader withoutLettuce = new FilteredClassLoader("io.lettuce");
-		assertThat(BackendSelection.of(this.environment, withoutLettuce).missingClient(withoutLettuce))
-			.contains("org.springframework.data:spring-data-redis", "io.lettuce:lettuce-core",
-					"org.springframework.boot:spring-boot-starter-data-redis");
+		assertThat(BackendSelection.of(this.environment, withoutLettuce).missingClient(withoutLettuce)).contains(
+				"org.springframework.data:spring-data-redis", "io.lettuce:lettuce-core",
+				"org.springframework.boot:spring-boot-starter-data-redis");
 		assertThat(BackendSelection.of(this.environment).missingClient(null)).isNull();
 		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
 		FilteredClassLoader withoutSpymemcached = new FilteredClassLoader("net.spy.memcached");

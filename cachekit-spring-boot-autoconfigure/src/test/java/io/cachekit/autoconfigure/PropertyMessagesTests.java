@@ -65,11 +65,9 @@ class PropertyMessagesTests {
 		assertNamesProperty("cachekit.memcached.connect-timeout", "0s", servers,
 				"cachekit.memcached.connect-timeout=0s");
 		assertNamesProperty("cachekit.memcached.max-pool-size", "0", servers, "cachekit.memcached.max-pool-size=0");
-		assertNamesProperty("cachekit.memcached.retry-attempts", "11", servers,
-				"cachekit.memcached.retry-attempts=11");
+		assertNamesProperty("cachekit.memcached.retry-attempts", "11", servers, "cachekit.memcached.retry-attempts=11");
 		assertNamesProperty("cachekit.memcached.key-prefix", "a b", servers, "cachekit.memcached.key-prefix=a b");
-		assertNamesProperty("cachekit.memcached.max-item-size", "0B", servers,
-				"cachekit.memcached.max-item-size=0B");
+		assertNamesProperty("cachekit.memcached.max-item-size", "0B", servers, "cachekit.memcached.max-item-size=0B");
 		assertNamesProperty("cachekit.memcached.max-reconnect-delay", "0s", servers,
 				"cachekit.memcached.max-reconnect-delay=0s");
 		assertNamesProperty("cachekit.memcached.servers[0]", "localhost:99999",
@@ -85,8 +83,8 @@ class PropertyMessagesTests {
 		assertNamesProperty("cachekit.file.max-entries", "0", file, "cachekit.file.max-entries=0");
 		assertNamesProperty("cachekit.file.max-value-size", "0B", file, "cachekit.file.max-value-size=0B");
 		assertNamesProperty("cachekit.file.sweep-interval", "0s", file, "cachekit.file.sweep-interval=0s");
-		InvalidConfigurationPropertyValueException tooLarge = assertNamesProperty("cachekit.file.max-value-size",
-				"2MB", file, "cachekit.file.max-size=1MB", "cachekit.file.max-value-size=2MB");
+		InvalidConfigurationPropertyValueException tooLarge = assertNamesProperty("cachekit.file.max-value-size", "2MB",
+				file, "cachekit.file.max-size=1MB", "cachekit.file.max-value-size=2MB");
 		assertThat(tooLarge.getMessage()).contains("cachekit.file.max-size");
 	}
 
