@@ -68,12 +68,12 @@ class CachekitCacheConfiguration {
 			ObjectProvider<Backend> backend, ValueCodec codec, ObjectProvider<MeterRegistry> meterRegistry,
 			ObjectProvider<CacheManagerCustomizer<?>> customizers, Environment environment,
 			ResourceLoader resourceLoader) {
+		checkCacheSettingNames(environment);
 		Backend l2 = backend.getIfUnique();
 		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2,
 				!(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend || l2 instanceof FileBackend));
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
-		checkCacheSettingNames(environment);
 		CacheSettings defaults = defaults(properties);
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec)
 			.defaults(defaults)
