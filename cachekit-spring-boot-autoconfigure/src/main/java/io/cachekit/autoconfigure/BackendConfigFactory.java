@@ -2,24 +2,25 @@ package io.cachekit.autoconfigure;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.backend.redis.RedisBackendConfig;
-import io.cachekit.backend.memcached.ServerAddress;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Turns the backend property groups ({@code cachekit.memcached.*},
- * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations, failing with an
- * {@link InvalidConfigurationPropertyValueException} that names the property for any bad
- * value.
+ * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations,
+ * failing with an {@link InvalidConfigurationPropertyValueException} that names the
+ * property for any bad value. The engine's messages name its builder settings
+ * ({@code maxPoolSize}); each is replaced here by the property a Spring Boot user wrote.
  */
 final class BackendConfigFactory {
 
@@ -29,40 +30,61 @@ final class BackendConfigFactory {
 
 	private static final String REDIS = "cachekit.redis.";
 
+	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.of("servers", PREFIX + "servers",
+			"operationTimeout", PREFIX + "timeout", "connectTimeout", PREFIX + "connect-timeout", "maxPoolSize",
+			PREFIX + "max-pool-size", "retryAttempts", PREFIX + "retry-attempts", "keyPrefix", PREFIX + "key-prefix",
+			"maxItemSize", PREFIX + "max-item-size", "maxReconnectDelay", PREFIX + "max-reconnect-delay", "failureMode",
+			PREFIX + "failure-mode");
+
+	private static final Map<String, String> FILE_PROPERTIES = Map.of("directory", FILE + "directory", "maxTotalBytes",
+			FILE + "max-size", "maxEntries", FILE + "max-entries", "maxValueSize", FILE + "max-value-size",
+			"sweepInterval", FILE + "sweep-interval");
+
 	private BackendConfigFactory() {
 	}
 
 	static FileBackendConfig file(CachekitProperties.File properties) {
 		FileBackendConfig.Builder builder = FileBackendConfig.builder();
 		String directory = properties.getDirectory();
-		Path path = (directory != null && !directory.isBlank()) ? toPath(directory) : FileBackendConfig.defaultDirectory();
-		apply(FILE + "directory", path, builder::directory);
-		apply(FILE + "max-size", properties.getMaxSize(), (size) -> builder.maxTotalBytes(size.toBytes()));
-		apply(FILE + "max-entries", properties.getMaxEntries(), builder::maxEntries);
-		apply(FILE + "max-value-size", properties.getMaxValueSize(), (size) -> builder.maxValueSize(toInt(size.toBytes())));
-		apply(FILE + "sweep-interval", properties.getSweepInterval(), builder::sweepInterval);
-		return builder.build();
+		Path path = directory.isBlank() ? FileBackendConfig.defaultDirectory() : toPath(directory);
+		apply(FILE + "directory", path, builder::directory, FILE_PROPERTIES);
+		apply(FILE + "max-size", properties.getMaxSize(), (size) -> builder.maxTotalBytes(size.toBytes()),
+				FILE_PROPERTIES);
+		apply(FILE + "max-entries", properties.getMaxEntries(), builder::maxEntries, FILE_PROPERTIES);
+		apply(FILE + "max-value-size", properties.getMaxValueSize(),
+				(size) -> builder.maxValueSize(toInt(size.toBytes())), FILE_PROPERTIES);
+		apply(FILE + "sweep-interval", properties.getSweepInterval(), builder::sweepInterval, FILE_PROPERTIES);
+		return build(FILE + "max-value-size", properties.getMaxValueSize(), builder::build, FILE_PROPERTIES);
 	}
 
 	/**
 	 * Creates the Redis configuration.
 	 * @param properties the {@code cachekit.redis} group
-	 * @param url the URL to connect to and the property it came from, or {@code null} to
-	 * use the application's connection factory
+	 * @param url the URL to connect to, or {@code null} to use the application's
+	 * connection factory
+	 * @param urlProperty the property or environment variable the URL came from
 	 * @return the configuration
 	 */
 	static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url, String urlProperty) {
+		Map<String, String> names = Map.of("url", urlProperty, "commandTimeout", REDIS + "timeout", "connectTimeout",
+				REDIS + "connect-timeout", "retryAttempts", REDIS + "retry-attempts", "keyPrefix", REDIS + "key-prefix",
+				"maxValueSize", REDIS + "max-value-size");
 		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
 		if (url != null) {
-			apply(urlProperty, url, builder::url);
-			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout);
-			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout);
+			try {
+				builder.url(url);
+			}
+			catch (IllegalArgumentException ex) {
+				throw PropertyMessages.translate(urlProperty, maskPassword(url), ex, names);
+			}
+			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout, names);
+			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout, names);
 		}
-		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts);
-		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix);
+		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts, names);
+		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix, names);
 		apply(REDIS + "max-value-size", properties.getMaxValueSize(),
-				(size) -> builder.maxValueSize(toInt(size.toBytes())));
-		return builder.build();
+				(size) -> builder.maxValueSize(toInt(size.toBytes())), names);
+		return build(urlProperty, null, builder::build, names);
 	}
 
 	static MemcachedConfig memcached(CachekitProperties.Memcached properties) {
@@ -72,29 +94,27 @@ final class BackendConfigFactory {
 					"memcached needs at least one host:port, e.g. cachekit.memcached.servers=localhost:11211 "
 							+ "(or CACHEKIT_MEMCACHED_SERVERS), or set cachekit.backend=none for L1-only caches");
 		}
-		for (int i = 0; i < servers.size(); i++) {
-			String server = servers.get(i);
-			apply(PREFIX + "servers[" + i + "]", server, ServerAddress::parse);
-		}
 		MemcachedConfig.Builder builder = MemcachedConfig.builder();
-		apply(PREFIX + "servers", String.join(",", servers), (value) -> builder.servers(servers));
-		apply(PREFIX + "timeout", properties.getTimeout(), builder::operationTimeout);
-		apply(PREFIX + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout);
-		apply(PREFIX + "max-pool-size", properties.getMaxPoolSize(), builder::maxPoolSize);
-		apply(PREFIX + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts);
-		apply(PREFIX + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix);
+		apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
+		apply(PREFIX + "timeout", properties.getTimeout(), builder::operationTimeout, MEMCACHED_PROPERTIES);
+		apply(PREFIX + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout,
+				MEMCACHED_PROPERTIES);
+		apply(PREFIX + "max-pool-size", properties.getMaxPoolSize(), builder::maxPoolSize, MEMCACHED_PROPERTIES);
+		apply(PREFIX + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts, MEMCACHED_PROPERTIES);
+		apply(PREFIX + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix, MEMCACHED_PROPERTIES);
 		apply(PREFIX + "max-item-size", properties.getMaxItemSize(),
-				(size) -> builder.maxItemSize(toInt(size.toBytes())));
-		apply(PREFIX + "max-reconnect-delay", properties.getMaxReconnectDelay(), builder::maxReconnectDelay);
-		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode);
-		return builder.build();
+				(size) -> builder.maxItemSize(toInt(size.toBytes())), MEMCACHED_PROPERTIES);
+		apply(PREFIX + "max-reconnect-delay", properties.getMaxReconnectDelay(), builder::maxReconnectDelay,
+				MEMCACHED_PROPERTIES);
+		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode, MEMCACHED_PROPERTIES);
+		return build(PREFIX + "servers", servers, builder::build, MEMCACHED_PROPERTIES);
 	}
 
 	/**
 	 * Reads the server list in both accepted forms: comma-separated
 	 * ({@code mc1:11211,mc2:11211}) and a JSON array ({@code ["mc1:11211","mc2:11211"]},
-	 * the form of the Python library's {@code CACHEKIT_MEMCACHED_SERVERS}). Binding splits
-	 * a JSON array at its commas, so its pieces are joined back first.
+	 * the form of the Python library's {@code CACHEKIT_MEMCACHED_SERVERS}). Binding
+	 * splits a JSON array at its commas, so its pieces are joined back first.
 	 * @param bound the list as bound
 	 * @return the servers, trimmed, without brackets or quotes
 	 */
@@ -121,11 +141,12 @@ final class BackendConfigFactory {
 			return Path.of(directory);
 		}
 		catch (InvalidPathException ex) {
-			throw new InvalidConfigurationPropertyValueException(FILE + "directory", directory, ex.getMessage());
+			throw PropertyMessages.invalid(FILE + "directory", directory, "not a valid path: " + ex.getMessage());
 		}
 	}
 
-	static <T> void apply(String property, @Nullable T value, Consumer<T> setter) {
+	private static <T> void apply(String property, @Nullable T value, Consumer<T> setter,
+			Map<String, String> properties) {
 		if (value == null) {
 			throw new InvalidConfigurationPropertyValueException(property, null, "a value is required");
 		}
@@ -133,12 +154,33 @@ final class BackendConfigFactory {
 			setter.accept(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, describe(value), ex.getMessage());
+			throw PropertyMessages.translate(property, value, ex, properties);
 		}
 	}
 
-	private static Object describe(Object value) {
-		return (value instanceof Duration duration) ? duration.toString() : value;
+	private static <T> T build(String property, @Nullable Object value, Supplier<T> build,
+			Map<String, String> properties) {
+		try {
+			return build.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw PropertyMessages.translate(property, value, ex, properties);
+		}
+	}
+
+	/**
+	 * Hides the user information of a URL ({@code redis://user:secret@host} becomes
+	 * {@code redis://****@host}), so that a refused URL can be shown.
+	 * @param url the URL as written
+	 * @return the URL without credentials
+	 */
+	static String maskPassword(String url) {
+		int scheme = url.indexOf("://");
+		int at = url.lastIndexOf('@');
+		if (scheme < 0 || at < scheme) {
+			return url;
+		}
+		return url.substring(0, scheme + 3) + "****" + url.substring(at);
 	}
 
 	static int toInt(long bytes) {

@@ -11,13 +11,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Which L2 backend the properties choose, and why.
  *
- * <p>An application's own {@code Backend} bean always wins; that is decided by the bean
+ * <p>
+ * An application's own {@code Backend} bean always wins; that is decided by the bean
  * conditions, not here. Otherwise {@code cachekit.backend} names the backend, or with
  * {@code auto} (the default) the first of these that is configured: memcached servers
  * ({@code cachekit.memcached.servers}, also {@code CACHEKIT_MEMCACHED_SERVERS}), a Redis
@@ -25,14 +26,20 @@ import org.springframework.core.env.Environment;
  * {@code REDIS_URL}), a file directory ({@code cachekit.file.directory}); else none, and
  * caches are L1 only.
  *
- * <p>An explicit backend next to another backend's cachekit settings is a contradiction
- * and fails with a message naming both properties; so does {@code none} next to any of
- * them. {@code REDIS_URL} is not cachekit's own setting and never contradicts.
+ * <p>
+ * An explicit backend wins over another backend's settings, the way
+ * {@code spring.cache.type} wins in Spring Boot (a shared {@code application.yml} may
+ * hold a file directory for development and production choose memcached): those settings
+ * are listed in {@link #ignored()}, for the startup log. {@code REDIS_URL} is not
+ * cachekit's own setting: it is never listed, and {@code auto} skips it when the Redis
+ * client is not on the classpath (a platform may set it for another use).
  *
  * @param type the chosen backend, never {@code AUTO}
  * @param reason why, for the startup log
+ * @param property the property that chose the backend, or {@code null} when none did
+ * @param ignored the settings of other backends that an explicit choice overrides
  */
-record BackendSelection(BackendType type, String reason) {
+record BackendSelection(BackendType type, String reason, @Nullable String property, Set<String> ignored) {
 
 	static final String BACKEND = "cachekit.backend";
 
@@ -45,13 +52,34 @@ record BackendSelection(BackendType type, String reason) {
 	static final String FILE_DIRECTORY = "cachekit.file.directory";
 
 	/**
-	 * Reads the selection from the environment.
+	 * Classes of the memcached client, which the memcached backend needs.
+	 */
+	static final String[] MEMCACHED_CLIENT = { "net.spy.memcached.MemcachedClient" };
+
+	/**
+	 * Classes of Spring Data Redis and Lettuce, which the Redis backend needs.
+	 */
+	static final String[] REDIS_CLIENT = { "org.springframework.data.redis.connection.RedisConnectionFactory",
+			"org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+			"io.lettuce.core.RedisClient" };
+
+	/**
+	 * Reads the selection from the environment, with the default class loader.
 	 * @param environment the environment
 	 * @return the selection
-	 * @throws MutuallyExclusiveConfigurationPropertiesException when the settings
-	 * contradict each other
 	 */
 	static BackendSelection of(Environment environment) {
+		return of(environment, null);
+	}
+
+	/**
+	 * Reads the selection from the environment.
+	 * @param environment the environment
+	 * @param classLoader the class loader that tells whether the Redis client is there,
+	 * or {@code null} for the default one
+	 * @return the selection
+	 */
+	static BackendSelection of(Environment environment, @Nullable ClassLoader classLoader) {
 		Binder binder = Binder.get(environment);
 		BackendType type = binder.bind(BACKEND, BackendType.class).orElse(BackendType.AUTO);
 		boolean memcached = !binder.bind(MEMCACHED_SERVERS, Bindable.listOf(String.class))
@@ -72,7 +100,7 @@ record BackendSelection(BackendType type, String reason) {
 			configured.add(FILE_DIRECTORY);
 		}
 		return switch (type) {
-			case AUTO -> auto(memcached, redis, platformRedis, file);
+			case AUTO -> auto(memcached, redis, platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
 			case MEMCACHED -> explicit(type, configured, MEMCACHED_SERVERS);
 			case REDIS -> explicit(type, configured, REDIS_URL);
 			case FILE -> explicit(type, configured, FILE_DIRECTORY);
@@ -82,18 +110,21 @@ record BackendSelection(BackendType type, String reason) {
 
 	private static BackendSelection auto(boolean memcached, boolean redis, boolean platformRedis, boolean file) {
 		if (memcached) {
-			return new BackendSelection(BackendType.MEMCACHED, MEMCACHED_SERVERS + " is set");
+			return new BackendSelection(BackendType.MEMCACHED, MEMCACHED_SERVERS + " is set", MEMCACHED_SERVERS,
+					Set.of());
 		}
 		if (redis) {
-			return new BackendSelection(BackendType.REDIS, REDIS_URL + " is set");
+			return new BackendSelection(BackendType.REDIS, REDIS_URL + " is set", REDIS_URL, Set.of());
 		}
 		if (platformRedis) {
-			return new BackendSelection(BackendType.REDIS, "the " + PLATFORM_REDIS_URL + " environment variable is set");
+			return new BackendSelection(BackendType.REDIS, "the " + PLATFORM_REDIS_URL + " environment variable is set",
+					null, Set.of());
 		}
 		if (file) {
-			return new BackendSelection(BackendType.FILE, FILE_DIRECTORY + " is set");
+			return new BackendSelection(BackendType.FILE, FILE_DIRECTORY + " is set", FILE_DIRECTORY, Set.of());
 		}
-		return new BackendSelection(BackendType.NONE, "no memcached servers, Redis URL or file directory is configured");
+		return new BackendSelection(BackendType.NONE, "no memcached servers, Redis URL or file directory is configured",
+				null, Set.of());
 	}
 
 	private static BackendSelection explicit(BackendType type, Set<String> configured, @Nullable String own) {
@@ -101,16 +132,47 @@ record BackendSelection(BackendType type, String reason) {
 		if (own != null) {
 			others.remove(own);
 		}
-		if (!others.isEmpty()) {
-			Set<String> clashing = new LinkedHashSet<>(others);
-			clashing.add(BACKEND);
-			throw new MutuallyExclusiveConfigurationPropertiesException(clashing, clashing);
-		}
-		return new BackendSelection(type, BACKEND + "=" + type.name().toLowerCase(Locale.ROOT));
+		return new BackendSelection(type, BACKEND + "=" + type.name().toLowerCase(Locale.ROOT), BACKEND,
+				Set.copyOf(others));
 	}
 
 	private static boolean hasText(@Nullable String value) {
 		return value != null && !value.isBlank();
+	}
+
+	/**
+	 * Tells whether every class of a client is on the classpath.
+	 * @param classNames the client's classes
+	 * @param classLoader the class loader, or {@code null} for the default one
+	 * @return whether all are present
+	 */
+	static boolean isPresent(String[] classNames, @Nullable ClassLoader classLoader) {
+		for (String className : classNames) {
+			if (!ClassUtils.isPresent(className, classLoader)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Returns what the chosen backend needs on the classpath and lacks, as advice naming
+	 * the Maven coordinates to add.
+	 * @param classLoader the class loader, or {@code null} for the default one
+	 * @return the advice, or {@code null} when nothing is missing
+	 */
+	@Nullable String missingClient(@Nullable ClassLoader classLoader) {
+		if (this.type == BackendType.MEMCACHED && !isPresent(MEMCACHED_CLIENT, classLoader)) {
+			return "the memcached backend needs spymemcached on the classpath: add the dependency net.spy:spymemcached "
+					+ "(cachekit-spring-boot-starter brings it), or choose another backend with " + BACKEND;
+		}
+		if (this.type == BackendType.REDIS && !isPresent(REDIS_CLIENT, classLoader)) {
+			return "the Redis backend needs Spring Data Redis and Lettuce on the classpath: add the dependency "
+					+ "org.springframework.boot:spring-boot-starter-data-redis (or both "
+					+ "org.springframework.data:spring-data-redis and io.lettuce:lettuce-core), or choose another "
+					+ "backend with " + BACKEND;
+		}
+		return null;
 	}
 
 	/**

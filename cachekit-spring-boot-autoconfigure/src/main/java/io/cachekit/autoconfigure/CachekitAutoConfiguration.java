@@ -1,7 +1,9 @@
 package io.cachekit.autoconfigure;
 
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.file.FileBackend;
@@ -19,12 +21,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -32,47 +37,56 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * Auto-configuration of cachekit: a backend from {@code cachekit.*}, a value codec, and a
  * two-tier {@link io.cachekit.spring.CachekitCacheManager} named {@code cacheManager}.
  *
- * <p>The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
+ * <p>
+ * The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
  * Redis auto-configuration, whose connection factory a Redis backend reuses, and before
- * its cache auto-configuration. Backs off to an application's
- * own {@link Backend}, {@link ValueCodec}, {@link CacheManager} or {@code cacheResolver}
- * bean, and when {@code spring.cache.type} is set (for example to {@code none}).
+ * its cache auto-configuration. An application's own {@link Backend} or
+ * {@link ValueCodec} bean replaces cachekit's. Backs off completely (no backend is built
+ * or connected, no codec, no health indicator) when nothing would use it: caching not
+ * enabled, {@code spring.cache.type} set (for example to {@code none}), or an
+ * application's own {@link CacheManager} or {@code cacheResolver} that is not a
+ * {@link io.cachekit.spring.CachekitCacheManager}; see {@link OnCachekitUsedCondition}.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass({ CacheManager.class, Backend.class })
 @EnableConfigurationProperties(CachekitProperties.class)
 @Import({ CachekitAutoConfiguration.MemcachedBackendConfiguration.class,
-		CachekitAutoConfiguration.RedisBackendConfiguration.class, CachekitAutoConfiguration.FileBackendConfiguration.class,
-		CachekitCacheConfiguration.class, CachekitHealthConfiguration.class })
+		CachekitAutoConfiguration.RedisBackendConfiguration.class,
+		CachekitAutoConfiguration.FileBackendConfiguration.class,
+		CachekitAutoConfiguration.MissingBackendClientConfiguration.class, CachekitCacheConfiguration.class,
+		CachekitHealthConfiguration.class })
 public final class CachekitAutoConfiguration {
+
+	private static final String TRUSTED_PACKAGES = "cachekit.serialization.trusted-packages";
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(OnCachekitUsedCondition.class)
 	ValueCodec cachekitValueCodec(BeanFactory beanFactory, CachekitProperties properties) {
-		List<String> trusted = new ArrayList<>();
+		List<String> own = properties.getSerialization().getTrustedPackages();
+		try {
+			MessagePackCodec.builder().trustedPackages(own);
+		}
+		catch (IllegalArgumentException ex) {
+			throw PropertyMessages.translate(TRUSTED_PACKAGES, own, ex, Map.of("trustedPackages", TRUSTED_PACKAGES));
+		}
+		Set<String> trusted = new LinkedHashSet<>();
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
-		trusted.addAll(properties.getSerialization().getTrustedPackages());
-		try {
-			return MessagePackCodec.builder().trustedPackages(trusted).build();
-		}
-		catch (IllegalArgumentException ex) {
-			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
-					"cachekit.serialization.trusted-packages", properties.getSerialization().getTrustedPackages(),
-					ex.getMessage());
-		}
+		trusted.addAll(own);
+		return MessagePackCodec.builder().trustedPackages(trusted).build();
 	}
 
 	/**
-	 * The memcached backend, when it is the chosen one and the application has no
-	 * backend of its own.
+	 * The memcached backend, when it is the chosen one and the application has no backend
+	 * of its own.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MemcachedClient.class)
 	@ConditionalOnMissingBean(Backend.class)
-	@Conditional(OnMemcachedBackendCondition.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnMemcachedBackendCondition.class })
 	static class MemcachedBackendConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -87,15 +101,16 @@ public final class CachekitAutoConfiguration {
 	 * its own. Its connection comes from {@code cachekit.redis.url} (also
 	 * {@code CACHEKIT_REDIS_URL}); else from the application's
 	 * {@link RedisConnectionFactory} (Spring Boot's {@code spring.data.redis.*}), which
-	 * is then shared and not closed; else from the {@code REDIS_URL} environment variable.
-	 * When {@code REDIS_URL} is set and no {@code spring.data.redis.*} connection property
-	 * is, {@code REDIS_URL} wins over the factory, whose defaults would point at
-	 * localhost.
+	 * is then shared and not closed; else from the {@code REDIS_URL} environment
+	 * variable. When {@code REDIS_URL} is set and no {@code spring.data.redis.*}
+	 * connection property is, {@code REDIS_URL} wins over the factory, whose defaults
+	 * would point at localhost.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisConnectionFactory.class, LettuceConnectionFactory.class })
+	@ConditionalOnClass(value = { RedisConnectionFactory.class, LettuceConnectionFactory.class },
+			name = "io.lettuce.core.RedisClient")
 	@ConditionalOnMissingBean(Backend.class)
-	@Conditional(OnRedisBackendCondition.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnRedisBackendCondition.class })
 	static class RedisBackendConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -109,14 +124,14 @@ public final class CachekitAutoConfiguration {
 			RedisConnectionFactory shared = connectionFactory.getIfUnique();
 			String platformUrl = environment.getProperty(BackendSelection.PLATFORM_REDIS_URL);
 			boolean hasPlatformUrl = platformUrl != null && !platformUrl.isBlank();
-			// Spring Boot's factory points at localhost:6379 unless told otherwise: REDIS_URL
-			// wins over a factory nobody configured.
+			// Spring Boot's factory points at localhost:6379 unless told otherwise, so
+			// REDIS_URL wins over a factory nobody configured.
 			if (shared != null && (!hasPlatformUrl || isSpringRedisConfigured(environment))) {
 				return RedisBackend.create(shared, BackendConfigFactory.redis(redis, null, BackendSelection.REDIS_URL));
 			}
 			if (hasPlatformUrl) {
-				return RedisBackend.create(
-						BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
+				return RedisBackend
+					.create(BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
 			}
 			throw BackendSelection.missing(BackendSelection.REDIS_URL,
 					"Redis needs a URL such as redis://localhost:6379 (cachekit.redis.url, CACHEKIT_REDIS_URL or "
@@ -136,12 +151,35 @@ public final class CachekitAutoConfiguration {
 	}
 
 	/**
+	 * Stops startup when the chosen backend's client library is missing (spymemcached;
+	 * Spring Data Redis and Lettuce), naming the dependencies to add: without it the
+	 * caches would run L1 only and nobody would notice. Not lazy, so that it fails even
+	 * with {@code spring.main.lazy-initialization}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(Backend.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnMissingBackendClientCondition.class })
+	@Lazy(false)
+	static class MissingBackendClientConfiguration {
+
+		MissingBackendClientConfiguration(Environment environment, ResourceLoader resourceLoader) {
+			ClassLoader classLoader = resourceLoader.getClassLoader();
+			BackendSelection selection = BackendSelection.of(environment, classLoader);
+			String property = (selection.property() != null) ? selection.property() : BackendSelection.BACKEND;
+			String value = environment.getProperty(property, "");
+			throw new InvalidConfigurationPropertyValueException(property, BackendConfigFactory.maskPassword(value),
+					String.valueOf(selection.missingClient(classLoader)));
+		}
+
+	}
+
+	/**
 	 * The file backend, when it is the chosen one and the application has no backend of
 	 * its own.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(Backend.class)
-	@Conditional(OnFileBackendCondition.class)
+	@Conditional({ OnCachekitUsedCondition.class, OnFileBackendCondition.class })
 	static class FileBackendConfiguration {
 
 		@Bean(destroyMethod = "close")

@@ -1,6 +1,11 @@
 package io.cachekit.autoconfigure;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
@@ -16,39 +21,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.cache.CacheManager;
-import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.boot.cache.autoconfigure.CacheProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * The {@code cacheManager} bean: on when caching is enabled ({@code @EnableCaching}), the
  * application has no cache manager or {@code cacheResolver} of its own, and
  * {@code spring.cache.type} is not set.
+ *
+ * <p>
+ * Caches named in {@code cachekit.caches.<name>} or in Spring Boot's
+ * {@code spring.cache.cache-names} are created at startup, the latter with the default
+ * settings; other caches are still created on first use, as Spring Boot's Redis cache
+ * manager does with its initial cache names.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBean(CacheAspectSupport.class)
-@ConditionalOnMissingBean(value = CacheManager.class, name = "cacheResolver")
-@Conditional(OnSpringCacheTypeUnsetCondition.class)
+@Conditional(OnCachekitCacheManagerCondition.class)
+@EnableConfigurationProperties(CacheProperties.class)
 class CachekitCacheConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(CachekitAutoConfiguration.class);
 
+	private static final String CACHES = "cachekit.caches";
+
 	@Bean
-	CachekitCacheManager cacheManager(CachekitProperties properties, ObjectProvider<Backend> backend, ValueCodec codec,
-			ObjectProvider<CacheConfiguration> cacheConfiguration,
+	CachekitCacheManager cacheManager(CachekitProperties properties, CacheProperties cacheProperties,
+			ObjectProvider<Backend> backend, ValueCodec codec, ObjectProvider<CacheConfiguration> cacheConfiguration,
 			ObjectProvider<CachekitCacheManagerBuilderCustomizer> builderCustomizers,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
-			Environment environment) {
+			Environment environment, ResourceLoader resourceLoader) {
+		checkCacheSettingNames(environment);
 		Backend l2 = backend.getIfUnique();
-		logBackend(environment, l2);
+		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2);
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, l2.backendType(), registry) : l2;
 		// An application's own CacheConfiguration bean replaces the defaults the cachekit.*
@@ -56,13 +76,52 @@ class CachekitCacheConfiguration {
 		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
+		builder.cacheNames(cacheProperties.getCacheNames());
 		if (registry != null) {
 			Tags tags = Tags.of("cache.manager", "cacheManager");
-			builder.onCacheCreated((cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags),
-					registry));
+			builder.onCacheCreated(
+					(cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags), registry));
 		}
 		builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
+	}
+
+	/**
+	 * Fails on a key under {@code cachekit.caches.<name>} that is not a cache setting (a
+	 * typo such as {@code tll}), which Spring Boot's binder would ignore in a map value,
+	 * leaving the cache on the default. Binds the map again with the semantics of
+	 * {@code @ConfigurationProperties(ignoreUnknownFields = false)}, environment
+	 * variables and system properties excepted as there.
+	 * @param environment the environment
+	 */
+	static void checkCacheSettingNames(Environment environment) {
+		BindHandler handler = new NoUnboundElementsBindHandler(BindHandler.DEFAULT, new UnboundElementsSourceFilter());
+		try {
+			Binder.get(environment)
+				.bind(CACHES, Bindable.mapOf(String.class, CachekitProperties.CacheSpec.class), handler);
+		}
+		catch (BindException ex) {
+			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+				ConfigurationProperty first = unbound.getUnboundProperties().iterator().next();
+				throw PropertyMessages.invalid(first.getName().toString(), first.getValue(),
+						"not a cache setting; a cache takes " + cacheSettingNames());
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Lists the keys of {@code cachekit.caches.<name>}.
+	 * @return the keys, in declaration order, as {@code ttl, l1-enabled, ...}
+	 */
+	static String cacheSettingNames() {
+		List<String> names = new ArrayList<>();
+		for (Field field : CachekitProperties.CacheSpec.class.getDeclaredFields()) {
+			if (!Modifier.isStatic(field.getModifiers())) {
+				names.add(DataObjectPropertyName.toDashedForm(field.getName()));
+			}
+		}
+		return String.join(", ", names);
 	}
 
 	private static void bindQuietly(Supplier<TieredCacheMetrics> metrics, MeterRegistry registry) {
@@ -74,18 +133,21 @@ class CachekitCacheConfiguration {
 		}
 	}
 
-	private static void logBackend(Environment environment, @Nullable Backend backend) {
+	private static void logBackend(BackendSelection selection, @Nullable Backend backend) {
+		boolean ownBean = backend != null && !backend.backendType().equals(name(selection.type()));
 		if (backend == null) {
-			logger.info("cachekit: no L2 backend ({}); caches are L1 only, in this process",
-					BackendSelection.of(environment).reason());
-			return;
+			logger.info("cachekit: no L2 backend ({}); caches are L1 only, in this process", selection.reason());
 		}
-		BackendSelection selection = BackendSelection.of(environment);
-		if (backend.backendType().equals(name(selection.type()))) {
-			logger.info("cachekit: L2 is {} ({})", backend, selection.reason());
+		else if (ownBean) {
+			logger.info("cachekit: L2 is the application's Backend bean {}", backend);
 		}
 		else {
-			logger.info("cachekit: L2 is the application's Backend bean {}", backend);
+			logger.info("cachekit: L2 is {} ({})", backend, selection.reason());
+		}
+		if (!selection.ignored().isEmpty() && !ownBean) {
+			logger.info("cachekit: ignoring {}, which configure{} another backend than the chosen one ({})",
+					String.join(", ", new TreeSet<>(selection.ignored())), (selection.ignored().size() == 1) ? "s" : "",
+					selection.reason());
 		}
 	}
 
@@ -102,7 +164,7 @@ class CachekitCacheConfiguration {
 
 	private static CacheConfiguration settings(String name, CachekitProperties.CacheSpec spec,
 			CacheConfiguration defaults) {
-		String prefix = "cachekit.caches." + name + ".";
+		String prefix = CACHES + "." + name + ".";
 		CacheConfiguration settings = defaults;
 		if (spec.getTtl() != null) {
 			settings = settings.withTtl(nonNegative(prefix + "ttl", spec.getTtl()));
@@ -113,8 +175,9 @@ class CachekitCacheConfiguration {
 		if (spec.getL1Ttl() != null) {
 			Duration l1Ttl = positive(prefix + "l1-ttl", spec.getL1Ttl());
 			if (l1Ttl.compareTo(defaults.l1Ttl()) > 0) {
-				throw new InvalidConfigurationPropertyValueException(prefix + "l1-ttl", l1Ttl,
-						"must not exceed cachekit.l1.max-ttl (" + defaults.l1Ttl() + "), which bounds how long any "
+				throw PropertyMessages.invalid(prefix + "l1-ttl", l1Ttl,
+						"must not exceed cachekit.l1.max-ttl (" + PropertyMessages.format(defaults.l1Ttl())
+								+ "), which bounds how long any "
 								+ "instance may serve a value another instance changed; raise that instead");
 			}
 			settings = settings.withL1Ttl(l1Ttl);
@@ -127,22 +190,21 @@ class CachekitCacheConfiguration {
 
 	private static Duration positive(String property, Duration value) {
 		if (value.isNegative() || value.isZero()) {
-			throw new InvalidConfigurationPropertyValueException(property, value, "must be positive");
+			throw PropertyMessages.invalid(property, value, "must be positive");
 		}
 		return value;
 	}
 
 	private static Duration nonNegative(String property, Duration value) {
 		if (value.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(property, value,
-					"must not be negative (zero means no expiry)");
+			throw PropertyMessages.invalid(property, value, "must not be negative (zero means no expiry)");
 		}
 		return value;
 	}
 
 	private static long positiveSize(String property, long bytes) {
 		if (bytes < 1) {
-			throw new InvalidConfigurationPropertyValueException(property, bytes + "B", "must be positive");
+			throw PropertyMessages.invalid(property, bytes + "B", "must be positive");
 		}
 		return bytes;
 	}

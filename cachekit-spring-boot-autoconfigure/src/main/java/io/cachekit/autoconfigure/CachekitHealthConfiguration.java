@@ -9,15 +9,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code cachekit} health contributor, when Spring Boot's health support is present
- * and {@code management.health.cachekit.enabled} is not {@code false}.
+ * {@code management.health.cachekit.enabled} is not {@code false}, and cachekit is used
+ * ({@link OnCachekitUsedCondition}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnEnabledHealthIndicator("cachekit")
+@Conditional(OnCachekitUsedCondition.class)
 class CachekitHealthConfiguration {
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -52,7 +53,11 @@ public class CachekitProperties {
 	private final Serialization serialization = new Serialization();
 
 	/**
-	 * Per-cache settings, keyed by cache name. Caches listed here are created at startup.
+	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
+	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an
+	 * entry stays in L1, at most cachekit.l1.max-ttl) and allow-null-values (whether null
+	 * results are cached); unset ones come from the global settings. Caches listed here
+	 * are created at startup. Any other key fails startup.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
@@ -118,7 +123,8 @@ public class CachekitProperties {
 	public enum BackendType {
 
 		/**
-		 * Memcached when servers are set, else none.
+		 * The first configured of memcached servers, a Redis URL and a file directory;
+		 * else none.
 		 */
 		AUTO,
 
@@ -327,9 +333,9 @@ public class CachekitProperties {
 	public static class Redis {
 
 		/**
-		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset, the
-		 * application's Redis connection factory (spring.data.redis.*) is used, then the
-		 * REDIS_URL environment variable.
+		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset,
+		 * the application's Redis connection factory (spring.data.redis.*) is used, then
+		 * the REDIS_URL environment variable.
 		 */
 		private @Nullable String url;
 
@@ -349,8 +355,8 @@ public class CachekitProperties {
 		private String keyPrefix = "";
 
 		/**
-		 * Number of retries of a get, set or delete that failed with a connection error or
-		 * a timeout.
+		 * Number of retries of a get, set or delete that failed with a connection error
+		 * or a timeout.
 		 */
 		private int retryAttempts = 2;
 
@@ -415,10 +421,10 @@ public class CachekitProperties {
 	public static class File {
 
 		/**
-		 * Directory holding one file per entry; several processes may share it. Unset, a
-		 * 'cachekit' directory under the system's temporary directory.
+		 * Directory holding one file per entry; several processes may share it. Setting
+		 * it chooses the file backend when cachekit.backend is 'auto'.
 		 */
-		private @Nullable String directory;
+		private String directory = FileBackendConfig.defaultDirectory().toString();
 
 		/**
 		 * Bound of the files' total size; the least recently used entries go first.
@@ -440,11 +446,11 @@ public class CachekitProperties {
 		 */
 		private Duration sweepInterval = Duration.ofMinutes(1);
 
-		public @Nullable String getDirectory() {
+		public String getDirectory() {
 			return this.directory;
 		}
 
-		public void setDirectory(@Nullable String directory) {
+		public void setDirectory(String directory) {
 			this.directory = directory;
 		}
 

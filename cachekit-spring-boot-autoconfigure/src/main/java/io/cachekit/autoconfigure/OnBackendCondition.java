@@ -11,7 +11,6 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Matches when the properties choose one backend, as {@link BackendSelection} decides.
- * Contradictory settings fail here, at startup, naming the properties.
  */
 abstract class OnBackendCondition extends SpringBootCondition {
 
@@ -23,7 +22,7 @@ abstract class OnBackendCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		BackendSelection selection = BackendSelection.of(context.getEnvironment());
+		BackendSelection selection = BackendSelection.of(context.getEnvironment(), context.getClassLoader());
 		String name = this.type.name().toLowerCase(Locale.ROOT);
 		if (selection.type() == this.type) {
 			return ConditionOutcome.match("cachekit backend is " + name + ": " + selection.reason());

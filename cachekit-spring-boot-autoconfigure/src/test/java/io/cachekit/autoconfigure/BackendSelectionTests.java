@@ -5,13 +5,12 @@ import java.util.Map;
 import io.cachekit.autoconfigure.CachekitProperties.BackendType;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * How {@link BackendSelection} picks the backend from properties and environment
@@ -51,7 +50,8 @@ class BackendSelectionTests {
 			.isEqualTo(BackendType.MEMCACHED);
 		assertThat(selectWithEnvironmentVariable("CACHEKIT_REDIS_URL", "redis://localhost:6379"))
 			.isEqualTo(BackendType.REDIS);
-		assertThat(selectWithEnvironmentVariable("CACHEKIT_FILE_DIRECTORY", "/var/cache/app")).isEqualTo(BackendType.FILE);
+		assertThat(selectWithEnvironmentVariable("CACHEKIT_FILE_DIRECTORY", "/var/cache/app"))
+			.isEqualTo(BackendType.FILE);
 		assertThat(selectWithEnvironmentVariable("CACHEKIT_BACKEND", "none")).isEqualTo(BackendType.NONE);
 	}
 
@@ -87,21 +87,54 @@ class BackendSelectionTests {
 	}
 
 	@Test
-	void explicitBackendWithAnotherBackendsSettingsFailsNamingBoth() {
-		this.environment.setProperty("cachekit.backend", "redis");
+	void explicitBackendWinsOverAnotherBackendsSettingsAndListsThem() {
+		this.environment.setProperty("cachekit.backend", "memcached");
 		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
-		assertThatExceptionOfType(MutuallyExclusiveConfigurationPropertiesException.class).isThrownBy(this::select)
-			.satisfies((ex) -> assertThat(ex.getConfiguredNames()).containsExactlyInAnyOrder("cachekit.backend",
-					"cachekit.memcached.servers"));
+		this.environment.setProperty("cachekit.file.directory", "/var/cache/app");
+		this.environment.setProperty("cachekit.redis.url", "redis://localhost:6379");
+		BackendSelection selection = BackendSelection.of(this.environment);
+		assertThat(selection.type()).isEqualTo(BackendType.MEMCACHED);
+		assertThat(selection.ignored()).containsExactlyInAnyOrder("cachekit.file.directory", "cachekit.redis.url");
+		assertThat(selection.property()).isEqualTo("cachekit.backend");
 	}
 
 	@Test
-	void noneWithABackendsSettingsFailsNamingBoth() {
+	void noneWinsOverABackendsSettingsAndListsThem() {
 		this.environment.setProperty("cachekit.backend", "none");
 		this.environment.setProperty("cachekit.file.directory", "/var/cache/app");
-		assertThatExceptionOfType(MutuallyExclusiveConfigurationPropertiesException.class).isThrownBy(this::select)
-			.satisfies((ex) -> assertThat(ex.getConfiguredNames()).containsExactlyInAnyOrder("cachekit.backend",
-					"cachekit.file.directory"));
+		BackendSelection selection = BackendSelection.of(this.environment);
+		assertThat(selection.type()).isEqualTo(BackendType.NONE);
+		assertThat(selection.ignored()).containsExactly("cachekit.file.directory");
+	}
+
+	@Test
+	void autoListsNothingAsIgnored() {
+		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
+		this.environment.setProperty("cachekit.file.directory", "/var/cache/app");
+		assertThat(BackendSelection.of(this.environment).ignored()).isEmpty();
+	}
+
+	@Test
+	void platformRedisUrlIsSkippedWhenTheRedisClientIsMissing() {
+		this.environment.setProperty("REDIS_URL", "redis://localhost:6379");
+		this.environment.setProperty("cachekit.file.directory", "/var/cache/app");
+		BackendSelection selection = BackendSelection.of(this.environment, new FilteredClassLoader("io.lettuce"));
+		assertThat(selection.type()).isEqualTo(BackendType.FILE);
+		assertThat(selection.missingClient(new FilteredClassLoader("io.lettuce"))).isNull();
+	}
+
+	@Test
+	void missingClientNamesTheMavenCoordinatesToAdd() {
+		this.environment.setProperty("cachekit.redis.url", "redis://localhost:6379");
+		FilteredClassLoader withoutLettuce = new FilteredClassLoader("io.lettuce");
+		assertThat(BackendSelection.of(this.environment, withoutLettuce).missingClient(withoutLettuce)).contains(
+				"org.springframework.data:spring-data-redis", "io.lettuce:lettuce-core",
+				"org.springframework.boot:spring-boot-starter-data-redis");
+		assertThat(BackendSelection.of(this.environment).missingClient(null)).isNull();
+		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
+		FilteredClassLoader withoutSpymemcached = new FilteredClassLoader("net.spy.memcached");
+		assertThat(BackendSelection.of(this.environment, withoutSpymemcached).missingClient(withoutSpymemcached))
+			.contains("net.spy:spymemcached");
 	}
 
 	private static BackendType selectWithEnvironmentVariable(String name, String value) {

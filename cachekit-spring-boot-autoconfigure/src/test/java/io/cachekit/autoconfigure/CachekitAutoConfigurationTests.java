@@ -1,5 +1,6 @@
 package io.cachekit.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -95,6 +96,20 @@ class CachekitAutoConfigurationTests {
 	}
 
 	@Test
+	void springCacheNamesAreCreatedAtStartupWithTheDefaults() {
+		this.contextRunner
+			.withPropertyValues("spring.cache.cache-names=books,authors", "cachekit.default-ttl=5m",
+					"cachekit.caches.authors.ttl=10m")
+			.run((context) -> {
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("books", "authors");
+				assertThat(manager.getCacheConfiguration("books").ttl()).hasValue(Duration.ofMinutes(5));
+				assertThat(manager.getCacheConfiguration("authors").ttl()).as("own settings win").hasValue(Duration.ofMinutes(10));
+				assertThat(manager.getCache("later")).as("other caches are still created on first use").isNotNull();
+			});
+	}
+
+	@Test
 	void applicationCacheManagerWins() {
 		this.contextRunner.withUserConfiguration(OwnCacheManagerConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(CacheManager.class)
@@ -141,6 +156,53 @@ class CachekitAutoConfigurationTests {
 	}
 
 	@Test
+	void springCacheTypeMakesCachekitBackOffCompletely() {
+		for (String type : List.of("none", "simple", "caffeine")) {
+			this.contextRunner
+				.withPropertyValues("spring.cache.type=" + type, "cachekit.memcached.servers=127.0.0.1:1",
+						"cachekit.memcached.connect-timeout=5s")
+				.run((context) -> assertThat(context).as("spring.cache.type=%s", type)
+					.hasNotFailed()
+					.doesNotHaveBean(CachekitCacheManager.class)
+					.doesNotHaveBean(Backend.class)
+					.doesNotHaveBean(ValueCodec.class)
+					.doesNotHaveBean("cachekitHealthIndicator"));
+		}
+	}
+
+	@Test
+	void applicationCacheManagerOfAnotherKindMakesCachekitContributeNothing() {
+		this.contextRunner.withUserConfiguration(OwnCacheManagerConfiguration.class)
+			.withPropertyValues("cachekit.memcached.servers=127.0.0.1:1", "cachekit.memcached.connect-timeout=5s")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(Backend.class)
+				.doesNotHaveBean(ValueCodec.class)
+				.doesNotHaveBean("cachekitHealthIndicator"));
+	}
+
+	@Test
+	void withoutEnableCachingNoBackendIsBuilt() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class))
+			.withPropertyValues("cachekit.memcached.servers=127.0.0.1:1", "cachekit.memcached.connect-timeout=5s")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(Backend.class)
+				.doesNotHaveBean("cachekitHealthIndicator"));
+	}
+
+	@Test
+	void applicationCachekitCacheManagerKeepsTheBackendCodecAndHealth() {
+		this.contextRunner
+			.withUserConfiguration(OwnCachekitCacheManagerConfiguration.class, OwnBackendConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CacheManager.class).hasSingleBean(ValueCodec.class);
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getBackend()).isSameAs(context.getBean(Backend.class));
+				Health health = context.getBean("cachekitHealthIndicator", HealthIndicator.class).health();
+				assertThat(health.getDetails()).containsEntry("backend_type", "map");
+			});
+	}
+
+	@Test
 	void cacheManagerCustomizersAreApplied() {
 		this.contextRunner.withUserConfiguration(CustomizerConfiguration.class).run((context) -> {
 			AtomicReference<CachekitCacheManager> customized = context.getBean("customized", AtomicReference.class);
@@ -151,11 +213,10 @@ class CachekitAutoConfigurationTests {
 	@Test
 	void memcachedPropertiesBind() {
 		this.contextRunner.withUserConfiguration(OwnBackendConfiguration.class)
-			.withPropertyValues("cachekit.memcached.servers=mc1:11211,mc2:11212",
-					"cachekit.memcached.timeout=250ms", "cachekit.memcached.connect-timeout=3s",
-					"cachekit.memcached.max-pool-size=4", "cachekit.memcached.retry-attempts=0",
-					"cachekit.memcached.key-prefix=shop:", "cachekit.memcached.max-item-size=2MB",
-					"cachekit.memcached.failure-mode=cancel")
+			.withPropertyValues("cachekit.memcached.servers=mc1:11211,mc2:11212", "cachekit.memcached.timeout=250ms",
+					"cachekit.memcached.connect-timeout=3s", "cachekit.memcached.max-pool-size=4",
+					"cachekit.memcached.retry-attempts=0", "cachekit.memcached.key-prefix=shop:",
+					"cachekit.memcached.max-item-size=2MB", "cachekit.memcached.failure-mode=cancel")
 			.run((context) -> {
 				CachekitProperties.Memcached memcached = context.getBean(CachekitProperties.class).getMemcached();
 				assertThat(memcached.getServers()).containsExactly("mc1:11211", "mc2:11212");
@@ -196,7 +257,8 @@ class CachekitAutoConfigurationTests {
 
 	@Test
 	void badMemcachedValuesFailStartupNamingTheProperty() {
-		assertFailure("cachekit.memcached.timeout", "cachekit.memcached.servers=mc1:1", "cachekit.memcached.timeout=-1s");
+		assertFailure("cachekit.memcached.timeout", "cachekit.memcached.servers=mc1:1",
+				"cachekit.memcached.timeout=-1s");
 		assertFailure("cachekit.memcached.connect-timeout", "cachekit.memcached.servers=mc1:1",
 				"cachekit.memcached.connect-timeout=0s");
 		assertFailure("cachekit.memcached.max-pool-size", "cachekit.memcached.servers=mc1:1",
@@ -218,6 +280,28 @@ class CachekitAutoConfigurationTests {
 	}
 
 	@Test
+	void unknownCacheSettingFailsStartupNamingIt() {
+		assertFailure("cachekit.caches.books.tll", "cachekit.caches.books.ttl=10m", "cachekit.caches.books.tll=10m");
+		this.contextRunner.withPropertyValues("cachekit.caches.books.tll=10m")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("ttl, l1-enabled, l1-ttl, allow-null-values"));
+	}
+
+	@Test
+	void cacheSettingsBindInEveryRelaxedForm() {
+		this.contextRunner
+			.withPropertyValues("cachekit.caches.books.l1Ttl=5s", "cachekit.caches.authors.allow_null_values=false",
+					"cachekit.caches.shelves.L1-ENABLED=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getCacheConfiguration("books").l1Ttl()).hasSeconds(5);
+				assertThat(manager.getCacheConfiguration("authors").allowNullValues()).isFalse();
+				assertThat(manager.getCacheConfiguration("shelves").l1Enabled()).isFalse();
+			});
+	}
+
+	@Test
 	void unknownBackendFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("cachekit.backend=cassandra").run((context) -> {
 			assertThat(context).hasFailed();
@@ -231,7 +315,8 @@ class CachekitAutoConfigurationTests {
 		Order order = new Order("o-1", 42);
 		this.contextRunner.run((context) -> assertThatExceptionOfType(CodecException.class)
 			.isThrownBy(() -> context.getBean(ValueCodec.class).encode(order, null)));
-		this.contextRunner.withPropertyValues("cachekit.serialization.trusted-packages=io.cachekit.autoconfigure.fixture")
+		this.contextRunner
+			.withPropertyValues("cachekit.serialization.trusted-packages=io.cachekit.autoconfigure.fixture")
 			.run((context) -> {
 				ValueCodec codec = context.getBean(ValueCodec.class);
 				assertThat(codec.decode(codec.encode(order, null)).value()).isEqualTo(order);
@@ -240,7 +325,7 @@ class CachekitAutoConfigurationTests {
 
 	@Test
 	void badTrustedPackageFailsStartupNamingTheProperty() {
-		assertFailure("cachekit.serialization.trusted-packages", "cachekit.serialization.trusted-packages=*");
+		assertFailure("cachekit.serialization.trusted-packages[0]", "cachekit.serialization.trusted-packages=*");
 	}
 
 	@Test
@@ -253,7 +338,8 @@ class CachekitAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			Health health = context.getBean("cachekitHealthIndicator", HealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("backend_type", "none").containsKey("latency_ms")
+			assertThat(health.getDetails()).containsEntry("backend_type", "none")
+				.containsKey("latency_ms")
 				.containsKey("l1_entries");
 		});
 	}
@@ -282,19 +368,23 @@ class CachekitAutoConfigurationTests {
 				manager.getCache("late").put("k", "v");
 				manager.getCache("late").get("k");
 				manager.getCache("late").get("missing");
-				assertThat(registry.get("cache.gets").tags("cache", "late", "tier", "l1", "result", "hit")
+				assertThat(registry.get("cache.gets")
+					.tags("cache", "late", "tier", "l1", "result", "hit")
 					.functionCounter()
 					.count()).isEqualTo(1);
-				assertThat(registry.get("cache.gets").tags("cache", "late", "tier", "l2", "result", "miss")
+				assertThat(registry.get("cache.gets")
+					.tags("cache", "late", "tier", "l2", "result", "miss")
 					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("cache.puts").tags("cache", "late", "tier", "l2").functionCounter().count())
 					.isEqualTo(1);
-				assertThat(registry.get("cachekit.backend.latency").tags("backend", "map", "operation", "set")
+				assertThat(registry.get("cachekit.backend.latency")
+					.tags("backend", "map", "operation", "set")
 					.timer()
 					.count()).as("the entry and the cache's new generation counter").isEqualTo(2);
-				assertThat(registry.find("cachekit.cache.errors").tags("cache", "late", "type", "TIMEOUT").functionCounter())
-					.isNotNull();
+				assertThat(registry.find("cachekit.cache.errors")
+					.tags("cache", "late", "type", "TIMEOUT")
+					.functionCounter()).isNotNull();
 			});
 	}
 
@@ -311,7 +401,8 @@ class CachekitAutoConfigurationTests {
 	private void assertFailure(String property, String... properties) {
 		this.contextRunner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class);
+			assertThat(context.getStartupFailure())
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class);
 			InvalidConfigurationPropertyValueException failure = rootCause(context.getStartupFailure());
 			assertThat(failure.getName()).isEqualTo(property);
 		});
@@ -345,6 +436,16 @@ class CachekitAutoConfigurationTests {
 		@Bean
 		CacheManager ownCacheManager() {
 			return new ConcurrentMapCacheManager();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnCachekitCacheManagerConfiguration {
+
+		@Bean
+		CachekitCacheManager ownCacheManager(Backend backend, ValueCodec codec) {
+			return CachekitCacheManager.builder(backend, codec).build();
 		}
 
 	}
@@ -445,6 +546,5 @@ class CachekitAutoConfigurationTests {
 		}
 
 	}
-
 
 }
