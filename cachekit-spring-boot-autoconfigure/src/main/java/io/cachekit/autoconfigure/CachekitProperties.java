@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
+import io.cachekit.tier.CacheConfiguration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,7 +30,7 @@ public class CachekitProperties {
 	/**
 	 * Time-to-live of cache entries, for caches without their own. Zero means no expiry.
 	 */
-	private Duration defaultTtl = Duration.ofHours(1);
+	private Duration defaultTtl = CacheConfiguration.DEFAULT_TTL;
 
 	/**
 	 * Whether to cache null results, for caches without their own setting.
@@ -40,7 +41,7 @@ public class CachekitProperties {
 	 * How long a cache trusts the clear-generation it read from L2 before reading it
 	 * again: the delay before a clear in one application instance is seen by the others.
 	 */
-	private Duration generationRefresh = Duration.ofSeconds(1);
+	private Duration generationRefresh = CacheConfiguration.DEFAULT_GENERATION_REFRESH;
 
 	private final L1 l1 = new L1();
 
@@ -163,14 +164,14 @@ public class CachekitProperties {
 		/**
 		 * Bound of the L1 of each cache (not of all caches together), in encoded bytes.
 		 */
-		private DataSize maxSize = DataSize.ofMegabytes(64);
+		private DataSize maxSize = DataSize.ofBytes(CacheConfiguration.DEFAULT_L1_MAX_SIZE);
 
 		/**
 		 * Longest time an entry stays in L1, for every cache: also how long a change made
 		 * by another application instance may go unseen here. A cache's l1-ttl may be
 		 * shorter, not longer.
 		 */
-		private Duration maxTtl = Duration.ofSeconds(30);
+		private Duration maxTtl = CacheConfiguration.DEFAULT_L1_TTL;
 
 		public boolean isEnabled() {
 			return this.enabled;

@@ -33,6 +33,13 @@ class CachekitCacheManagerCustomizationTests {
 		.withUserConfiguration(CachingConfiguration.class);
 
 	@Test
+	void unsetPropertiesGiveTheEngineDefaults() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(CachekitCacheManager.class).getCacheConfiguration("any"))
+			.isEqualTo(CacheConfiguration.defaults()));
+	}
+
+	@Test
 	void builderCustomizerGivesACacheItsOwnConfigurationInCode() {
 		this.contextRunner.withUserConfiguration(BooksCustomizerConfiguration.class).run((context) -> {
 			CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
