@@ -19,8 +19,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * Turns the backend property groups ({@code cachekit.memcached.*},
  * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations,
  * failing with an {@link InvalidConfigurationPropertyValueException} that names the
- * property for any bad value. The engine's messages name its builder settings
- * ({@code maxPoolSize}); each is replaced here by the property a Spring Boot user wrote.
+ * property for any bad value. The engine's messages name its settings by concept
+ * ({@code max total size}) or builder setting ({@code maxPoolSize}); each is replaced
+ * here by the property a Spring Boot user wrote.
  */
 final class BackendConfigFactory {
 
@@ -30,15 +31,23 @@ final class BackendConfigFactory {
 
 	private static final String REDIS = "cachekit.redis.";
 
-	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.of("servers", PREFIX + "servers",
-			"operationTimeout", PREFIX + "timeout", "connectTimeout", PREFIX + "connect-timeout", "maxPoolSize",
-			PREFIX + "max-pool-size", "retryAttempts", PREFIX + "retry-attempts", "keyPrefix", PREFIX + "key-prefix",
-			"maxItemSize", PREFIX + "max-item-size", "maxReconnectDelay", PREFIX + "max-reconnect-delay", "failureMode",
-			PREFIX + "failure-mode");
+	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.ofEntries(
+			Map.entry("servers", PREFIX + "servers"), Map.entry("operationTimeout", PREFIX + "timeout"),
+			Map.entry("operation timeout", PREFIX + "timeout"), Map.entry("connectTimeout", PREFIX + "connect-timeout"),
+			Map.entry("connect timeout", PREFIX + "connect-timeout"), Map.entry("maxPoolSize", PREFIX + "max-pool-size"),
+			Map.entry("pool size", PREFIX + "max-pool-size"), Map.entry("retryAttempts", PREFIX + "retry-attempts"),
+			Map.entry("retry attempts", PREFIX + "retry-attempts"), Map.entry("keyPrefix", PREFIX + "key-prefix"),
+			Map.entry("maxItemSize", PREFIX + "max-item-size"), Map.entry("max item size", PREFIX + "max-item-size"),
+			Map.entry("maxReconnectDelay", PREFIX + "max-reconnect-delay"),
+			Map.entry("max reconnect delay", PREFIX + "max-reconnect-delay"),
+			Map.entry("failureMode", PREFIX + "failure-mode"));
 
-	private static final Map<String, String> FILE_PROPERTIES = Map.of("directory", FILE + "directory", "maxTotalBytes",
-			FILE + "max-size", "maxEntries", FILE + "max-entries", "maxValueSize", FILE + "max-value-size",
-			"sweepInterval", FILE + "sweep-interval");
+	private static final Map<String, String> FILE_PROPERTIES = Map.ofEntries(
+			Map.entry("directory", FILE + "directory"), Map.entry("maxTotalBytes", FILE + "max-size"),
+			Map.entry("max total size", FILE + "max-size"), Map.entry("maxEntries", FILE + "max-entries"),
+			Map.entry("max entries", FILE + "max-entries"), Map.entry("maxValueSize", FILE + "max-value-size"),
+			Map.entry("max value size", FILE + "max-value-size"), Map.entry("sweepInterval", FILE + "sweep-interval"),
+			Map.entry("sweep interval", FILE + "sweep-interval"));
 
 	private BackendConfigFactory() {
 	}
@@ -66,9 +75,14 @@ final class BackendConfigFactory {
 	 * @return the configuration
 	 */
 	static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url, String urlProperty) {
-		Map<String, String> names = Map.of("url", urlProperty, "commandTimeout", REDIS + "timeout", "connectTimeout",
-				REDIS + "connect-timeout", "retryAttempts", REDIS + "retry-attempts", "keyPrefix", REDIS + "key-prefix",
-				"maxValueSize", REDIS + "max-value-size");
+		Map<String, String> names = Map.ofEntries(Map.entry("url", urlProperty),
+				Map.entry("commandTimeout", REDIS + "timeout"), Map.entry("command timeout", REDIS + "timeout"),
+				Map.entry("connectTimeout", REDIS + "connect-timeout"),
+				Map.entry("connect timeout", REDIS + "connect-timeout"),
+				Map.entry("retryAttempts", REDIS + "retry-attempts"),
+				Map.entry("retry attempts", REDIS + "retry-attempts"), Map.entry("keyPrefix", REDIS + "key-prefix"),
+				Map.entry("maxValueSize", REDIS + "max-value-size"),
+				Map.entry("max value size", REDIS + "max-value-size"));
 		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
 		if (url != null) {
 			try {
