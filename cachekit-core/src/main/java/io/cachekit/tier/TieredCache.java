@@ -104,6 +104,9 @@ public final class TieredCache {
 
 	private final TierCounters l2Counters = new TierCounters();
 
+	/** What the cache as a whole did, as {@link #statistics()} describes. */
+	private final TierCounters cacheCounters = new TierCounters();
+
 	private final ProblemLog problems;
 
 	private final ConcurrentMap<String, Load> loading = new ConcurrentHashMap<>();
@@ -210,7 +213,23 @@ public final class TieredCache {
 	}
 
 	/**
-	 * Returns the counts of one tier.
+	 * Returns the counts of the cache as a whole, whichever tiers took part: a hit is a
+	 * lookup ({@code get}, {@code retrieve}) answered by either tier, a miss one answered
+	 * by neither (an L2 failure and an unusable key included); a put is a value stored by
+	 * {@code put}, {@code putIfAbsent} or a loader in at least one tier; an eviction is an
+	 * entry removed by {@link #evict(Object)} and, when the cache has no L2, an L1 entry
+	 * removed for size or expiry (with an L2 behind it, such an entry is still cached).
+	 * {@code putIfAbsent} is not a lookup. Errors, codec errors and rejected values are
+	 * those of both tiers.
+	 * @return the statistics, live
+	 */
+	public TierStatistics statistics() {
+		return this.cacheCounters;
+	}
+
+	/**
+	 * Returns the counts of one tier: a lookup that L1 misses and L2 answers is an L1
+	 * miss and an L2 hit, and a put that reaches both tiers is a put of each.
 	 * @param tier the tier
 	 * @return its statistics, live
 	 */
@@ -245,9 +264,11 @@ public final class TieredCache {
 	public @Nullable CacheHit get(Object key) {
 		String keyString = keyStringOrNull(key);
 		if (keyString == null) {
-			return null;
+			// Whole-cache count: an unusable key is a miss.
+			return counted(null);
 		}
-		return lookup(keyString);
+		// Whole-cache count: a hit of either tier, or a miss of both.
+		return counted(lookup(keyString));
 	}
 
 	/**
@@ -266,9 +287,12 @@ public final class TieredCache {
 		Objects.requireNonNull(loader, "loader must not be null");
 		String keyString = keyStringOrNull(key);
 		if (keyString == null) {
+			// Whole-cache count: an unusable key is a miss.
+			counted(null);
 			return loader.call();
 		}
-		CacheHit hit = lookup(keyString);
+		// Whole-cache count: a hit of either tier, or a miss of both.
+		CacheHit hit = counted(lookup(keyString));
 		if (hit != null) {
 			return (T) hit.value();
 		}
@@ -319,7 +343,8 @@ public final class TieredCache {
 	public CompletableFuture<@Nullable CacheHit> retrieve(Object key) {
 		String keyString = keyStringOrNull(key);
 		if (keyString == null) {
-			return CompletableFuture.completedFuture(null);
+			// Whole-cache count: an unusable key is a miss.
+			return CompletableFuture.completedFuture(counted(null));
 		}
 		if (this.generation != null && this.generation.isDue()) {
 			// Reading the generation is an L2 round trip: never on the caller's thread.
@@ -327,14 +352,17 @@ public final class TieredCache {
 		}
 		CacheHit hit = lookupL1(keyString, cachedGeneration());
 		if (hit != null || this.backend == null) {
-			return CompletableFuture.completedFuture(hit);
+			// Whole-cache count: an L1 hit, or a miss of an L1-only cache.
+			return CompletableFuture.completedFuture(counted(hit));
 		}
 		try {
-			return CompletableFuture.supplyAsync(() -> lookupL2(keyString), this.executor);
+			// Whole-cache count: L1 missed, so L2 decides.
+			return CompletableFuture.supplyAsync(() -> counted(lookupL2(keyString)), this.executor);
 		}
 		catch (RejectedExecutionException ex) {
 			// The executor is saturated or shut down: a miss, not a failure of the call.
-			return CompletableFuture.completedFuture(null);
+			// Whole-cache count: a miss.
+			return CompletableFuture.completedFuture(counted(null));
 		}
 	}
 
@@ -354,6 +382,8 @@ public final class TieredCache {
 		Objects.requireNonNull(loader, "loader must not be null");
 		String keyString = keyStringOrNull(key);
 		if (keyString == null) {
+			// Whole-cache count: an unusable key is a miss.
+			counted(null);
 			return loader.get();
 		}
 		return retrieve(key).thenCompose((hit) -> {
@@ -454,6 +484,8 @@ public final class TieredCache {
 					l2Succeeded();
 					unmarkStale(keyString, change);
 					this.l2Counters.puts.increment();
+					// Whole-cache count: the value is stored.
+					this.cacheCounters.puts.increment();
 					putL1(keyString, value, bytes.length, generation, expiresAt);
 					return null;
 				}
@@ -487,17 +519,20 @@ public final class TieredCache {
 			present = this.l1.asMap().remove(keyString) != null;
 		}
 		if (this.backend == null) {
-			return present;
+			// Whole-cache count: an entry removed from L1.
+			return countedEviction(present);
 		}
 		long generation = currentGeneration();
 		Boolean removed = (generation != Generation.UNKNOWN) ? deleteL2(this.keys.entryKey(generation, keyString))
 				: null;
 		if (removed == null) {
 			markStale(keyString, change);
-			return present;
+			// Whole-cache count: an entry removed from L1 (L2 is out of reach).
+			return countedEviction(present);
 		}
 		unmarkStale(keyString, change);
-		return present || removed;
+		// Whole-cache count: an entry removed from either tier, counted once.
+		return countedEviction(present || removed);
 	}
 
 	/**
@@ -524,6 +559,28 @@ public final class TieredCache {
 		long generation = currentGeneration();
 		CacheHit hit = lookupL1(keyString, generation);
 		return (hit != null) ? hit : lookupL2(keyString);
+	}
+
+	/**
+	 * Counts a lookup of the cache as a whole.
+	 * @param hit the lookup's answer
+	 * @return {@code hit}
+	 */
+	private @Nullable CacheHit counted(@Nullable CacheHit hit) {
+		(hit != null ? this.cacheCounters.hits : this.cacheCounters.misses).increment();
+		return hit;
+	}
+
+	/**
+	 * Counts an eviction of the cache as a whole when an entry was removed.
+	 * @param removed whether {@code evict} removed an entry
+	 * @return {@code removed}
+	 */
+	private boolean countedEviction(boolean removed) {
+		if (removed) {
+			this.cacheCounters.evictions.increment();
+		}
+		return removed;
 	}
 
 	private @Nullable CacheHit peekL1(String keyString) {
@@ -590,6 +647,8 @@ public final class TieredCache {
 		}
 		catch (CodecException ex) {
 			this.l2Counters.codecError(ex.getKind());
+			// Whole-cache count: an unreadable entry.
+			this.cacheCounters.codecError(ex.getKind());
 			this.problems.warn("decode:" + ex.getKind(), "dropped an unreadable L2 entry (" + ex.getKind() + "): "
 					+ ex.getMessage(), null);
 			deleteL2(entryKey);
@@ -620,6 +679,7 @@ public final class TieredCache {
 			return;
 		}
 		long generation = currentGeneration();
+		boolean inL2 = false;
 		if (this.backend != null && generation == Generation.UNKNOWN) {
 			// L2 is out of reach: the value lives in L1 only, and whatever L2 holds for
 			// the key is now older than it and must not be served when L2 returns.
@@ -631,19 +691,26 @@ public final class TieredCache {
 				l2Succeeded();
 				unmarkStale(keyString, change);
 				this.l2Counters.puts.increment();
+				inL2 = true;
 			}
 			catch (BackendException ex) {
 				l2Failed(ex);
 				if (!ex.getErrorType().isRetryable()) {
 					// Refused for good (too large, invalid): not cached anywhere.
 					this.l2Counters.rejected.increment();
+					// Whole-cache count: a value refused.
+					this.cacheCounters.rejected.increment();
 					dropEverywhere(keyString, change);
 					return;
 				}
 				markStale(keyString, change);
 			}
 		}
-		putL1(keyString, value, bytes.length, generation, expiresAt);
+		boolean inL1 = putL1(keyString, value, bytes.length, generation, expiresAt);
+		if (inL2 || inL1) {
+			// Whole-cache count: one put, whichever tiers the value reached.
+			this.cacheCounters.puts.increment();
+		}
 	}
 
 	private void dropEverywhere(String keyString, long change) {
@@ -667,23 +734,30 @@ public final class TieredCache {
 		catch (CodecException ex) {
 			String type = (value != null) ? value.getClass().getName() : "null";
 			(this.backend != null ? this.l2Counters : this.l1Counters).codecError(ex.getKind());
+			// Whole-cache count: a value that could not be encoded.
+			this.cacheCounters.codecError(ex.getKind());
 			this.problems.warn("encode:" + type, "a " + type + " value was not cached (" + ex.getKind() + "): "
 					+ ex.getMessage(), null);
 			return null;
 		}
 	}
 
-	private void putL1(String keyString, @Nullable Object value, int weight, long generation,
+	/**
+	 * Stores a value in L1, unless the cache has none or the value is already due.
+	 * @return whether L1 took the value
+	 */
+	private boolean putL1(String keyString, @Nullable Object value, int weight, long generation,
 			@Nullable Instant expiresAt) {
 		if (this.l1 == null) {
-			return;
+			return false;
 		}
 		long deadline = l1Deadline(expiresAt);
 		if (deadline == Long.MIN_VALUE) {
-			return;
+			return false;
 		}
 		this.l1.put(keyString, new L1Entry(value, weight, generation, deadline));
 		this.l1Counters.puts.increment();
+		return true;
 	}
 
 	/**
@@ -896,6 +970,8 @@ public final class TieredCache {
 	private void l2Failed(BackendException ex) {
 		BackendErrorType type = ex.getErrorType();
 		this.l2Counters.error(type);
+		// Whole-cache count: an L2 failure.
+		this.cacheCounters.error(type);
 		if (type.isRetryable() || type == BackendErrorType.AUTHENTICATION) {
 			// The store is out of reach: logged once until it answers again.
 			this.problems.warn("l2:" + type, "L2 " + ex.getMessage(), null);
@@ -920,6 +996,10 @@ public final class TieredCache {
 			.removalListener((String key, L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
 				if (cause.wasEvicted()) {
 					this.l1Counters.evictions.increment();
+					if (this.backend == null) {
+						// Whole-cache count: without an L2, an entry L1 drops is gone.
+						this.cacheCounters.evictions.increment();
+					}
 				}
 			})
 			.build();
