@@ -1,7 +1,6 @@
 package io.cachekit.autoconfigure;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.file.FileBackend;
@@ -11,6 +10,7 @@ import io.cachekit.codec.ValueCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.metrics.TieredCacheMetrics;
 import io.cachekit.spring.CacheSettings;
+import io.cachekit.spring.CachekitCache;
 import io.cachekit.spring.CachekitCacheManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -59,16 +59,20 @@ class CachekitCacheConfiguration {
 			.generationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()));
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		if (registry != null) {
-			Tags tags = Tags.of("cache.manager", "cacheManager");
-			builder.onCacheCreated((cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags),
-					registry));
+			builder.onCacheCreated((cache) -> bindQuietly(cache, registry));
 		}
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
 	}
 
-	private static void bindQuietly(Supplier<TieredCacheMetrics> metrics, MeterRegistry registry) {
+	/**
+	 * Binds a cache's meters as it is created, with the tags Spring Boot's
+	 * {@code CacheMetricsRegistrar} gives the caches of this bean, so that its binding at
+	 * startup finds them bound.
+	 */
+	private static void bindQuietly(CachekitCache cache, MeterRegistry registry) {
 		try {
-			metrics.get().bindTo(registry);
+			TieredCacheMetrics.monitor(registry, cache.getNativeCache(),
+					Tags.of("cache.manager", "cacheManager", "name", cache.getName()));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("cachekit: could not bind cache metrics", ex);
