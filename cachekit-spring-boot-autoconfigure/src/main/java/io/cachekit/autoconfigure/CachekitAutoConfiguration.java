@@ -44,7 +44,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(CachekitProperties.class)
 @Import({ CachekitAutoConfiguration.MemcachedBackendConfiguration.class,
 		CachekitAutoConfiguration.RedisBackendConfiguration.class, CachekitAutoConfiguration.FileBackendConfiguration.class,
-		CachekitCacheConfiguration.class, CachekitHealthConfiguration.class })
+		CachekitCacheConfiguration.class, CachekitHealthConfiguration.class, CachekitMetricsConfiguration.class })
 public final class CachekitAutoConfiguration {
 
 	@Bean
