@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Binds a {@link TieredCache}'s statistics to Micrometer.
  *
- * <p><b>The cache as a whole</b> ({@link TieredCache#statistics()}), under the standard
+ * <p>
+ * <b>The cache as a whole</b> ({@link TieredCache#statistics()}), under the standard
  * names that Spring Boot's cache metrics and dashboards use, tagged {@code cache=<name>}
  * plus the given tags: {@code cache.gets} with {@code result=hit|miss} (a hit of either
  * tier is one hit, a lookup neither tier answers one miss), {@code cache.puts} (one per
@@ -27,21 +28,24 @@ import org.jspecify.annotations.Nullable;
  * {@code cache.size} when the cache is L1 only (the entry count of an L2 is not known).
  * Summed by cache name these count each call once.
  *
- * <p><b>Each tier</b> ({@link TieredCache#statistics(Tier)}), under names of their own
- * with a tag {@code tier=l1|l2}: {@code cachekit.cache.tier.gets} ({@code result=hit|miss};
- * a lookup L1 misses and L2 answers is an L1 miss and an L2 hit),
+ * <p>
+ * <b>Each tier</b> ({@link TieredCache#statistics(Tier)}), under names of their own with
+ * a tag {@code tier=l1|l2}: {@code cachekit.cache.tier.gets} ({@code result=hit|miss}; a
+ * lookup L1 misses and L2 answers is an L1 miss and an L2 hit),
  * {@code cachekit.cache.tier.puts} and {@code cachekit.cache.tier.evictions}; for L1 the
  * gauges {@code cachekit.cache.l1.size} (entries) and {@code cachekit.cache.l1.weight}
  * (encoded bytes). Compare tiers with these; do not add them across tiers.
  *
- * <p><b>Failures</b> of the cache: {@code cachekit.cache.errors} (L2 failures, tag
+ * <p>
+ * <b>Failures</b> of the cache: {@code cachekit.cache.errors} (L2 failures, tag
  * {@code type} = {@link BackendErrorType}), {@code cachekit.cache.codec.errors} (tag
  * {@code kind} = {@link CodecException.Kind}) and {@code cachekit.cache.rejected} (values
  * refused as too large).
  *
- * <p>Meters read live counters when scraped; binding costs nothing per cache call. The
- * cache is held weakly, as by every {@link CacheMeterBinder}. A registry that already has
- * a cache's meters is not given them again by {@link #monitor}.
+ * <p>
+ * Meters read live counters when scraped; binding costs nothing per cache call. The cache
+ * is held weakly, as by every {@link CacheMeterBinder}. A registry that already has a
+ * cache's meters is not given them again by {@link #monitor}.
  */
 public final class TieredCacheMetrics extends CacheMeterBinder<TieredCache> {
 

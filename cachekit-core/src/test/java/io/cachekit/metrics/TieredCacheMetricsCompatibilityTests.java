@@ -80,9 +80,10 @@ class TieredCacheMetricsCompatibilityTests {
 
 		@Override
 		public TieredCache createCache() {
-			// Caffeine's maintenance runs on the caller, so no queued task keeps the cache
-			// reachable when the kit checks that the binder lets it go.
-			return configure(TieredCache.builder("mycache").codec(MessagePackCodec.withDefaults()).executor(Runnable::run))
+			// Caffeine's maintenance runs on the caller, so no queued task keeps the
+			// cache reachable when the kit checks that the binder lets it go.
+			return configure(
+					TieredCache.builder("mycache").codec(MessagePackCodec.withDefaults()).executor(Runnable::run))
 				.build();
 		}
 

@@ -11,9 +11,8 @@ import org.springframework.boot.cache.metrics.CacheMetricsRegistrar;
 /**
  * Lets Spring Boot's {@link CacheMetricsRegistrar} bind a {@link CachekitCache}, as it
  * binds the caches of every cache manager bean at startup, with the meters of
- * {@link TieredCacheMetrics}. A cache whose meters the registry already has, such as
- * one the auto-configured {@code cacheManager} bound when it created it, is not bound
- * again.
+ * {@link TieredCacheMetrics}. A cache whose meters the registry already has, such as one
+ * the auto-configured {@code cacheManager} bound when it created it, is not bound again.
  */
 class CachekitCacheMeterBinderProvider implements CacheMeterBinderProvider<CachekitCache> {
 

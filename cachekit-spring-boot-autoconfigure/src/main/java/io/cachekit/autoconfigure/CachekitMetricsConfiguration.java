@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@link CacheMeterBinderProvider} of cachekit's caches, so that Spring Boot's cache
- * metrics bind the caches of any {@link io.cachekit.spring.CachekitCacheManager} bean,
- * an application's own included.
+ * metrics bind the caches of any {@link io.cachekit.spring.CachekitCacheManager} bean, an
+ * application's own included.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ MeterBinder.class, CacheMeterBinderProvider.class })

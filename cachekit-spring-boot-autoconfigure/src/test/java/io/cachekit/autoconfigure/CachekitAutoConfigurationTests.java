@@ -287,7 +287,8 @@ class CachekitAutoConfigurationTests {
 				assertThat(registry.get("cache.gets").tags("cache", "late", "result", "miss").functionCounter().count())
 					.isEqualTo(1);
 				assertThat(registry.get("cache.puts").tags("cache", "late").functionCounter().count()).isEqualTo(1);
-				assertThat(registry.get("cachekit.cache.tier.gets").tags("cache", "late", "tier", "l2", "result", "miss")
+				assertThat(registry.get("cachekit.cache.tier.gets")
+					.tags("cache", "late", "tier", "l2", "result", "miss")
 					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("cachekit.backend.latency").tags("backend", "map", "operation", "set")

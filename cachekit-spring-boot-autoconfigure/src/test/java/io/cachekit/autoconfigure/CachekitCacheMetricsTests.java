@@ -29,8 +29,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Cache metrics with Spring Boot's cache metrics auto-configuration active: every cache is
- * bound once, with Spring Boot's tags, whichever cache manager created it.
+ * Cache metrics with Spring Boot's cache metrics auto-configuration active: every cache
+ * is bound once, with Spring Boot's tags, whichever cache manager created it.
  */
 class CachekitCacheMetricsTests {
 
