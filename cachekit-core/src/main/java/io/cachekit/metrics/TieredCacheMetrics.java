@@ -75,13 +75,17 @@ public final class TieredCacheMetrics extends CacheMeterBinder<TieredCache> {
 	 * example when a cache manager bound its caches as it created them and Spring Boot's
 	 * {@code CacheMetricsRegistrar} binds them again at startup. Meters count as present
 	 * when the registry has {@code cache.gets} with the cache's name and every given tag.
+	 * Two calls at the same moment may both bind; Micrometer then keeps the meters
+	 * registered first, so nothing is counted twice.
 	 * @param registry the registry
 	 * @param cache the cache
 	 * @param tags further tags of every meter
 	 * @return whether the meters were bound now
 	 */
 	public static boolean monitor(MeterRegistry registry, TieredCache cache, Iterable<Tag> tags) {
-		Tags all = Tags.of(tags).and("cache", cache.name());
+		Objects.requireNonNull(registry, "registry must not be null");
+		Objects.requireNonNull(cache, "cache must not be null");
+		Tags all = Tags.of(Objects.requireNonNull(tags, "tags must not be null")).and("cache", cache.name());
 		if (registry.find("cache.gets").tags(all).functionCounter() != null) {
 			return false;
 		}
