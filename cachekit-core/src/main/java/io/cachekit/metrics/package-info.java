@@ -1,6 +1,6 @@
 /**
- * Micrometer meters for cachekit: Spring Boot's standard cache meters per tier, and
- * latency and error meters of the backend.
+ * Micrometer meters for cachekit: Spring Boot's standard cache meters for each cache as a
+ * whole, per-tier meters of their own, and latency and error meters of the backend.
  */
 @NullMarked
 package io.cachekit.metrics;

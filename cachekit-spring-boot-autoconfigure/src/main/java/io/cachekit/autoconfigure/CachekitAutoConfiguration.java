@@ -55,7 +55,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 		CachekitAutoConfiguration.RedisBackendConfiguration.class,
 		CachekitAutoConfiguration.FileBackendConfiguration.class,
 		CachekitAutoConfiguration.MissingBackendClientConfiguration.class, CachekitCacheConfiguration.class,
-		CachekitHealthConfiguration.class })
+		CachekitHealthConfiguration.class, CachekitMetricsConfiguration.class })
 public final class CachekitAutoConfiguration {
 
 	private static final String TRUSTED_PACKAGES = "cachekit.serialization.trusted-packages";

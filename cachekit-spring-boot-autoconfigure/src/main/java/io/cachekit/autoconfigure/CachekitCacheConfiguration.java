@@ -6,12 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.metrics.TieredCacheMetrics;
+import io.cachekit.spring.CachekitCache;
 import io.cachekit.spring.CachekitCacheManager;
 import io.cachekit.tier.CacheConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,9 +78,7 @@ class CachekitCacheConfiguration {
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		builder.cacheNames(cacheProperties.getCacheNames());
 		if (registry != null) {
-			Tags tags = Tags.of("cache.manager", "cacheManager");
-			builder.onCacheCreated(
-					(cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags), registry));
+			builder.onCacheCreated((cache) -> bindQuietly(cache, registry));
 		}
 		builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
@@ -124,9 +122,15 @@ class CachekitCacheConfiguration {
 		return String.join(", ", names);
 	}
 
-	private static void bindQuietly(Supplier<TieredCacheMetrics> metrics, MeterRegistry registry) {
+	/**
+	 * Binds a cache's meters as it is created, with the tags Spring Boot's
+	 * {@code CacheMetricsRegistrar} gives the caches of this bean, so that its binding at
+	 * startup finds them bound.
+	 */
+	private static void bindQuietly(CachekitCache cache, MeterRegistry registry) {
 		try {
-			metrics.get().bindTo(registry);
+			TieredCacheMetrics.monitor(registry, cache.getNativeCache(),
+					Tags.of("cache.manager", "cacheManager", "name", cache.getName()));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("cachekit: could not bind cache metrics", ex);

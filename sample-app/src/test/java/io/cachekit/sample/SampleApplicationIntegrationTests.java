@@ -73,11 +73,11 @@ class SampleApplicationIntegrationTests {
 		}
 		assertThat(Await.until(() -> "UP".equals(client.cachekitHealth().get("status")))).as("health UP again").isTrue();
 		// The circuit breaker may still skip L2 for a few seconds after the outage.
-		double l2Puts = client.metric("cache.puts", "cache:books", "tier:l2");
+		double l2Puts = client.metric("cachekit.cache.tier.puts", "cache:books", "tier:l2");
 		int[] next = { 4 };
 		assertThat(Await.until(() -> {
 			client.book("978-" + next[0]++);
-			return client.metric("cache.puts", "cache:books", "tier:l2") > l2Puts;
+			return client.metric("cachekit.cache.tier.puts", "cache:books", "tier:l2") > l2Puts;
 		})).as("L2 written again").isTrue();
 	}
 

@@ -39,7 +39,10 @@ class SampleApplicationRedisIntegrationTests {
 		Book first = client.book("redis-1");
 		assertThat(client.book("redis-1")).isEqualTo(first);
 		assertThat(client.lookups()).isEqualTo(before + 1);
-		assertThat(client.metric("cache.puts", "cache:books", "tier:l2")).isEqualTo(1);
+		assertThat(client.metric("cache.gets", "cache:books")).as("a miss then a hit, each once").isEqualTo(2);
+		assertThat(client.metric("cache.gets", "cache:books", "result:hit")).isEqualTo(1);
+		assertThat(client.metric("cache.puts", "cache:books")).isEqualTo(1);
+		assertThat(client.metric("cachekit.cache.tier.puts", "cache:books", "tier:l2")).isEqualTo(1);
 		Map<String, Object> health = client.cachekitHealth();
 		assertThat(health).containsEntry("status", "UP");
 		assertThat(health.get("details")).asInstanceOf(MAP).containsEntry("backend_type", "redis");
