@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -378,6 +379,69 @@ abstract class CachekitCacheContract {
 		assertThat(this.cache.retrieve("k", loader).join()).isEqualTo("loaded-1");
 		assertThat(this.cache.get("k", String.class)).isEqualTo("loaded-1");
 		assertThat(calls).hasValue(1);
+	}
+
+	// Not one of Spring's cases: the reason some of them fail now and then over an L2.
+	// A fresh cache first reads its generation from L2; a put made meanwhile by another
+	// thread must not be lost.
+
+	@Test
+	void putWhileTheFirstGenerationReadIsInFlightIsNotLost() throws Exception {
+		CountDownLatch readStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Backend held = holdingFirstIncrement(backend(), readStarted, release);
+		CachekitCache fresh = new CachekitCache(
+				TieredCache.builder(this.name + "-fresh").backend(held).codec(codec()).l1Enabled(l1Enabled()).build());
+		Thread reader = new Thread(() -> fresh.get("other"));
+		reader.start();
+		if (held != null) {
+			assertThat(readStarted.await(10, TimeUnit.SECONDS)).as("the generation read started").isTrue();
+		}
+		Thread writer = new Thread(() -> fresh.put("k", "value"));
+		writer.start();
+		// The read completes once the put has returned, or once it waits for the read.
+		assertThat(
+				Await.until(() -> writer.getState() != Thread.State.NEW && writer.getState() != Thread.State.RUNNABLE))
+			.isTrue();
+		release.countDown();
+		reader.join(TimeUnit.SECONDS.toMillis(10));
+		writer.join(TimeUnit.SECONDS.toMillis(10));
+		assertThat(reader.isAlive() || writer.isAlive()).isFalse();
+		assertThat(fresh.get("k", String.class)).isEqualTo("value");
+	}
+
+	/**
+	 * Returns a backend over the given one whose first increment, the first read of a
+	 * cache's generation, waits until released.
+	 * @param backend the backend, or {@code null} for L1 only
+	 * @param started counted down when the first increment starts
+	 * @param release awaited by the first increment
+	 * @return the backend, or {@code null}
+	 */
+	private static @Nullable Backend holdingFirstIncrement(@Nullable Backend backend, CountDownLatch started,
+			CountDownLatch release) {
+		if (backend == null) {
+			return null;
+		}
+		AtomicBoolean first = new AtomicBoolean(true);
+		return new ForwardingBackend(backend) {
+
+			@Override
+			protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
+					Supplier<T> call) {
+				if (operation == BackendOperation.INCREMENT && first.compareAndSet(true, false)) {
+					started.countDown();
+					try {
+						release.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return call.get();
+			}
+
+		};
 	}
 
 	// ReactiveCachingTests and CaffeineReactiveCachingTests: cacheHitDetermination.
