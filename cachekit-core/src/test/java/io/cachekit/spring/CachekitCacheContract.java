@@ -497,6 +497,43 @@ abstract class CachekitCacheContract {
 		}
 	}
 
+	// The same with sync = true, which goes through retrieve(key, loader): Spring checks
+	// it in CacheReproTests (below) with a Cache.clear() in between.
+
+	@Test
+	void synchronizedReactiveMethodsRunOnceAndThenAnswerFromTheCache() {
+		assertSynchronizedReactiveMethodsRunOncePerKey(true);
+	}
+
+	@Test
+	void synchronizedReactiveMethodsRunOnceAndThenAnswerFromTheCacheWhenNullsAreNotAllowed() {
+		assertSynchronizedReactiveMethodsRunOncePerKey(false);
+	}
+
+	private void assertSynchronizedReactiveMethodsRunOncePerKey(boolean allowNullValues) {
+		try (AnnotationConfigApplicationContext context = context(cacheManager(backend(), allowNullValues),
+				SyncCountingService.class)) {
+			SyncCountingService service = context.getBean(SyncCountingService.class);
+
+			Long future = service.future("future").join();
+			assertThat(future).isNotNull();
+			assertThat(service.future("future").join()).isEqualTo(future);
+
+			Long mono = service.mono("mono").block();
+			assertThat(mono).isNotNull();
+			assertThat(service.mono("mono").block()).isEqualTo(mono);
+
+			// Synchronized, a Flux is collected whole and cached before its first element
+			// is delivered.
+			Long fluxFirst = service.flux("flux").blockFirst();
+			assertThat(fluxFirst).isNotNull();
+			assertThat(service.flux("flux").collectList().block()).containsExactly(fluxFirst, 0L, -1L, -2L, -3L);
+			assertThat(service.flux("flux").blockFirst()).isEqualTo(fluxFirst);
+
+			assertThat(service.runs()).isEqualTo(3);
+		}
+	}
+
 	/**
 	 * Waits until a {@code Flux} that its subscriber cut short is cached. Spring caches
 	 * such a {@code Flux} whole, on the thread that completes it; after a miss in L2 that
@@ -927,6 +964,10 @@ abstract class CachekitCacheContract {
 		@Cacheable(sync = true)
 		public Flux<Long> flux(String key) {
 			return Flux.defer(() -> Flux.just(this.counter.getAndIncrement(), 0L, -1L, -2L, -3L));
+		}
+
+		long runs() {
+			return this.counter.get();
 		}
 
 	}

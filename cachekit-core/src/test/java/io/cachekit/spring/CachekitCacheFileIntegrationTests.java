@@ -11,8 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Spring's cache contract over a {@link CachekitCache} with L1 in front of the file store as L2.
- * {@link CachekitCacheFileL2OnlyIntegrationTests} runs it without L1.
+ * Spring's cache contract over a {@link CachekitCache} with L1 in front of the file store
+ * as L2. {@link CachekitCacheFileL2OnlyIntegrationTests} runs it without L1.
  */
 class CachekitCacheFileIntegrationTests extends CachekitCacheContract {
 

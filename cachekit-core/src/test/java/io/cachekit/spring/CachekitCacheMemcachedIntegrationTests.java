@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Spring's cache contract over a {@link CachekitCache} with L1 in front of memcached as L2.
- * {@link CachekitCacheMemcachedL2OnlyIntegrationTests} runs it without L1.
+ * Spring's cache contract over a {@link CachekitCache} with L1 in front of memcached as
+ * L2. {@link CachekitCacheMemcachedL2OnlyIntegrationTests} runs it without L1.
  */
 class CachekitCacheMemcachedIntegrationTests extends CachekitCacheContract {
 
