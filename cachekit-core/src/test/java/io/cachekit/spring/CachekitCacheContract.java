@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
@@ -439,6 +440,94 @@ abstract class CachekitCacheContract {
 					}
 				}
 				return call.get();
+			}
+
+		};
+	}
+
+	// Not one of Spring's cases either: single flight when the L2 read of a second
+	// caller missed just before the first caller's load stored its value.
+
+	@Test
+	void getWithLoaderDoesNotLoadAgainWhatAConcurrentLoadJustStored() throws Exception {
+		AtomicInteger loads = new AtomicInteger();
+		assertLateCallerGetsTheFirstLoad((cache) -> cache.get("k", () -> "loaded-" + loads.incrementAndGet()));
+		assertThat(loads).hasValue(1);
+	}
+
+	@Test
+	void retrieveWithLoaderDoesNotLoadAgainWhatAConcurrentLoadJustStored() throws Exception {
+		AtomicInteger loads = new AtomicInteger();
+		assertLateCallerGetsTheFirstLoad((cache) -> cache
+			.retrieve("k", () -> CompletableFuture.completedFuture("loaded-" + loads.incrementAndGet()))
+			.join());
+		assertThat(loads).hasValue(1);
+	}
+
+	/**
+	 * Runs a late caller whose L2 read of {@code k} misses and is then held until an
+	 * early caller has loaded and stored {@code k}; both must answer the early load.
+	 * @param call a call with a loader for the key {@code k}
+	 */
+	private void assertLateCallerGetsTheFirstLoad(Function<CachekitCache, @Nullable Object> call) throws Exception {
+		CountDownLatch lateReadMissed = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService executor = Executors.newCachedThreadPool();
+		try {
+			CachekitCache held = new CachekitCache(TieredCache.builder(this.name + "-held")
+				.backend(holdingFirstRead(backend(), ":k", lateReadMissed, release))
+				.codec(codec())
+				.l1Enabled(l1Enabled())
+				.executor(executor)
+				.build());
+			// Learn the generation first: this is not about a fresh cache.
+			assertThat(held.get("warm-up")).isNull();
+			Future<@Nullable Object> late = executor.submit(() -> call.apply(held));
+			if (backend() != null) {
+				assertThat(lateReadMissed.await(10, TimeUnit.SECONDS)).as("the late read missed").isTrue();
+			}
+			assertThat(call.apply(held)).isEqualTo("loaded-1");
+			release.countDown();
+			assertThat(late.get(30, TimeUnit.SECONDS)).isEqualTo("loaded-1");
+		}
+		finally {
+			release.countDown();
+			executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * Returns a backend over the given one whose first read of a key ending in
+	 * {@code suffix} reads, then waits until released before it answers.
+	 * @param backend the backend, or {@code null} for L1 only
+	 * @param suffix the end of the L2 key to hold
+	 * @param read counted down when the held read has read
+	 * @param release awaited by the held read
+	 * @return the backend, or {@code null}
+	 */
+	private static @Nullable Backend holdingFirstRead(@Nullable Backend backend, String suffix, CountDownLatch read,
+			CountDownLatch release) {
+		if (backend == null) {
+			return null;
+		}
+		AtomicBoolean first = new AtomicBoolean(true);
+		return new ForwardingBackend(backend) {
+
+			@Override
+			protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
+					Supplier<T> call) {
+				T result = call.get();
+				if (operation == BackendOperation.GET && key != null && key.endsWith(suffix)
+						&& first.compareAndSet(true, false)) {
+					read.countDown();
+					try {
+						release.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return result;
 			}
 
 		};
