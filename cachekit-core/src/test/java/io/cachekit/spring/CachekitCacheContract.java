@@ -330,8 +330,7 @@ abstract class CachekitCacheContract {
 				results.add(executor.submit(() -> {
 					allCalling.countDown();
 					return this.cache.get("k", () -> {
-						// Hold the load until every caller has asked, so that they
-						// overlap.
+						// Every caller has asked before the load ends.
 						allCalling.await(10, TimeUnit.SECONDS);
 						return loads.incrementAndGet();
 					});
@@ -820,9 +819,8 @@ abstract class CachekitCacheContract {
 	}
 
 	// CacheReproTests: spr14235AdaptsToCompletableFutureWithSync,
-	// ...ToReactorMonoWithSync,
-	// ...ToReactorFluxWithSync (@Cacheable(sync = true), Cache.clear(), a plain
-	// @CachePut)
+	// spr14235AdaptsToReactorMonoWithSync, spr14235AdaptsToReactorFluxWithSync
+	// (@Cacheable(sync = true), Cache.clear(), a plain @CachePut)
 
 	@Test
 	void synchronizedCompletableFutureMethodsAreCachedPutAndCleared() throws Exception {
