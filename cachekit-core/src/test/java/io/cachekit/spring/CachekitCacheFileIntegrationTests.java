@@ -11,7 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Spring's cache contract over a {@link CachekitCache} with the file store as L2.
+ * Spring's cache contract over a {@link CachekitCache} with L1 in front of the file store
+ * as L2. {@link CachekitCacheFileL2OnlyIntegrationTests} runs it without L1.
  */
 class CachekitCacheFileIntegrationTests extends CachekitCacheContract {
 
@@ -31,6 +32,11 @@ class CachekitCacheFileIntegrationTests extends CachekitCacheContract {
 	@Override
 	protected Backend backend() {
 		return backend;
+	}
+
+	@Override
+	protected boolean l1Enabled() {
+		return true;
 	}
 
 }

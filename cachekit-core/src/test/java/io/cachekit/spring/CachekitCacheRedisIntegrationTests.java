@@ -9,7 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Spring's cache contract over a {@link CachekitCache} with Redis as L2.
+ * Spring's cache contract over a {@link CachekitCache} with L1 in front of Redis as L2.
+ * {@link CachekitCacheRedisL2OnlyIntegrationTests} runs it without L1.
  */
 class CachekitCacheRedisIntegrationTests extends CachekitCacheContract {
 
@@ -31,6 +32,11 @@ class CachekitCacheRedisIntegrationTests extends CachekitCacheContract {
 	@Override
 	protected Backend backend() {
 		return backend;
+	}
+
+	@Override
+	protected boolean l1Enabled() {
+		return true;
 	}
 
 }
