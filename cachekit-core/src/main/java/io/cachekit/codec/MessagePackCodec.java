@@ -315,7 +315,8 @@ public final class MessagePackCodec implements ValueCodec {
 
 	private static String reason(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof AllowlistTypeIdResolver.UnwritableTypeException unwritable) {
+			if (cause instanceof AllowlistTypeIdResolver.UnwritableTypeException unwritable
+					&& unwritable.getMessage() != null) {
 				return unwritable.getMessage();
 			}
 			if (cause.getCause() == cause) {

@@ -2,6 +2,7 @@ package io.cachekit.metrics;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
@@ -97,13 +98,23 @@ public final class MeteredBackend extends ForwardingBackend implements AutoClose
 			return call.get();
 		}
 		catch (BackendException ex) {
-			record(() -> this.errors.get(operation).get(ex.getErrorType()).increment());
+			record(() -> errors(operation, ex.getErrorType()).increment());
 			throw ex;
 		}
 		finally {
 			long elapsed = System.nanoTime() - start;
-			record(() -> this.timers.get(operation).record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS));
+			record(() -> timer(operation).record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS));
 		}
+	}
+
+	private Timer timer(BackendOperation operation) {
+		return Objects.requireNonNull(this.timers.get(operation), "every operation has a timer");
+	}
+
+	private Counter errors(BackendOperation operation, BackendErrorType type) {
+		Map<BackendErrorType, Counter> counters = Objects.requireNonNull(this.errors.get(operation),
+				"every operation has error counters");
+		return Objects.requireNonNull(counters.get(type), "every error type has a counter");
 	}
 
 	private static void record(Runnable meter) {

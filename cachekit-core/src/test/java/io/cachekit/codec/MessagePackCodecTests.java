@@ -253,6 +253,7 @@ class MessagePackCodecTests {
 	}
 
 	@Test
+	@SuppressWarnings("JdkObsolete") // LinkedList is one of the classes under test
 	void generalPurposeCollectionsKeepTheirClass() {
 		for (Object value : List.of(new ArrayList<>(List.of(1, 2)), new LinkedList<>(List.of("a")),
 				new HashSet<>(Set.of(1L)), new LinkedHashSet<>(List.of("b", "a")), new TreeSet<>(Set.of(3, 1, 2)),
@@ -390,7 +391,7 @@ class MessagePackCodecTests {
 	@Test
 	void anonymousClassIsUnserializable() {
 		Object anonymous = new Object() {
-			@SuppressWarnings("unused")
+			@SuppressWarnings({ "unused", "EffectivelyPrivate" }) // a bean property to serialize
 			public String getName() {
 				return "anonymous";
 			}
@@ -406,6 +407,7 @@ class MessagePackCodecTests {
 	}
 
 	@Test
+	@SuppressWarnings("UnnecessaryStringBuilder") // StringBuilder is the class under test
 	void jdkClassOffTheAllowlistIsUnserializable() {
 		assertUnserializable(new java.io.File("/tmp"), "java.io.File");
 		assertUnserializable(new Holder(new StringBuilder("x")), "java.lang.StringBuilder");

@@ -339,7 +339,7 @@ public final class ServerProcess implements AutoCloseable {
 	private static String findExecutable(ServerKind kind) {
 		String path = System.getenv("PATH");
 		if (path != null) {
-			for (String directory : path.split(java.io.File.pathSeparator)) {
+			for (String directory : path.split(java.io.File.pathSeparator, -1)) {
 				Path candidate = Path.of(directory, kind.binary());
 				if (Files.isExecutable(candidate)) {
 					return candidate.toString();

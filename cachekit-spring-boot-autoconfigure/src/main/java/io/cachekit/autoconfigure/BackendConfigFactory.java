@@ -104,7 +104,7 @@ final class BackendConfigFactory {
 			joined = joined.substring(1, joined.length() - 1);
 		}
 		List<String> servers = new ArrayList<>();
-		for (String part : joined.split(",")) {
+		for (String part : joined.split(",", -1)) {
 			String server = part.strip();
 			if (server.length() >= 2 && server.startsWith("\"") && server.endsWith("\"")) {
 				server = server.substring(1, server.length() - 1).strip();

@@ -159,8 +159,4 @@ class CachekitCacheConfiguration {
 		return bytes;
 	}
 
-	private static String name(Enum<?> value) {
-		return value.name().toLowerCase(java.util.Locale.ROOT);
-	}
-
 }

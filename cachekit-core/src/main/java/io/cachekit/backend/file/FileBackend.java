@@ -192,6 +192,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	 * @param sweepInBackground whether to start the sweep thread
 	 * @return the backend
 	 */
+	@SuppressWarnings("FutureReturnValueIgnored") // sweepQuietly() logs its own failures
 	static FileBackend create(FileBackendConfig config, boolean sweepInBackground) {
 		Objects.requireNonNull(config, "config must not be null");
 		FileBackend backend = new FileBackend(config, sweepInBackground);
@@ -637,12 +638,11 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	 */
 	private void removeStale(Target target) {
 		try {
-			this.locks.withKeyLock(target.hash(), REMOVAL_LOCK_TIMEOUT_NANOS, () -> {
-				if (isStale(target.path(), target.hash(), true) && Files.deleteIfExists(target.path())) {
-					removed(0);
-				}
-				return null;
-			});
+			boolean deleted = this.locks.withKeyLock(target.hash(), REMOVAL_LOCK_TIMEOUT_NANOS,
+					() -> isStale(target.path(), target.hash(), true) && Files.deleteIfExists(target.path()));
+			if (deleted) {
+				removed(0);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("could not remove the stale entry {}: {}", target.path(), ex.toString());
@@ -716,8 +716,9 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 					return false;
 				}
 			}
-			if (this.config.fsync()) {
-				syncDirectory(target.path().getParent());
+			Path directory = target.path().getParent();
+			if (this.config.fsync() && directory != null) {
+				syncDirectory(directory);
 			}
 			return true;
 		}
@@ -795,6 +796,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		this.writtenBytes.addAndGet(-size);
 	}
 
+	@SuppressWarnings("FutureReturnValueIgnored") // sweepQuietly() logs its own failures
 	private void requestSweep() {
 		ScheduledExecutorService sweeper = this.sweeper;
 		if (sweeper == null || this.closed || !this.sweepRequested.compareAndSet(false, true)) {

@@ -12,6 +12,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
@@ -50,7 +51,8 @@ final class FileErrors {
 	 * @return the classified exception; {@code failure} itself when it already is one
 	 */
 	static BackendException classify(BackendOperation operation, @Nullable String key, Throwable failure) {
-		Throwable cause = (failure instanceof UncheckedIOException unchecked) ? unchecked.getCause() : failure;
+		Throwable cause = (failure instanceof UncheckedIOException unchecked)
+				? Objects.requireNonNullElse(unchecked.getCause(), failure) : failure;
 		if (cause instanceof BackendException backendException) {
 			return backendException;
 		}

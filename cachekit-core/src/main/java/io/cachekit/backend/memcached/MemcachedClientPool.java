@@ -63,7 +63,7 @@ final class MemcachedClientPool implements AutoCloseable {
 			.setFailureMode(failureMode(config.failureMode()))
 			.setOpTimeout(config.operationTimeout().toMillis())
 			.setOpQueueMaxBlockTime(config.operationTimeout().toMillis())
-			.setMaxReconnectDelay(config.maxReconnectDelay().getSeconds())
+			.setMaxReconnectDelay(config.maxReconnectDelay().toSeconds())
 			.setDaemon(true)
 			.build();
 		List<MemcachedClient> clients = new ArrayList<>(config.maxPoolSize());

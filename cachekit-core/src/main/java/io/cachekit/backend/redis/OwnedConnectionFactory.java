@@ -45,6 +45,7 @@ final class OwnedConnectionFactory implements AutoCloseable {
 		this.factory = factory;
 	}
 
+	@SuppressWarnings("FutureReturnValueIgnored") // shutting down after a failure is best effort
 	static OwnedConnectionFactory create(RedisUrl url, Duration connectTimeout, Duration commandTimeout) {
 		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.host(), url.port());
 		server.setDatabase(url.database());

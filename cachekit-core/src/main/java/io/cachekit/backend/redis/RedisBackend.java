@@ -368,7 +368,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 			return MAX_TTL.toMillis();
 		}
 		long millis = ttl.toMillis();
-		return (ttl.minusMillis(millis).isZero()) ? millis : millis + 1;
+		return ttl.minusMillis(millis).isZero() ? millis : millis + 1;
 	}
 
 	private static Expiration expiration(@Nullable Duration ttl) {

@@ -325,7 +325,7 @@ class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixC
 	}
 
 	private static LettuceConnectionFactory givenFactory() {
-		String[] hostPort = redis.address().split(":");
+		String[] hostPort = redis.address().split(":", -1);
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration(hostPort[0], Integer.parseInt(hostPort[1])));
 		factory.afterPropertiesSet();
