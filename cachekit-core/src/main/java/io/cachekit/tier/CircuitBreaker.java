@@ -92,7 +92,7 @@ public final class CircuitBreaker {
 	 * @return the state
 	 */
 	public State state() {
-		State current = this.state.get();
+		State current = Objects.requireNonNull(this.state.get());
 		if (current == State.OPEN && this.ticker.read() - this.openedAt.get() >= this.openNanos) {
 			return State.HALF_OPEN;
 		}

@@ -917,7 +917,7 @@ public final class TieredCache {
 			.expireAfter(new L1Expiry())
 			.ticker(this.ticker)
 			.executor(this.executor)
-			.removalListener((String key, L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+			.removalListener((@Nullable String key, @Nullable L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
 				if (cause.wasEvicted()) {
 					this.l1Counters.evictions.increment();
 				}
