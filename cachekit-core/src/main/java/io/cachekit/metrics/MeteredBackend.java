@@ -24,11 +24,12 @@ import org.jspecify.annotations.Nullable;
  * operation and a {@code cachekit.backend.errors} counter per operation and
  * {@link BackendErrorType}, both tagged {@code backend} with the wrapped backend's type.
  *
- * <p>Passes the wrapped backend's capabilities through, measured too when they are one of
+ * <p>
+ * Passes the wrapped backend's capabilities through, measured too when they are one of
  * {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and {@link TtlInspection}, and
- * unmeasured when they are another kind. Results and
- * exceptions are the wrapped backend's, unchanged. A failing registry never breaks an
- * operation. Closing it closes the wrapped backend when that is {@link AutoCloseable}.
+ * unmeasured when they are another kind. Results and exceptions are the wrapped
+ * backend's, unchanged. A failing registry never breaks an operation. Closing it closes
+ * the wrapped backend when that is {@link AutoCloseable}.
  */
 public final class MeteredBackend extends ForwardingBackend implements AutoCloseable {
 
@@ -46,19 +47,21 @@ public final class MeteredBackend extends ForwardingBackend implements AutoClose
 		super(delegate);
 		for (BackendOperation operation : BackendOperation.values()) {
 			String tag = operation.name().toLowerCase(java.util.Locale.ROOT);
-			this.timers.put(operation, Timer.builder("cachekit.backend.latency")
-				.description("Latency of backend operations")
-				.tag("backend", backendType)
-				.tag("operation", tag)
-				.register(registry));
+			this.timers.put(operation,
+					Timer.builder("cachekit.backend.latency")
+						.description("Latency of backend operations")
+						.tag("backend", backendType)
+						.tag("operation", tag)
+						.register(registry));
 			Map<BackendErrorType, Counter> counters = new EnumMap<>(BackendErrorType.class);
 			for (BackendErrorType type : BackendErrorType.values()) {
-				counters.put(type, Counter.builder("cachekit.backend.errors")
-					.description("Failed backend operations, by error type")
-					.tag("backend", backendType)
-					.tag("operation", tag)
-					.tag("type", type.name())
-					.register(registry));
+				counters.put(type,
+						Counter.builder("cachekit.backend.errors")
+							.description("Failed backend operations, by error type")
+							.tag("backend", backendType)
+							.tag("operation", tag)
+							.tag("type", type.name())
+							.register(registry));
 			}
 			this.errors.put(operation, counters);
 		}

@@ -19,15 +19,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * Binds a {@link TieredCache}'s statistics to Micrometer.
  *
- * <p>For each tier, the standard cache meters that Spring Boot's own cache metrics use,
+ * <p>
+ * For each tier, the standard cache meters that Spring Boot's own cache metrics use,
  * tagged {@code cache=<name>} and {@code tier=l1|l2}: {@code cache.gets} with
  * {@code result=hit|miss}, {@code cache.puts}, {@code cache.evictions}, and for L1
  * {@code cache.size}. Besides: {@code cachekit.cache.errors} (L2 failures, tag
  * {@code type} = {@link BackendErrorType}), {@code cachekit.cache.codec.errors} (tag
- * {@code kind} = {@link CodecException.Kind}) and {@code cachekit.cache.rejected}
- * (values refused as too large).
+ * {@code kind} = {@link CodecException.Kind}) and {@code cachekit.cache.rejected} (values
+ * refused as too large).
  *
- * <p>Meters read live counters when scraped; binding costs nothing per cache call.
+ * <p>
+ * Meters read live counters when scraped; binding costs nothing per cache call.
  */
 public final class TieredCacheMetrics implements MeterBinder {
 

@@ -3,8 +3,8 @@ package io.cachekit.test;
 import java.util.List;
 
 /**
- * A kind of server the test support can run: its binary, its command line, how to tell
- * it is ready, and how to install it.
+ * A kind of server the test support can run: its binary, its command line, how to tell it
+ * is ready, and how to install it.
  */
 public enum ServerKind {
 
@@ -64,9 +64,9 @@ public enum ServerKind {
 	}
 
 	String installHint() {
-		return "'" + this.binary + "' was not found on the PATH. Install it with "
-				+ "'sudo apt-get install -y " + this.debianPackage + "' (the README's test command does this), "
-				+ "or set " + this.externalVariable + "=host:port to use a running server.";
+		return "'" + this.binary + "' was not found on the PATH. Install it with " + "'sudo apt-get install -y "
+				+ this.debianPackage + "' (the README's test command does this), " + "or set " + this.externalVariable
+				+ "=host:port to use a running server.";
 	}
 
 	List<String> command(String executable, int port) {

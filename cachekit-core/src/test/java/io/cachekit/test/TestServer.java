@@ -12,11 +12,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test and stopped after its last.
  *
  * <pre>{@code
- * @RegisterExtension
+ * &#64;RegisterExtension
  * static final TestServer memcached = TestServer.memcached();
  * }</pre>
  *
- * <p>When the kind's environment variable ({@code CACHEKIT_TEST_MEMCACHED},
+ * <p>
+ * When the kind's environment variable ({@code CACHEKIT_TEST_MEMCACHED},
  * {@code CACHEKIT_TEST_REDIS}) names a {@code host:port}, that server is used instead and
  * nothing is started; {@link #process()} then fails, since an external server cannot be
  * stopped by the tests.

@@ -17,9 +17,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 
 /**
  * Turns the backend property groups ({@code cachekit.memcached.*},
- * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations, failing with an
- * {@link InvalidConfigurationPropertyValueException} that names the property for any bad
- * value.
+ * {@code cachekit.redis.*}, {@code cachekit.file.*}) into the engine's configurations,
+ * failing with an {@link InvalidConfigurationPropertyValueException} that names the
+ * property for any bad value.
  */
 final class BackendConfigFactory {
 
@@ -35,11 +35,13 @@ final class BackendConfigFactory {
 	static FileBackendConfig file(CachekitProperties.File properties) {
 		FileBackendConfig.Builder builder = FileBackendConfig.builder();
 		String directory = properties.getDirectory();
-		Path path = (directory != null && !directory.isBlank()) ? toPath(directory) : FileBackendConfig.defaultDirectory();
+		Path path = (directory != null && !directory.isBlank()) ? toPath(directory)
+				: FileBackendConfig.defaultDirectory();
 		apply(FILE + "directory", path, builder::directory);
 		apply(FILE + "max-size", properties.getMaxSize(), (size) -> builder.maxTotalBytes(size.toBytes()));
 		apply(FILE + "max-entries", properties.getMaxEntries(), builder::maxEntries);
-		apply(FILE + "max-value-size", properties.getMaxValueSize(), (size) -> builder.maxValueSize(toInt(size.toBytes())));
+		apply(FILE + "max-value-size", properties.getMaxValueSize(),
+				(size) -> builder.maxValueSize(toInt(size.toBytes())));
 		apply(FILE + "sweep-interval", properties.getSweepInterval(), builder::sweepInterval);
 		return builder.build();
 	}
@@ -93,8 +95,8 @@ final class BackendConfigFactory {
 	/**
 	 * Reads the server list in both accepted forms: comma-separated
 	 * ({@code mc1:11211,mc2:11211}) and a JSON array ({@code ["mc1:11211","mc2:11211"]},
-	 * the form of the Python library's {@code CACHEKIT_MEMCACHED_SERVERS}). Binding splits
-	 * a JSON array at its commas, so its pieces are joined back first.
+	 * the form of the Python library's {@code CACHEKIT_MEMCACHED_SERVERS}). Binding
+	 * splits a JSON array at its commas, so its pieces are joined back first.
 	 * @param bound the list as bound
 	 * @return the servers, trimmed, without brackets or quotes
 	 */

@@ -17,7 +17,8 @@ import org.springframework.core.env.Environment;
 /**
  * Which L2 backend the properties choose, and why.
  *
- * <p>An application's own {@code Backend} bean always wins; that is decided by the bean
+ * <p>
+ * An application's own {@code Backend} bean always wins; that is decided by the bean
  * conditions, not here. Otherwise {@code cachekit.backend} names the backend, or with
  * {@code auto} (the default) the first of these that is configured: memcached servers
  * ({@code cachekit.memcached.servers}, also {@code CACHEKIT_MEMCACHED_SERVERS}), a Redis
@@ -25,9 +26,10 @@ import org.springframework.core.env.Environment;
  * {@code REDIS_URL}), a file directory ({@code cachekit.file.directory}); else none, and
  * caches are L1 only.
  *
- * <p>An explicit backend next to another backend's cachekit settings is a contradiction
- * and fails with a message naming both properties; so does {@code none} next to any of
- * them. {@code REDIS_URL} is not cachekit's own setting and never contradicts.
+ * <p>
+ * An explicit backend next to another backend's cachekit settings is a contradiction and
+ * fails with a message naming both properties; so does {@code none} next to any of them.
+ * {@code REDIS_URL} is not cachekit's own setting and never contradicts.
  *
  * @param type the chosen backend, never {@code AUTO}
  * @param reason why, for the startup log
@@ -88,12 +90,14 @@ record BackendSelection(BackendType type, String reason) {
 			return new BackendSelection(BackendType.REDIS, REDIS_URL + " is set");
 		}
 		if (platformRedis) {
-			return new BackendSelection(BackendType.REDIS, "the " + PLATFORM_REDIS_URL + " environment variable is set");
+			return new BackendSelection(BackendType.REDIS,
+					"the " + PLATFORM_REDIS_URL + " environment variable is set");
 		}
 		if (file) {
 			return new BackendSelection(BackendType.FILE, FILE_DIRECTORY + " is set");
 		}
-		return new BackendSelection(BackendType.NONE, "no memcached servers, Redis URL or file directory is configured");
+		return new BackendSelection(BackendType.NONE,
+				"no memcached servers, Redis URL or file directory is configured");
 	}
 
 	private static BackendSelection explicit(BackendType type, Set<String> configured, @Nullable String own) {

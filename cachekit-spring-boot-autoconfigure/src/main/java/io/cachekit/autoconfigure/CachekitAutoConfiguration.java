@@ -32,19 +32,21 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * Auto-configuration of cachekit: a backend from {@code cachekit.*}, a value codec, and a
  * two-tier {@link io.cachekit.spring.CachekitCacheManager} named {@code cacheManager}.
  *
- * <p>The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
+ * <p>
+ * The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
  * Redis auto-configuration, whose connection factory a Redis backend reuses, and before
- * its cache auto-configuration. Backs off to an application's
- * own {@link Backend}, {@link ValueCodec}, {@link CacheManager} or {@code cacheResolver}
- * bean, and when {@code spring.cache.type} is set (for example to {@code none}).
+ * its cache auto-configuration. Backs off to an application's own {@link Backend},
+ * {@link ValueCodec}, {@link CacheManager} or {@code cacheResolver} bean, and when
+ * {@code spring.cache.type} is set (for example to {@code none}).
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass({ CacheManager.class, Backend.class })
 @EnableConfigurationProperties(CachekitProperties.class)
 @Import({ CachekitAutoConfiguration.MemcachedBackendConfiguration.class,
-		CachekitAutoConfiguration.RedisBackendConfiguration.class, CachekitAutoConfiguration.FileBackendConfiguration.class,
-		CachekitCacheConfiguration.class, CachekitHealthConfiguration.class })
+		CachekitAutoConfiguration.RedisBackendConfiguration.class,
+		CachekitAutoConfiguration.FileBackendConfiguration.class, CachekitCacheConfiguration.class,
+		CachekitHealthConfiguration.class })
 public final class CachekitAutoConfiguration {
 
 	@Bean
@@ -66,8 +68,8 @@ public final class CachekitAutoConfiguration {
 	}
 
 	/**
-	 * The memcached backend, when it is the chosen one and the application has no
-	 * backend of its own.
+	 * The memcached backend, when it is the chosen one and the application has no backend
+	 * of its own.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MemcachedClient.class)
@@ -87,10 +89,10 @@ public final class CachekitAutoConfiguration {
 	 * its own. Its connection comes from {@code cachekit.redis.url} (also
 	 * {@code CACHEKIT_REDIS_URL}); else from the application's
 	 * {@link RedisConnectionFactory} (Spring Boot's {@code spring.data.redis.*}), which
-	 * is then shared and not closed; else from the {@code REDIS_URL} environment variable.
-	 * When {@code REDIS_URL} is set and no {@code spring.data.redis.*} connection property
-	 * is, {@code REDIS_URL} wins over the factory, whose defaults would point at
-	 * localhost.
+	 * is then shared and not closed; else from the {@code REDIS_URL} environment
+	 * variable. When {@code REDIS_URL} is set and no {@code spring.data.redis.*}
+	 * connection property is, {@code REDIS_URL} wins over the factory, whose defaults
+	 * would point at localhost.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ RedisConnectionFactory.class, LettuceConnectionFactory.class })
@@ -109,14 +111,14 @@ public final class CachekitAutoConfiguration {
 			RedisConnectionFactory shared = connectionFactory.getIfUnique();
 			String platformUrl = environment.getProperty(BackendSelection.PLATFORM_REDIS_URL);
 			boolean hasPlatformUrl = platformUrl != null && !platformUrl.isBlank();
-			// Spring Boot's factory points at localhost:6379 unless told otherwise: REDIS_URL
-			// wins over a factory nobody configured.
+			// Spring Boot's factory points at localhost:6379 unless told otherwise:
+			// REDIS_URL wins over a factory nobody configured.
 			if (shared != null && (!hasPlatformUrl || isSpringRedisConfigured(environment))) {
 				return RedisBackend.create(shared, BackendConfigFactory.redis(redis, null, BackendSelection.REDIS_URL));
 			}
 			if (hasPlatformUrl) {
-				return RedisBackend.create(
-						BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
+				return RedisBackend
+					.create(BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
 			}
 			throw BackendSelection.missing(BackendSelection.REDIS_URL,
 					"Redis needs a URL such as redis://localhost:6379 (cachekit.redis.url, CACHEKIT_REDIS_URL or "

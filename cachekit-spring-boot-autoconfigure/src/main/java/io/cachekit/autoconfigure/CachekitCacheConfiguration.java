@@ -49,8 +49,8 @@ class CachekitCacheConfiguration {
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
 			Environment environment) {
 		Backend l2 = backend.getIfUnique();
-		logBackend(environment, l2, !(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend
-				|| l2 instanceof FileBackend));
+		logBackend(environment, l2,
+				!(l2 instanceof MemcachedBackend || l2 instanceof RedisBackend || l2 instanceof FileBackend));
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, backendType(l2), registry) : l2;
 		CacheSettings defaults = defaults(properties);
@@ -60,8 +60,8 @@ class CachekitCacheConfiguration {
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		if (registry != null) {
 			Tags tags = Tags.of("cache.manager", "cacheManager");
-			builder.onCacheCreated((cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags),
-					registry));
+			builder.onCacheCreated(
+					(cache) -> bindQuietly(() -> new TieredCacheMetrics(cache.getNativeCache(), tags), registry));
 		}
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
 	}

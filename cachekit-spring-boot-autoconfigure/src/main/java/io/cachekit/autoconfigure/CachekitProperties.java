@@ -327,9 +327,9 @@ public class CachekitProperties {
 	public static class Redis {
 
 		/**
-		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset, the
-		 * application's Redis connection factory (spring.data.redis.*) is used, then the
-		 * REDIS_URL environment variable.
+		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset,
+		 * the application's Redis connection factory (spring.data.redis.*) is used, then
+		 * the REDIS_URL environment variable.
 		 */
 		private @Nullable String url;
 
@@ -349,8 +349,8 @@ public class CachekitProperties {
 		private String keyPrefix = "";
 
 		/**
-		 * Number of retries of a get, set or delete that failed with a connection error or
-		 * a timeout.
+		 * Number of retries of a get, set or delete that failed with a connection error
+		 * or a timeout.
 		 */
 		private int retryAttempts = 2;
 

@@ -51,7 +51,8 @@ class BackendSelectionTests {
 			.isEqualTo(BackendType.MEMCACHED);
 		assertThat(selectWithEnvironmentVariable("CACHEKIT_REDIS_URL", "redis://localhost:6379"))
 			.isEqualTo(BackendType.REDIS);
-		assertThat(selectWithEnvironmentVariable("CACHEKIT_FILE_DIRECTORY", "/var/cache/app")).isEqualTo(BackendType.FILE);
+		assertThat(selectWithEnvironmentVariable("CACHEKIT_FILE_DIRECTORY", "/var/cache/app"))
+			.isEqualTo(BackendType.FILE);
 		assertThat(selectWithEnvironmentVariable("CACHEKIT_BACKEND", "none")).isEqualTo(BackendType.NONE);
 	}
 

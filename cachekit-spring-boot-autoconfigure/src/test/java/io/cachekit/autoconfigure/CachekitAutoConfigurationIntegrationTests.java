@@ -35,8 +35,9 @@ class CachekitAutoConfigurationIntegrationTests {
 
 	@Test
 	void serversPropertyCreatesTheMemcachedBackendAndCachesUseIt() {
-		this.contextRunner.withPropertyValues("cachekit.memcached.servers=" + memcached.address(),
-				"cachekit.memcached.key-prefix=it:")
+		this.contextRunner
+			.withPropertyValues("cachekit.memcached.servers=" + memcached.address(),
+					"cachekit.memcached.key-prefix=it:")
 			.run((context) -> {
 				MemcachedBackend backend = context.getBean(MemcachedBackend.class);
 				assertThat(backend.config().keyPrefix()).isEqualTo("it:");
@@ -48,9 +49,11 @@ class CachekitAutoConfigurationIntegrationTests {
 
 	@Test
 	void environmentVariableInJsonArrayFormSelectsMemcached() {
-		this.contextRunner.withInitializer((context) -> context.getEnvironment()
-			.getPropertySources()
-			.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", Map.of("CACHEKIT_MEMCACHED_SERVERS", "[\"" + memcached.address() + "\"]"))))
+		this.contextRunner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("CACHEKIT_MEMCACHED_SERVERS", "[\"" + memcached.address() + "\"]"))))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(Backend.class);
 				assertThat(context.getBean(MemcachedBackend.class).config().servers()).hasSize(1)

@@ -151,11 +151,10 @@ class CachekitAutoConfigurationTests {
 	@Test
 	void memcachedPropertiesBind() {
 		this.contextRunner.withUserConfiguration(OwnBackendConfiguration.class)
-			.withPropertyValues("cachekit.memcached.servers=mc1:11211,mc2:11212",
-					"cachekit.memcached.timeout=250ms", "cachekit.memcached.connect-timeout=3s",
-					"cachekit.memcached.max-pool-size=4", "cachekit.memcached.retry-attempts=0",
-					"cachekit.memcached.key-prefix=shop:", "cachekit.memcached.max-item-size=2MB",
-					"cachekit.memcached.failure-mode=cancel")
+			.withPropertyValues("cachekit.memcached.servers=mc1:11211,mc2:11212", "cachekit.memcached.timeout=250ms",
+					"cachekit.memcached.connect-timeout=3s", "cachekit.memcached.max-pool-size=4",
+					"cachekit.memcached.retry-attempts=0", "cachekit.memcached.key-prefix=shop:",
+					"cachekit.memcached.max-item-size=2MB", "cachekit.memcached.failure-mode=cancel")
 			.run((context) -> {
 				CachekitProperties.Memcached memcached = context.getBean(CachekitProperties.class).getMemcached();
 				assertThat(memcached.getServers()).containsExactly("mc1:11211", "mc2:11212");
@@ -196,7 +195,8 @@ class CachekitAutoConfigurationTests {
 
 	@Test
 	void badMemcachedValuesFailStartupNamingTheProperty() {
-		assertFailure("cachekit.memcached.timeout", "cachekit.memcached.servers=mc1:1", "cachekit.memcached.timeout=-1s");
+		assertFailure("cachekit.memcached.timeout", "cachekit.memcached.servers=mc1:1",
+				"cachekit.memcached.timeout=-1s");
 		assertFailure("cachekit.memcached.connect-timeout", "cachekit.memcached.servers=mc1:1",
 				"cachekit.memcached.connect-timeout=0s");
 		assertFailure("cachekit.memcached.max-pool-size", "cachekit.memcached.servers=mc1:1",
@@ -231,7 +231,8 @@ class CachekitAutoConfigurationTests {
 		Order order = new Order("o-1", 42);
 		this.contextRunner.run((context) -> assertThatExceptionOfType(CodecException.class)
 			.isThrownBy(() -> context.getBean(ValueCodec.class).encode(order, null)));
-		this.contextRunner.withPropertyValues("cachekit.serialization.trusted-packages=io.cachekit.autoconfigure.fixture")
+		this.contextRunner
+			.withPropertyValues("cachekit.serialization.trusted-packages=io.cachekit.autoconfigure.fixture")
 			.run((context) -> {
 				ValueCodec codec = context.getBean(ValueCodec.class);
 				assertThat(codec.decode(codec.encode(order, null)).value()).isEqualTo(order);
@@ -253,7 +254,8 @@ class CachekitAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			Health health = context.getBean("cachekitHealthIndicator", HealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("backend_type", "none").containsKey("latency_ms")
+			assertThat(health.getDetails()).containsEntry("backend_type", "none")
+				.containsKey("latency_ms")
 				.containsKey("l1_entries");
 		});
 	}
@@ -282,19 +284,23 @@ class CachekitAutoConfigurationTests {
 				manager.getCache("late").put("k", "v");
 				manager.getCache("late").get("k");
 				manager.getCache("late").get("missing");
-				assertThat(registry.get("cache.gets").tags("cache", "late", "tier", "l1", "result", "hit")
+				assertThat(registry.get("cache.gets")
+					.tags("cache", "late", "tier", "l1", "result", "hit")
 					.functionCounter()
 					.count()).isEqualTo(1);
-				assertThat(registry.get("cache.gets").tags("cache", "late", "tier", "l2", "result", "miss")
+				assertThat(registry.get("cache.gets")
+					.tags("cache", "late", "tier", "l2", "result", "miss")
 					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("cache.puts").tags("cache", "late", "tier", "l2").functionCounter().count())
 					.isEqualTo(1);
-				assertThat(registry.get("cachekit.backend.latency").tags("backend", "map", "operation", "set")
+				assertThat(registry.get("cachekit.backend.latency")
+					.tags("backend", "map", "operation", "set")
 					.timer()
 					.count()).as("the entry and the cache's new generation counter").isEqualTo(2);
-				assertThat(registry.find("cachekit.cache.errors").tags("cache", "late", "type", "TIMEOUT").functionCounter())
-					.isNotNull();
+				assertThat(registry.find("cachekit.cache.errors")
+					.tags("cache", "late", "type", "TIMEOUT")
+					.functionCounter()).isNotNull();
 			});
 	}
 
@@ -311,7 +317,8 @@ class CachekitAutoConfigurationTests {
 	private void assertFailure(String property, String... properties) {
 		this.contextRunner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class);
+			assertThat(context.getStartupFailure())
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class);
 			InvalidConfigurationPropertyValueException failure = rootCause(context.getStartupFailure());
 			assertThat(failure.getName()).isEqualTo(property);
 		});
@@ -445,6 +452,5 @@ class CachekitAutoConfigurationTests {
 		}
 
 	}
-
 
 }

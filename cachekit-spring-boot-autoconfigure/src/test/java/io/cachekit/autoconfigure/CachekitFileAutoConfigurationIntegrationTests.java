@@ -57,7 +57,8 @@ class CachekitFileAutoConfigurationIntegrationTests {
 
 	@Test
 	void badFileSettingsFailStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("cachekit.file.directory=" + this.directory, "cachekit.file.max-entries=0")
+		this.contextRunner
+			.withPropertyValues("cachekit.file.directory=" + this.directory, "cachekit.file.max-entries=0")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("cachekit.file.max-entries");

@@ -42,7 +42,8 @@ class CachekitRedisAutoConfigurationIntegrationTests {
 
 	@Test
 	void redisUrlCreatesARedisBackendThatCachesUse() {
-		this.contextRunner.withPropertyValues("cachekit.redis.url=redis://" + redis.address(), "cachekit.redis.key-prefix=it:")
+		this.contextRunner
+			.withPropertyValues("cachekit.redis.url=redis://" + redis.address(), "cachekit.redis.key-prefix=it:")
 			.run((context) -> {
 				RedisBackend backend = context.getBean(RedisBackend.class);
 				Cache cache = context.getBean(CachekitCacheManager.class).getCache("books");
@@ -68,18 +69,20 @@ class CachekitRedisAutoConfigurationIntegrationTests {
 				Cache cache = context.getBean(CachekitCacheManager.class).getCache("books");
 				cache.put("k", "value");
 				try (var connection = context.getBean(RedisConnectionFactory.class).getConnection()) {
-					assertThat(connection.keyCommands().exists("books:generation".getBytes(StandardCharsets.UTF_8))).isTrue();
+					assertThat(connection.keyCommands().exists("books:generation".getBytes(StandardCharsets.UTF_8)))
+						.isTrue();
 				}
 			});
 	}
 
 	@Test
 	void platformRedisUrlSelectsRedis() {
-		this.contextRunner.withInitializer((context) -> context.getEnvironment()
-			.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-							Map.of("REDIS_URL", "redis://" + redis.address()))))
+		this.contextRunner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								Map.of("REDIS_URL", "redis://" + redis.address()))))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(Backend.class).hasSingleBean(RedisBackend.class);
 				assertThat(context.getBean(RedisBackend.class).config().url()).isPresent();

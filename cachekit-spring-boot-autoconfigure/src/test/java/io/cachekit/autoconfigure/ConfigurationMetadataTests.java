@@ -21,23 +21,23 @@ class ConfigurationMetadataTests {
 	@Test
 	void everyPropertyHasADescription() throws IOException {
 		List<Map<String, Object>> properties = properties();
-		assertThat(properties).isNotEmpty().allSatisfy((property) -> assertThat(property.get("description"))
-			.as("description of %s", property.get("name"))
-			.asString()
-			.isNotBlank());
+		assertThat(properties).isNotEmpty()
+			.allSatisfy(
+					(property) -> assertThat(property.get("description")).as("description of %s", property.get("name"))
+						.asString()
+						.isNotBlank());
 	}
 
 	@Test
 	void documentedPropertiesAreAllThere() throws IOException {
 		assertThat(properties()).extracting((property) -> property.get("name"))
 			.contains("cachekit.backend", "cachekit.default-ttl", "cachekit.allow-null-values",
-					"cachekit.generation-refresh", "cachekit.l1.enabled", "cachekit.l1.max-size",
-					"cachekit.l1.max-ttl", "cachekit.memcached.servers", "cachekit.memcached.timeout",
-					"cachekit.memcached.connect-timeout", "cachekit.memcached.max-pool-size",
-					"cachekit.memcached.retry-attempts", "cachekit.memcached.key-prefix",
-					"cachekit.memcached.max-item-size", "cachekit.memcached.max-reconnect-delay",
-					"cachekit.memcached.failure-mode", "cachekit.serialization.trusted-packages", "cachekit.caches",
-					"management.health.cachekit.enabled");
+					"cachekit.generation-refresh", "cachekit.l1.enabled", "cachekit.l1.max-size", "cachekit.l1.max-ttl",
+					"cachekit.memcached.servers", "cachekit.memcached.timeout", "cachekit.memcached.connect-timeout",
+					"cachekit.memcached.max-pool-size", "cachekit.memcached.retry-attempts",
+					"cachekit.memcached.key-prefix", "cachekit.memcached.max-item-size",
+					"cachekit.memcached.max-reconnect-delay", "cachekit.memcached.failure-mode",
+					"cachekit.serialization.trusted-packages", "cachekit.caches", "management.health.cachekit.enabled");
 	}
 
 	@SuppressWarnings("unchecked")

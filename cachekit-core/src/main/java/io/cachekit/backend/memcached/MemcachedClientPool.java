@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A fixed set of spymemcached clients used round-robin.
  *
- * <p>Every client connects to every server with the binary protocol, the Ketama
- * consistent locator and {@code KETAMA_HASH}, so all clients agree on which server holds
- * a key. Each client has one I/O thread; closing the pool stops them all.
+ * <p>
+ * Every client connects to every server with the binary protocol, the Ketama consistent
+ * locator and {@code KETAMA_HASH}, so all clients agree on which server holds a key. Each
+ * client has one I/O thread; closing the pool stops them all.
  */
 final class MemcachedClientPool implements AutoCloseable {
 

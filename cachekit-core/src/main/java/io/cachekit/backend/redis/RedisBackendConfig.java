@@ -10,11 +10,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Immutable settings of a {@link RedisBackend}.
  *
- * <p>Built with {@link #builder()}. Every setter checks its value at once and throws
- * {@link IllegalArgumentException} with a message that names the setting and says what
- * is allowed.
+ * <p>
+ * Built with {@link #builder()}. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} with a message that names the setting and says what is
+ * allowed.
  *
- * <p>The key prefix, value size limit and retries apply to every backend. The URL and the
+ * <p>
+ * The key prefix, value size limit and retries apply to every backend. The URL and the
  * two timeouts are for {@link RedisBackend#create(RedisBackendConfig)}, which builds its
  * own Lettuce connection factory from them; a backend over an application's
  * {@code RedisConnectionFactory} uses that factory's settings instead.
@@ -27,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>{@link #toString()} and every message mask the URL's password.
+ * <p>
+ * {@link #toString()} and every message mask the URL's password.
  */
 public final class RedisBackendConfig {
 
@@ -42,8 +45,8 @@ public final class RedisBackendConfig {
 
 	/**
 	 * The default largest value, in bytes, that is sent to Redis: 16 MiB. Redis itself
-	 * takes up to 512 MB, but one large value holds up its single command thread and every
-	 * other client while it is copied, so a cache should refuse values far smaller.
+	 * takes up to 512 MB, but one large value holds up its single command thread and
+	 * every other client while it is copied, so a cache should refuse values far smaller.
 	 */
 	public static final int DEFAULT_MAX_VALUE_SIZE = 16 * 1024 * 1024;
 
@@ -206,8 +209,8 @@ public final class RedisBackendConfig {
 		}
 
 		/**
-		 * Sets how long one command may take before it fails as {@code TIMEOUT}; also
-		 * the bound on a health check's ping.
+		 * Sets how long one command may take before it fails as {@code TIMEOUT}; also the
+		 * bound on a health check's ping.
 		 * @param commandTimeout a positive duration of at least one millisecond
 		 * @return this builder
 		 * @throws IllegalArgumentException when not positive
@@ -236,8 +239,10 @@ public final class RedisBackendConfig {
 
 		/**
 		 * Sets the prefix put before every key, so that several applications can share a
-		 * server without meeting. Redis keys are binary-safe, so any character is allowed.
-		 * @param keyPrefix at most {@value RedisBackendConfig#MAX_KEY_PREFIX_BYTES} UTF-8 bytes
+		 * server without meeting. Redis keys are binary-safe, so any character is
+		 * allowed.
+		 * @param keyPrefix at most {@value RedisBackendConfig#MAX_KEY_PREFIX_BYTES} UTF-8
+		 * bytes
 		 * @return this builder
 		 * @throws IllegalArgumentException when too long
 		 */
@@ -245,8 +250,8 @@ public final class RedisBackendConfig {
 			Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
 			int length = RedisKeys.encodedLength(keyPrefix);
 			if (length > MAX_KEY_PREFIX_BYTES) {
-				throw new IllegalArgumentException("keyPrefix must be at most " + MAX_KEY_PREFIX_BYTES
-						+ " UTF-8 bytes, was " + length + " bytes");
+				throw new IllegalArgumentException(
+						"keyPrefix must be at most " + MAX_KEY_PREFIX_BYTES + " UTF-8 bytes, was " + length + " bytes");
 			}
 			this.keyPrefix = keyPrefix;
 			return this;
@@ -255,14 +260,15 @@ public final class RedisBackendConfig {
 		/**
 		 * Sets the largest value that is sent to Redis. A larger value fails with
 		 * {@code PERMANENT} before anything is sent.
-		 * @param maxValueSize bytes, from 1 to {@value RedisBackendConfig#MAX_VALUE_SIZE_LIMIT}
+		 * @param maxValueSize bytes, from 1 to
+		 * {@value RedisBackendConfig#MAX_VALUE_SIZE_LIMIT}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range
 		 */
 		public Builder maxValueSize(int maxValueSize) {
 			if (maxValueSize < 1 || maxValueSize > MAX_VALUE_SIZE_LIMIT) {
-				throw new IllegalArgumentException("maxValueSize must be between 1 and " + MAX_VALUE_SIZE_LIMIT
-						+ " bytes, was " + maxValueSize);
+				throw new IllegalArgumentException(
+						"maxValueSize must be between 1 and " + MAX_VALUE_SIZE_LIMIT + " bytes, was " + maxValueSize);
 			}
 			this.maxValueSize = maxValueSize;
 			return this;

@@ -26,8 +26,8 @@ class FileLayoutTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "plain", "new\nline", "../../etc/passwd", "/etc/passwd", "..", "a/b\\c", "nul\u0000byte",
-			"ключ-日本語-🔑", "C:\\Windows" })
+	@ValueSource(strings = { "", "plain", "new\nline", "../../etc/passwd", "/etc/passwd", "..", "a/b\\c",
+			"nul\u0000byte", "ключ-日本語-🔑", "C:\\Windows" })
 	void everyKeyMapsToAFixedLengthHexNameInsideTheDirectory(String key) {
 		String hash = FileLayout.hash(FileLayout.keyBytes(key));
 		Path entry = this.layout.entry(hash);

@@ -102,10 +102,12 @@ class MemcachedConfigTests {
 	@Test
 	void outOfRangeNumbersAreRefusedNamingTheSetting() {
 		MemcachedConfig.Builder builder = MemcachedConfig.builder();
-		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxPoolSize(0)).withMessageContaining("maxPoolSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxPoolSize(0))
+			.withMessageContaining("maxPoolSize");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.retryAttempts(-1))
 			.withMessageContaining("retryAttempts");
-		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxItemSize(0)).withMessageContaining("maxItemSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxItemSize(0))
+			.withMessageContaining("maxItemSize");
 	}
 
 	@ParameterizedTest
@@ -123,7 +125,10 @@ class MemcachedConfigTests {
 
 	@Test
 	void reconnectDelayIsRoundedUpToWholeSeconds() {
-		MemcachedConfig config = MemcachedConfig.builder().servers("h:1").maxReconnectDelay(Duration.ofMillis(1500)).build();
+		MemcachedConfig config = MemcachedConfig.builder()
+			.servers("h:1")
+			.maxReconnectDelay(Duration.ofMillis(1500))
+			.build();
 		assertThat(config.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(2));
 	}
 
