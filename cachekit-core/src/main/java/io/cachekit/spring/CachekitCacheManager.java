@@ -28,14 +28,16 @@ import org.springframework.cache.CacheManager;
  * A Spring {@link CacheManager} whose caches are two-tier {@link CachekitCache}s over one
  * shared backend.
  *
- * <p>Caches are created on first use with the default {@link CacheSettings}, or with the
+ * <p>
+ * Caches are created on first use with the default {@link CacheSettings}, or with the
  * settings given for their name; caches named at build time exist from the start. When
  * {@linkplain Builder#disableCreateOnMissingCache() creation on demand is off}, unknown
  * names answer {@code null}. Every listener added with
  * {@link Builder#onCacheCreated(Consumer)} sees every cache as it is created, those
  * created after startup included (metrics bind this way).
  *
- * <p>Thread-safe. The manager does not own the backend: whoever created it closes it.
+ * <p>
+ * Thread-safe. The manager does not own the backend: whoever created it closes it.
  */
 public class CachekitCacheManager implements CacheManager {
 
@@ -73,9 +75,8 @@ public class CachekitCacheManager implements CacheManager {
 		this.clock = builder.clock;
 		this.ticker = builder.ticker;
 		this.generationRefresh = builder.generationRefresh;
-		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
-				: CircuitBreaker.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION,
-						builder.ticker);
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker : CircuitBreaker
+			.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION, builder.ticker);
 		builder.settings.keySet().forEach(this::getCache);
 	}
 

@@ -33,40 +33,49 @@ import org.jspecify.annotations.Nullable;
 /**
  * A named cache with an in-process L1 in front of a shared L2 backend.
  *
- * <p><b>Read:</b> an L1 hit is returned. On an L1 miss the L2 entry is read and decoded,
- * L1 is filled with it for the rest of its L2 lifetime (never longer than the L1 TTL),
- * and it is returned. An L2 miss, an unreadable entry or an L2 failure is a miss.
- * <p><b>Write:</b> the value is encoded once, written to L2, then to L1.
- * <p><b>Clear:</b> L2 entries are not scanned or flushed: the cache moves to a new
+ * <p>
+ * <b>Read:</b> an L1 hit is returned. On an L1 miss the L2 entry is read and decoded, L1
+ * is filled with it for the rest of its L2 lifetime (never longer than the L1 TTL), and
+ * it is returned. An L2 miss, an unreadable entry or an L2 failure is a miss.
+ * <p>
+ * <b>Write:</b> the value is encoded once, written to L2, then to L1.
+ * <p>
+ * <b>Clear:</b> L2 entries are not scanned or flushed: the cache moves to a new
  * generation (a counter in the backend that is part of every L2 key), which other
  * processes see within the generation refresh interval; their L1 entries of the old
  * generation stop being served then too.
  *
- * <p>Without a backend the cache is L1 only. Values are always encoded, so L1 is bounded
- * by encoded bytes and a value that cannot be encoded is never cached.
+ * <p>
+ * Without a backend the cache is L1 only. Values are always encoded, so L1 is bounded by
+ * encoded bytes and a value that cannot be encoded is never cached.
  *
- * <p><b>Failures never reach the caller.</b> A backend failure, an unreadable or foreign
- * L2 entry (it is also deleted), a value that cannot be encoded, a value over the
- * backend's size limit, or a key whose {@code toString()} fails: each is a miss or "not
- * cached", counted in {@link #statistics(Tier)} and logged once per kind until it
- * recovers. Only a loader's own exception propagates, from
- * {@link #get(Object, Callable)} and {@link #retrieve(Object, Supplier)}.
+ * <p>
+ * <b>Failures never reach the caller.</b> A backend failure, an unreadable or foreign L2
+ * entry (it is also deleted), a value that cannot be encoded, a value over the backend's
+ * size limit, or a key whose {@code toString()} fails: each is a miss or "not cached",
+ * counted in {@link #statistics(Tier)} and logged once per kind until it recovers. Only a
+ * loader's own exception propagates, from {@link #get(Object, Callable)} and
+ * {@link #retrieve(Object, Supplier)}.
  *
- * <p><b>Consistency within a process:</b> a value this process replaced, evicted or
- * cleared is not served again by this process, even across an L2 outage: an L2 read that
- * a write overtook does not fill L1, a clear or evict that could not reach L2 is finished
- * before L2 serves that key (or anything, for a clear) again, and a write that could not
- * reach L2 keeps the older L2 entry from coming back. Other processes see a clear within
- * the generation refresh interval and other changes within the L1 TTL.
+ * <p>
+ * <b>Consistency within a process:</b> a value this process replaced, evicted or cleared
+ * is not served again by this process, even across an L2 outage: an L2 read that a write
+ * overtook does not fill L1, a clear or evict that could not reach L2 is finished before
+ * L2 serves that key (or anything, for a clear) again, and a write that could not reach
+ * L2 keeps the older L2 entry from coming back. Other processes see a clear within the
+ * generation refresh interval and other changes within the L1 TTL.
  *
- * <p>Keys are compared by their {@code toString()}. Thread-safe. A loader that needs,
- * on the same thread, the key it is loading gets an {@link IllegalStateException}; loads
- * that wait on each other across keys or threads are the caller's to avoid, as with any
+ * <p>
+ * Keys are compared by their {@code toString()}. Thread-safe. A loader that needs, on the
+ * same thread, the key it is loading gets an {@link IllegalStateException}; loads that
+ * wait on each other across keys or threads are the caller's to avoid, as with any
  * single-flight cache.
  */
 public final class TieredCache {
 
-	/** How many keys whose L2 delete failed are tracked before a clear is used instead. */
+	/**
+	 * How many keys whose L2 delete failed are tracked before a clear is used instead.
+	 */
 	static final int MAX_PENDING_EVICTIONS = 10_000;
 
 	private static final int STAMP_STRIPES = 1024;
@@ -132,9 +141,8 @@ public final class TieredCache {
 	private TieredCache(Builder builder) {
 		this.name = builder.name;
 		this.configuredBackend = builder.backend;
-		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
-				: CircuitBreaker.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION,
-						builder.ticker);
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker : CircuitBreaker
+			.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION, builder.ticker);
 		this.backend = (builder.backend != null) ? this.circuitBreaker.protect(builder.backend) : null;
 		this.codec = Objects.requireNonNull(builder.codec, "codec must be set");
 		this.ttl = builder.ttl;
@@ -252,9 +260,10 @@ public final class TieredCache {
 
 	/**
 	 * Returns the cached value, or loads, caches and returns it.
-	 * <p>Loads are single-flight per key within this process: concurrent callers for
-	 * the same key wait for one load. Loads of different keys run in parallel. A failed
-	 * load caches nothing and every waiting caller gets its exception.
+	 * <p>
+	 * Loads are single-flight per key within this process: concurrent callers for the
+	 * same key wait for one load. Loads of different keys run in parallel. A failed load
+	 * caches nothing and every waiting caller gets its exception.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param loader computes the value on a miss
@@ -374,8 +383,8 @@ public final class TieredCache {
 				mine.future().completeExceptionally(ex);
 				return CompletableFuture.failedFuture(ex);
 			}
-			// Stored on the thread that completes the loader's future, before the returned
-			// future completes, so that the next retrieve finds the value.
+			// Stored on the thread that completes the loader's future, before the
+			// returned future completes, so that the next retrieve finds the value.
 			return started.whenComplete((value, failure) -> {
 				try {
 					if (failure == null) {
@@ -412,7 +421,8 @@ public final class TieredCache {
 
 	/**
 	 * Stores a value unless the key already holds one, and returns what it holds.
-	 * <p>Atomic across processes when the backend offers {@link AddIfAbsent}; otherwise a
+	 * <p>
+	 * Atomic across processes when the backend offers {@link AddIfAbsent}; otherwise a
 	 * read followed by a write.
 	 * @param key the key
 	 * @param value the value, {@code null} to cache a null
@@ -516,8 +526,8 @@ public final class TieredCache {
 
 	@Override
 	public String toString() {
-		return "TieredCache[" + this.name + ", l2=" + ((this.configuredBackend != null) ? this.configuredBackend : "none")
-				+ "]";
+		return "TieredCache[" + this.name + ", l2="
+				+ ((this.configuredBackend != null) ? this.configuredBackend : "none") + "]";
 	}
 
 	private @Nullable CacheHit lookup(String keyString) {
@@ -590,8 +600,8 @@ public final class TieredCache {
 		}
 		catch (CodecException ex) {
 			this.l2Counters.codecError(ex.getKind());
-			this.problems.warn("decode:" + ex.getKind(), "dropped an unreadable L2 entry (" + ex.getKind() + "): "
-					+ ex.getMessage(), null);
+			this.problems.warn("decode:" + ex.getKind(),
+					"dropped an unreadable L2 entry (" + ex.getKind() + "): " + ex.getMessage(), null);
 			deleteL2(entryKey);
 			this.l2Counters.misses.increment();
 			return null;
@@ -608,7 +618,8 @@ public final class TieredCache {
 
 	private void store(String keyString, @Nullable Object value) {
 		if (value == null && !this.allowNullValues) {
-			// A loader answered null for a cache without null values: returned, not cached.
+			// A loader answered null for a cache without null values:
+			// returned, not cached.
 			return;
 		}
 		long change = beginChange(keyString);
@@ -667,8 +678,8 @@ public final class TieredCache {
 		catch (CodecException ex) {
 			String type = (value != null) ? value.getClass().getName() : "null";
 			(this.backend != null ? this.l2Counters : this.l1Counters).codecError(ex.getKind());
-			this.problems.warn("encode:" + type, "a " + type + " value was not cached (" + ex.getKind() + "): "
-					+ ex.getMessage(), null);
+			this.problems.warn("encode:" + type,
+					"a " + type + " value was not cached (" + ex.getKind() + "): " + ex.getMessage(), null);
 			return null;
 		}
 	}
@@ -689,7 +700,8 @@ public final class TieredCache {
 	/**
 	 * Returns when an entry leaves L1: after the L1 TTL, or at its L2 expiry if sooner.
 	 * @param expiresAt the L2 expiry, or {@code null}
-	 * @return the deadline on the ticker, or {@code Long.MIN_VALUE} when it is already due
+	 * @return the deadline on the ticker, or {@code Long.MIN_VALUE} when it is already
+	 * due
 	 */
 	private long l1Deadline(@Nullable Instant expiresAt) {
 		long lifetime = this.l1Ttl.toNanos();
@@ -887,8 +899,8 @@ public final class TieredCache {
 			return CacheKeys.keyString(key);
 		}
 		catch (IllegalArgumentException ex) {
-			this.problems.warn("key:" + key.getClass().getName(), "a key was not usable, the call bypassed the cache: "
-					+ ex.getMessage(), null);
+			this.problems.warn("key:" + key.getClass().getName(),
+					"a key was not usable, the call bypassed the cache: " + ex.getMessage(), null);
 			return null;
 		}
 	}
@@ -917,7 +929,8 @@ public final class TieredCache {
 			.expireAfter(new L1Expiry())
 			.ticker(this.ticker)
 			.executor(this.executor)
-			.removalListener((@Nullable String key, @Nullable L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+			.removalListener((@Nullable String key, @Nullable L1Entry entry,
+					com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
 				if (cause.wasEvicted()) {
 					this.l1Counters.evictions.increment();
 				}
@@ -969,7 +982,8 @@ public final class TieredCache {
 	}
 
 	/**
-	 * Builds a {@link TieredCache}. Each setter checks its value at once. Not thread-safe.
+	 * Builds a {@link TieredCache}. Each setter checks its value at once. Not
+	 * thread-safe.
 	 */
 	public static final class Builder {
 

@@ -145,9 +145,11 @@ abstract class CachekitCacheContract {
 		this.cache.put("nothing", null);
 		CompletableFuture<?> hit = this.cache.retrieve("k");
 		assertThat(hit).isNotNull();
-		assertThat(hit.join()).isInstanceOfSatisfying(ValueWrapper.class, (wrapper) -> assertThat(wrapper.get()).isEqualTo("value"));
+		assertThat(hit.join()).isInstanceOfSatisfying(ValueWrapper.class,
+				(wrapper) -> assertThat(wrapper.get()).isEqualTo("value"));
 		CompletableFuture<?> cachedNull = this.cache.retrieve("nothing");
-		assertThat(cachedNull.join()).isInstanceOfSatisfying(ValueWrapper.class, (wrapper) -> assertThat(wrapper.get()).isNull());
+		assertThat(cachedNull.join()).isInstanceOfSatisfying(ValueWrapper.class,
+				(wrapper) -> assertThat(wrapper.get()).isNull());
 		CompletableFuture<?> miss = this.cache.retrieve("missing");
 		assertThat(miss == null || miss.join() == null).isTrue();
 	}
@@ -155,10 +157,14 @@ abstract class CachekitCacheContract {
 	@Test
 	void retrieveWithLoaderLoadsOnceThenServesTheCachedValue() {
 		AtomicInteger calls = new AtomicInteger();
-		assertThat(this.cache.retrieve("k", () -> CompletableFuture.completedFuture("loaded-" + calls.incrementAndGet()))
-			.join()).isEqualTo("loaded-1");
-		assertThat(this.cache.retrieve("k", () -> CompletableFuture.completedFuture("loaded-" + calls.incrementAndGet()))
-			.join()).isEqualTo("loaded-1");
+		assertThat(
+				this.cache.retrieve("k", () -> CompletableFuture.completedFuture("loaded-" + calls.incrementAndGet()))
+					.join())
+			.isEqualTo("loaded-1");
+		assertThat(
+				this.cache.retrieve("k", () -> CompletableFuture.completedFuture("loaded-" + calls.incrementAndGet()))
+					.join())
+			.isEqualTo("loaded-1");
 		assertThat(calls).hasValue(1);
 	}
 

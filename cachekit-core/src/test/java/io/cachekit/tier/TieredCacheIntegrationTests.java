@@ -129,7 +129,9 @@ class TieredCacheIntegrationTests {
 	void clearNeverFlushesOtherCaches() {
 		MemcachedBackend backend = backend();
 		TieredCache cleared = cache(backend).build();
-		TieredCache other = TieredCache.builder(this.name + "-other").backend(backend).codec(MessagePackCodec.withDefaults())
+		TieredCache other = TieredCache.builder(this.name + "-other")
+			.backend(backend)
+			.codec(MessagePackCodec.withDefaults())
 			.l1Enabled(false)
 			.build();
 		cleared.put("k", "v");
@@ -250,7 +252,8 @@ class TieredCacheIntegrationTests {
 			server.resume();
 		}
 		assertThat(registry.get("cachekit.backend.latency").tag("operation", "get").timer().count())
-			.as("only the calls before the circuit opened reached memcached").isEqualTo(3);
+			.as("only the calls before the circuit opened reached memcached")
+			.isEqualTo(3);
 		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
 		this.time.advance(Duration.ofSeconds(30));
 		assertThat(Await.until(() -> cache.get("k") != null)).as("served again after a successful trial").isTrue();

@@ -30,7 +30,10 @@ class TieredCacheTests {
 	private final ManualTime time = new ManualTime();
 
 	private TieredCache.Builder builder() {
-		return TieredCache.builder("test").codec(MessagePackCodec.withDefaults()).clock(this.time).ticker(this.time)
+		return TieredCache.builder("test")
+			.codec(MessagePackCodec.withDefaults())
+			.clock(this.time)
+			.ticker(this.time)
 			.executor(Runnable::run);
 	}
 
