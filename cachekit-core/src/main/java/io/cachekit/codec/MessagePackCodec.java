@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * class of every value whose declared type does not fix it, and reading back only classes
  * on an allowlist.
  *
- * <h2>Envelope</h2> <pre>
+ * <h2>Envelope</h2>
+ *
+ * <pre>
  * bytes 0-1   magic 'C' 'K' (0x43 0x4B)
  * byte  2     format version: 1
  * byte  3     codec id: 1 = MessagePack through Jackson
@@ -35,15 +37,21 @@ import org.jspecify.annotations.Nullable;
  *             bit 2 null value (no payload follows); bits 3-7 reserved, zero
  * bytes 5-12  expiry time, epoch milliseconds, big-endian signed long; 0 = never
  * bytes 13-   payload: one MessagePack value (absent for a null value)
- * </pre> A reader refuses, as {@link CodecException.Kind#UNKNOWN_FORMAT}, an envelope of
- * another version or codec id, or with a reserved flag set; it never guesses at a layout
- * it does not know.
+ * </pre>
  *
- * <h2>Payload</h2> Values are written with Jackson's default typing: wherever the
- * declared type does not fix the class (the root value, elements of collections, values
- * of maps, fields of type {@code Object} or of an interface or non-final class), the
- * value is written as {@code [class name, value]}. Values read back equal to what was
- * written and of the same class, for:
+ * <p>
+ * A reader refuses, as {@link CodecException.Kind#UNKNOWN_FORMAT}, an envelope of another
+ * version or codec id, or with a reserved flag set; it never guesses at a layout it does
+ * not know.
+ *
+ * <h2>Payload</h2>
+ *
+ * <p>
+ * Values are written with Jackson's default typing: wherever the declared type does not
+ * fix the class (the root value, elements of collections, values of maps, fields of type
+ * {@code Object} or of an interface or non-final class), the value is written as
+ * {@code [class name, value]}. Values read back equal to what was written and of the same
+ * class, for:
  * <ul>
  * <li>{@code String}, boxed primitives, {@code BigDecimal} (scale kept),
  * {@code BigInteger}, {@code UUID}, {@code Optional}, the {@code java.time} value types,
@@ -64,14 +72,17 @@ import org.jspecify.annotations.Nullable;
  * by a comparator is read back in natural order, and one whose elements are not
  * {@code Comparable} cannot be written.
  *
- * <h2>Allowlist</h2> Bytes in a shared cache may have been written by someone else, so a
- * class name read from them is checked before the class is loaded: a class that is not
- * allowed is never loaded, initialized or instantiated. Allowed are String and the boxed
- * primitives, {@code java.math} numbers, {@code UUID}, {@code Optional}, the
- * general-purpose {@code java.util} and {@code java.util.concurrent} collections, the
- * {@code java.time} value types, arrays of allowed types, and every class in or below a
- * package given to {@link Builder#trustedPackages(Collection)} ({@code com.example}
- * covers {@code com.example.orders} but not {@code com.examplex}). No other JDK class is
+ * <h2>Allowlist</h2>
+ *
+ * <p>
+ * Bytes in a shared cache may have been written by someone else, so a class name read
+ * from them is checked before the class is loaded: a class that is not allowed is never
+ * loaded, initialized or instantiated. Allowed are String and the boxed primitives,
+ * {@code java.math} numbers, {@code UUID}, {@code Optional}, the general-purpose
+ * {@code java.util} and {@code java.util.concurrent} collections, the {@code java.time}
+ * value types, arrays of allowed types, and every class in or below a package given to
+ * {@link Builder#trustedPackages(Collection)} ({@code com.example} covers
+ * {@code com.example.orders} but not {@code com.examplex}). No other JDK class is
  * allowed. The same check applies to type ids, to the enum class of an {@code EnumSet} or
  * {@code EnumMap}, and to values of type {@code Class}; it also runs when writing, so the
  * codec never writes what it would refuse to read.
@@ -80,7 +91,10 @@ import org.jspecify.annotations.Nullable;
  * written without a type id and read as that type, as Jackson always does: trusting a
  * package trusts the types its classes declare.
  *
- * <h2>Errors</h2> {@link #encode} throws {@link CodecException} of kind
+ * <h2>Errors</h2>
+ *
+ * <p>
+ * {@link #encode} throws {@link CodecException} of kind
  * {@link CodecException.Kind#UNSERIALIZABLE}, naming the value's class, when the value
  * holds a class off the allowlist, a class Jackson cannot write (no properties, a failing
  * getter, a cycle), an anonymous, local or non-static inner class or a lambda, or nests
@@ -92,7 +106,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Instances are immutable and thread-safe. Create one with {@link #withDefaults()} or
- * {@link #builder()}: <pre>{@code
+ * {@link #builder()}:
+ *
+ * <pre>{@code
  * ValueCodec codec = MessagePackCodec.builder()
  *     .trustedPackages(List.of("com.example.orders"))
  *     .build();

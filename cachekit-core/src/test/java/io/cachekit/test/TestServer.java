@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A JUnit 5 extension that gives a test class one real server, started before its first
  * test and stopped after its last.
  *
- * <pre>{@code
+ * <pre>
  * &#64;RegisterExtension
  * static final TestServer memcached = TestServer.memcached();
- * }</pre>
+ * </pre>
  *
  * <p>
  * When the kind's environment variable ({@code CACHEKIT_TEST_MEMCACHED},
