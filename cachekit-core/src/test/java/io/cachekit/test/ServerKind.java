@@ -22,6 +22,7 @@ public enum ServerKind {
 
 	private final String probe;
 
+	@SuppressWarnings("ImmutableEnumChecker") // List.of(...) is immutable
 	private final List<String> readyAnswers;
 
 	ServerKind(String binary, String debianPackage, String externalVariable, String probe, String... readyAnswers) {
