@@ -161,6 +161,7 @@ final class EntryFile {
 	 * @param value the value, or {@code null} when it was not read
 	 * @param size the file's size in bytes
 	 */
+	@SuppressWarnings("ArrayRecordComponent") // carries bytes, never compared
 	record Entry(long expiresAt, byte[] key, byte @Nullable [] value, long size) {
 
 		boolean isLiveAt(long nowMillis) {
