@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The value {@link CacheBenchmark} caches: a small record of the kind a {@code @Cacheable}
- * method returns. {@link Serializable} so that Spring Data Redis's default JDK
- * serializer can write it too.
+ * The value {@link CacheBenchmark} caches: a small record of the kind a
+ * {@code @Cacheable} method returns. {@link Serializable} so that Spring Data Redis's
+ * default JDK serializer can write it too.
  *
  * @param title the title
  * @param isbn the ISBN as a number
@@ -16,8 +16,8 @@ import java.util.List;
  * @param authors the authors' names
  * @param price the price
  */
-public record Book(String title, long isbn, Instant published, List<String> authors, BigDecimal price)
-		implements Serializable {
+public record Book(String title, long isbn, Instant published, List<String> authors,
+		BigDecimal price) implements Serializable {
 
 	/**
 	 * Returns the {@code index}th book of a fixed catalogue: the same index always gives

@@ -69,12 +69,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * those into quick misses that would flatter its score. The Redis trials print the
  * encoded size of a value in each format.
  *
- * <p>Run it from the repository's root:
+ * <p>
+ * memcached and redis-server must be installed
+ * ({@code apt-get install -y memcached redis-server}). Run it from the repository's root:
+ *
  * <pre>
  * ./mvnw -B -q -pl cachekit-benchmarks -am package -DskipTests &amp;&amp; java -jar cachekit-benchmarks/target/benchmarks.jar CacheBenchmark
  * </pre>
- * memcached and redis-server must be installed
- * ({@code apt-get install -y memcached redis-server}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -167,8 +168,8 @@ public class CacheBenchmark {
 	}
 
 	/**
-	 * Fails when a cachekit cache served a miss or saw an L2 or codec failure while it was
-	 * measured: both return quickly and would count as fast hits.
+	 * Fails when a cachekit cache served a miss or saw an L2 or codec failure while it
+	 * was measured: both return quickly and would count as fast hits.
 	 */
 	static void requireOnlyHits(TieredCache cache, Tier tier) {
 		TierStatistics statistics = cache.statistics(tier);
@@ -180,8 +181,9 @@ public class CacheBenchmark {
 			errors += statistics.codecErrorCount(kind);
 		}
 		if (statistics.missCount() > 0 || errors > 0 || statistics.rejectedCount() > 0) {
-			throw new IllegalStateException(cache + " " + tier + ": " + statistics.missCount() + " misses, " + errors
-					+ " errors, " + statistics.rejectedCount() + " rejected; this trial measured failures, not cache calls");
+			throw new IllegalStateException(
+					cache + " " + tier + ": " + statistics.missCount() + " misses, " + errors + " errors, "
+							+ statistics.rejectedCount() + " rejected; this trial measured failures, not cache calls");
 		}
 	}
 
@@ -209,8 +211,8 @@ public class CacheBenchmark {
 	}
 
 	/**
-	 * The fixed set of keys ({@code book-0}, {@code book-1}, ...) and one {@link Book} per
-	 * key.
+	 * The fixed set of keys ({@code book-0}, {@code book-1}, ...) and one {@link Book}
+	 * per key.
 	 */
 	static final class Keys {
 
@@ -291,8 +293,8 @@ public class CacheBenchmark {
 	}
 
 	/**
-	 * One redis-server and one Lettuce connection factory, with cachekit (L1 disabled) and
-	 * Spring Data Redis's cache over it.
+	 * One redis-server and one Lettuce connection factory, with cachekit (L1 disabled)
+	 * and Spring Data Redis's cache over it.
 	 */
 	@State(Scope.Benchmark)
 	public static class RedisCaches {
@@ -347,9 +349,11 @@ public class CacheBenchmark {
 		 */
 		private void printEncodedSizes(LettuceConnectionFactory connectionFactory) {
 			try (RedisConnection connection = connectionFactory.getConnection()) {
-				System.out.printf("%nencoded value size, mean over %d values: cachekit (MessagePack envelope) %.1f bytes, "
-						+ "Spring Data Redis (JDK serialization) %.1f bytes%n", KEY_COUNT,
-						meanLength(connection, "cachekit:*:book-*"), meanLength(connection, "spring::book-*"));
+				System.out.printf(
+						"%nencoded value size, mean over %d values: cachekit (MessagePack envelope) %.1f bytes, "
+								+ "Spring Data Redis (JDK serialization) %.1f bytes%n",
+						KEY_COUNT, meanLength(connection, "cachekit:*:book-*"),
+						meanLength(connection, "spring::book-*"));
 			}
 		}
 
@@ -413,7 +417,8 @@ public class CacheBenchmark {
 		public void start() {
 			ServerProcess server = ServerProcess.start(ServerKind.MEMCACHED);
 			this.server = server;
-			MemcachedBackend backend = MemcachedBackend.create(MemcachedConfig.builder().servers(server.address()).build());
+			MemcachedBackend backend = MemcachedBackend
+				.create(MemcachedConfig.builder().servers(server.address()).build());
 			this.backend = backend;
 			TieredCache tiered = sharedTier(backend);
 			CachekitCache cachekit = new CachekitCache(tiered);

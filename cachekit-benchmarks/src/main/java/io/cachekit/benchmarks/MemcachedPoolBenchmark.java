@@ -29,9 +29,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * Raw throughput of {@link MemcachedBackend} against a real local memcached, for each
  * client pool size ({@link MemcachedConfig.Builder#maxPoolSize(int)}).
  *
- * <p>Each trial starts its own memcached on a free loopback port, creates a backend with
- * the pool size under test and stores {@value #KEY_COUNT} keys with
- * {@value #VALUE_SIZE}-byte values. Sixteen threads then call the backend synchronously:
+ * <p>
+ * Each trial starts its own memcached on a free loopback port, creates a backend with the
+ * pool size under test and stores {@value #KEY_COUNT} keys with {@value #VALUE_SIZE}-byte
+ * values. Sixteen threads then call the backend synchronously:
  * <ul>
  * <li>{@code get} reads a random stored key;</li>
  * <li>{@code set} writes a random key with a fixed value and no expiry;</li>
@@ -40,11 +41,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * Scores are operations per second over all threads. The figures depend on the machine's
  * cores, since memcached, the clients' I/O threads and the callers share them.
  *
- * <p>Run it from the repository's root:
+ * <p>
+ * memcached must be installed ({@code apt-get install -y memcached}). Run it from the
+ * repository's root:
+ *
  * <pre>
  * ./mvnw -B -q -pl cachekit-benchmarks -am package -DskipTests &amp;&amp; java -jar cachekit-benchmarks/target/benchmarks.jar MemcachedPoolBenchmark
  * </pre>
- * memcached must be installed ({@code apt-get install -y memcached}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

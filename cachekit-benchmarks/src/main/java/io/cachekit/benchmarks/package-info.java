@@ -1,7 +1,8 @@
 /**
  * JMH benchmarks of cachekit against real servers started on loopback ports.
  *
- * <p>They are packaged into {@code target/benchmarks.jar} and run by hand; the build never
+ * <p>
+ * They are packaged into {@code target/benchmarks.jar} and run by hand; the build never
  * runs them.
  */
 @NullMarked

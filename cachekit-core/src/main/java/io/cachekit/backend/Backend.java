@@ -9,21 +9,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * A byte-level key-value store used as cachekit's shared second tier.
  *
- * <p>Implementations are thread-safe and synchronous: each method returns once the
- * store has answered, or throws. Keys are any non-null strings; an implementation that
- * cannot store a key as given (too long, unsafe characters) maps it to one it can,
- * without letting two distinct keys meet. Values are opaque bytes, stored and returned
- * unchanged.
+ * <p>
+ * Implementations are thread-safe and synchronous: each method returns once the store has
+ * answered, or throws. Keys are any non-null strings; an implementation that cannot store
+ * a key as given (too long, unsafe characters) maps it to one it can, without letting two
+ * distinct keys meet. Values are opaque bytes, stored and returned unchanged.
  *
- * <p>Every failure to reach or use the store is a {@link BackendException} whose
+ * <p>
+ * Every failure to reach or use the store is a {@link BackendException} whose
  * {@link BackendErrorType} tells the caller whether trying again can help. Methods never
  * throw for a key that is simply absent.
  *
- * <p>Optional operations are separate interfaces ({@link AddIfAbsent}, {@link BulkGet},
- * {@link Increment}, {@link TtlInspection}); callers ask for them with {@link #capability(Class)} rather than
- * casting, so that wrappers can pass them through.
+ * <p>
+ * Optional operations are separate interfaces ({@link AddIfAbsent}, {@link BulkGet},
+ * {@link Increment}, {@link TtlInspection}); callers ask for them with
+ * {@link #capability(Class)} rather than casting, so that wrappers can pass them through.
  *
- * <p>A backend that holds resources (connections, threads) also implements
+ * <p>
+ * A backend that holds resources (connections, threads) also implements
  * {@link AutoCloseable}; its owner closes it.
  */
 public interface Backend {
@@ -74,8 +77,9 @@ public interface Backend {
 	 * Returns a short name of the kind of store, such as {@code memcached}: the
 	 * {@code backendType} of its {@link #health()} results, and the name metrics and logs
 	 * use for it.
-	 * <p>Cheap and never touches the store, so it can be asked while an application
-	 * starts. The default is the class's simple name, lower-cased, less a trailing
+	 * <p>
+	 * Cheap and never touches the store, so it can be asked while an application starts.
+	 * The default is the class's simple name, lower-cased, less a trailing
 	 * {@code Backend} ({@code MapBackend} answers {@code map}), or {@code custom} for a
 	 * class without a name. Backends override it with a stable name; a wrapping backend
 	 * answers the wrapped backend's.
@@ -91,9 +95,9 @@ public interface Backend {
 
 	/**
 	 * Returns this backend's implementation of an optional capability.
-	 * <p>The default answers with this backend itself when it implements
-	 * {@code type}. A wrapping backend overrides it to expose the capabilities of the
-	 * backend it wraps.
+	 * <p>
+	 * The default answers with this backend itself when it implements {@code type}. A
+	 * wrapping backend overrides it to expose the capabilities of the backend it wraps.
 	 * @param <C> the capability type
 	 * @param type a capability interface such as {@link AddIfAbsent}
 	 * @return the capability, or empty when this backend does not offer it

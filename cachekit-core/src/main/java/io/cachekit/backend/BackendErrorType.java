@@ -13,8 +13,8 @@ public enum BackendErrorType {
 	TRANSIENT,
 
 	/**
-	 * The store refused the request itself (value too large, invalid input, a wrong
-	 * kind of value); the same call fails again. Never retried.
+	 * The store refused the request itself (value too large, invalid input, a wrong kind
+	 * of value); the same call fails again. Never retried.
 	 */
 	PERMANENT,
 

@@ -5,12 +5,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A failure of a {@link Backend} operation, classified so that callers can decide
- * whether to retry, open a circuit, or give up.
+ * A failure of a {@link Backend} operation, classified so that callers can decide whether
+ * to retry, open a circuit, or give up.
  *
- * <p>The message names the operation, the error type and the key. Keys are truncated
- * to {@value #MAX_KEY_LENGTH} characters and control characters are escaped, so an
- * exception never carries a large or log-forging key.
+ * <p>
+ * The message names the operation, the error type and the key. Keys are truncated to
+ * {@value #MAX_KEY_LENGTH} characters and control characters are escaped, so an exception
+ * never carries a large or log-forging key.
  */
 public class BackendException extends RuntimeException {
 
@@ -61,8 +62,8 @@ public class BackendException extends RuntimeException {
 	}
 
 	/**
-	 * Returns the key the failed operation was for, truncated and with control
-	 * characters escaped.
+	 * Returns the key the failed operation was for, truncated and with control characters
+	 * escaped.
 	 * @return the printable key, or {@code null} when the operation had no key
 	 */
 	public @Nullable String getKey() {

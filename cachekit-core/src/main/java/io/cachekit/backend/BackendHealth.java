@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The outcome of a {@link Backend#health()} check.
  *
- * <p>Immutable. Details keep their insertion order and never hold credentials.
+ * <p>
+ * Immutable. Details keep their insertion order and never hold credentials.
  *
  * @param healthy whether the round trip succeeded
  * @param latencyMs how long the check's round trip took, in milliseconds
@@ -49,17 +50,17 @@ public record BackendHealth(boolean healthy, long latencyMs, String backendType,
 	}
 
 	/**
-	 * Creates an unhealthy result that carries the failure under the {@code error} detail:
-	 * for a {@link BackendException}, {@code health check failed (TYPE): reason}, without
-	 * the operation and key of the probe that failed; for any other exception, its message.
+	 * Creates an unhealthy result that carries the failure under the {@code error}
+	 * detail: for a {@link BackendException}, {@code health check failed (TYPE): reason},
+	 * without the operation and key of the probe that failed; for any other exception,
+	 * its message.
 	 * @param backendType the kind of store
 	 * @param latencyMs how long the check ran before it failed, in milliseconds
 	 * @param error the failure
 	 * @param details further facts
 	 * @return the result
 	 */
-	public static BackendHealth down(String backendType, long latencyMs, Throwable error,
-			Map<String, Object> details) {
+	public static BackendHealth down(String backendType, long latencyMs, Throwable error, Map<String, Object> details) {
 		Map<String, Object> all = new LinkedHashMap<>(details);
 		all.put("error", describe(error));
 		return new BackendHealth(false, latencyMs, backendType, all);

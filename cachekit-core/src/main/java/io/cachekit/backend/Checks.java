@@ -9,17 +9,18 @@ import org.jspecify.annotations.Nullable;
  * The argument, state and setting checks every backend makes, written once so that they
  * fail the same way with the same words.
  *
- * <p>Operation checks throw what the {@link Backend} contract promises: a {@code null}
- * key or value is a {@link NullPointerException} naming the argument; a value over the
+ * <p>
+ * Operation checks throw what the {@link Backend} contract promises: a {@code null} key
+ * or value is a {@link NullPointerException} naming the argument; a value over the
  * backend's size limit and a call on a closed backend are a {@link BackendException} of
  * type {@link BackendErrorType#PERMANENT}, before anything is sent. Setting checks, for
  * the configuration builders, throw an {@link IllegalArgumentException} whose message
- * names the setting by its concept ({@code operation timeout}, not a method name),
- * says what is allowed and shows the value given, durations as {@link Durations}
- * writes them.
+ * names the setting by its concept ({@code operation timeout}, not a method name), says
+ * what is allowed and shows the value given, durations as {@link Durations} writes them.
  *
- * <p>Public because the backends in the sub-packages of {@code io.cachekit.backend}
- * share it; an application's own backend may use it too. Stateless and thread-safe.
+ * <p>
+ * Public because the backends in the sub-packages of {@code io.cachekit.backend} share
+ * it; an application's own backend may use it too. Stateless and thread-safe.
  */
 public final class Checks {
 

@@ -8,12 +8,12 @@ import java.util.Objects;
  * Writes durations for people: {@code 2s}, {@code 500ms}, {@code 5m}, {@code 1d}, rather
  * than the ISO-8601 form {@link Duration#toString()} gives ({@code PT2S}).
  *
- * <p>The largest unit of {@code d}, {@code h}, {@code m}, {@code s}, {@code ms},
- * {@code us} and {@code ns} that holds the duration exactly is used, so nothing is
- * rounded away ({@code 90s}, {@code 1500ms}); these are the forms Spring Boot and most
- * configuration formats read back. Public because the backends in the sub-packages
- * write their messages with it; it has no state and never throws for a non-null
- * duration.
+ * <p>
+ * The largest unit of {@code d}, {@code h}, {@code m}, {@code s}, {@code ms}, {@code us}
+ * and {@code ns} that holds the duration exactly is used, so nothing is rounded away
+ * ({@code 90s}, {@code 1500ms}); these are the forms Spring Boot and most configuration
+ * formats read back. Public because the backends in the sub-packages write their messages
+ * with it; it has no state and never throws for a non-null duration.
  */
 public final class Durations {
 
@@ -59,7 +59,7 @@ public final class Durations {
 			long secondsPart = duration.getSeconds();
 			int nanoPart = duration.getNano();
 			if (nanos >= 1_000_000_000L) {
-				return nanoPart == 0 && secondsPart % this.length.getSeconds() == 0;
+				return nanoPart == 0 && secondsPart % this.length.toSeconds() == 0;
 			}
 			return nanoPart % nanos == 0;
 		}

@@ -14,11 +14,12 @@ import org.jspecify.annotations.Nullable;
  * {@link #call(BackendOperation, String, Supplier)}, which subclasses override to
  * measure, guard or log the calls.
  *
- * <p>Offers the wrapped backend's capabilities ({@link AddIfAbsent}, {@link BulkGet},
- * {@link Increment}, {@link TtlInspection}) through the same method; any other
- * capability is passed through as the wrapped backend answers it. {@link #health()} and
- * {@link #backendType()} go straight to the wrapped backend. Thread-safe when the wrapped backend and the
- * subclass's {@code call} are.
+ * <p>
+ * Offers the wrapped backend's capabilities ({@link AddIfAbsent}, {@link BulkGet},
+ * {@link Increment}, {@link TtlInspection}) through the same method; any other capability
+ * is passed through as the wrapped backend answers it. {@link #health()} and
+ * {@link #backendType()} go straight to the wrapped backend. Thread-safe when the wrapped
+ * backend and the subclass's {@code call} are.
  */
 public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection {
 
@@ -87,7 +88,8 @@ public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet
 
 	/**
 	 * {@inheritDoc}
-	 * <p>The capabilities this class implements go through {@code call}; any other the
+	 * <p>
+	 * The capabilities this class implements go through {@code call}; any other the
 	 * wrapped backend offers is passed through as it is.
 	 */
 	@Override
@@ -147,7 +149,8 @@ public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet
 
 	private <C> C required(Class<C> type) {
 		return this.delegate.capability(type)
-			.orElseThrow(() -> new UnsupportedOperationException(this.delegate + " does not offer " + type.getSimpleName()));
+			.orElseThrow(
+					() -> new UnsupportedOperationException(this.delegate + " does not offer " + type.getSimpleName()));
 	}
 
 }

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Capability of a {@link Backend} that keeps atomic counters.
  *
- * <p>A counter is stored as the decimal digits of its value, so {@link Backend#get} reads
- * it as those ASCII bytes.
+ * <p>
+ * A counter is stored as the decimal digits of its value, so {@link Backend#get} reads it
+ * as those ASCII bytes.
  *
  * @see Backend#capability(Class)
  */
@@ -17,8 +18,9 @@ public interface Increment {
 	/**
 	 * Adds {@code delta} to the counter under {@code key}, creating it with
 	 * {@code initialValue} when it does not exist.
-	 * <p>Atomic in the store. Not retried on a timeout, since a first attempt that
-	 * reached the store would otherwise be counted twice.
+	 * <p>
+	 * Atomic in the store. Not retried on a timeout, since a first attempt that reached
+	 * the store would otherwise be counted twice.
 	 * @param key the counter's key
 	 * @param delta the amount to add, zero or more
 	 * @param initialValue the value a missing counter is created with (the delta is not

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * What {@link TtlInspection#remainingTtl(String)} found under a key: no entry, an entry
  * without expiry, or an entry with the time it has left.
  *
- * <p>Immutable; equal when they say the same.
+ * <p>
+ * Immutable; equal when they say the same.
  */
 public final class RemainingTtl {
 

@@ -9,21 +9,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs an idempotent backend operation and tries it again after a failure that may pass.
  *
- * <p>An attempt that throws a {@link BackendException} of a
+ * <p>
+ * An attempt that throws a {@link BackendException} of a
  * {@linkplain BackendErrorType#isRetryable() retryable} type ({@code TRANSIENT},
  * {@code TIMEOUT}) is made again, up to the configured number of retries; the last
- * failure is thrown when every attempt failed. Any other failure is thrown at once, and so
- * is a failure the backend reports as <em>unreachable</em>: one that shows the store was
- * not reached at all (no connection), so that an immediate retry would fail the same way
- * and only add to the caller's wait. There is no pause between attempts: each is bounded
- * by the backend's own operation timeout.
+ * failure is thrown when every attempt failed. Any other failure is thrown at once, and
+ * so is a failure the backend reports as <em>unreachable</em>: one that shows the store
+ * was not reached at all (no connection), so that an immediate retry would fail the same
+ * way and only add to the caller's wait. There is no pause between attempts: each is
+ * bounded by the backend's own operation timeout.
  *
- * <p>Only idempotent operations (get, set, delete, exists, bulk get, TTL inspection) may
- * be retried: a retry of an add or an increment whose first attempt timed out after
- * reaching the store would answer wrongly or count twice.
+ * <p>
+ * Only idempotent operations (get, set, delete, exists, bulk get, TTL inspection) may be
+ * retried: a retry of an add or an increment whose first attempt timed out after reaching
+ * the store would answer wrongly or count twice.
  *
- * <p>Public because the backends in the sub-packages of {@code io.cachekit.backend}
- * share it; an application's own backend may use it too. Immutable and thread-safe.
+ * <p>
+ * Public because the backends in the sub-packages of {@code io.cachekit.backend} share
+ * it; an application's own backend may use it too. Immutable and thread-safe.
  */
 public final class Retry {
 

@@ -9,8 +9,9 @@ public interface TtlInspection {
 
 	/**
 	 * Returns how long the entry under {@code key} has left before it expires.
-	 * <p>One round trip; reading the TTL neither changes nor extends it. The answer tells
-	 * a missing key ({@link RemainingTtl#missing()}) from an entry that never expires
+	 * <p>
+	 * One round trip; reading the TTL neither changes nor extends it. The answer tells a
+	 * missing key ({@link RemainingTtl#missing()}) from an entry that never expires
 	 * ({@link RemainingTtl#noExpiry()}) and from one that does
 	 * ({@link RemainingTtl#expiresIn(java.time.Duration)}), in the store's own precision
 	 * (milliseconds for Redis), rounded down.

@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.util.LookupCache;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Jackson's type factory, refusing to load by name any class off a
- * {@link TypeAllowlist}.
+ * Jackson's type factory, refusing to load by name any class off a {@link TypeAllowlist}.
  *
- * <p>Every class Jackson loads from a name in the input goes through
+ * <p>
+ * Every class Jackson loads from a name in the input goes through
  * {@link #findClass(String)}: type ids, the type parameters of generic type ids, and
  * values of type {@code Class}. Type ids are checked before they get here; this is the
  * backstop for the other paths, so that bytes can never make a class outside the
@@ -37,8 +37,7 @@ final class AllowlistTypeFactory extends TypeFactory {
 
 	@Override
 	public Class<?> findClass(String className) throws ClassNotFoundException {
-		if (className.indexOf('.') >= 0 && !className.equals("java.lang.Object")
-				&& !this.allowlist.allows(className)) {
+		if (className.indexOf('.') >= 0 && !className.equals("java.lang.Object") && !this.allowlist.allows(className)) {
 			throw new RefusedClassException(className);
 		}
 		return super.findClass(className);

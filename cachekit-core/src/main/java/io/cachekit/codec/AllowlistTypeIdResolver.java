@@ -23,12 +23,14 @@ import org.jspecify.annotations.Nullable;
  * Type ids that are class names, written and read only for classes on a
  * {@link TypeAllowlist}.
  *
- * <p>Writing a class that could not be read back (off the allowlist, anonymous, local or
- * a non-static inner class) throws {@link UnwritableTypeException}. Reading checks the
- * name against the allowlist before anything loads it; a refused name fails as an
+ * <p>
+ * Writing a class that could not be read back (off the allowlist, anonymous, local or a
+ * non-static inner class) throws {@link UnwritableTypeException}. Reading checks the name
+ * against the allowlist before anything loads it; a refused name fails as an
  * {@code InvalidTypeIdException} carrying the name.
  *
- * <p>The only ids with type parameters are those of {@link EnumSet} and {@link EnumMap},
+ * <p>
+ * The only ids with type parameters are those of {@link EnumSet} and {@link EnumMap},
  * which need their enum class; the parameters are checked the same way.
  */
 final class AllowlistTypeIdResolver extends TypeIdResolverBase {
@@ -90,8 +92,8 @@ final class AllowlistTypeIdResolver extends TypeIdResolverBase {
 			throw invalidTypeId(context, id, "no such class found");
 		}
 		if (type.hasRawClass(Optional.class) && !type.isReferenceType()) {
-			// Specializing Object to Optional skips the type modifiers that make Optional a
-			// reference type, and with them the typed reading of its content.
+			// Specializing Object to Optional skips the type modifiers that make
+			// Optional a reference type, and with them the typed reading of its content.
 			return context.getTypeFactory().constructType(Optional.class);
 		}
 		return type;
@@ -150,8 +152,8 @@ final class AllowlistTypeIdResolver extends TypeIdResolverBase {
 	}
 
 	/**
-	 * Returns why instances of a class could not be created when reading, or
-	 * {@code null} when they can be.
+	 * Returns why instances of a class could not be created when reading, or {@code null}
+	 * when they can be.
 	 * @param cls the class
 	 * @return the reason, or {@code null}
 	 */

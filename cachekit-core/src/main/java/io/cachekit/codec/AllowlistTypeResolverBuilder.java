@@ -13,12 +13,13 @@ import com.fasterxml.jackson.databind.jsontype.TypeIdResolver;
 /**
  * Default typing for every value whose declared type does not fix its class.
  *
- * <p>Type ids are written where the declared type is not final ({@code Object},
- * interfaces, abstract and other non-final classes, and arrays and {@code Optional}s of
- * them), as a wrapper array {@code [class name, value]}. A value in a position of a final
- * declared type (a {@code String} or record component, say) needs no id: its class is
- * known from the declaration. The root value is written as declared {@code Object}, so
- * it always carries its class. Ids are resolved by {@link AllowlistTypeIdResolver}.
+ * <p>
+ * Type ids are written where the declared type is not final ({@code Object}, interfaces,
+ * abstract and other non-final classes, and arrays and {@code Optional}s of them), as a
+ * wrapper array {@code [class name, value]}. A value in a position of a final declared
+ * type (a {@code String} or record component, say) needs no id: its class is known from
+ * the declaration. The root value is written as declared {@code Object}, so it always
+ * carries its class. Ids are resolved by {@link AllowlistTypeIdResolver}.
  */
 final class AllowlistTypeResolverBuilder extends ObjectMapper.DefaultTypeResolverBuilder {
 

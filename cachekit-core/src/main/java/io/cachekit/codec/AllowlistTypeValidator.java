@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
 /**
  * Jackson's gate for polymorphic type ids, backed by a {@link TypeAllowlist}.
  *
- * <p>Jackson asks {@link #validateSubClassName} before it loads a class, so a refused
- * name is never loaded or initialized. The answer is never "indeterminate": a class is
- * allowed or denied on its name alone. Thread-safe.
+ * <p>
+ * Jackson asks {@link #validateSubClassName} before it loads a class, so a refused name
+ * is never loaded or initialized. The answer is never "indeterminate": a class is allowed
+ * or denied on its name alone. Thread-safe.
  */
 final class AllowlistTypeValidator extends PolymorphicTypeValidator.Base {
 

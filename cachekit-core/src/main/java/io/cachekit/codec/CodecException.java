@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A value could not be encoded or bytes could not be decoded.
  *
- * <p>The two-tier cache treats every decode failure as a miss (and removes the entry)
- * and every encode failure as "not cached"; neither reaches the caller of a cached
- * method.
+ * <p>
+ * The two-tier cache treats every decode failure as a miss (and removes the entry) and
+ * every encode failure as "not cached"; neither reaches the caller of a cached method.
  */
 public class CodecException extends RuntimeException {
 

@@ -41,8 +41,8 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.Converter;
 
 /**
- * The codec's changes to Jackson's defaults, so that values come back equal and of
- * their class.
+ * The codec's changes to Jackson's defaults, so that values come back equal and of their
+ * class.
  *
  * <ul>
  * <li>{@link BigDecimal} and {@link BigInteger} are written as text: MessagePack has no
@@ -151,8 +151,8 @@ final class CodecModule extends SimpleModule {
 				return serializer;
 			}
 			Class<?> replacement = collectionReplacement(raw);
-			JavaType output = config.getTypeFactory().constructCollectionType(asCollection(replacement),
-					valueType.getContentType());
+			JavaType output = config.getTypeFactory()
+				.constructCollectionType(asCollection(replacement), valueType.getContentType());
 			return new StdDelegatingSerializer(new CopyConverter(valueType, output), output, null);
 		}
 
@@ -162,8 +162,8 @@ final class CodecModule extends SimpleModule {
 			Class<?> raw = valueType.getRawClass();
 			if (!readable(raw) && !EnumMap.class.isAssignableFrom(raw)) {
 				Class<?> replacement = SortedMap.class.isAssignableFrom(raw) ? TreeMap.class : LinkedHashMap.class;
-				JavaType output = config.getTypeFactory().constructMapType(asMap(replacement), valueType.getKeyType(),
-						valueType.getContentType());
+				JavaType output = config.getTypeFactory()
+					.constructMapType(asMap(replacement), valueType.getKeyType(), valueType.getContentType());
 				return new StdDelegatingSerializer(new CopyConverter(valueType, output), output, null);
 			}
 			JsonSerializer<?> result = writesEntriesAsArray(valueType) ? new EntryArrayMapSerializer(valueType)
@@ -226,8 +226,8 @@ final class CodecModule extends SimpleModule {
 
 	/**
 	 * Leaves a sorted collection or map in natural order as it is, and copies one sorted
-	 * by a comparator into a {@code TreeSet} or {@code TreeMap} in natural order, which is
-	 * how it is read back. A comparator cannot be written; elements that are not
+	 * by a comparator into a {@code TreeSet} or {@code TreeMap} in natural order, which
+	 * is how it is read back. A comparator cannot be written; elements that are not
 	 * {@code Comparable} fail here rather than when read.
 	 */
 	private static final class NaturalOrderConverter implements Converter<Object, Object> {

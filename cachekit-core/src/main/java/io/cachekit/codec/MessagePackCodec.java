@@ -23,11 +23,12 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link ValueCodec} that writes values as MessagePack through Jackson, naming the class
- * of every value whose declared type does not fix it, and reading back only classes on an
- * allowlist.
+ * A {@link ValueCodec} that writes values as MessagePack through Jackson, naming the
+ * class of every value whose declared type does not fix it, and reading back only classes
+ * on an allowlist.
  *
  * <h2>Envelope</h2>
+ *
  * <pre>
  * bytes 0-1   magic 'C' 'K' (0x43 0x4B)
  * byte  2     format version: 1
@@ -37,20 +38,24 @@ import org.jspecify.annotations.Nullable;
  * bytes 5-12  expiry time, epoch milliseconds, big-endian signed long; 0 = never
  * bytes 13-   payload: one MessagePack value (absent for a null value)
  * </pre>
+ *
+ * <p>
  * A reader refuses, as {@link CodecException.Kind#UNKNOWN_FORMAT}, an envelope of another
  * version or codec id, or with a reserved flag set; it never guesses at a layout it does
  * not know.
  *
  * <h2>Payload</h2>
+ *
+ * <p>
  * Values are written with Jackson's default typing: wherever the declared type does not
  * fix the class (the root value, elements of collections, values of maps, fields of type
  * {@code Object} or of an interface or non-final class), the value is written as
  * {@code [class name, value]}. Values read back equal to what was written and of the same
  * class, for:
  * <ul>
- * <li>{@code String}, boxed primitives, {@code BigDecimal} (scale kept), {@code BigInteger},
- * {@code UUID}, {@code Optional}, the {@code java.time} value types, enums, and arrays
- * of these and of primitives;
+ * <li>{@code String}, boxed primitives, {@code BigDecimal} (scale kept),
+ * {@code BigInteger}, {@code UUID}, {@code Optional}, the {@code java.time} value types,
+ * enums, and arrays of these and of primitives;
  * <li>lists, sets, queues and maps; general-purpose JDK implementations
  * ({@code ArrayList}, {@code HashMap}, {@code TreeSet}, ...) keep their class, others
  * ({@code List.of}, {@code Collections.unmodifiableList}, {@code Arrays.asList},
@@ -68,6 +73,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Comparable} cannot be written.
  *
  * <h2>Allowlist</h2>
+ *
+ * <p>
  * Bytes in a shared cache may have been written by someone else, so a class name read
  * from them is checked before the class is loaded: a class that is not allowed is never
  * loaded, initialized or instantiated. Allowed are String and the boxed primitives,
@@ -76,26 +83,31 @@ import org.jspecify.annotations.Nullable;
  * value types, arrays of allowed types, and every class in or below a package given to
  * {@link Builder#trustedPackages(Collection)} ({@code com.example} covers
  * {@code com.example.orders} but not {@code com.examplex}). No other JDK class is
- * allowed. The same check applies to type ids, to the enum class of an {@code EnumSet}
- * or {@code EnumMap}, and to values of type {@code Class}; it also runs when writing, so
- * the codec never writes what it would refuse to read.
- * <p>A property whose declared type is final (a {@code String}, a record, an enum) is
+ * allowed. The same check applies to type ids, to the enum class of an {@code EnumSet} or
+ * {@code EnumMap}, and to values of type {@code Class}; it also runs when writing, so the
+ * codec never writes what it would refuse to read.
+ * <p>
+ * A property whose declared type is final (a {@code String}, a record, an enum) is
  * written without a type id and read as that type, as Jackson always does: trusting a
  * package trusts the types its classes declare.
  *
  * <h2>Errors</h2>
+ *
+ * <p>
  * {@link #encode} throws {@link CodecException} of kind
  * {@link CodecException.Kind#UNSERIALIZABLE}, naming the value's class, when the value
- * holds a class off the allowlist, a class Jackson cannot write (no properties, a
- * failing getter, a cycle), an anonymous, local or non-static inner class or a lambda,
- * or nests deeper than 500 levels; and {@link IllegalArgumentException} for an expiry
- * time not after the epoch.
- * {@link #decode} throws only {@link CodecException}: {@code CORRUPT} for bytes that are
- * not an envelope of this codec, truncated, or whose payload does not parse;
- * {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the allowlist.
+ * holds a class off the allowlist, a class Jackson cannot write (no properties, a failing
+ * getter, a cycle), an anonymous, local or non-static inner class or a lambda, or nests
+ * deeper than 500 levels; and {@link IllegalArgumentException} for an expiry time not
+ * after the epoch. {@link #decode} throws only {@link CodecException}: {@code CORRUPT}
+ * for bytes that are not an envelope of this codec, truncated, or whose payload does not
+ * parse; {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the
+ * allowlist.
  *
- * <p>Instances are immutable and thread-safe. Create one with {@link #withDefaults()} or
+ * <p>
+ * Instances are immutable and thread-safe. Create one with {@link #withDefaults()} or
  * {@link #builder()}:
+ *
  * <pre>{@code
  * ValueCodec codec = MessagePackCodec.builder()
  *     .trustedPackages(List.of("com.example.orders"))
@@ -139,7 +151,8 @@ public final class MessagePackCodec implements ValueCodec {
 		mapper.registerModule(new CodecModule(this.allowlist));
 		mapper.setPolymorphicTypeValidator(validator);
 		mapper.setDefaultTyping(new AllowlistTypeResolverBuilder(this.allowlist, validator));
-		mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+		mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS,
+				SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 		mapper.enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID);
 		mapper.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
 		this.writer = mapper.writerFor(Object.class);
@@ -164,8 +177,8 @@ public final class MessagePackCodec implements ValueCodec {
 	}
 
 	/**
-	 * Returns the packages whose classes, and those of packages below them, may be written
-	 * and read besides the JDK value types.
+	 * Returns the packages whose classes, and those of packages below them, may be
+	 * written and read besides the JDK value types.
 	 * @return the trusted packages, possibly empty
 	 */
 	public List<String> trustedPackages() {
@@ -174,7 +187,8 @@ public final class MessagePackCodec implements ValueCodec {
 
 	/**
 	 * {@inheritDoc}
-	 * <p>The expiry time is kept to the millisecond, rounded down.
+	 * <p>
+	 * The expiry time is kept to the millisecond, rounded down.
 	 * @throws IllegalArgumentException when {@code expiresAt} is not after
 	 * 1970-01-01T00:00:00Z (epoch millisecond 0 means "never")
 	 */
@@ -204,9 +218,10 @@ public final class MessagePackCodec implements ValueCodec {
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Classes named in the bytes are checked against the allowlist before they are
-	 * loaded. A payload is checked to be one well-formed MessagePack value, nested at most
-	 * 500 levels, before it is parsed.
+	 * <p>
+	 * Classes named in the bytes are checked against the allowlist before they are
+	 * loaded. A payload is checked to be one well-formed MessagePack value, nested at
+	 * most 500 levels, before it is parsed.
 	 */
 	@Override
 	public CachedValue decode(byte[] bytes) {
@@ -243,7 +258,8 @@ public final class MessagePackCodec implements ValueCodec {
 		Instant expiresAt = (expiry != 0) ? Instant.ofEpochMilli(expiry) : null;
 		if ((flags & FLAG_NULL) != 0) {
 			if (bytes.length != HEADER_LENGTH) {
-				throw corrupt("envelope of a null value has " + (bytes.length - HEADER_LENGTH) + " payload bytes", null);
+				throw corrupt("envelope of a null value has " + (bytes.length - HEADER_LENGTH) + " payload bytes",
+						null);
 			}
 			return new CachedValue(null, expiresAt);
 		}
@@ -258,8 +274,9 @@ public final class MessagePackCodec implements ValueCodec {
 		catch (IOException | RuntimeException | StackOverflowError ex) {
 			String refused = refusedClass(ex);
 			if (refused != null) {
-				throw new CodecException(CodecException.Kind.UNTRUSTED_TYPE, "Refused to read class " + refused
-						+ ": it is not on the codec's allowlist and was not loaded", null);
+				throw new CodecException(CodecException.Kind.UNTRUSTED_TYPE,
+						"Refused to read class " + refused + ": it is not on the codec's allowlist and was not loaded",
+						null);
 			}
 			throw corrupt("payload does not parse: " + reason(ex), ex);
 		}
@@ -315,7 +332,8 @@ public final class MessagePackCodec implements ValueCodec {
 
 	private static String reason(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof AllowlistTypeIdResolver.UnwritableTypeException unwritable) {
+			if (cause instanceof AllowlistTypeIdResolver.UnwritableTypeException unwritable
+					&& unwritable.getMessage() != null) {
 				return unwritable.getMessage();
 			}
 			if (cause.getCause() == cause) {

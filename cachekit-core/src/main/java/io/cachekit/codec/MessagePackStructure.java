@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
  * Checks that bytes hold exactly one well-formed MessagePack value before Jackson reads
  * them.
  *
- * <p>The check walks the headers without allocating for them, so that a header claiming
- * a huge string, binary or container in a short input, nesting deeper than
+ * <p>
+ * The check walks the headers without allocating for them, so that a header claiming a
+ * huge string, binary or container in a short input, nesting deeper than
  * {@link #MAX_DEPTH}, an extension type (never written by the codec), or bytes left over
  * after the value are refused up front, instead of making the parser allocate gigabytes,
  * overflow the stack, or silently ignore the rest.

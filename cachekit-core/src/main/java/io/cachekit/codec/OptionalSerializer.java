@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes an {@link Optional} through Jackson's own serializer, except where the
- * declared type is not an {@code Optional} (an {@code Object}, say): there Jackson would
- * write the content's type id alone and read back the bare content, so this writes
+ * Writes an {@link Optional} through Jackson's own serializer, except where the declared
+ * type is not an {@code Optional} (an {@code Object}, say): there Jackson would write the
+ * content's type id alone and read back the bare content, so this writes
  * {@code ["java.util.Optional", content]} instead.
  */
 final class OptionalSerializer extends StdSerializer<Optional<?>> implements ContextualSerializer {

@@ -11,20 +11,21 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The classes a {@link MessagePackCodec} may name in its bytes, decided on the class
- * name alone so that a refused class is never loaded.
+ * The classes a {@link MessagePackCodec} may name in its bytes, decided on the class name
+ * alone so that a refused class is never loaded.
  *
- * <p>Allowed are the JDK value types listed in {@link #JDK_TYPES}, arrays of allowed
- * types (primitive arrays and {@code Object[]} included), and every class in or below a
- * trusted package.
- * Nothing else is, not even other classes of {@code java.*}. Immutable and thread-safe.
+ * <p>
+ * Allowed are the JDK value types listed in {@link #JDK_TYPES}, arrays of allowed types
+ * (primitive arrays and {@code Object[]} included), and every class in or below a trusted
+ * package. Nothing else is, not even other classes of {@code java.*}. Immutable and
+ * thread-safe.
  */
 final class TypeAllowlist {
 
 	/**
 	 * JDK classes that hold values only: they run no code of interest when created and
-	 * filled. Collection implementations are the public, general-purpose ones; other
-	 * JDK collections ({@code List.of}, {@code Collections.unmodifiableList},
+	 * filled. Collection implementations are the public, general-purpose ones; other JDK
+	 * collections ({@code List.of}, {@code Collections.unmodifiableList},
 	 * {@code Arrays.asList}, ...) are written as one of these.
 	 */
 	static final Set<String> JDK_TYPES = Set.of(
@@ -55,8 +56,8 @@ final class TypeAllowlist {
 	 */
 	private static final List<String> RESERVED_PACKAGES = List.of("java", "javax", "jdk", "sun", "com.sun");
 
-	private static final Pattern PACKAGE_NAME = Pattern
-		.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+	private static final Pattern PACKAGE_NAME = Pattern.compile(
+			"\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
 	/** A binary class name as {@link Class#getName()} gives it, arrays excluded. */
 	private static final Pattern CLASS_NAME = PACKAGE_NAME;

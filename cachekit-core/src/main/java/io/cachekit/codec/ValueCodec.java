@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns cached values into envelope bytes for the second tier, and back.
  *
- * <p>Implementations are thread-safe. {@code null} is a value like any other: it is
- * written as an explicit marker (never through Java serialization) and read back as a
+ * <p>
+ * Implementations are thread-safe. {@code null} is a value like any other: it is written
+ * as an explicit marker (never through Java serialization) and read back as a
  * {@link CachedValue} whose value is {@code null}.
  */
 public interface ValueCodec {

@@ -2,6 +2,7 @@ package io.cachekit.metrics;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
@@ -23,11 +24,12 @@ import org.jspecify.annotations.Nullable;
  * operation and a {@code cachekit.backend.errors} counter per operation and
  * {@link BackendErrorType}, both tagged {@code backend} with the wrapped backend's type.
  *
- * <p>Passes the wrapped backend's capabilities through, measured too when they are one of
+ * <p>
+ * Passes the wrapped backend's capabilities through, measured too when they are one of
  * {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and {@link TtlInspection}, and
- * unmeasured when they are another kind. Results and
- * exceptions are the wrapped backend's, unchanged. A failing registry never breaks an
- * operation. Closing it closes the wrapped backend when that is {@link AutoCloseable}.
+ * unmeasured when they are another kind. Results and exceptions are the wrapped
+ * backend's, unchanged. A failing registry never breaks an operation. Closing it closes
+ * the wrapped backend when that is {@link AutoCloseable}.
  */
 public final class MeteredBackend extends ForwardingBackend implements AutoCloseable {
 
@@ -45,19 +47,21 @@ public final class MeteredBackend extends ForwardingBackend implements AutoClose
 		super(delegate);
 		for (BackendOperation operation : BackendOperation.values()) {
 			String tag = operation.name().toLowerCase(java.util.Locale.ROOT);
-			this.timers.put(operation, Timer.builder("cachekit.backend.latency")
-				.description("Latency of backend operations")
-				.tag("backend", backendType)
-				.tag("operation", tag)
-				.register(registry));
+			this.timers.put(operation,
+					Timer.builder("cachekit.backend.latency")
+						.description("Latency of backend operations")
+						.tag("backend", backendType)
+						.tag("operation", tag)
+						.register(registry));
 			Map<BackendErrorType, Counter> counters = new EnumMap<>(BackendErrorType.class);
 			for (BackendErrorType type : BackendErrorType.values()) {
-				counters.put(type, Counter.builder("cachekit.backend.errors")
-					.description("Failed backend operations, by error type")
-					.tag("backend", backendType)
-					.tag("operation", tag)
-					.tag("type", type.name())
-					.register(registry));
+				counters.put(type,
+						Counter.builder("cachekit.backend.errors")
+							.description("Failed backend operations, by error type")
+							.tag("backend", backendType)
+							.tag("operation", tag)
+							.tag("type", type.name())
+							.register(registry));
 			}
 			this.errors.put(operation, counters);
 		}
@@ -97,13 +101,23 @@ public final class MeteredBackend extends ForwardingBackend implements AutoClose
 			return call.get();
 		}
 		catch (BackendException ex) {
-			record(() -> this.errors.get(operation).get(ex.getErrorType()).increment());
+			record(() -> errors(operation, ex.getErrorType()).increment());
 			throw ex;
 		}
 		finally {
 			long elapsed = System.nanoTime() - start;
-			record(() -> this.timers.get(operation).record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS));
+			record(() -> timer(operation).record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS));
 		}
+	}
+
+	private Timer timer(BackendOperation operation) {
+		return Objects.requireNonNull(this.timers.get(operation), "every operation has a timer");
+	}
+
+	private Counter errors(BackendOperation operation, BackendErrorType type) {
+		Map<BackendErrorType, Counter> counters = Objects.requireNonNull(this.errors.get(operation),
+				"every operation has error counters");
+		return Objects.requireNonNull(counters.get(type), "every error type has a counter");
 	}
 
 	private static void record(Runnable meter) {

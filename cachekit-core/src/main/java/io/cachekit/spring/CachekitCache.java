@@ -15,16 +15,18 @@ import org.springframework.cache.support.NullValue;
 /**
  * A Spring {@link org.springframework.cache.Cache} backed by a {@link TieredCache}.
  *
- * <p>Implements the whole contract of Spring Framework 7: {@code get} (plain, typed and
- * with a loader, single-flight per key), {@code put}, {@code putIfAbsent} (atomic where
- * the backend can add), {@code evict}, {@code evictIfPresent}, {@code clear},
+ * <p>
+ * Implements the whole contract of Spring Framework 7: {@code get} (plain, typed and with
+ * a loader, single-flight per key), {@code put}, {@code putIfAbsent} (atomic where the
+ * backend can add), {@code evict}, {@code evictIfPresent}, {@code clear},
  * {@code invalidate}, and {@code retrieve} for {@code CompletableFuture} and reactive
  * {@code @Cacheable} methods. A loader's exception is wrapped in
  * {@link org.springframework.cache.Cache.ValueRetrievalException}.
  *
- * <p>Spring's null value is stored as the codec's explicit null marker, never through
- * Java serialization. No L2 or codec failure reaches the caller: see
- * {@link TieredCache}. Thread-safe.
+ * <p>
+ * Spring's null value is stored as the codec's explicit null marker, never through Java
+ * serialization. No L2 or codec failure reaches the caller: see {@link TieredCache}.
+ * Thread-safe.
  */
 public class CachekitCache extends AbstractValueAdaptingCache {
 

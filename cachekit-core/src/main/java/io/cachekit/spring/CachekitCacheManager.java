@@ -31,14 +31,16 @@ import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
  * A Spring {@link CacheManager} whose caches are two-tier {@link CachekitCache}s over one
  * shared backend.
  *
- * <p>Caches are created on first use with the default {@link CacheConfiguration}, or with
- * the configuration given for their name; caches named at build time exist from the start. When
- * {@linkplain Builder#disableCreateOnMissingCache() creation on demand is off}, unknown
- * names answer {@code null}. Every listener added with
+ * <p>
+ * Caches are created on first use with the default {@link CacheConfiguration}, or with
+ * the configuration given for their name; caches named at build time exist from the
+ * start. When {@linkplain Builder#disableCreateOnMissingCache() creation on demand is
+ * off}, unknown names answer {@code null}. Every listener added with
  * {@link Builder#onCacheCreated(Consumer)} sees every cache as it is created, those
  * created after startup included (metrics bind this way).
  *
- * <p>Thread-safe. The manager does not own the backend: whoever created it closes it.
+ * <p>
+ * Thread-safe. The manager does not own the backend: whoever created it closes it.
  */
 public class CachekitCacheManager implements CacheManager {
 
@@ -77,9 +79,8 @@ public class CachekitCacheManager implements CacheManager {
 		this.listeners = List.copyOf(builder.listeners);
 		this.clock = builder.clock;
 		this.ticker = builder.ticker;
-		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
-				: CircuitBreaker.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION,
-						builder.ticker);
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker : CircuitBreaker
+			.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION, builder.ticker);
 		this.declared = Set.copyOf(builder.declared);
 		builder.declared.forEach(this::getCache);
 	}

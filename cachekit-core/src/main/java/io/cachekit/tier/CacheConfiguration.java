@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * The settings of one {@link TieredCache}: how long entries live, whether nulls are
  * cached, the L1 and how often the cache's generation is read again.
  *
- * <p>The one place these settings and their defaults live: the engine, the Spring
+ * <p>
+ * The one place these settings and their defaults live: the engine, the Spring
  * {@code CachekitCacheManager} and the Spring Boot properties binding all start from
  * {@link #defaults()} and change it with the {@code with*} methods. Immutable and
  * thread-safe; every {@code with*} method checks its argument at once and answers a new

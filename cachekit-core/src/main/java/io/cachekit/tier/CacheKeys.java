@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns a cache name and a key object into the strings the tiers use.
  *
- * <p>The key string is {@code String.valueOf(key)}, as Spring's own remote caches do, so
+ * <p>
+ * The key string is {@code String.valueOf(key)}, as Spring's own remote caches do, so
  * keys of one cache must differ in their {@code toString()}. The L2 key is
  * {@code <name>:<generation>:<key>}, with {@code %} and {@code :} escaped in the name so
  * that no cache name and key can spell another cache's key. The backend maps the result
@@ -35,7 +36,8 @@ final class CacheKeys {
 			text = key.toString();
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalArgumentException("toString() of a " + key.getClass().getName() + " key failed: " + ex, ex);
+			throw new IllegalArgumentException("toString() of a " + key.getClass().getName() + " key failed: " + ex,
+					ex);
 		}
 		if (text == null) {
 			throw new IllegalArgumentException("toString() of a " + key.getClass().getName() + " key answered null");

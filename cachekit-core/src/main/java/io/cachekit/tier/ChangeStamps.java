@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * stripe on before it touches a tier, and an L2 read fills L1 only if its stripe did not
  * move meanwhile, so a slow read never puts back a value that a later write replaced.
  *
- * <p>Stamps only grow. Keys that share a stripe share a stamp, which can only make a
- * fill give up needlessly, never let a stale one through. Thread-safe.
+ * <p>
+ * Stamps only grow. Keys that share a stripe share a stamp, which can only make a fill
+ * give up needlessly, never let a stale one through. Thread-safe.
  */
 final class ChangeStamps {
 

@@ -14,14 +14,16 @@ import io.cachekit.backend.BackendErrorType;
  * Stops calling an L2 that keeps failing, so that a hung or unreachable server costs a
  * cache call nothing instead of a timeout.
  *
- * <p>Closed, it lets every call through and counts consecutive {@code TRANSIENT} and
- * {@code TIMEOUT} failures (other failures are about the request, not the server). At
- * the threshold it opens: calls fail at once as {@code TRANSIENT} without reaching the
+ * <p>
+ * Closed, it lets every call through and counts consecutive {@code TRANSIENT} and
+ * {@code TIMEOUT} failures (other failures are about the request, not the server). At the
+ * threshold it opens: calls fail at once as {@code TRANSIENT} without reaching the
  * backend, and the tiered cache treats them as misses. After the open duration it lets
  * one trial call through (half-open): success closes it, failure opens it again. Health
  * checks are never blocked, so health reports the server itself.
  *
- * <p>One breaker is shared by all caches of one backend. Thread-safe.
+ * <p>
+ * One breaker is shared by all caches of one backend. Thread-safe.
  */
 public final class CircuitBreaker {
 
@@ -92,7 +94,7 @@ public final class CircuitBreaker {
 	 * @return the state
 	 */
 	public State state() {
-		State current = this.state.get();
+		State current = Objects.requireNonNull(this.state.get());
 		if (current == State.OPEN && this.ticker.read() - this.openedAt.get() >= this.openNanos) {
 			return State.HALF_OPEN;
 		}
@@ -126,7 +128,8 @@ public final class CircuitBreaker {
 			succeeded();
 			return;
 		}
-		if (this.state.get() == State.HALF_OPEN || this.consecutiveFailures.incrementAndGet() >= this.failureThreshold) {
+		if (this.state.get() == State.HALF_OPEN
+				|| this.consecutiveFailures.incrementAndGet() >= this.failureThreshold) {
 			this.openedAt.set(this.ticker.read());
 			this.state.set(State.OPEN);
 		}

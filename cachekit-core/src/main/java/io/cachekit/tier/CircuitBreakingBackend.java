@@ -10,11 +10,11 @@ import io.cachekit.backend.ForwardingBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A backend called through a {@link CircuitBreaker}. While the circuit is open, calls fail
- * at once with a {@code TRANSIENT} {@link BackendException}; {@link #health()} always goes
- * through. Any other runtime exception of the backend (a custom backend's bug) becomes an
- * {@code UNKNOWN} {@link BackendException}, so that nothing but those reaches the tiered
- * cache.
+ * A backend called through a {@link CircuitBreaker}. While the circuit is open, calls
+ * fail at once with a {@code TRANSIENT} {@link BackendException}; {@link #health()}
+ * always goes through. Any other runtime exception of the backend (a custom backend's
+ * bug) becomes an {@code UNKNOWN} {@link BackendException}, so that nothing but those
+ * reaches the tiered cache.
  */
 final class CircuitBreakingBackend extends ForwardingBackend {
 
@@ -42,8 +42,8 @@ final class CircuitBreakingBackend extends ForwardingBackend {
 		}
 		catch (RuntimeException ex) {
 			this.breaker.failed(BackendErrorType.UNKNOWN);
-			throw new BackendException(BackendErrorType.UNKNOWN, operation, key,
-					getDelegate() + " failed with " + ex, ex);
+			throw new BackendException(BackendErrorType.UNKNOWN, operation, key, getDelegate() + " failed with " + ex,
+					ex);
 		}
 		catch (Error ex) {
 			// Report it, so that a trial call that died this way cannot leave the breaker

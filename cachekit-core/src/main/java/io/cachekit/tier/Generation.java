@@ -16,18 +16,20 @@ import org.jspecify.annotations.Nullable;
  * A cache's generation: a counter in the backend that is part of every L2 key, so that
  * {@code clear()} is one increment instead of a scan or a {@code flush_all}.
  *
- * <p>The counter never expires. It is read through {@link Increment} by zero (one round
- * trip that also creates it), or else through {@code get} and {@link AddIfAbsent}. A
- * missing counter is created at the current time in milliseconds, so a counter lost to
- * eviction comes back larger than any value it had: entries of earlier generations are
- * never served again.
+ * <p>
+ * The counter never expires. It is read through {@link Increment} by zero (one round trip
+ * that also creates it), or else through {@code get} and {@link AddIfAbsent}. A missing
+ * counter is created at the current time in milliseconds, so a counter lost to eviction
+ * comes back larger than any value it had: entries of earlier generations are never
+ * served again.
  *
- * <p>The value is cached in-process and read again from the backend once it is older
- * than the refresh interval, so other processes' clears are seen within that interval.
- * One thread reads; while it does, the others go on with the value known so far, but
- * while no value was ever read they wait for that read instead of going on without one
- * (a cache that goes on without its generation skips L2 and so reads nothing the
- * cluster already holds). Thread-safe.
+ * <p>
+ * The value is cached in-process and read again from the backend once it is older than
+ * the refresh interval, so other processes' clears are seen within that interval. One
+ * thread reads; while it does, the others go on with the value known so far, but while no
+ * value was ever read they wait for that read instead of going on without one (a cache
+ * that goes on without its generation skips L2 and so reads nothing the cluster already
+ * holds). Thread-safe.
  */
 final class Generation {
 

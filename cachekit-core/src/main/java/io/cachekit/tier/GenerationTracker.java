@@ -8,12 +8,13 @@ import org.jspecify.annotations.Nullable;
  * Which generation of its L2 entries a cache uses now, and what follows when that
  * changes.
  *
- * <p>Wraps the {@link Generation} counter, which empties L1 whenever it sees another
+ * <p>
+ * Wraps the {@link Generation} counter, which empties L1 whenever it sees another
  * generation (another process cleared the cache, or the generation became known), since
- * nothing in L1 is current any more. A {@link #clear()} moves L2 to a new
- * generation; when that fails, the clear stays pending in {@link PendingInvalidations},
- * the generation is {@link Generation#UNKNOWN} (L2 is skipped, L1 works on) and the bump
- * is tried again at most once per refresh interval. Without a backend the generation is
+ * nothing in L1 is current any more. A {@link #clear()} moves L2 to a new generation;
+ * when that fails, the clear stays pending in {@link PendingInvalidations}, the
+ * generation is {@link Generation#UNKNOWN} (L2 is skipped, L1 works on) and the bump is
+ * tried again at most once per refresh interval. Without a backend the generation is
  * always 0. Thread-safe.
  */
 final class GenerationTracker {

@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
  * bounded by their encoded size, each entry expiring at its own deadline and tagged with
  * the cache generation it belongs to.
  *
- * <p>An entry leaves L1 after the L1 TTL, or at its L2 expiry if that is sooner. An entry
- * of another generation than the one asked for is a miss and is dropped. A fill from an
- * L2 read goes in only if the key's {@link ChangeStamps change stamp} did not move since
- * the read began. A store made {@linkplain #disabled() without L1} holds nothing.
- * Thread-safe.
+ * <p>
+ * An entry leaves L1 after the L1 TTL, or at its L2 expiry if that is sooner. An entry of
+ * another generation than the one asked for is a miss and is dropped. A fill from an L2
+ * read goes in only if the key's {@link ChangeStamps change stamp} did not move since the
+ * read began. A store made for a cache without L1 holds nothing. Thread-safe.
  */
 final class L1Store {
 
@@ -55,7 +55,8 @@ final class L1Store {
 	 * @param counters the L1 counts
 	 * @param evictions also counts L1 evictions, or {@code null}
 	 * @param stamps the cache's change stamps
-	 * @return the store; {@linkplain #disabled() disabled} when the configuration turns L1 off
+	 * @return the store; {@linkplain #disabled() disabled} when the configuration turns
+	 * L1 off
 	 */
 	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
 			@Nullable TierCounters evictions, ChangeStamps stamps) {
@@ -68,7 +69,7 @@ final class L1Store {
 			.expireAfter(new EntryExpiry())
 			.ticker(time.ticker())
 			.executor(executor)
-			.removalListener((String key, L1Entry entry, RemovalCause cause) -> {
+			.removalListener((@Nullable String key, @Nullable L1Entry entry, RemovalCause cause) -> {
 				if (cause.wasEvicted()) {
 					counters.evictions.increment();
 					if (evictions != null) {
@@ -85,7 +86,8 @@ final class L1Store {
 	}
 
 	/**
-	 * Looks a key up, counting the hit or miss; an entry of another generation is dropped.
+	 * Looks a key up, counting the hit or miss; an entry of another generation is
+	 * dropped.
 	 * @param keyString the key
 	 * @param generation the generation the entry must belong to
 	 * @return the hit, or {@code null}
@@ -161,9 +163,12 @@ final class L1Store {
 			return;
 		}
 		L1Entry filled = new L1Entry(value, weight, generation, deadline);
-		L1Entry result = this.cache.asMap()
-			.compute(keyString, (key, existing) -> (this.stamps.current(keyString) == seen) ? filled : existing);
-		if (result == filled) {
+		boolean[] won = new boolean[1];
+		this.cache.asMap().compute(keyString, (key, existing) -> {
+			won[0] = this.stamps.current(keyString) == seen;
+			return won[0] ? filled : existing;
+		});
+		if (won[0]) {
 			this.counters.puts.increment();
 		}
 	}
@@ -206,7 +211,8 @@ final class L1Store {
 		long lifetime = this.ttlNanos;
 		if (expiresAt != null) {
 			Duration remaining = Duration.between(this.clock.instant(), expiresAt);
-			// Compared as durations: an expiry centuries away does not fit in nanoseconds.
+			// Compared as durations: an expiry centuries away does not fit in
+			// nanoseconds.
 			if (remaining.compareTo(Duration.ofNanos(lifetime)) < 0) {
 				lifetime = remaining.toNanos();
 			}

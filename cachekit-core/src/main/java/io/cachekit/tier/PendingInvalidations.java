@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * What this process changed but could not yet tell L2: keys whose L2 entry is older than
  * an evict or a write of this process, and a clear whose generation bump failed.
  *
- * <p>A marked key is never served from L2 until its entry was deleted there; while a
- * clear is pending, L2 is skipped altogether. Marks carry the {@link ChangeStamps stamp}
- * of the change that left them, and a later change that reached L2 removes only marks
- * not newer than itself. Past {@value #MAX_KEYS} marked keys a clear is requested
- * instead, so memory stays bounded through a long outage. Thread-safe.
+ * <p>
+ * A marked key is never served from L2 until its entry was deleted there; while a clear
+ * is pending, L2 is skipped altogether. Marks carry the {@link ChangeStamps stamp} of the
+ * change that left them, and a later change that reached L2 removes only marks not newer
+ * than itself. Past {@value #MAX_KEYS} marked keys a clear is requested instead, so
+ * memory stays bounded through a long outage. Thread-safe.
  */
 final class PendingInvalidations {
 

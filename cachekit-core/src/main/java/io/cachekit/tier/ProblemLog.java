@@ -10,11 +10,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs each problem of a cache once, not once per call.
  *
- * <p>A problem is named by a string (for example {@code l2:TIMEOUT} or
+ * <p>
+ * A problem is named by a string (for example {@code l2:TIMEOUT} or
  * {@code encode:com.example.Order}). The first report of a problem is logged at WARN;
  * repeats go to DEBUG until the problem is marked recovered, which is logged at INFO and
- * lets the next occurrence be logged again. A failure of logging itself is swallowed:
- * it never breaks a cache call.
+ * lets the next occurrence be logged again. A failure of logging itself is swallowed: it
+ * never breaks a cache call.
  */
 final class ProblemLog {
 

@@ -19,11 +19,12 @@ import org.jspecify.annotations.Nullable;
  * value codec and the cache's L2 keys, with every failure turned into a miss or "not
  * stored", counted and logged once.
  *
- * <p>Reads decode or drop: an entry that cannot be decoded is deleted and is a miss, as is
+ * <p>
+ * Reads decode or drop: an entry that cannot be decoded is deleted and is a miss, as is
  * one past the expiry its envelope carries. Changes that cannot reach L2 leave a mark in
  * {@link PendingInvalidations}, and a marked key's L2 entry is deleted before anything is
- * served for it again. An {@link Generation#UNKNOWN unknown generation} means L2 cannot be
- * used now: reads miss and changes are marked. Without a backend every read misses and
+ * served for it again. An {@link Generation#UNKNOWN unknown generation} means L2 cannot
+ * be used now: reads miss and changes are marked. Without a backend every read misses and
  * every change is a no-op. Thread-safe.
  */
 final class RemoteTier {
@@ -243,8 +244,8 @@ final class RemoteTier {
 		if (this.backend == null) {
 			return false;
 		}
-		Boolean removed = (generation != Generation.UNKNOWN)
-				? deleteQuietly(this.keys.entryKey(generation, keyString)) : null;
+		Boolean removed = (generation != Generation.UNKNOWN) ? deleteQuietly(this.keys.entryKey(generation, keyString))
+				: null;
 		if (removed == null) {
 			this.pending.mark(keyString, change);
 			return false;

@@ -17,18 +17,21 @@ import org.jspecify.annotations.Nullable;
  * One load per key at a time within this process: the first caller for a key loads, the
  * others wait for its result. Loads of different keys run in parallel.
  *
- * <p>Synchronous and asynchronous loads of a key share one in-flight future. A failed
- * load caches nothing, and every caller waiting on it gets its failure. A synchronous
- * loader that asks, on the same thread, for the key it is loading gets an
+ * <p>
+ * Synchronous and asynchronous loads of a key share one in-flight future. A failed load
+ * caches nothing, and every caller waiting on it gets its failure. A synchronous loader
+ * that asks, on the same thread, for the key it is loading gets an
  * {@link IllegalStateException} instead of waiting for itself.
  *
- * <p>A caller whose lookup missed just before another caller's load stored its value,
- * and which takes the key only after that load ended, must not load again. So every
- * caller takes a {@link #ticket(String) ticket} before its lookup; loads that end move
- * the tickets of their keys' stripe on, and a caller whose ticket moved looks again
- * (a second L2 read) before it loads. Thread-safe.
+ * <p>
+ * A caller whose lookup missed just before another caller's load stored its value, and
+ * which takes the key only after that load ended, must not load again. So every caller
+ * takes a {@link #ticket(String) ticket} before its lookup; loads that end move the
+ * tickets of their keys' stripe on, and a caller whose ticket moved looks again (a second
+ * L2 read) before it loads. Thread-safe.
  *
- * <p>This is a map of in-flight futures rather than Caffeine's {@code AsyncCache}: the
+ * <p>
+ * This is a map of in-flight futures rather than Caffeine's {@code AsyncCache}: the
  * loaded value must first go through the codec and L2 and then into an L1 weighed by its
  * encoded size and tagged with its generation, none of which an in-flight future in L1
  * could carry.
@@ -68,7 +71,8 @@ final class SingleFlight {
 	 * @return the value
 	 * @throws Exception what {@code load} threw, here or in the load awaited
 	 */
-	@SuppressWarnings("unchecked")
+	@SuppressWarnings({ "unchecked", "NullAway" }) // T may be nullable: a cached or
+													// loaded null
 	<T extends @Nullable Object> T load(String keyString, long ticket, Supplier<@Nullable CacheHit> lookAgain,
 			Callable<T> load) throws Exception {
 		Load mine = new Load(new CompletableFuture<>(), Thread.currentThread());

@@ -2,6 +2,7 @@ package io.cachekit.tier;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.cachekit.backend.BackendErrorType;
@@ -36,11 +37,11 @@ final class TierCounters implements TierStatistics {
 	}
 
 	void error(BackendErrorType type) {
-		this.errors.get(type).increment();
+		errors(type).increment();
 	}
 
 	void codecError(CodecException.Kind kind) {
-		this.codecErrors.get(kind).increment();
+		codecErrors(kind).increment();
 	}
 
 	/**
@@ -114,17 +115,25 @@ final class TierCounters implements TierStatistics {
 
 	@Override
 	public long errorCount(BackendErrorType type) {
-		return this.errors.get(type).sum();
+		return errors(type).sum();
 	}
 
 	@Override
 	public long codecErrorCount(CodecException.Kind kind) {
-		return this.codecErrors.get(kind).sum();
+		return codecErrors(kind).sum();
 	}
 
 	@Override
 	public long rejectedCount() {
 		return this.rejected.sum();
+	}
+
+	private LongAdder errors(BackendErrorType type) {
+		return Objects.requireNonNull(this.errors.get(type));
+	}
+
+	private LongAdder codecErrors(CodecException.Kind kind) {
+		return Objects.requireNonNull(this.codecErrors.get(kind));
 	}
 
 }

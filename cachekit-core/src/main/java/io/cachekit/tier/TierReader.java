@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
  * The read path of a {@link TieredCache}: L1 first, then L2, whose hit fills L1 for the
  * rest of its L2 lifetime unless the key changed while it was read.
  *
- * <p>Counts per tier only (in {@link L1Store} and {@link RemoteTier}); the facade counts
- * the cache as a whole. Thread-safe.
+ * <p>
+ * Counts per tier only (in {@link L1Store} and {@link RemoteTier}); the facade counts the
+ * cache as a whole. Thread-safe.
  */
 final class TierReader {
 

@@ -10,11 +10,12 @@ import org.jspecify.annotations.Nullable;
  * The write path of a {@link TieredCache}: a value is encoded once, written to L2, then
  * put in L1 with the same bytes as its weight.
  *
- * <p>Each write first moves the key's {@link ChangeStamps change stamp}, so no L2 read
- * under way can put an older value back in L1. A value that cannot be encoded, or that
- * L2 refuses for good (too large), is cached nowhere and the value it was meant to
- * replace is removed from both tiers. A value L2 cannot take for now lives in L1 only,
- * and its key is marked so that the older L2 entry is never served. Thread-safe.
+ * <p>
+ * Each write first moves the key's {@link ChangeStamps change stamp}, so no L2 read under
+ * way can put an older value back in L1. A value that cannot be encoded, or that L2
+ * refuses for good (too large), is cached nowhere and the value it was meant to replace
+ * is removed from both tiers. A value L2 cannot take for now lives in L1 only, and its
+ * key is marked so that the older L2 entry is never served. Thread-safe.
  */
 final class TierWriter {
 
@@ -41,8 +42,8 @@ final class TierWriter {
 	}
 
 	/**
-	 * Stores a value in both tiers, replacing any entry. A {@code null} in a cache without
-	 * null values is not stored (a loader's answer, returned but not cached).
+	 * Stores a value in both tiers, replacing any entry. A {@code null} in a cache
+	 * without null values is not stored (a loader's answer, returned but not cached).
 	 * @param keyString the key
 	 * @param value the value
 	 */

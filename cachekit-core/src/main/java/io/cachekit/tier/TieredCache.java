@@ -15,37 +15,46 @@ import org.jspecify.annotations.Nullable;
 /**
  * A named cache with an in-process L1 in front of a shared L2 backend.
  *
- * <p><b>Read:</b> an L1 hit is returned. On an L1 miss the L2 entry is read and decoded,
- * L1 is filled with it for the rest of its L2 lifetime (never longer than the L1 TTL),
- * and it is returned. An L2 miss, an unreadable entry or an L2 failure is a miss.
- * <p><b>Write:</b> the value is encoded once, written to L2, then to L1.
- * <p><b>Clear:</b> L2 entries are not scanned or flushed: the cache moves to a new
+ * <p>
+ * <b>Read:</b> an L1 hit is returned. On an L1 miss the L2 entry is read and decoded, L1
+ * is filled with it for the rest of its L2 lifetime (never longer than the L1 TTL), and
+ * it is returned. An L2 miss, an unreadable entry or an L2 failure is a miss.
+ * <p>
+ * <b>Write:</b> the value is encoded once, written to L2, then to L1.
+ * <p>
+ * <b>Clear:</b> L2 entries are not scanned or flushed: the cache moves to a new
  * generation (a counter in the backend that is part of every L2 key), which other
  * processes see within the generation refresh interval.
  *
- * <p>Without a backend the cache is L1 only. Values are always encoded, so L1 is bounded
- * by encoded bytes and a value that cannot be encoded is never cached.
+ * <p>
+ * Without a backend the cache is L1 only. Values are always encoded, so L1 is bounded by
+ * encoded bytes and a value that cannot be encoded is never cached.
  *
- * <p><b>Failures never reach the caller.</b> A backend failure, an unreadable or foreign
- * L2 entry (it is also deleted), a value that cannot be encoded, a value over the
- * backend's size limit, or a key whose {@code toString()} fails: each is a miss or "not
- * cached", counted in {@link #statistics(Tier)} and logged once per kind until it
- * recovers. Only a loader's own exception propagates, from
- * {@link #get(Object, Callable)} and {@link #retrieve(Object, Supplier)}.
+ * <p>
+ * <b>Failures never reach the caller.</b> A backend failure, an unreadable or foreign L2
+ * entry (it is also deleted), a value that cannot be encoded, a value over the backend's
+ * size limit, or a key whose {@code toString()} fails: each is a miss or "not cached",
+ * counted in {@link #statistics(Tier)} and logged once per kind until it recovers. Only a
+ * loader's own exception propagates, from {@link #get(Object, Callable)} and
+ * {@link #retrieve(Object, Supplier)}.
  *
- * <p><b>Consistency within a process:</b> a value this process replaced, evicted or
- * cleared is not served again by this process, even across an L2 outage. Other
- * processes see a clear within the generation refresh interval and other changes within
- * the L1 TTL. A cache that has not yet read its generation waits for that first read
- * rather than skip L2, so a new process reads what the cluster already holds.
+ * <p>
+ * <b>Consistency within a process:</b> a value this process replaced, evicted or cleared
+ * is not served again by this process, even across an L2 outage. Other processes see a
+ * clear within the generation refresh interval and other changes within the L1 TTL. A
+ * cache that has not yet read its generation waits for that first read rather than skip
+ * L2, so a new process reads what the cluster already holds.
  *
- * <p>Keys are compared by their {@code toString()}. Thread-safe. Loads are single-flight
- * per key within the process; a loader that needs, on the same thread, the key it is
- * loading gets an {@link IllegalStateException}.
+ * <p>
+ * Keys are compared by their {@code toString()}. Thread-safe. Loads are single-flight per
+ * key within the process; a loader that needs, on the same thread, the key it is loading
+ * gets an {@link IllegalStateException}.
  *
- * <p>The work is done by package-private roles: {@link L1Store}, {@link RemoteTier},
- * {@link TierReader}, {@link TierWriter}, {@link ChangeStamps}, {@link PendingInvalidations},
- * {@link GenerationTracker} and {@link SingleFlight}; this class puts them in order.
+ * <p>
+ * The work is done by package-private roles: {@link L1Store}, {@link RemoteTier},
+ * {@link TierReader}, {@link TierWriter}, {@link ChangeStamps},
+ * {@link PendingInvalidations}, {@link GenerationTracker} and {@link SingleFlight}; this
+ * class puts them in order.
  */
 public final class TieredCache {
 
@@ -88,9 +97,8 @@ public final class TieredCache {
 		this.name = builder.name;
 		this.configuration = builder.configuration;
 		this.backend = builder.backend;
-		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
-				: CircuitBreaker.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION,
-						builder.ticker);
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker : CircuitBreaker
+			.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION, builder.ticker);
 		this.executor = builder.executor;
 		this.problems = new ProblemLog(this.name);
 		TimeSource time = new TimeSource(builder.clock, builder.ticker);
@@ -364,4 +372,5 @@ public final class TieredCache {
 					"cache '" + this.name + "' does not allow null values, but null was given");
 		}
 	}
+
 }

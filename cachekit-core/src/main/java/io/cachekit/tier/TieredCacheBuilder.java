@@ -12,8 +12,8 @@ import io.cachekit.codec.ValueCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a {@link TieredCache} from a {@link CacheConfiguration} and what the cache
- * runs on. Not thread-safe.
+ * Builds a {@link TieredCache} from a {@link CacheConfiguration} and what the cache runs
+ * on. Not thread-safe.
  */
 public final class TieredCacheBuilder {
 
@@ -114,8 +114,8 @@ public final class TieredCacheBuilder {
 
 	/**
 	 * Sets the executor of {@code retrieve}'s generation refreshes and L2 reads, and of
-	 * L1 maintenance (Caffeine's eviction work). Tests pass {@code Runnable::run} to
-	 * make eviction synchronous.
+	 * L1 maintenance (Caffeine's eviction work). Tests pass {@code Runnable::run} to make
+	 * eviction synchronous.
 	 * @param executor the executor
 	 * @return this builder
 	 */

@@ -3,7 +3,8 @@
  * front of a shared L2 {@link io.cachekit.backend.Backend}, with values written through a
  * {@link io.cachekit.codec.ValueCodec}.
  *
- * <p>{@link io.cachekit.tier.TieredCache} is the entry point, created with
+ * <p>
+ * {@link io.cachekit.tier.TieredCache} is the entry point, created with
  * {@link io.cachekit.tier.TieredCache#builder(String)}. It never lets an L2 or codec
  * failure reach its caller: such a failure is a miss (or "not cached"), counted in
  * {@link io.cachekit.tier.TierStatistics} and logged once.

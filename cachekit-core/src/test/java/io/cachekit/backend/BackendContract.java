@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * The behaviour every {@link Backend} must have, as a JUnit 5 suite to extend.
  *
- * <p>A subclass creates the backend under test against a real store and names the
+ * <p>
+ * A subclass creates the backend under test against a real store and names the
  * capabilities it offers; the suite checks the five operations, expiry, binary values,
  * unusual keys, concurrency, health, and each declared capability.
  *
@@ -40,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * }
  * }</pre>
  *
- * <p>Each test gets a fresh backend from {@link #createBackend()} and closes it after, if
- * it is {@link AutoCloseable}. Keys are unique per test, so tests may share one store.
+ * <p>
+ * Each test gets a fresh backend from {@link #createBackend()} and closes it after, if it
+ * is {@link AutoCloseable}. Keys are unique per test, so tests may share one store.
  * Expiry tests wait for a real one-second TTL to pass.
  */
 public abstract class BackendContract {
@@ -77,8 +79,8 @@ public abstract class BackendContract {
 	protected abstract Set<Class<?>> expectedCapabilities();
 
 	/**
-	 * Returns the size of the largest value the large-value test stores; just under
-	 * 1 MiB unless overridden.
+	 * Returns the size of the largest value the large-value test stores; just under 1 MiB
+	 * unless overridden.
 	 * @return the size in bytes
 	 */
 	protected int largeValueSize() {
@@ -310,8 +312,8 @@ public abstract class BackendContract {
 	}
 
 	static Stream<String> unusualKeys() {
-		return Stream.of("with space", "new\nline", "a\r\nflush_all", "tab\there", "x".repeat(1000),
-				"ключ-日本語-🔑", "é".repeat(200), "", "hash#sign", "nul\u0000byte", "\u00a0nbsp");
+		return Stream.of("with space", "new\nline", "a\r\nflush_all", "tab\there", "x".repeat(1000), "ключ-日本語-🔑",
+				"é".repeat(200), "", "hash#sign", "nul\u0000byte", "\u00a0nbsp");
 	}
 
 	@ParameterizedTest
@@ -463,9 +465,9 @@ public abstract class BackendContract {
 			RemainingTtl expiring = inspection.remainingTtl(key("expiring"));
 			assertThat(expiring.exists()).isTrue();
 			assertThat(expiring.expires()).isTrue();
-			assertThat(expiring.remaining()).hasValueSatisfying((remaining) -> assertThat(remaining)
-				.isGreaterThan(Duration.ZERO)
-				.isLessThanOrEqualTo(Duration.ofSeconds(60)));
+			assertThat(expiring.remaining())
+				.hasValueSatisfying((remaining) -> assertThat(remaining).isGreaterThan(Duration.ZERO)
+					.isLessThanOrEqualTo(Duration.ofSeconds(60)));
 		}
 		assertThat(this.backend.capability(TtlInspection.class).isPresent())
 			.isEqualTo(expectedCapabilities().contains(TtlInspection.class));
@@ -521,6 +523,5 @@ public abstract class BackendContract {
 			executor.shutdownNow();
 		}
 	}
-
 
 }

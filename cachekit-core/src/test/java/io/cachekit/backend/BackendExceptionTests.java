@@ -23,14 +23,16 @@ class BackendExceptionTests {
 
 	@Test
 	void controlCharactersInTheKeyAreEscaped() {
-		BackendException ex = new BackendException(BackendErrorType.PERMANENT, BackendOperation.SET, "a\r\nb", "x", null);
+		BackendException ex = new BackendException(BackendErrorType.PERMANENT, BackendOperation.SET, "a\r\nb", "x",
+				null);
 		assertThat(ex.getKey()).isEqualTo("a\\u000d\\u000ab");
 		assertThat(ex.getMessage()).doesNotContain("\n").doesNotContain("\r");
 	}
 
 	@Test
 	void operationWithoutKeyOmitsIt() {
-		BackendException ex = new BackendException(BackendErrorType.TRANSIENT, BackendOperation.HEALTH, null, "down", null);
+		BackendException ex = new BackendException(BackendErrorType.TRANSIENT, BackendOperation.HEALTH, null, "down",
+				null);
 		assertThat(ex.getKey()).isNull();
 		assertThat(ex).hasMessage("HEALTH failed (TRANSIENT): down");
 	}

@@ -24,11 +24,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * How a network {@link Backend} behaves while its one server is stopped, restarted or
  * paused, as a JUnit 5 suite to extend.
  *
- * <p>The suite owns a real server of the subclass's {@link #serverKind()} and leaves it
- * running after every test. A stopped server must fail operations as {@code TRANSIENT}
- * or {@code TIMEOUT} and make health unhealthy; a restarted one must be used again; a
- * paused one (SIGSTOP) must fail as {@code TIMEOUT}. Idempotent operations are retried
- * over a short pause; increments are never retried.
+ * <p>
+ * The suite owns a real server of the subclass's {@link #serverKind()} and leaves it
+ * running after every test. A stopped server must fail operations as {@code TRANSIENT} or
+ * {@code TIMEOUT} and make health unhealthy; a restarted one must be used again; a paused
+ * one (SIGSTOP) must fail as {@code TIMEOUT}. Idempotent operations are retried over a
+ * short pause; increments are never retried.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 public abstract class BackendFaultContract {
@@ -97,7 +98,8 @@ public abstract class BackendFaultContract {
 			backend.set("k", bytes("v"), null);
 			server().stop();
 			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> backend.get("k"))
-				.satisfies((ex) -> assertThat(ex.getErrorType()).isIn(BackendErrorType.TRANSIENT, BackendErrorType.TIMEOUT));
+				.satisfies((ex) -> assertThat(ex.getErrorType()).isIn(BackendErrorType.TRANSIENT,
+						BackendErrorType.TIMEOUT));
 			BackendHealth health = backend.health();
 			assertThat(health.healthy()).isFalse();
 			assertThat(health.details()).containsKey("error");
@@ -185,7 +187,8 @@ public abstract class BackendFaultContract {
 			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> counter.increment("n", 1, 0, null))
 				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TIMEOUT));
 			resume.join();
-			// The timed-out increment reached the server once it resumed; it was not sent twice.
+			// The timed-out increment reached the server once it resumed; it was
+			// not sent twice.
 			assertThat(Await.until(() -> "1".equals(text(backend.get("n"))))).isTrue();
 			assertThat(counter.increment("n", 0, 0, null)).isEqualTo(1);
 		}

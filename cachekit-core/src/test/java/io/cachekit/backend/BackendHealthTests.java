@@ -16,8 +16,7 @@ class BackendHealthTests {
 		BackendHealth health = BackendHealth.down("memcached", 12, new IllegalStateException("refused"),
 				Map.of("pool_size", 1));
 		assertThat(health.healthy()).isFalse();
-		assertThat(health.details()).containsEntry("pool_size", 1)
-			.containsEntry("error", "refused");
+		assertThat(health.details()).containsEntry("pool_size", 1).containsEntry("error", "refused");
 	}
 
 	@Test

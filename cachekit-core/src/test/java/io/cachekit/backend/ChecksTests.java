@@ -32,8 +32,7 @@ class ChecksTests {
 	@Test
 	void aClosedBackendFailsAsPermanent() {
 		Checks.open(false, BackendOperation.GET, "k");
-		assertThatExceptionOfType(BackendException.class)
-			.isThrownBy(() -> Checks.open(true, BackendOperation.GET, "k"))
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> Checks.open(true, BackendOperation.GET, "k"))
 			.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT))
 			.withMessageContaining("the backend is closed");
 	}

@@ -47,8 +47,7 @@ class MessagePackCodecAllowlistTests {
 	@Test
 	void untrustedClassIsNeverInitialized() {
 		// TripwireTwo is never used by name, so nothing else in this JVM initializes it.
-		byte[] bytes = replace(this.trustingCodec.encode(List.of(new TripwireOne()), null), TRIPWIRE_ONE,
-				TRIPWIRE_TWO);
+		byte[] bytes = replace(this.trustingCodec.encode(List.of(new TripwireOne()), null), TRIPWIRE_ONE, TRIPWIRE_TWO);
 		assertUntrusted(bytes, TRIPWIRE_TWO);
 		assertThat(Tripwires.TWO_INITIALIZED).hasValue(0);
 		assertThat(Tripwires.TWO_CONSTRUCTED).hasValue(0);

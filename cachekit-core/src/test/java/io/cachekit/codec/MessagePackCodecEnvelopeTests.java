@@ -206,7 +206,8 @@ class MessagePackCodecEnvelopeTests {
 	@Test
 	void payloadClaimingAHugeBinaryIsCorruptWithoutAllocatingIt() {
 		assertDecodeFails(withPayload(new byte[] { (byte) 0xc6, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2 }),
-				CodecException.Kind.CORRUPT).withMessageContaining("truncated");
+				CodecException.Kind.CORRUPT)
+			.withMessageContaining("truncated");
 	}
 
 	@Test

@@ -77,8 +77,8 @@ class MessagePackCodecTests {
 				new BigDecimal("1.10"), new BigDecimal("-12345678901234567890.123456789012345678901234567890"),
 				new BigDecimal("1E+3"), BigInteger.TWO.pow(200).negate(), BigInteger.ONE,
 				UUID.fromString("123e4567-e89b-12d3-a456-426614174000"),
-				Instant.parse("2024-02-29T23:59:59.123456789Z"), LocalDate.of(2024, 2, 29),
-				LocalTime.of(23, 59, 59, 1), LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6),
+				Instant.parse("2024-02-29T23:59:59.123456789Z"), LocalDate.of(2024, 2, 29), LocalTime.of(23, 59, 59, 1),
+				LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6),
 				ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Paris")),
 				OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(-7)),
 				OffsetTime.of(10, 11, 12, 0, ZoneOffset.ofHoursMinutes(5, 30)), Duration.ofMillis(90061001),
@@ -123,8 +123,7 @@ class MessagePackCodecTests {
 
 	@Test
 	void primitiveArraysRoundTrip() {
-		assertThat((int[]) roundTrip(new int[] { 1, -2, Integer.MAX_VALUE })).containsExactly(1, -2,
-				Integer.MAX_VALUE);
+		assertThat((int[]) roundTrip(new int[] { 1, -2, Integer.MAX_VALUE })).containsExactly(1, -2, Integer.MAX_VALUE);
 		assertThat((long[]) roundTrip(new long[] { Long.MIN_VALUE, 0 })).containsExactly(Long.MIN_VALUE, 0);
 		assertThat((double[]) roundTrip(new double[] { 0.5, -1 })).containsExactly(0.5, -1);
 		assertThat((boolean[]) roundTrip(new boolean[] { true, false })).containsExactly(true, false);
@@ -196,8 +195,8 @@ class MessagePackCodecTests {
 		customer.setAge(85);
 		customer.setTags(List.of("admiral", "cobol"));
 		customer.setHome(new Point(7, 8));
-		customer.setAttributes(new LinkedHashMap<>(Map.of("since", LocalDate.of(1944, 1, 1), "visits", 12L,
-				"last", new Point(1, 1), "flags", List.of(true, false))));
+		customer.setAttributes(new LinkedHashMap<>(Map.of("since", LocalDate.of(1944, 1, 1), "visits", 12L, "last",
+				new Point(1, 1), "flags", List.of(true, false))));
 		Object decoded = roundTrip(customer);
 		assertThat(decoded).isInstanceOf(Customer.class).isEqualTo(customer);
 	}
@@ -253,11 +252,12 @@ class MessagePackCodecTests {
 	}
 
 	@Test
+	@SuppressWarnings("JdkObsolete") // LinkedList is one of the classes under test
 	void generalPurposeCollectionsKeepTheirClass() {
 		for (Object value : List.of(new ArrayList<>(List.of(1, 2)), new LinkedList<>(List.of("a")),
 				new HashSet<>(Set.of(1L)), new LinkedHashSet<>(List.of("b", "a")), new TreeSet<>(Set.of(3, 1, 2)),
-				new HashMap<>(Map.of("a", 1)), new LinkedHashMap<>(Map.of("a", 1)), new TreeMap<>(Map.of("b", 1, "a", 2)),
-				new ConcurrentHashMap<>(Map.of("a", 1)))) {
+				new HashMap<>(Map.of("a", 1)), new LinkedHashMap<>(Map.of("a", 1)),
+				new TreeMap<>(Map.of("b", 1, "a", 2)), new ConcurrentHashMap<>(Map.of("a", 1)))) {
 			Object decoded = roundTrip(value);
 			assertThat(decoded).isEqualTo(value);
 			assertThat(decoded.getClass()).isEqualTo(value.getClass());
@@ -390,7 +390,8 @@ class MessagePackCodecTests {
 	@Test
 	void anonymousClassIsUnserializable() {
 		Object anonymous = new Object() {
-			@SuppressWarnings("unused")
+			// A bean property to serialize.
+			@SuppressWarnings({ "unused", "EffectivelyPrivate" })
 			public String getName() {
 				return "anonymous";
 			}
@@ -406,6 +407,7 @@ class MessagePackCodecTests {
 	}
 
 	@Test
+	@SuppressWarnings("UnnecessaryStringBuilder") // StringBuilder is the class under test
 	void jdkClassOffTheAllowlistIsUnserializable() {
 		assertUnserializable(new java.io.File("/tmp"), "java.io.File");
 		assertUnserializable(new Holder(new StringBuilder("x")), "java.lang.StringBuilder");

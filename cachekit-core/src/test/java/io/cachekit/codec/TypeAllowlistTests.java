@@ -25,11 +25,11 @@ class TypeAllowlistTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "java.lang.Object", "java.lang.Class", "java.lang.ProcessBuilder", "java.lang.Runtime",
 			"java.lang.Thread", "java.lang.StringBuilder", "java.net.URL", "java.io.File", "java.util.Date",
-			"java.util.logging.Logger", "java.util.ImmutableCollections$ListN", "java.util.Collections$UnmodifiableList",
-			"javax.naming.InitialContext", "sun.misc.Unsafe", "com.sun.rowset.JdbcRowSetImpl", "com.example.appx.Order",
-			"com.example.App", "com.example.app", "Order", "[Ljava.net.URL;", "[X", "[", "[L;", "[Ljava.lang.String",
-			"[java.lang.String", "", " java.lang.String", "java.lang.String ", "java..lang.String",
-			"java.util.ArrayList<java.net.URL>", "java/lang/String" })
+			"java.util.logging.Logger", "java.util.ImmutableCollections$ListN",
+			"java.util.Collections$UnmodifiableList", "javax.naming.InitialContext", "sun.misc.Unsafe",
+			"com.sun.rowset.JdbcRowSetImpl", "com.example.appx.Order", "com.example.App", "com.example.app", "Order",
+			"[Ljava.net.URL;", "[X", "[", "[L;", "[Ljava.lang.String", "[java.lang.String", "", " java.lang.String",
+			"java.lang.String ", "java..lang.String", "java.util.ArrayList<java.net.URL>", "java/lang/String" })
 	void refuses(String className) {
 		assertThat(this.allowlist.allows(className)).isFalse();
 	}

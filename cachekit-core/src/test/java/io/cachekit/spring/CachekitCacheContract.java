@@ -391,8 +391,11 @@ abstract class CachekitCacheContract {
 		CountDownLatch readStarted = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		Backend held = holdingFirstIncrement(backend(), readStarted, release);
-		CachekitCache fresh = new CachekitCache(
-				TieredCache.builder(this.name + "-fresh").backend(held).codec(codec()).configure((c) -> c.withL1Enabled(l1Enabled())).build());
+		CachekitCache fresh = new CachekitCache(TieredCache.builder(this.name + "-fresh")
+			.backend(held)
+			.codec(codec())
+			.configure((c) -> c.withL1Enabled(l1Enabled()))
+			.build());
 		Thread reader = new Thread(() -> fresh.get("other"));
 		reader.start();
 		if (held != null) {

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * A {@link Backend} that passes every call to another one, and fails, hangs, delays or
  * damages calls when a test tells it to.
  *
- * <p>Faults apply to the five operations and to every capability of the wrapped backend
+ * <p>
+ * Faults apply to the five operations and to every capability of the wrapped backend
  * ({@link #health()} is never faulted). Each fault is chosen by a {@link Selector}: all
  * calls, one operation, or calls whose key matches. Counts every call by operation, so a
  * test can assert how many round trips something took. Thread-safe.

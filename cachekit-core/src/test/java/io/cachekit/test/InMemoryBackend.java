@@ -26,13 +26,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link Backend} in a map, for tests that need an L2 but no server.
  *
- * <p>Entries expire by the given {@link Clock} (a {@link ManualTime} in most tests), so
+ * <p>
+ * Entries expire by the given {@link Clock} (a {@link ManualTime} in most tests), so
  * expiry is tested without sleeping. Offers every capability ({@link AddIfAbsent},
  * {@link BulkGet}, {@link Increment}, {@link TtlInspection}), each atomic, unless created
  * {@linkplain #withCapabilities(Clock, Class[]) with fewer}, to test what the engine does
- * without one. Values are copied in and out, so a test can never change a stored entry
- * by accident. Thread-safe. Wrap it in a {@link FaultInjectingBackend} to make it fail,
- * hang or corrupt on command.
+ * without one. Values are copied in and out, so a test can never change a stored entry by
+ * accident. Thread-safe. Wrap it in a {@link FaultInjectingBackend} to make it fail, hang
+ * or corrupt on command.
  */
 public final class InMemoryBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection {
 
@@ -138,8 +139,8 @@ public final class InMemoryBackend implements Backend, AddIfAbsent, BulkGet, Inc
 			if (existing == null || existing.isExpired(now)) {
 				return new Entry(encode(initialValue), expiry(ttl));
 			}
-			return new Entry(encode(Long.parseLong(new String(existing.value(), StandardCharsets.US_ASCII))
-					+ delta), existing.expiresAt());
+			return new Entry(encode(Long.parseLong(new String(existing.value(), StandardCharsets.US_ASCII)) + delta),
+					existing.expiresAt());
 		});
 		return Long.parseLong(new String(result.value(), StandardCharsets.US_ASCII));
 	}

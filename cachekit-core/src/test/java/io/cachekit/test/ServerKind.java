@@ -3,8 +3,8 @@ package io.cachekit.test;
 import java.util.List;
 
 /**
- * A kind of server the test support can run: its binary, its command line, how to tell
- * it is ready, and how to install it.
+ * A kind of server the test support can run: its binary, its command line, how to tell it
+ * is ready, and how to install it.
  */
 public enum ServerKind {
 
@@ -22,6 +22,7 @@ public enum ServerKind {
 
 	private final String probe;
 
+	@SuppressWarnings("ImmutableEnumChecker") // List.of(...) is immutable
 	private final List<String> readyAnswers;
 
 	ServerKind(String binary, String debianPackage, String externalVariable, String probe, String... readyAnswers) {
@@ -64,9 +65,9 @@ public enum ServerKind {
 	}
 
 	String installHint() {
-		return "'" + this.binary + "' was not found on the PATH. Install it with "
-				+ "'sudo apt-get install -y " + this.debianPackage + "' (the README's test command does this), "
-				+ "or set " + this.externalVariable + "=host:port to use a running server.";
+		return "'" + this.binary + "' was not found on the PATH. Install it with " + "'sudo apt-get install -y "
+				+ this.debianPackage + "' (the README's test command does this), " + "or set " + this.externalVariable
+				+ "=host:port to use a running server.";
 	}
 
 	List<String> command(String executable, int port) {

@@ -23,15 +23,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * A real server process on a free loopback port, for integration and fault tests.
  *
- * <p>{@link #start(ServerKind)} runs the binary found on the {@code PATH} and returns
- * once the server answers its protocol's ping; {@link #start(ServerKind, String...)} adds
+ * <p>
+ * {@link #start(ServerKind)} runs the binary found on the {@code PATH} and returns once
+ * the server answers its protocol's ping; {@link #start(ServerKind, String...)} adds
  * arguments to the command line, such as a password Redis requires. The process can then
  * be stopped and restarted on the same port, or paused ({@code SIGSTOP}) and resumed
  * ({@code SIGCONT}) to make it hang without closing its connections. {@link #close()}
  * stops it for good; a JVM shutdown hook also kills any process still running.
  *
- * <p>When the binary is missing, starting fails with a message that says how to install
- * it. It never skips. Not thread-safe: one test drives one process.
+ * <p>
+ * When the binary is missing, starting fails with a message that says how to install it.
+ * It never skips. Not thread-safe: one test drives one process.
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -40,8 +42,9 @@ public final class ServerProcess implements AutoCloseable {
 	private static final Set<Process> running = ConcurrentHashMap.newKeySet();
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly),
-				"cachekit-test-servers-shutdown"));
+		Runtime.getRuntime()
+			.addShutdownHook(
+					new Thread(() -> running.forEach(Process::destroyForcibly), "cachekit-test-servers-shutdown"));
 	}
 
 	private final ServerKind kind;
@@ -221,8 +224,7 @@ public final class ServerProcess implements AutoCloseable {
 	private void launch() {
 		List<String> command = new ArrayList<>(this.kind.command(this.executable, this.port));
 		command.addAll(this.extraArguments);
-		ProcessBuilder builder = new ProcessBuilder(command)
-			.redirectErrorStream(true)
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 		Process started;
 		try {
@@ -339,7 +341,7 @@ public final class ServerProcess implements AutoCloseable {
 	private static String findExecutable(ServerKind kind) {
 		String path = System.getenv("PATH");
 		if (path != null) {
-			for (String directory : path.split(java.io.File.pathSeparator)) {
+			for (String directory : path.split(java.io.File.pathSeparator, -1)) {
 				Path candidate = Path.of(directory, kind.binary());
 				if (Files.isExecutable(candidate)) {
 					return candidate.toString();

@@ -11,12 +11,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A JUnit 5 extension that gives a test class one real server, started before its first
  * test and stopped after its last.
  *
- * <pre>{@code
- * @RegisterExtension
+ * <pre>
+ * &#64;RegisterExtension
  * static final TestServer memcached = TestServer.memcached();
- * }</pre>
+ * </pre>
  *
- * <p>When the kind's environment variable ({@code CACHEKIT_TEST_MEMCACHED},
+ * <p>
+ * When the kind's environment variable ({@code CACHEKIT_TEST_MEMCACHED},
  * {@code CACHEKIT_TEST_REDIS}) names a {@code host:port}, that server is used instead and
  * nothing is started; {@link #process()} then fails, since an external server cannot be
  * stopped by the tests.

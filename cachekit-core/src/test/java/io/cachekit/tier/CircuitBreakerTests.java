@@ -41,7 +41,8 @@ class CircuitBreakerTests {
 		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
 			.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT))
 			.withMessageContaining("circuit open");
-		assertThat(this.backend.calls(BackendOperation.GET)).as("an open circuit does not call the backend").isEqualTo(calls);
+		assertThat(this.backend.calls(BackendOperation.GET)).as("an open circuit does not call the backend")
+			.isEqualTo(calls);
 	}
 
 	@Test

@@ -115,8 +115,7 @@ class SingleFlightTests {
 		List<String> stored = new ArrayList<>();
 		CompletableFuture<String> pending = new CompletableFuture<>();
 		CompletableFuture<String> first = loadAsync("k", () -> pending, stored::add);
-		CompletableFuture<String> second = loadAsync("k", () -> CompletableFuture.completedFuture("x"),
-				stored::add);
+		CompletableFuture<String> second = loadAsync("k", () -> CompletableFuture.completedFuture("x"), stored::add);
 		pending.complete("v");
 		assertThat(first.join()).isEqualTo("v");
 		assertThat(second.join()).isEqualTo("v");

@@ -40,8 +40,8 @@ class TierWriterTests {
 	private final Generation generation = new Generation(this.backend, "c:generation", REFRESH, this.time, this.time,
 			this.l1::clear);
 
-	private final GenerationTracker generations = new GenerationTracker(this.generation, this.pending, this.l2,
-			REFRESH, this.time);
+	private final GenerationTracker generations = new GenerationTracker(this.generation, this.pending, this.l2, REFRESH,
+			this.time);
 
 	private TierWriter writer(boolean allowNullValues) {
 		return new TierWriter(allowNullValues, this.stamps, this.l1, this.l2, this.generations, this.cacheCounters);

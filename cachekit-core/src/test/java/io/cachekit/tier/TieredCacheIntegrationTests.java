@@ -101,7 +101,9 @@ class TieredCacheIntegrationTests {
 	@Test
 	void l1IsFilledForTheRemainingL2LifetimeOnly() {
 		TieredCache writer = cache(backend()).configure((c) -> c.withTtl(Duration.ofSeconds(60))).build();
-		TieredCache reader = cache(backend()).configure((c) -> c.withTtl(Duration.ofSeconds(60))).configure((c) -> c.withL1Ttl(Duration.ofSeconds(30))).build();
+		TieredCache reader = cache(backend()).configure((c) -> c.withTtl(Duration.ofSeconds(60)))
+			.configure((c) -> c.withL1Ttl(Duration.ofSeconds(30)))
+			.build();
 		writer.put("k", "value");
 		this.time.advance(Duration.ofSeconds(50));
 		assertThat(reader.get("k")).isNotNull();
@@ -129,7 +131,9 @@ class TieredCacheIntegrationTests {
 	void clearNeverFlushesOtherCaches() {
 		MemcachedBackend backend = backend();
 		TieredCache cleared = cache(backend).build();
-		TieredCache other = TieredCache.builder(this.name + "-other").backend(backend).codec(MessagePackCodec.withDefaults())
+		TieredCache other = TieredCache.builder(this.name + "-other")
+			.backend(backend)
+			.codec(MessagePackCodec.withDefaults())
 			.configure((c) -> c.withL1Enabled(false))
 			.build();
 		cleared.put("k", "v");
@@ -236,7 +240,8 @@ class TieredCacheIntegrationTests {
 			.servers(server.address())
 			.operationTimeout(Duration.ofMillis(200))
 			.retryAttempts(0));
-		TieredCache cache = cache(new MeteredBackend(memcached, "memcached", registry)).configure((c) -> c.withL1Enabled(false))
+		TieredCache cache = cache(new MeteredBackend(memcached, "memcached", registry))
+			.configure((c) -> c.withL1Enabled(false))
 			.circuitBreaker(CircuitBreaker.of(3, Duration.ofSeconds(30), this.time))
 			.build();
 		cache.put("k", "value");
@@ -250,7 +255,8 @@ class TieredCacheIntegrationTests {
 			server.resume();
 		}
 		assertThat(registry.get("cachekit.backend.latency").tag("operation", "get").timer().count())
-			.as("only the calls before the circuit opened reached memcached").isEqualTo(3);
+			.as("only the calls before the circuit opened reached memcached")
+			.isEqualTo(3);
 		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
 		this.time.advance(Duration.ofSeconds(30));
 		assertThat(Await.until(() -> cache.get("k") != null)).as("served again after a successful trial").isTrue();
@@ -277,7 +283,8 @@ class TieredCacheIntegrationTests {
 			server.resume();
 		}
 		assertThat(cache.get("k")).isNull();
-		assertThat(cache(backend()).configure((c) -> c.withL1Enabled(false)).build().get("k")).as("another instance").isNull();
+		assertThat(cache(backend()).configure((c) -> c.withL1Enabled(false)).build().get("k")).as("another instance")
+			.isNull();
 	}
 
 	@Test
@@ -292,12 +299,15 @@ class TieredCacheIntegrationTests {
 			server.resume();
 		}
 		assertThat(cache.get("k")).isNull();
-		assertThat(cache(backend()).configure((c) -> c.withL1Enabled(false)).build().get("k")).as("another instance").isNull();
+		assertThat(cache(backend()).configure((c) -> c.withL1Enabled(false)).build().get("k")).as("another instance")
+			.isNull();
 	}
 
 	@Test
 	void writeThatMissedL2NeverLetsTheOlderL2ValueBack() {
-		TieredCache cache = hangingCache().configure((c) -> c.withL1Enabled(true)).configure((c) -> c.withL1Ttl(Duration.ofSeconds(10))).build();
+		TieredCache cache = hangingCache().configure((c) -> c.withL1Enabled(true))
+			.configure((c) -> c.withL1Ttl(Duration.ofSeconds(10)))
+			.build();
 		cache.put("k", "old");
 		server.pause();
 		try {

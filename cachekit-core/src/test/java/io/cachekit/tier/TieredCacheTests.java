@@ -35,7 +35,10 @@ class TieredCacheTests {
 	private final ManualTime time = new ManualTime();
 
 	private TieredCacheBuilder builder() {
-		return TieredCache.builder("test").codec(MessagePackCodec.withDefaults()).clock(this.time).ticker(this.time)
+		return TieredCache.builder("test")
+			.codec(MessagePackCodec.withDefaults())
+			.clock(this.time)
+			.ticker(this.time)
 			.executor(Runnable::run);
 	}
 
@@ -323,7 +326,8 @@ class TieredCacheTests {
 			// The write either waits for the generation (as it must) or has already gone
 			// around L2; both are visible without timing.
 			assertThat(Await.until(() -> writer.isDone()
-					|| (writerThread[0] != null && writerThread[0].getState() == Thread.State.WAITING))).isTrue();
+					|| (writerThread[0] != null && writerThread[0].getState() == Thread.State.WAITING)))
+				.isTrue();
 			generationRead.release();
 			reader.get(10, TimeUnit.SECONDS);
 			writer.get(10, TimeUnit.SECONDS);

@@ -34,20 +34,20 @@ final class BackendConfigFactory {
 	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.ofEntries(
 			Map.entry("servers", PREFIX + "servers"), Map.entry("operationTimeout", PREFIX + "timeout"),
 			Map.entry("operation timeout", PREFIX + "timeout"), Map.entry("connectTimeout", PREFIX + "connect-timeout"),
-			Map.entry("connect timeout", PREFIX + "connect-timeout"), Map.entry("maxPoolSize", PREFIX + "max-pool-size"),
-			Map.entry("pool size", PREFIX + "max-pool-size"), Map.entry("retryAttempts", PREFIX + "retry-attempts"),
+			Map.entry("connect timeout", PREFIX + "connect-timeout"),
+			Map.entry("maxPoolSize", PREFIX + "max-pool-size"), Map.entry("pool size", PREFIX + "max-pool-size"),
+			Map.entry("retryAttempts", PREFIX + "retry-attempts"),
 			Map.entry("retry attempts", PREFIX + "retry-attempts"), Map.entry("keyPrefix", PREFIX + "key-prefix"),
 			Map.entry("maxItemSize", PREFIX + "max-item-size"), Map.entry("max item size", PREFIX + "max-item-size"),
 			Map.entry("maxReconnectDelay", PREFIX + "max-reconnect-delay"),
 			Map.entry("max reconnect delay", PREFIX + "max-reconnect-delay"),
 			Map.entry("failureMode", PREFIX + "failure-mode"));
 
-	private static final Map<String, String> FILE_PROPERTIES = Map.ofEntries(
-			Map.entry("directory", FILE + "directory"), Map.entry("maxTotalBytes", FILE + "max-size"),
-			Map.entry("max total size", FILE + "max-size"), Map.entry("maxEntries", FILE + "max-entries"),
-			Map.entry("max entries", FILE + "max-entries"), Map.entry("maxValueSize", FILE + "max-value-size"),
-			Map.entry("max value size", FILE + "max-value-size"), Map.entry("sweepInterval", FILE + "sweep-interval"),
-			Map.entry("sweep interval", FILE + "sweep-interval"));
+	private static final Map<String, String> FILE_PROPERTIES = Map.ofEntries(Map.entry("directory", FILE + "directory"),
+			Map.entry("maxTotalBytes", FILE + "max-size"), Map.entry("max total size", FILE + "max-size"),
+			Map.entry("maxEntries", FILE + "max-entries"), Map.entry("max entries", FILE + "max-entries"),
+			Map.entry("maxValueSize", FILE + "max-value-size"), Map.entry("max value size", FILE + "max-value-size"),
+			Map.entry("sweepInterval", FILE + "sweep-interval"), Map.entry("sweep interval", FILE + "sweep-interval"));
 
 	private BackendConfigFactory() {
 	}
@@ -138,7 +138,7 @@ final class BackendConfigFactory {
 			joined = joined.substring(1, joined.length() - 1);
 		}
 		List<String> servers = new ArrayList<>();
-		for (String part : joined.split(",")) {
+		for (String part : joined.split(",", -1)) {
 			String server = part.strip();
 			if (server.length() >= 2 && server.startsWith("\"") && server.endsWith("\"")) {
 				server = server.substring(1, server.length() - 1).strip();

@@ -71,7 +71,8 @@ class CachekitCacheConfiguration {
 		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2);
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, l2.backendType(), registry) : l2;
-		// An application's own CacheConfiguration bean replaces the defaults the cachekit.*
+		// An application's own CacheConfiguration bean replaces the defaults the
+		// cachekit.*
 		// properties would give, as a RedisCacheConfiguration bean does for Redis caches.
 		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);

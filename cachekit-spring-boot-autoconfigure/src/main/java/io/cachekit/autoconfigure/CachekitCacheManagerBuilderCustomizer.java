@@ -4,20 +4,21 @@ import io.cachekit.spring.CachekitCacheManager;
 
 /**
  * Customizes the builder of the auto-configured {@link CachekitCacheManager} before the
- * manager is built, for example to give caches their own configuration in code:
+ * manager is built, for example to give caches their own configuration in code, with a
+ * bean such as:
  *
  * <pre>{@code
- * @Bean
  * CachekitCacheManagerBuilderCustomizer booksCache() {
  *     return (builder) -> builder.cache("books",
  *             builder.getDefaults().withTtl(Duration.ofMinutes(10)).withL1Enabled(false));
  * }
  * }</pre>
  *
- * <p>Customizers run in their {@link org.springframework.core.annotation.Order order},
- * after the {@code cachekit.*} properties (including {@code cachekit.caches.<name>.*}
- * and {@code spring.cache.cache-names}) were applied to the builder, so they see and
- * may replace what the properties declared.
+ * <p>
+ * Customizers run in their {@link org.springframework.core.annotation.Order order}, after
+ * the {@code cachekit.*} properties (including {@code cachekit.caches.<name>.*} and
+ * {@code spring.cache.cache-names}) were applied to the builder, so they see and may
+ * replace what the properties declared.
  */
 @FunctionalInterface
 public interface CachekitCacheManagerBuilderCustomizer {

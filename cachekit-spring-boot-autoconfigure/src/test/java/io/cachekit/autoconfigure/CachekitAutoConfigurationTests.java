@@ -91,7 +91,8 @@ class CachekitAutoConfigurationTests {
 				assertThat(manager.getCacheConfiguration("authors").ttl()).hasValue(java.time.Duration.ofMinutes(5));
 				assertThat(manager.getCacheConfiguration("authors").l1Ttl()).hasSeconds(3);
 				assertThat(manager.getCacheConfiguration("authors").allowNullValues()).isFalse();
-				assertThat(((CachekitCache) manager.getCache("books")).getNativeCache().configuration().l1Enabled()).isFalse();
+				assertThat(((CachekitCache) manager.getCache("books")).getNativeCache().configuration().l1Enabled())
+					.isFalse();
 			});
 	}
 
@@ -104,7 +105,8 @@ class CachekitAutoConfigurationTests {
 				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
 				assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("books", "authors");
 				assertThat(manager.getCacheConfiguration("books").ttl()).hasValue(Duration.ofMinutes(5));
-				assertThat(manager.getCacheConfiguration("authors").ttl()).as("own settings win").hasValue(Duration.ofMinutes(10));
+				assertThat(manager.getCacheConfiguration("authors").ttl()).as("own settings win")
+					.hasValue(Duration.ofMinutes(10));
 				assertThat(manager.getCache("later")).as("other caches are still created on first use").isNotNull();
 			});
 	}
@@ -377,7 +379,8 @@ class CachekitAutoConfigurationTests {
 					.tags("cache", "late", "tier", "l2", "result", "miss")
 					.functionCounter()
 					.count()).isEqualTo(1);
-				assertThat(registry.get("cachekit.backend.latency").tags("backend", "map", "operation", "set")
+				assertThat(registry.get("cachekit.backend.latency")
+					.tags("backend", "map", "operation", "set")
 					.timer()
 					.count()).as("the entry and the cache's new generation counter").isEqualTo(2);
 				assertThat(registry.find("cachekit.cache.errors")

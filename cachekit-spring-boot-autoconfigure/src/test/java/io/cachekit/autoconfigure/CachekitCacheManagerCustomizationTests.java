@@ -34,9 +34,9 @@ class CachekitCacheManagerCustomizationTests {
 
 	@Test
 	void unsetPropertiesGiveTheEngineDefaults() {
-		this.contextRunner.run((context) -> assertThat(
-				context.getBean(CachekitCacheManager.class).getCacheConfiguration("any"))
-			.isEqualTo(CacheConfiguration.defaults()));
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(CachekitCacheManager.class).getCacheConfiguration("any"))
+				.isEqualTo(CacheConfiguration.defaults()));
 	}
 
 	@Test
@@ -118,9 +118,8 @@ class CachekitCacheManagerCustomizationTests {
 		CachekitCacheManagerBuilderCustomizer second() {
 			return (builder) -> {
 				this.seen.add("second");
-				builder.cache("books", builder.getCacheConfiguration("books")
-					.orElseThrow()
-					.withTtl(Duration.ofMinutes(7)));
+				builder.cache("books",
+						builder.getCacheConfiguration("books").orElseThrow().withTtl(Duration.ofMinutes(7)));
 			};
 		}
 

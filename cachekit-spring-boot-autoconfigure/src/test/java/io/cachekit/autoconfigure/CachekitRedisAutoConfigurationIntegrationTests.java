@@ -1,5 +1,6 @@
 package io.cachekit.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import io.cachekit.backend.Backend;
@@ -68,7 +69,8 @@ class CachekitRedisAutoConfigurationIntegrationTests {
 				Cache cache = context.getBean(CachekitCacheManager.class).getCache("books");
 				cache.put("k", "value");
 				try (var connection = context.getBean(RedisConnectionFactory.class).getConnection()) {
-					assertThat(connection.keyCommands().exists("books:generation".getBytes())).isTrue();
+					assertThat(connection.keyCommands().exists("books:generation".getBytes(StandardCharsets.UTF_8)))
+						.isTrue();
 				}
 			});
 	}

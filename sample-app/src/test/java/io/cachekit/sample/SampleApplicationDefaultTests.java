@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 /**
- * The sample application as its run command starts it: no cache server, so L1 in front
- * of the file store.
+ * The sample application as its run command starts it: no cache server, so L1 in front of
+ * the file store.
  */
 class SampleApplicationDefaultTests {
 
@@ -23,7 +23,8 @@ class SampleApplicationDefaultTests {
 	Path directory;
 
 	private ConfigurableApplicationContext start() {
-		// Command-line arguments, since application.yml would win over default properties.
+		// Command-line arguments, since application.yml would win
+		// over default properties.
 		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0",
 				"--sample.catalogue-latency=10ms", "--cachekit.file.directory=" + this.directory);
 	}

@@ -20,9 +20,8 @@ import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
  * The sample application end to end against a real memcached, which is stopped and
  * restarted in the middle of a test.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sample.catalogue-latency=10ms", "cachekit.memcached.timeout=300ms",
-				"cachekit.memcached.max-reconnect-delay=1s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sample.catalogue-latency=10ms",
+		"cachekit.memcached.timeout=300ms", "cachekit.memcached.max-reconnect-delay=1s" })
 class SampleApplicationIntegrationTests {
 
 	@RegisterExtension
@@ -71,7 +70,8 @@ class SampleApplicationIntegrationTests {
 		finally {
 			memcached.process().restart();
 		}
-		assertThat(Await.until(() -> "UP".equals(client.cachekitHealth().get("status")))).as("health UP again").isTrue();
+		assertThat(Await.until(() -> "UP".equals(client.cachekitHealth().get("status")))).as("health UP again")
+			.isTrue();
 		// The circuit breaker may still skip L2 for a few seconds after the outage.
 		double l2Puts = client.metric("cachekit.cache.tier.puts", "cache:books", "tier:l2");
 		int[] next = { 4 };

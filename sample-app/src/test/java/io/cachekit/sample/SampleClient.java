@@ -30,15 +30,21 @@ final class SampleClient {
 	}
 
 	long lookups() {
-		Map<String, Number> body = this.client.get().uri("/books/lookups").retrieve().body(new ParameterizedTypeReference<>() {
-		});
+		Map<String, Number> body = this.client.get()
+			.uri("/books/lookups")
+			.retrieve()
+			.body(new ParameterizedTypeReference<>() {
+			});
 		return body.get("lookups").longValue();
 	}
 
 	@SuppressWarnings("unchecked")
 	Map<String, Object> cachekitHealth() {
-		Map<String, Object> health = this.client.get().uri("/actuator/health").retrieve().body(new ParameterizedTypeReference<>() {
-		});
+		Map<String, Object> health = this.client.get()
+			.uri("/actuator/health")
+			.retrieve()
+			.body(new ParameterizedTypeReference<>() {
+			});
 		return (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("cachekit");
 	}
 
@@ -53,7 +59,8 @@ final class SampleClient {
 		Map<String, Object> body = request.retrieve().body(new ParameterizedTypeReference<>() {
 		});
 		@SuppressWarnings("unchecked")
-		java.util.List<Map<String, Object>> measurements = (java.util.List<Map<String, Object>>) body.get("measurements");
+		java.util.List<Map<String, Object>> measurements = (java.util.List<Map<String, Object>>) body
+			.get("measurements");
 		return ((Number) measurements.get(0).get("value")).doubleValue();
 	}
 

@@ -40,7 +40,8 @@ class TwoInstancesIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext start() {
-		// Command-line arguments, since application.yml would win over default properties.
+		// Command-line arguments, since application.yml would win
+		// over default properties.
 		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0",
 				"--sample.catalogue-latency=10ms", "--cachekit.memcached.servers=" + memcached.address(),
 				"--cachekit.generation-refresh=" + GENERATION_REFRESH_MILLIS + "ms");

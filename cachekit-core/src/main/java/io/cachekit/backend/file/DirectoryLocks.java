@@ -20,22 +20,23 @@ import io.cachekit.backend.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Locks shared by every thread and process that uses one cache directory: 256 key
- * locks, striped by the first byte of the key's hash, for the operations that read an
- * entry and then write or remove it; and one sweep lock, so that one process at a time
- * sweeps.
+ * Locks shared by every thread and process that uses one cache directory: 256 key locks,
+ * striped by the first byte of the key's hash, for the operations that read an entry and
+ * then write or remove it; and one sweep lock, so that one process at a time sweeps.
  *
- * <p>Each lock is one byte of {@code cachekit.lock} locked with
- * {@link FileChannel#tryLock(long, long, boolean)}, together with a
- * {@link ReentrantLock} for the threads of this JVM (file locks belong to the whole
- * process). The operating system drops a process's file locks when it dies, so a crash
- * never leaves a lock behind. {@code tryLock} is polled rather than {@code lock} called,
- * because an interrupt during a blocking {@code lock} closes the channel, and closing any
- * channel to a file releases every lock the process holds on it. For the same reason the
- * backends of one JVM on one directory share one instance and one channel, which is
- * closed when the last of them releases it.
+ * <p>
+ * Each lock is one byte of {@code cachekit.lock} locked with
+ * {@link FileChannel#tryLock(long, long, boolean)}, together with a {@link ReentrantLock}
+ * for the threads of this JVM (file locks belong to the whole process). The operating
+ * system drops a process's file locks when it dies, so a crash never leaves a lock
+ * behind. {@code tryLock} is polled rather than {@code lock} called, because an interrupt
+ * during a blocking {@code lock} closes the channel, and closing any channel to a file
+ * releases every lock the process holds on it. For the same reason the backends of one
+ * JVM on one directory share one instance and one channel, which is closed when the last
+ * of them releases it.
  *
- * <p>File locks are advisory and need a local file system; on NFS they depend on the
+ * <p>
+ * File locks are advisory and need a local file system; on NFS they depend on the
  * server's lock manager.
  */
 final class DirectoryLocks {
@@ -86,8 +87,9 @@ final class DirectoryLocks {
 	/**
 	 * Opens the lock file now, creating it when missing, which also shows whether the
 	 * directory can be written.
-	 * @throws IOException when it cannot be opened; a {@code FileLayout.UnusableDirectoryException}
-	 * that says why when the directory cannot be used
+	 * @throws IOException when it cannot be opened; a
+	 * {@code FileLayout.UnusableDirectoryException} that says why when the directory
+	 * cannot be used
 	 */
 	void open() throws IOException {
 		channel();
@@ -161,8 +163,8 @@ final class DirectoryLocks {
 	}
 
 	/**
-	 * Runs an action while holding the sweep lock, unless another thread or process
-	 * holds it.
+	 * Runs an action while holding the sweep lock, unless another thread or process holds
+	 * it.
 	 * @param <T> the result type
 	 * @param action what to do under the lock
 	 * @return the action's result, or {@code null} when the lock was taken
@@ -257,6 +259,7 @@ final class DirectoryLocks {
 
 	/**
 	 * Work done under a lock.
+	 *
 	 * @param <T> the result type
 	 */
 	@FunctionalInterface

@@ -27,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  *   26+k     v  the value
  * </pre>
  *
- * <p>The key is stored so that a file that does not belong to its name (a foreign file,
- * a file copied under another name, a hash collision) is detected. A file whose size is
- * not exactly {@code 26 + k + v} is truncated or has trailing bytes. Entry files are
- * written once and never changed (only their modification time is), so a reader never
- * meets a half-written one unless the disk or another program damaged it.
+ * <p>
+ * The key is stored so that a file that does not belong to its name (a foreign file, a
+ * file copied under another name, a hash collision) is detected. A file whose size is not
+ * exactly {@code 26 + k + v} is truncated or has trailing bytes. Entry files are written
+ * once and never changed (only their modification time is), so a reader never meets a
+ * half-written one unless the disk or another program damaged it.
  */
 final class EntryFile {
 
@@ -160,6 +161,7 @@ final class EntryFile {
 	 * @param value the value, or {@code null} when it was not read
 	 * @param size the file's size in bytes
 	 */
+	@SuppressWarnings("ArrayRecordComponent") // carries bytes, never compared
 	record Entry(long expiresAt, byte[] key, byte @Nullable [] value, long size) {
 
 		boolean isLiveAt(long nowMillis) {

@@ -51,39 +51,43 @@ import org.slf4j.LoggerFactory;
  * A {@link Backend} that keeps its entries as files in a local directory: they survive
  * restarts, and every process on the machine that uses the same directory shares them.
  *
- * <p><b>Files.</b> One file per entry, named after the SHA-256 of the key, so any key
- * works and none can reach outside the directory. The file holds a header (format
- * version, expiry, lengths, CRC32C checksum), the key and the value. A file that is
- * truncated, damaged, foreign, of an unknown format or holds another key is a miss and
- * is removed. Files in the directory that the backend did not write are left alone.
+ * <p>
+ * <b>Files.</b> One file per entry, named after the SHA-256 of the key, so any key works
+ * and none can reach outside the directory. The file holds a header (format version,
+ * expiry, lengths, CRC32C checksum), the key and the value. A file that is truncated,
+ * damaged, foreign, of an unknown format or holds another key is a miss and is removed.
+ * Files in the directory that the backend did not write are left alone.
  *
- * <p><b>Writes</b> go to a temporary file next to the entry's file, which is then renamed
+ * <p>
+ * <b>Writes</b> go to a temporary file next to the entry's file, which is then renamed
  * over it in one atomic step: a reader sees the old entry or the new one, never part of
  * one, in this process or any other. With {@link FileBackendConfig#fsync()} the data is
  * forced to the disk before the rename, and the directory after it.
  *
- * <p><b>Expiry.</b> A positive TTL counts in milliseconds (less than one counts as one);
+ * <p>
+ * <b>Expiry.</b> A positive TTL counts in milliseconds (less than one counts as one);
  * {@code null}, zero or negative means no expiry. An expired entry is a miss; the read
  * that finds it removes it, and so does the sweep.
  *
- * <p><b>Caps and eviction.</b> A sweep runs every
- * {@link FileBackendConfig#sweepInterval() sweep interval} on a daemon thread, and early
- * when this backend's writes take the store over a cap. It removes expired and damaged
- * entries and temporary files abandoned for ten minutes, then, when the store holds
- * more than {@link FileBackendConfig#maxEntries() maxEntries} entries or
- * {@link FileBackendConfig#maxTotalBytes() maxTotalBytes} bytes, removes the least
- * recently used entries until it is at nine tenths of both (so a full store is not
- * swept on every write). Recency is the file's modification time: a write sets it, and
- * so does every hit, both from the configured clock. Between sweeps the store can exceed
- * a cap by what was written since. One process at a time sweeps a directory. A value
- * over {@link FileBackendConfig#maxValueSize() maxValueSize} fails as {@code PERMANENT}
- * before anything is written.
+ * <p>
+ * <b>Caps and eviction.</b> A sweep runs every {@link FileBackendConfig#sweepInterval()
+ * sweep interval} on a daemon thread, and early when this backend's writes take the store
+ * over a cap. It removes expired and damaged entries and temporary files abandoned for
+ * ten minutes, then, when the store holds more than {@link FileBackendConfig#maxEntries()
+ * maxEntries} entries or {@link FileBackendConfig#maxTotalBytes() maxTotalBytes} bytes,
+ * removes the least recently used entries until it is at nine tenths of both (so a full
+ * store is not swept on every write). Recency is the file's modification time: a write
+ * sets it, and so does every hit, both from the configured clock. Between sweeps the
+ * store can exceed a cap by what was written since. One process at a time sweeps a
+ * directory. A value over {@link FileBackendConfig#maxValueSize() maxValueSize} fails as
+ * {@code PERMANENT} before anything is written.
  *
- * <p><b>Across processes.</b> Every process using the directory sees one store:
+ * <p>
+ * <b>Across processes.</b> Every process using the directory sees one store:
  * <ul>
  * <li>{@code set} is atomic; of concurrent writers of one key, the last rename wins.</li>
- * <li>{@code delete} moves the file away atomically: of concurrent deleters, only the
- * one that removed a live entry gets {@code true}.</li>
+ * <li>{@code delete} moves the file away atomically: of concurrent deleters, only the one
+ * that removed a live entry gets {@code true}.</li>
  * <li>{@link AddIfAbsent} publishes with a hard link, which fails when the name exists:
  * of concurrent adders in all processes exactly one wins, and an add never overwrites a
  * {@code set} that landed first.</li>
@@ -92,21 +96,23 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Not atomic: a {@code set} of a counter's key that lands while an increment runs may be
  * overwritten by it; a write that lands in the instant an expired, damaged or evicted
- * entry is being removed may be removed with it (a later miss, never a wrong value).
- * This needs a local file system with atomic rename, hard links and advisory file locks
- * (Linux and macOS file systems; not NFS).
+ * entry is being removed may be removed with it (a later miss, never a wrong value). This
+ * needs a local file system with atomic rename, hard links and advisory file locks (Linux
+ * and macOS file systems; not NFS).
  *
- * <p><b>Errors.</b> A full disk, a read-only file system, a directory that cannot be
- * created or written, or a path that is not a directory fails as {@code PERMANENT};
- * other I/O failures as {@code TRANSIENT}; a key lock held by another process for five
- * seconds as {@code TIMEOUT}. Operations are not retried. A directory that cannot be
- * created or written does not stop {@link #create(FileBackendConfig)}: what is wrong with
- * it (not writable, a file, a file in its path) is logged once, writes fail as
- * {@code PERMANENT}, reads miss (or fail the same way when the path runs through a
- * regular file) and {@link #health()} is down, until it can be; a sweep that works again
- * logs that once too.
+ * <p>
+ * <b>Errors.</b> A full disk, a read-only file system, a directory that cannot be created
+ * or written, or a path that is not a directory fails as {@code PERMANENT}; other I/O
+ * failures as {@code TRANSIENT}; a key lock held by another process for five seconds as
+ * {@code TIMEOUT}. Operations are not retried. A directory that cannot be created or
+ * written does not stop {@link #create(FileBackendConfig)}: what is wrong with it (not
+ * writable, a file, a file in its path) is logged once, writes fail as {@code PERMANENT},
+ * reads miss (or fail the same way when the path runs through a regular file) and
+ * {@link #health()} is down, until it can be; a sweep that works again logs that once
+ * too.
  *
- * <p>Thread-safe. {@link #close()} stops the sweep thread; operations after it fail as
+ * <p>
+ * Thread-safe. {@link #close()} stops the sweep thread; operations after it fail as
  * {@code PERMANENT}.
  */
 public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoCloseable {
@@ -122,7 +128,10 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	private static final long LOCK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-	/** A read that finds a stale entry waits this long for its lock, else leaves it to the sweep. */
+	/**
+	 * A read that finds a stale entry waits this long for its lock, else leaves it to the
+	 * sweep.
+	 */
 	private static final long REMOVAL_LOCK_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	private static final long MIN_SWEEP_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -182,9 +191,10 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	}
 
 	/**
-	 * Creates a backend on the configured directory, creating the directory when
-	 * missing, and starts its sweep thread, whose first sweep runs at once.
-	 * <p>A directory that cannot be created or written is logged, not thrown: writes then
+	 * Creates a backend on the configured directory, creating the directory when missing,
+	 * and starts its sweep thread, whose first sweep runs at once.
+	 * <p>
+	 * A directory that cannot be created or written is logged, not thrown: writes then
 	 * fail as {@code PERMANENT} and {@link #health()} reports it, until it can be.
 	 * @param config the configuration
 	 * @return the backend; close it when done
@@ -200,6 +210,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	 * @param sweepInBackground whether to start the sweep thread
 	 * @return the backend
 	 */
+	@SuppressWarnings("FutureReturnValueIgnored") // sweepQuietly() logs its own failures
 	static FileBackend create(FileBackendConfig config, boolean sweepInBackground) {
 		Objects.requireNonNull(config, "config must not be null");
 		FileBackend backend = new FileBackend(config, sweepInBackground);
@@ -285,9 +296,10 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	/**
 	 * {@inheritDoc}
-	 * <p>The file is first renamed to a temporary name, which only one of several
-	 * concurrent deleters in any process can do, then read and removed: {@code true}
-	 * means this call removed an entry that was live.
+	 * <p>
+	 * The file is first renamed to a temporary name, which only one of several concurrent
+	 * deleters in any process can do, then read and removed: {@code true} means this call
+	 * removed an entry that was live.
 	 */
 	@Override
 	public boolean delete(String key) {
@@ -324,8 +336,9 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Checks the header, the key and the expiry, not the value's checksum, so it does
-	 * not read the value.
+	 * <p>
+	 * Checks the header, the key and the expiry, not the value's checksum, so it does not
+	 * read the value.
 	 */
 	@Override
 	public boolean exists(String key) {
@@ -335,7 +348,8 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Atomic across every process using the directory: runs under the key's file lock,
+	 * <p>
+	 * Atomic across every process using the directory: runs under the key's file lock,
 	 * removes an expired or damaged entry, and publishes the new file with a hard link,
 	 * which fails when a {@code set} got there first. Needs a file system with hard
 	 * links; without them this fails as {@code PERMANENT}.
@@ -362,10 +376,10 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Atomic across every process using the directory: the counter is read and
-	 * rewritten under the key's file lock. An expired or damaged counter is created
-	 * anew. A counter that would pass {@link Long#MAX_VALUE} fails as
-	 * {@code PERMANENT}.
+	 * <p>
+	 * Atomic across every process using the directory: the counter is read and rewritten
+	 * under the key's file lock. An expired or damaged counter is created anew. A counter
+	 * that would pass {@link Long#MAX_VALUE} fails as {@code PERMANENT}.
 	 */
 	@Override
 	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
@@ -406,10 +420,11 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Writes, reads back and deletes a probe entry of its own. Details:
-	 * {@code directory}; {@code entries} and {@code total_bytes}, as counted by the
-	 * last sweep plus this backend's writes since (an approximation); {@code free_bytes},
-	 * the space left for this process on the directory's file system.
+	 * <p>
+	 * Writes, reads back and deletes a probe entry of its own. Details:
+	 * {@code directory}; {@code entries} and {@code total_bytes}, as counted by the last
+	 * sweep plus this backend's writes since (an approximation); {@code free_bytes}, the
+	 * space left for this process on the directory's file system.
 	 */
 	@Override
 	public BackendHealth health() {
@@ -649,12 +664,11 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	 */
 	private void removeStale(Target target) {
 		try {
-			this.locks.withKeyLock(target.hash(), REMOVAL_LOCK_TIMEOUT_NANOS, () -> {
-				if (isStale(target.path(), target.hash(), true) && Files.deleteIfExists(target.path())) {
-					removed(0);
-				}
-				return null;
-			});
+			boolean deleted = this.locks.withKeyLock(target.hash(), REMOVAL_LOCK_TIMEOUT_NANOS,
+					() -> isStale(target.path(), target.hash(), true) && Files.deleteIfExists(target.path()));
+			if (deleted) {
+				removed(0);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("could not remove the stale entry {}: {}", target.path(), ex.toString());
@@ -711,8 +725,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	 * link, which fails when the name exists)
 	 * @return {@code false} when {@code replace} is off and the entry's file existed
 	 */
-	private boolean publish(Target target, byte[] value, long expiresAt, long now, boolean replace)
-			throws IOException {
+	private boolean publish(Target target, byte[] value, long expiresAt, long now, boolean replace) throws IOException {
 		Path temp = writeTemp(target, value, expiresAt, now);
 		boolean moved = false;
 		try {
@@ -728,8 +741,9 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 					return false;
 				}
 			}
-			if (this.config.fsync()) {
-				syncDirectory(target.path().getParent());
+			Path directory = target.path().getParent();
+			if (this.config.fsync() && directory != null) {
+				syncDirectory(directory);
 			}
 			return true;
 		}
@@ -805,7 +819,8 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	private void written(long size) {
 		long entries = this.writtenEntries.incrementAndGet();
 		long bytes = this.writtenBytes.addAndGet(size);
-		if (this.sweptEntries + entries > this.config.maxEntries() || this.sweptBytes + bytes > this.config.maxTotalBytes()) {
+		if (this.sweptEntries + entries > this.config.maxEntries()
+				|| this.sweptBytes + bytes > this.config.maxTotalBytes()) {
 			requestSweep();
 		}
 	}
@@ -815,6 +830,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		this.writtenBytes.addAndGet(-size);
 	}
 
+	@SuppressWarnings("FutureReturnValueIgnored") // sweepQuietly() logs its own failures
 	private void requestSweep() {
 		ScheduledExecutorService sweeper = this.sweeper;
 		if (sweeper == null || this.closed || !this.sweepRequested.compareAndSet(false, true)) {
@@ -853,8 +869,8 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 		if (ex instanceof FileLayout.UnusableDirectoryException) {
 			return ex.getMessage() + "; nothing is cached in it until then";
 		}
-		return "the sweep of the cache directory " + this.layout.directory() + " failed ("
-				+ FileErrors.describe(ex) + ")";
+		return "the sweep of the cache directory " + this.layout.directory() + " failed (" + FileErrors.describe(ex)
+				+ ")";
 	}
 
 	private Target target(BackendOperation operation, @Nullable String key) {

@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Immutable settings of a {@link FileBackend}.
  *
- * <p>Built with {@link #builder()}. Every setter checks its value at once and throws
- * {@link IllegalArgumentException} with a message that names the setting and says what
- * is allowed; {@link Builder#build()} fails the same way when no directory was given or
- * the settings contradict each other.
+ * <p>
+ * Built with {@link #builder()}. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} with a message that names the setting and says what is
+ * allowed; {@link Builder#build()} fails the same way when no directory was given or the
+ * settings contradict each other.
  *
  * <pre>{@code
  * FileBackendConfig config = FileBackendConfig.builder()
@@ -210,8 +211,8 @@ public final class FileBackendConfig {
 				this.directory = directory.toAbsolutePath().normalize();
 			}
 			catch (InvalidPathException | IOError ex) {
-				throw new IllegalArgumentException("directory '" + directory + "' is not a valid path: " + ex.getMessage(),
-						ex);
+				throw new IllegalArgumentException(
+						"directory '" + directory + "' is not a valid path: " + ex.getMessage(), ex);
 			}
 			return this;
 		}
@@ -246,7 +247,8 @@ public final class FileBackendConfig {
 		 * Sets the largest value that is stored. A larger value fails with
 		 * {@code PERMANENT} before anything is written. Must not be over
 		 * {@link #maxTotalBytes(long)}.
-		 * @param maxValueSize bytes, from 1 to {@value FileBackendConfig#MAX_VALUE_SIZE_LIMIT}
+		 * @param maxValueSize bytes, from 1 to
+		 * {@value FileBackendConfig#MAX_VALUE_SIZE_LIMIT}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range
 		 */
@@ -272,11 +274,11 @@ public final class FileBackendConfig {
 
 		/**
 		 * Sets whether every write is forced to the disk ({@code fdatasync}) before it is
-		 * renamed into place, and the rename after. Off by default: without it, an entry written just before a
-		 * power loss or kernel crash may be lost or come back damaged, which the backend
-		 * detects (checksum, lengths) and treats as a miss. A process crash loses nothing
-		 * either way. Turn it on only when a lost entry is expensive; it makes writes
-		 * much slower.
+		 * renamed into place, and the rename after. Off by default: without it, an entry
+		 * written just before a power loss or kernel crash may be lost or come back
+		 * damaged, which the backend detects (checksum, lengths) and treats as a miss. A
+		 * process crash loses nothing either way. Turn it on only when a lost entry is
+		 * expensive; it makes writes much slower.
 		 * @param fsync whether to sync writes
 		 * @return this builder
 		 */

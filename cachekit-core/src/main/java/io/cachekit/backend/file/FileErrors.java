@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Map;
 
 import io.cachekit.backend.BackendErrorType;
@@ -26,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one place where file system failures become {@link BackendException}s.
  *
- * <p>{@code PERMANENT}: what stays broken until someone acts — a full disk or quota, a
+ * <p>
+ * {@code PERMANENT}: what stays broken until someone acts — a full disk or quota, a
  * read-only file system, a directory the process may not write to, a path that is not a
  * directory, a cache directory that cannot be created, a file system without atomic
  * renames or hard links. {@code TIMEOUT}: a key lock held by another process for too
@@ -34,9 +36,9 @@ import org.jspecify.annotations.Nullable;
  * a file removed by another process mid-operation, I/O errors), since the next call may
  * well succeed. Anything that is not an I/O failure is {@code UNKNOWN}.
  *
- * <p>The JDK reports most of these as a plain {@link FileSystemException} or
- * {@link IOException} with the operating system's message, so the message is matched
- * too.
+ * <p>
+ * The JDK reports most of these as a plain {@link FileSystemException} or
+ * {@link IOException} with the operating system's message, so the message is matched too.
  */
 final class FileErrors {
 
@@ -72,7 +74,8 @@ final class FileErrors {
 	 * @return the classified exception; {@code failure} itself when it already is one
 	 */
 	static BackendException classify(BackendOperation operation, @Nullable String key, Throwable failure) {
-		Throwable cause = (failure instanceof UncheckedIOException unchecked) ? unchecked.getCause() : failure;
+		Throwable cause = (failure instanceof UncheckedIOException unchecked)
+				? Objects.requireNonNullElse(unchecked.getCause(), failure) : failure;
 		if (cause instanceof BackendException backendException) {
 			return backendException;
 		}
@@ -107,7 +110,8 @@ final class FileErrors {
 	}
 
 	private static boolean mentionsPermanentReason(Throwable cause) {
-		// A FileSystemException's message also holds the file's name: only its reason counts.
+		// A FileSystemException's message also holds the file's name: only its reason
+		// counts.
 		String text = (cause instanceof FileSystemException fileSystem) ? fileSystem.getReason() : cause.getMessage();
 		if (text == null) {
 			return false;

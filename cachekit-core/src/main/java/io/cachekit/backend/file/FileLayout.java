@@ -20,14 +20,15 @@ import org.jspecify.annotations.Nullable;
  * &lt;directory&gt;/&lt;hh&gt;/&lt;64 hex&gt;.&lt;16 hex&gt;.tmp          a file being written, or being removed
  * </pre>
  *
- * <p>The 64 hex digits are the SHA-256 of the key's bytes, {@code hh} their first two
- * (256 subdirectories). Names are fixed-length hex, so no key can reach outside the
- * directory or make a name too long. A key's bytes are its UTF-8 encoding, except that
- * an unpaired surrogate is encoded like any other code point (generalized UTF-8, as
- * WTF-8 does) instead of becoming {@code '?'}: distinct strings always give distinct
- * bytes.
+ * <p>
+ * The 64 hex digits are the SHA-256 of the key's bytes, {@code hh} their first two (256
+ * subdirectories). Names are fixed-length hex, so no key can reach outside the directory
+ * or make a name too long. A key's bytes are its UTF-8 encoding, except that an unpaired
+ * surrogate is encoded like any other code point (generalized UTF-8, as WTF-8 does)
+ * instead of becoming {@code '?'}: distinct strings always give distinct bytes.
  *
- * <p>Files in the directory whose names do not follow this layout are never touched.
+ * <p>
+ * Files in the directory whose names do not follow this layout are never touched.
  */
 final class FileLayout {
 
@@ -120,7 +121,8 @@ final class FileLayout {
 		else {
 			Path file = nearestExisting(this.directory.getParent());
 			problem = (file != null && !Files.isDirectory(file))
-					? "cannot create the cache directory " + this.directory + ": " + file + " is a file, not a directory"
+					? "cannot create the cache directory " + this.directory + ": " + file
+							+ " is a file, not a directory"
 					: "cannot create the cache directory " + this.directory + " (" + reason + ")";
 		}
 		return new UnusableDirectoryException(problem + "; choose a writable directory on a local disk", cause);

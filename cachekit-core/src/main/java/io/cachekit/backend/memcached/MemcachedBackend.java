@@ -33,24 +33,29 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Backend} on one or more memcached servers, through spymemcached.
  *
- * <p>Keys are spread over the servers by Ketama consistent hashing, so adding or losing a
+ * <p>
+ * Keys are spread over the servers by Ketama consistent hashing, so adding or losing a
  * server moves only its share of the keys. Every key gets the configured prefix; a key
- * that memcached could not take as it is (over 250 bytes, whitespace, control
- * characters) is replaced by a readable head plus its SHA-256, so distinct keys never
- * meet and no key can inject a protocol command. The binary protocol is used throughout.
+ * that memcached could not take as it is (over 250 bytes, whitespace, control characters)
+ * is replaced by a readable head plus its SHA-256, so distinct keys never meet and no key
+ * can inject a protocol command. The binary protocol is used throughout.
  *
- * <p>TTLs are whole seconds, rounded up: {@code null}, zero or negative means no expiry,
- * and more than 30 days is clamped to 30 days ({@value #MAX_TTL_SECONDS} s), since
- * memcached reads larger numbers as absolute Unix times.
+ * <p>
+ * TTLs are whole seconds, rounded up: {@code null}, zero or negative means no expiry, and
+ * more than 30 days is clamped to 30 days ({@value #MAX_TTL_SECONDS} s), since memcached
+ * reads larger numbers as absolute Unix times.
  *
- * <p>Writes and deletes wait for the server's answer. An idempotent operation that fails
- * as {@code TRANSIENT} or {@code TIMEOUT} is tried again up to
+ * <p>
+ * Writes and deletes wait for the server's answer. An idempotent operation that fails as
+ * {@code TRANSIENT} or {@code TIMEOUT} is tried again up to
  * {@link MemcachedConfig#retryAttempts()} times; when no server is connected, operations
  * fail at once as {@code TRANSIENT} instead of waiting for a timeout. A value over
- * {@link MemcachedConfig#maxItemSize()} fails as {@code PERMANENT} before anything is sent.
+ * {@link MemcachedConfig#maxItemSize()} fails as {@code PERMANENT} before anything is
+ * sent.
  *
- * <p>Also offers {@link AddIfAbsent}, {@link BulkGet} and {@link Increment}.
- * Thread-safe. {@link #close()} stops every client thread.
+ * <p>
+ * Also offers {@link AddIfAbsent}, {@link BulkGet} and {@link Increment}. Thread-safe.
+ * {@link #close()} stops every client thread.
  */
 public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
 
@@ -91,7 +96,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	/**
 	 * Creates a backend and connects it to the configured servers.
-	 * <p>Waits up to {@link MemcachedConfig#connectTimeout()} for the first connections.
+	 * <p>
+	 * Waits up to {@link MemcachedConfig#connectTimeout()} for the first connections.
 	 * Servers that are not reachable by then are logged and connected to in the
 	 * background; until one is, operations fail as {@code TRANSIENT}.
 	 * @param config the configuration
@@ -170,7 +176,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Memcached has no existence check; this reads the value and discards it.
+	 * <p>
+	 * Memcached has no existence check; this reads the value and discards it.
 	 */
 	@Override
 	public boolean exists(String key) {
@@ -240,10 +247,11 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Writes and reads back a probe key (under the key prefix) and asks every server
-	 * for its version. Details: {@code servers} maps each {@code host:port} to
-	 * {@code up} or {@code down}, {@code pool_size} is the number of clients. Takes at
-	 * most twice the operation timeout; when no server is connected it answers at once.
+	 * <p>
+	 * Writes and reads back a probe key (under the key prefix) and asks every server for
+	 * its version. Details: {@code servers} maps each {@code host:port} to {@code up} or
+	 * {@code down}, {@code pool_size} is the number of clients. Takes at most twice the
+	 * operation timeout; when no server is connected it answers at once.
 	 */
 	@Override
 	public BackendHealth health() {
@@ -264,8 +272,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			long latency = elapsedMillis(start);
 			if (!Arrays.equals(probe, read)) {
 				details.put("servers", describe(this.pool.serverStates()));
-				return BackendHealth.down(backendType(), latency, new IllegalStateException(
-						"health probe read back a different value than it wrote"), details);
+				return BackendHealth.down(backendType(), latency,
+						new IllegalStateException("health probe read back a different value than it wrote"), details);
 			}
 			Map<ServerAddress, String> versions = this.pool.versions();
 			Map<ServerAddress, Boolean> states = this.pool.serverStates();
@@ -310,8 +318,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		return (int) Math.min(seconds, MAX_TTL_SECONDS);
 	}
 
-	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key,
-			boolean idempotent, Attempt<T> attempt) {
+	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key, boolean idempotent,
+			Attempt<T> attempt) {
 		Checks.open(this.closed, operation, key);
 		return idempotent ? this.retry.call(() -> once(operation, key, attempt)) : once(operation, key, attempt);
 	}
@@ -350,8 +358,7 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	private static boolean isTaken(OperationFuture<?> future) {
 		StatusCode code = future.getStatus().getStatusCode();
-		return code == StatusCode.ERR_EXISTS
-				|| code == StatusCode.ERR_NOT_STORED;
+		return code == StatusCode.ERR_EXISTS || code == StatusCode.ERR_NOT_STORED;
 	}
 
 	private static long elapsedMillis(long startNanos) {

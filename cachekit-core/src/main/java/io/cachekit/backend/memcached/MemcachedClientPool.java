@@ -24,9 +24,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A fixed set of spymemcached clients used round-robin.
  *
- * <p>Every client connects to every server with the binary protocol, the Ketama
- * consistent locator and {@code KETAMA_HASH}, so all clients agree on which server holds
- * a key. Each client has one I/O thread; closing the pool stops them all.
+ * <p>
+ * Every client connects to every server with the binary protocol, the Ketama consistent
+ * locator and {@code KETAMA_HASH}, so all clients agree on which server holds a key. Each
+ * client has one I/O thread; closing the pool stops them all.
  */
 final class MemcachedClientPool implements AutoCloseable {
 
@@ -94,7 +95,7 @@ final class MemcachedClientPool implements AutoCloseable {
 			.setFailureMode(failureMode(config.failureMode()))
 			.setOpTimeout(config.operationTimeout().toMillis())
 			.setOpQueueMaxBlockTime(config.operationTimeout().toMillis())
-			.setMaxReconnectDelay(config.maxReconnectDelay().getSeconds())
+			.setMaxReconnectDelay(config.maxReconnectDelay().toSeconds())
 			.setInitialObservers(List.of(observer))
 			.setDaemon(true)
 			.build();

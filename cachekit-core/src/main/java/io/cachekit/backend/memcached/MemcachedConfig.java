@@ -15,9 +15,10 @@ import io.cachekit.backend.Retry;
 /**
  * Immutable settings of a {@link MemcachedBackend}.
  *
- * <p>Built with {@link #builder()}. Every setter checks its value at once and throws
- * {@link IllegalArgumentException} with a message that names the setting and says what
- * is allowed; {@link Builder#build()} fails the same way when no server was given.
+ * <p>
+ * Built with {@link #builder()}. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} with a message that names the setting and says what is
+ * allowed; {@link Builder#build()} fails the same way when no server was given.
  *
  * <pre>{@code
  * MemcachedConfig config = MemcachedConfig.builder()
@@ -38,10 +39,11 @@ public final class MemcachedConfig {
 	/**
 	 * The default number of spymemcached clients. Each client owns one I/O thread and one
 	 * connection per server, and operations are spread over the clients round-robin.
-	 * <p>One client is the default because it measured as fast as two or four for 16
-	 * threads against a local memcached on a 2-core machine (see
-	 * {@code MemcachedPoolBenchmark} in the benchmarks module); more clients help only
-	 * when one I/O thread is the bottleneck, on machines with more cores.
+	 * <p>
+	 * One client is the default because it measured as fast as two or four for 16 threads
+	 * against a local memcached on a 2-core machine (see {@code MemcachedPoolBenchmark}
+	 * in the benchmarks module); more clients help only when one I/O thread is the
+	 * bottleneck, on machines with more cores.
 	 */
 	public static final int DEFAULT_MAX_POOL_SIZE = 1;
 
@@ -294,8 +296,9 @@ public final class MemcachedConfig {
 		}
 
 		/**
-		 * Sets how long creating a backend waits for the first connection to every server.
-		 * A server still unreachable then is logged and connected to in the background.
+		 * Sets how long creating a backend waits for the first connection to every
+		 * server. A server still unreachable then is logged and connected to in the
+		 * background.
 		 * @param connectTimeout a positive duration
 		 * @return this builder
 		 * @throws IllegalArgumentException when not positive
@@ -318,8 +321,8 @@ public final class MemcachedConfig {
 		}
 
 		/**
-		 * Sets the number of spymemcached clients operations are spread over
-		 * round-robin. See {@link #DEFAULT_MAX_POOL_SIZE} for the trade-off.
+		 * Sets the number of spymemcached clients operations are spread over round-robin.
+		 * See {@link #DEFAULT_MAX_POOL_SIZE} for the trade-off.
 		 * @param maxPoolSize from 1 to 64
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range
@@ -415,7 +418,6 @@ public final class MemcachedConfig {
 			}
 			return new MemcachedConfig(this);
 		}
-
 
 	}
 

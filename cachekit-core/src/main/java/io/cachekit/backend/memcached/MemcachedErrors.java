@@ -22,10 +22,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one place where spymemcached failures become {@link BackendException}s.
  *
- * <p>Timeouts are {@code TIMEOUT}; connection and I/O failures, cancelled operations
- * (their connection dropped) and a full queue are {@code TRANSIENT}; invalid input and
- * values too large are {@code PERMANENT}; SASL failures are {@code AUTHENTICATION};
- * anything else is {@code UNKNOWN}.
+ * <p>
+ * Timeouts are {@code TIMEOUT}; connection and I/O failures, cancelled operations (their
+ * connection dropped) and a full queue are {@code TRANSIENT}; invalid input and values
+ * too large are {@code PERMANENT}; SASL failures are {@code AUTHENTICATION}; anything
+ * else is {@code UNKNOWN}.
  */
 final class MemcachedErrors {
 
@@ -131,7 +132,8 @@ final class MemcachedErrors {
 			return false;
 		}
 		String lower = message.toLowerCase(Locale.ROOT);
-		return lower.contains("auth") && (lower.contains("fail") || lower.contains("error") || lower.contains("denied"));
+		return lower.contains("auth")
+				&& (lower.contains("fail") || lower.contains("error") || lower.contains("denied"));
 	}
 
 	private static String messageOf(Throwable cause) {

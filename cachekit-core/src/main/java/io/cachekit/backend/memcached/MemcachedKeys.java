@@ -7,18 +7,21 @@ import java.util.Base64;
 /**
  * Maps caller keys to memcached keys.
  *
- * <p>Memcached keys are at most {@value #MAX_KEY_BYTES} bytes and hold no whitespace or
+ * <p>
+ * Memcached keys are at most {@value #MAX_KEY_BYTES} bytes and hold no whitespace or
  * control characters. The prefix is put before every key; a prefixed key that is short
  * and safe, and holds no {@value #HASH_MARKER}, is used as it is. Any other key becomes a
  * readable head (unsafe characters shown as {@code _}) followed by {@value #HASH_MARKER}
  * and the base64url SHA-256 of the whole prefixed key.
  *
- * <p>The mapping is injective up to SHA-256 collisions: kept keys never contain the
- * marker and mapped keys always do, and two mapped keys differ in their digests (taken
- * over the string's chars, which keeps every Java string apart).
- * Characters are never dropped, so {@code "a b"} and {@code "ab"} stay apart.
+ * <p>
+ * The mapping is injective up to SHA-256 collisions: kept keys never contain the marker
+ * and mapped keys always do, and two mapped keys differ in their digests (taken over the
+ * string's chars, which keeps every Java string apart). Characters are never dropped, so
+ * {@code "a b"} and {@code "ab"} stay apart.
  *
- * <p>Immutable and thread-safe.
+ * <p>
+ * Immutable and thread-safe.
  */
 final class MemcachedKeys {
 

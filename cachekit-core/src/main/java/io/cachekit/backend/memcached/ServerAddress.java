@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A memcached server's host and port, parsed from {@code host:port}.
  *
- * <p>IPv6 literals are written in brackets, as in {@code [::1]:11211}. The host is not
+ * <p>
+ * IPv6 literals are written in brackets, as in {@code [::1]:11211}. The host is not
  * resolved until a backend connects.
  *
  * @param host the host name or IP literal, without brackets
@@ -91,9 +92,8 @@ public record ServerAddress(String host, int port) {
 	}
 
 	private static IllegalArgumentException invalid(String text, String reason) {
-		return new IllegalArgumentException(
-				"'" + text + "' is not a memcached server address: " + reason + " (expected host:port, such as "
-						+ "localhost:11211 or [::1]:11211)");
+		return new IllegalArgumentException("'" + text + "' is not a memcached server address: " + reason
+				+ " (expected host:port, such as " + "localhost:11211 or [::1]:11211)");
 	}
 
 }

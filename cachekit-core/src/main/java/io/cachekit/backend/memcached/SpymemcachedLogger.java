@@ -7,19 +7,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes spymemcached's own logging to SLF4J, one level down from where spymemcached
- * puts it: its INFO and WARN become DEBUG, so that a server that is down does not log a
- * stack trace on every reconnect attempt (about every five seconds) and startup does not
- * log the client's internals. Its ERROR and FATAL become WARN with the failure's message
+ * Routes spymemcached's own logging to SLF4J, one level down from where spymemcached puts
+ * it: its INFO and WARN become DEBUG, so that a server that is down does not log a stack
+ * trace on every reconnect attempt (about every five seconds) and startup does not log
+ * the client's internals. Its ERROR and FATAL become WARN with the failure's message
  * only; the stack trace follows at DEBUG. What an operator needs, a server going down and
  * coming back, is logged once each by {@code MemcachedBackend}'s own logger.
  *
- * <p>The logger names are spymemcached's (such as
+ * <p>
+ * The logger names are spymemcached's (such as
  * {@code net.spy.memcached.MemcachedConnection}), so {@code net.spy.memcached} at DEBUG
  * shows everything. cachekit selects this class through spymemcached's system property
  * {@code net.spy.log.LoggerImpl} unless the application set that property itself.
  *
- * <p>Public only because spymemcached creates its loggers by reflection, which needs a
+ * <p>
+ * Public only because spymemcached creates its loggers by reflection, which needs a
  * public class and constructor; it is not meant to be used directly. Thread-safe.
  */
 public final class SpymemcachedLogger extends AbstractLogger {
@@ -47,7 +49,8 @@ public final class SpymemcachedLogger extends AbstractLogger {
 
 	/**
 	 * {@inheritDoc}
-	 * <p>spymemcached's INFO is written at DEBUG, so this tells whether DEBUG is on.
+	 * <p>
+	 * spymemcached's INFO is written at DEBUG, so this tells whether DEBUG is on.
 	 */
 	@Override
 	public boolean isInfoEnabled() {

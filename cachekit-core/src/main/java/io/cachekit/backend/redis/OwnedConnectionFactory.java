@@ -18,7 +18,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * A Lettuce connection factory, with its own client resources (event loops, timer), that
  * a {@link RedisBackend} builds from a {@link RedisUrl} and shuts down when it closes.
  *
- * <p>Choices that differ from Lettuce's defaults, for a cache:
+ * <p>
+ * Choices that differ from Lettuce's defaults, for a cache:
  * <ul>
  * <li>While disconnected, commands are rejected at once ({@code TRANSIENT}) instead of
  * being queued until the command timeout: a cache miss now beats a slow one.</li>
@@ -45,6 +46,8 @@ final class OwnedConnectionFactory implements AutoCloseable {
 		this.factory = factory;
 	}
 
+	// Shutting down after a failure is best effort.
+	@SuppressWarnings("FutureReturnValueIgnored")
 	static OwnedConnectionFactory create(RedisUrl url, Duration connectTimeout, Duration commandTimeout) {
 		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.host(), url.port());
 		server.setDatabase(url.database());

@@ -39,26 +39,30 @@ import org.springframework.data.redis.core.types.Expiration;
  * A {@link Backend} on one Redis server (or whatever a {@link RedisConnectionFactory}
  * connects to), through Spring Data Redis and Lettuce.
  *
- * <p>Created either over an application's connection factory with
+ * <p>
+ * Created either over an application's connection factory with
  * {@link #create(RedisConnectionFactory, RedisBackendConfig)}, which it uses but never
  * closes, or from a Redis URL with {@link #create(RedisBackendConfig)}, which builds a
  * Lettuce connection factory that the backend owns and shuts down in {@link #close()}.
  * Each operation takes a connection from the factory and closes it; Lettuce's factory
- * shares one native connection among all callers by default, so this costs no connect
- * and no pool. Lettuce must be on the class path (Spring Data Redis's Jedis support is
- * not tested).
+ * shares one native connection among all callers by default, so this costs no connect and
+ * no pool. Lettuce must be on the class path (Spring Data Redis's Jedis support is not
+ * tested).
  *
- * <p>Keys are the configured prefix followed by the key, as UTF-8 bytes; Redis keys are
- * binary-safe, so every string works as it is and distinct strings never meet. Values
- * are stored as raw bytes (no serializer). A value over
+ * <p>
+ * Keys are the configured prefix followed by the key, as UTF-8 bytes; Redis keys are
+ * binary-safe, so every string works as it is and distinct strings never meet. Values are
+ * stored as raw bytes (no serializer). A value over
  * {@link RedisBackendConfig#maxValueSize()} fails as {@code PERMANENT} before anything is
  * sent.
  *
- * <p>TTLs are milliseconds ({@code PX}), rounded up so that a sub-millisecond TTL does
- * not mean "no expiry": {@code null}, zero or negative means no expiry, also when
- * overwriting an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
+ * <p>
+ * TTLs are milliseconds ({@code PX}), rounded up so that a sub-millisecond TTL does not
+ * mean "no expiry": {@code null}, zero or negative means no expiry, also when overwriting
+ * an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
  *
- * <p>An idempotent operation that fails as {@code TRANSIENT} or {@code TIMEOUT} is tried
+ * <p>
+ * An idempotent operation that fails as {@code TRANSIENT} or {@code TIMEOUT} is tried
  * again up to {@link RedisBackendConfig#retryAttempts()} times, unless the server could
  * not be reached at all (no connection, or the client rejected the command while
  * reconnecting): then it fails at once. Errors are classified as described in
@@ -66,7 +70,8 @@ import org.springframework.data.redis.core.types.Expiration;
  * {@code TIMEOUT}, a connection failure {@code TRANSIENT}, an error reply such as
  * {@code WRONGTYPE} {@code PERMANENT}.
  *
- * <p>Also offers {@link AddIfAbsent} ({@code SET NX PX}), {@link BulkGet} (one
+ * <p>
+ * Also offers {@link AddIfAbsent} ({@code SET NX PX}), {@link BulkGet} (one
  * {@code MGET}), {@link Increment} (a Lua script, atomic) and {@link TtlInspection}
  * ({@code PTTL}). Thread-safe.
  */
@@ -75,15 +80,17 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "redis";
 
-	/** The longest TTL sent to Redis, about 1,000 years; longer ones are clamped to it. */
+	/**
+	 * The longest TTL sent to Redis, about 1,000 years; longer ones are clamped to it.
+	 */
 	public static final Duration MAX_TTL = Duration.ofDays(365_000);
 
 	/**
 	 * Creates a missing counter with the initial value and its expiry, or adds the delta
 	 * to an existing one, keeping its expiry. KEYS[1] = key, ARGV = delta, initial value,
-	 * TTL in ms (0 = none). INCRBY on a missing key stores the initial value's digits, and
-	 * fails for a value that is not an integer. The result is read back with GET, as a
-	 * string: Lua would turn INCRBY's integer into a double and lose digits past 2^53.
+	 * TTL in ms (0 = none). INCRBY on a missing key stores the initial value's digits,
+	 * and fails for a value that is not an integer. The result is read back with GET, as
+	 * a string: Lua would turn INCRBY's integer into a double and lose digits past 2^53.
 	 */
 	private static final String INCREMENT_SCRIPT = """
 			if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -127,15 +134,18 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 		this.config = config;
 		this.keys = new RedisKeys(config.keyPrefix());
 		this.serverDetails = serverDetails(factory);
-		this.description = "RedisBackend[" + this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
+		this.description = "RedisBackend["
+				+ this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
 	}
 
 	/**
-	 * Creates a backend that connects to {@link RedisBackendConfig#url()} through a Lettuce
-	 * connection factory of its own, with the configured connect and command timeouts.
-	 * <p>The connection is made on first use, not here: when the server is unreachable,
+	 * Creates a backend that connects to {@link RedisBackendConfig#url()} through a
+	 * Lettuce connection factory of its own, with the configured connect and command
+	 * timeouts.
+	 * <p>
+	 * The connection is made on first use, not here: when the server is unreachable,
 	 * operations fail as {@code TRANSIENT} until it is. While the connection is down,
 	 * commands fail at once instead of waiting, and reconnection attempts back off up to
 	 * five seconds. {@link #close()} shuts the factory and its threads down.
@@ -210,7 +220,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	@Override
 	public boolean delete(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		Long deleted = execute(BackendOperation.DELETE, key, true, (connection) -> connection.keyCommands().del(mapped));
+		Long deleted = execute(BackendOperation.DELETE, key, true,
+				(connection) -> connection.keyCommands().del(mapped));
 		return deleted != null && deleted > 0;
 	}
 
@@ -223,7 +234,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	/**
 	 * {@inheritDoc}
-	 * <p>{@code SET key value NX PX ttl}: one atomic command.
+	 * <p>
+	 * {@code SET key value NX PX ttl}: one atomic command.
 	 */
 	@Override
 	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
@@ -236,7 +248,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	/**
 	 * {@inheritDoc}
-	 * <p>One {@code MGET} for all keys.
+	 * <p>
+	 * One {@code MGET} for all keys.
 	 */
 	@Override
 	public Map<String, byte[]> getAll(Collection<String> keys) {
@@ -265,10 +278,11 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	/**
 	 * {@inheritDoc}
-	 * <p>One Lua script ({@code EVALSHA}, or {@code EVAL} when the server does not know it
+	 * <p>
+	 * One Lua script ({@code EVALSHA}, or {@code EVAL} when the server does not know it
 	 * yet), so creating and adding are one atomic step. A counter is a Redis string of
-	 * decimal digits, as {@code INCRBY} keeps it. Adding past {@link Long#MAX_VALUE} fails
-	 * as {@code PERMANENT}.
+	 * decimal digits, as {@code INCRBY} keeps it. Adding past {@link Long#MAX_VALUE}
+	 * fails as {@code PERMANENT}.
 	 */
 	@Override
 	public long increment(String key, long delta, long initialValue, @Nullable Duration ttl) {
@@ -299,7 +313,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	/**
 	 * {@inheritDoc}
-	 * <p>{@code PTTL}: millisecond precision.
+	 * <p>
+	 * {@code PTTL}: millisecond precision.
 	 */
 	@Override
 	public RemainingTtl remainingTtl(String key) {
@@ -320,7 +335,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Takes a connection (connecting when none is open, bounded by the connect timeout)
+	 * <p>
+	 * Takes a connection (connecting when none is open, bounded by the connect timeout)
 	 * and sends {@code PING} (bounded by the command timeout). Details: {@code server}
 	 * ({@code host:port}) and {@code database} when the factory is Lettuce's standalone
 	 * one, never credentials; an unhealthy result adds {@code error}. Not retried.
@@ -378,7 +394,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 			return MAX_TTL.toMillis();
 		}
 		long millis = ttl.toMillis();
-		return (ttl.minusMillis(millis).isZero()) ? millis : millis + 1;
+		return ttl.minusMillis(millis).isZero() ? millis : millis + 1;
 	}
 
 	private static Expiration expiration(@Nullable Duration ttl) {
@@ -386,8 +402,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 		return (millis > 0) ? Expiration.from(millis, TimeUnit.MILLISECONDS) : Expiration.persistent();
 	}
 
-	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key,
-			boolean idempotent, Command<T> command) {
+	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key, boolean idempotent,
+			Command<T> command) {
 		Checks.open(this.closed, operation, key);
 		Supplier<T> attempt = () -> {
 			try {
@@ -408,10 +424,10 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	/**
 	 * Takes a connection from the factory. A connection attempt whose handshake failed
-	 * without a reason (see {@link RedisErrors#isInconclusiveHandshake(Throwable)}) is made
-	 * again at once, up to {@value #HANDSHAKE_ATTEMPTS} attempts in all: no command was
-	 * sent, so this is not a retry of the operation; it recovers the reason, such as a
-	 * refused password, that decides the error type.
+	 * without a reason (see {@link RedisErrors#isInconclusiveHandshake(Throwable)}) is
+	 * made again at once, up to {@value #HANDSHAKE_ATTEMPTS} attempts in all: no command
+	 * was sent, so this is not a retry of the operation; it recovers the reason, such as
+	 * a refused password, that decides the error type.
 	 */
 	private RedisConnection connect() {
 		for (int attempt = 1;; attempt++) {

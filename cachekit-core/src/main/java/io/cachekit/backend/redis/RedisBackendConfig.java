@@ -13,11 +13,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Immutable settings of a {@link RedisBackend}.
  *
- * <p>Built with {@link #builder()}. Every setter checks its value at once and throws
- * {@link IllegalArgumentException} with a message that names the setting and says what
- * is allowed.
+ * <p>
+ * Built with {@link #builder()}. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} with a message that names the setting and says what is
+ * allowed.
  *
- * <p>The key prefix, value size limit and retries apply to every backend. The URL and the
+ * <p>
+ * The key prefix, value size limit and retries apply to every backend. The URL and the
  * two timeouts are for {@link RedisBackend#create(RedisBackendConfig)}, which builds its
  * own Lettuce connection factory from them; a backend over an application's
  * {@code RedisConnectionFactory} uses that factory's settings instead.
@@ -30,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>{@link #toString()} and every message mask the URL's password.
+ * <p>
+ * {@link #toString()} and every message mask the URL's password.
  */
 public final class RedisBackendConfig {
 
@@ -45,8 +48,8 @@ public final class RedisBackendConfig {
 
 	/**
 	 * The default largest value, in bytes, that is sent to Redis: 16 MiB. Redis itself
-	 * takes up to 512 MB, but one large value holds up its single command thread and every
-	 * other client while it is copied, so a cache should refuse values far smaller.
+	 * takes up to 512 MB, but one large value holds up its single command thread and
+	 * every other client while it is copied, so a cache should refuse values far smaller.
 	 */
 	public static final int DEFAULT_MAX_VALUE_SIZE = 16 * 1024 * 1024;
 
@@ -210,8 +213,8 @@ public final class RedisBackendConfig {
 		}
 
 		/**
-		 * Sets how long one command may take before it fails as {@code TIMEOUT}; also
-		 * the bound on a health check's ping.
+		 * Sets how long one command may take before it fails as {@code TIMEOUT}; also the
+		 * bound on a health check's ping.
 		 * @param commandTimeout a positive duration of at least one millisecond
 		 * @return this builder
 		 * @throws IllegalArgumentException when not positive
@@ -237,8 +240,10 @@ public final class RedisBackendConfig {
 
 		/**
 		 * Sets the prefix put before every key, so that several applications can share a
-		 * server without meeting. Redis keys are binary-safe, so any character is allowed.
-		 * @param keyPrefix at most {@value RedisBackendConfig#MAX_KEY_PREFIX_BYTES} UTF-8 bytes
+		 * server without meeting. Redis keys are binary-safe, so any character is
+		 * allowed.
+		 * @param keyPrefix at most {@value RedisBackendConfig#MAX_KEY_PREFIX_BYTES} UTF-8
+		 * bytes
 		 * @return this builder
 		 * @throws IllegalArgumentException when too long
 		 */
@@ -256,7 +261,8 @@ public final class RedisBackendConfig {
 		/**
 		 * Sets the largest value that is sent to Redis. A larger value fails with
 		 * {@code PERMANENT} before anything is sent.
-		 * @param maxValueSize bytes, from 1 to {@value RedisBackendConfig#MAX_VALUE_SIZE_LIMIT}
+		 * @param maxValueSize bytes, from 1 to
+		 * {@value RedisBackendConfig#MAX_VALUE_SIZE_LIMIT}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range
 		 */
@@ -273,7 +279,6 @@ public final class RedisBackendConfig {
 		public RedisBackendConfig build() {
 			return new RedisBackendConfig(this);
 		}
-
 
 	}
 

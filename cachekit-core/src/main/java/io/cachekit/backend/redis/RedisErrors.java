@@ -33,14 +33,16 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * The one place where Spring Data Redis and Lettuce failures become
  * {@link BackendException}s.
  *
- * <p>Spring translates Lettuce's exceptions into its own ({@code RedisConnectionFailureException},
- * {@code QueryTimeoutException}, {@code RedisSystemException}, ...) and keeps Lettuce's as
- * the cause, so the whole cause chain is read, in this order:
+ * <p>
+ * Spring translates Lettuce's exceptions into its own
+ * ({@code RedisConnectionFailureException}, {@code QueryTimeoutException},
+ * {@code RedisSystemException}, ...) and keeps Lettuce's as the cause, so the whole cause
+ * chain is read, in this order:
  * <ol>
  * <li>{@code AUTHENTICATION}: the server refused the credentials or their rights, in a
  * command or in the connection handshake ({@code NOAUTH}, {@code WRONGPASS},
- * {@code NOPERM}, "invalid password", {@code AUTH} sent to a server without a
- * password), or Spring's {@code PermissionDeniedDataAccessException}.</li>
+ * {@code NOPERM}, "invalid password", {@code AUTH} sent to a server without a password),
+ * or Spring's {@code PermissionDeniedDataAccessException}.</li>
  * <li>{@code TIMEOUT}: {@code QueryTimeoutException}, Lettuce's
  * {@code RedisCommandTimeoutException}, {@code TimeoutException}.</li>
  * <li>{@code TRANSIENT}: an error reply that says the server cannot serve now
@@ -134,8 +136,8 @@ final class RedisErrors {
 
 	/**
 	 * Tells whether a failure means the command never reached a server: no connection
-	 * could be made, or the client refused the command while disconnected. Trying again at
-	 * once would fail the same way, so such failures are not retried.
+	 * could be made, or the client refused the command while disconnected. Trying again
+	 * at once would fail the same way, so such failures are not retried.
 	 * @param failure what was thrown
 	 * @return {@code true} when the server was not reached
 	 */
@@ -172,7 +174,8 @@ final class RedisErrors {
 	}
 
 	/**
-	 * Tells whether a failure is Redis's answer that it does not know a script by its SHA-1.
+	 * Tells whether a failure is Redis's answer that it does not know a script by its
+	 * SHA-1.
 	 * @param failure what was thrown
 	 * @return {@code true} for a {@code NOSCRIPT} reply
 	 */
@@ -225,8 +228,8 @@ final class RedisErrors {
 	private static List<Throwable> chain(Throwable failure) {
 		List<Throwable> chain = new ArrayList<>();
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-		for (Throwable cause = failure; cause != null && chain.size() < MAX_CAUSES && seen.add(cause);
-				cause = cause.getCause()) {
+		for (Throwable cause = failure; cause != null && chain.size() < MAX_CAUSES
+				&& seen.add(cause); cause = cause.getCause()) {
 			chain.add(cause);
 		}
 		return chain;

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns caller keys into Redis keys: the prefix, then the key, as bytes.
  *
- * <p>Redis keys are binary-safe, so no key needs mapping: spaces, newlines, NUL and any
+ * <p>
+ * Redis keys are binary-safe, so no key needs mapping: spaces, newlines, NUL and any
  * length up to Redis's own limit go through unchanged, and no key can inject a command
  * (RESP carries every argument's length). Strings are encoded as UTF-8, except that an
  * unpaired surrogate, which UTF-8 cannot represent and Java would replace by {@code ?},

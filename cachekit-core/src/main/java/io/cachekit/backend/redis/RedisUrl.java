@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * A parsed {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://}
  * (TLS) URL.
  *
- * <p>The port defaults to 6379 and the database to 0. User name and password are
+ * <p>
+ * The port defaults to 6379 and the database to 0. User name and password are
  * percent-decoded. {@link #toString()} masks the password, so an instance may be logged.
  */
 final class RedisUrl {
@@ -41,7 +42,8 @@ final class RedisUrl {
 
 	/**
 	 * Parses a Redis URL.
-	 * <p>Without a colon in the user part ({@code redis://secret@host}) the whole part is
+	 * <p>
+	 * Without a colon in the user part ({@code redis://secret@host}) the whole part is
 	 * the password, as Lettuce reads it. Characters that URLs reserve ({@code @ : / ? #})
 	 * are percent-encoded in the user name and password.
 	 * @param url the URL
@@ -74,7 +76,8 @@ final class RedisUrl {
 		String userInfo = (at >= 0) ? rest.substring(0, at) : null;
 		String location = rest.substring(at + 1);
 		if (location.indexOf('?') >= 0 || location.indexOf('#') >= 0) {
-			throw invalid(text, "query parameters and fragments are not supported; the timeouts are settings of their own");
+			throw invalid(text,
+					"query parameters and fragments are not supported; the timeouts are settings of their own");
 		}
 		int slash = location.indexOf('/');
 		String hostPort = (slash >= 0) ? location.substring(0, slash) : location;

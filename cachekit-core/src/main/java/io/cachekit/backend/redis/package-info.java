@@ -1,7 +1,8 @@
 /**
  * The Redis backend, built on Spring Data Redis over Lettuce.
  *
- * <p>{@link io.cachekit.backend.redis.RedisBackend} runs over a
+ * <p>
+ * {@link io.cachekit.backend.redis.RedisBackend} runs over a
  * {@code RedisConnectionFactory}, given by the application or built from a Redis URL in
  * an immutable {@link io.cachekit.backend.redis.RedisBackendConfig}. URL parsing, key
  * encoding, error classification and the owned connection factory are package-private.

@@ -33,7 +33,8 @@ class EntryFileTests {
 		assertThat(entry.expiresAt()).isEqualTo(1234L);
 		assertThat(entry.key()).isEqualTo(KEY);
 		assertThat(entry.value()).isEqualTo(VALUE);
-		assertThat(entry.size()).isEqualTo(Files.size(file)).isEqualTo(EntryFile.HEADER_SIZE + KEY.length + VALUE.length);
+		assertThat(entry.size()).isEqualTo(Files.size(file))
+			.isEqualTo(EntryFile.HEADER_SIZE + KEY.length + VALUE.length);
 	}
 
 	@Test

@@ -80,7 +80,8 @@ class FileBackendConcurrencyIntegrationTests {
 				for (FileBackend backend : List.of(first, second, first, second)) {
 					deletes.add(() -> backend.delete(key) ? 1 : 0);
 				}
-				assertThat(runAll(deletes).stream().mapToInt(Integer::intValue).sum()).as("round %d", round).isEqualTo(1);
+				assertThat(runAll(deletes).stream().mapToInt(Integer::intValue).sum()).as("round %d", round)
+					.isEqualTo(1);
 			}
 		}
 	}
@@ -128,14 +129,18 @@ class FileBackendConcurrencyIntegrationTests {
 			List<String> parentWins = Collections.synchronizedList(new ArrayList<>());
 			parallel(2, (t) -> {
 				for (int i = 0; i < keys; i++) {
-					if (backend.addIfAbsent("race:" + i, FileBackendWorker.payload("race:" + i, "parent-" + t, i, 16), null)) {
+					if (backend.addIfAbsent("race:" + i, FileBackendWorker.payload("race:" + i, "parent-" + t, i, 16),
+							null)) {
 						parentWins.add(String.valueOf(i));
 					}
 				}
 				return List.of();
 			});
-			List<String> childWins = worker.await().stream().filter((line) -> line.startsWith("WON "))
-				.map((line) -> line.substring(4)).toList();
+			List<String> childWins = worker.await()
+				.stream()
+				.filter((line) -> line.startsWith("WON "))
+				.map((line) -> line.substring(4))
+				.toList();
 			List<String> allWins = new ArrayList<>(parentWins);
 			allWins.addAll(childWins);
 			assertThat(allWins).as("one winner per key").hasSize(keys).doesNotHaveDuplicates();

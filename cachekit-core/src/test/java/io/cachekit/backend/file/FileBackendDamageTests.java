@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Damaged, truncated and foreign files planted under an entry's file name: each is a
- * miss and is removed, never an error or a wrong value.
+ * Damaged, truncated and foreign files planted under an entry's file name: each is a miss
+ * and is removed, never an error or a wrong value.
  */
 class FileBackendDamageTests {
 

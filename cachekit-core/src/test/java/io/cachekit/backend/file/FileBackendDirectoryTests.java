@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class FileBackendDirectoryTests {
 
 	/**
-	 * An existing directory that cannot be written, also by root: sysfs lets nobody create
-	 * files in it (permission denied, operation not permitted, or a read-only mount).
+	 * An existing directory that cannot be written, also by root: sysfs lets nobody
+	 * create files in it (permission denied, operation not permitted, or a read-only
+	 * mount).
 	 */
 	private static final Path UNWRITABLE = Path.of("/sys/kernel");
 
@@ -42,8 +43,9 @@ class FileBackendDirectoryTests {
 				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT))
 				.withMessageContaining("the cache directory " + UNWRITABLE + " exists but is not writable (");
 			String error = String.valueOf(backend.health().detail("error"));
-			assertThat(error).startsWith("health check failed (PERMANENT): the cache directory " + UNWRITABLE
-					+ " exists but is not writable (")
+			assertThat(error)
+				.startsWith("health check failed (PERMANENT): the cache directory " + UNWRITABLE
+						+ " exists but is not writable (")
 				.containsAnyOf("Permission denied", "Operation not permitted", "Read-only file system")
 				.doesNotContain("cannot create");
 			assertReadable(error);
@@ -57,9 +59,9 @@ class FileBackendDirectoryTests {
 			BackendHealth health = backend.health();
 			assertThat(health.healthy()).isFalse();
 			String error = String.valueOf(health.detail("error"));
-			assertThat(error).isEqualTo("health check failed (PERMANENT): cannot create the cache directory "
-					+ file.resolve("cache") + ": " + file + " is a file, not a directory; choose a writable "
-					+ "directory on a local disk");
+			assertThat(error).isEqualTo(
+					"health check failed (PERMANENT): cannot create the cache directory " + file.resolve("cache") + ": "
+							+ file + " is a file, not a directory; choose a writable " + "directory on a local disk");
 			assertReadable(error);
 		}
 	}

@@ -142,7 +142,8 @@ class FileBackendEvictionTests {
 		}
 		try (FileBackend backend = backend(FileBackendConfig.builder())) {
 			backend.sweep();
-			assertThat(backend.health().details()).containsEntry("entries", 5L).containsEntry("total_bytes", entryBytes());
+			assertThat(backend.health().details()).containsEntry("entries", 5L)
+				.containsEntry("total_bytes", entryBytes());
 		}
 	}
 

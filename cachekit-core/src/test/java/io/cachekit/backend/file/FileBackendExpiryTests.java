@@ -27,8 +27,8 @@ class FileBackendExpiryTests {
 
 	@BeforeEach
 	void createBackend() {
-		this.backend = FileBackend.create(FileBackendConfig.builder().directory(this.directory).clock(this.clock).build(),
-				false);
+		this.backend = FileBackend
+			.create(FileBackendConfig.builder().directory(this.directory).clock(this.clock).build(), false);
 	}
 
 	@AfterEach

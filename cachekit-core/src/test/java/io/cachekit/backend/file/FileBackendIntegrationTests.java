@@ -135,7 +135,8 @@ class FileBackendIntegrationTests extends BackendContract implements ValueSizeLi
 	@Test
 	void directoryUnderARegularFileFailsWritesAsPermanentAndIsUnhealthy() throws IOException {
 		Path file = Files.writeString(directory.resolve(key("plain-file").replace(':', '_')), "not a directory");
-		try (FileBackend unusable = FileBackend.create(FileBackendConfig.builder().directory(file.resolve("cache")).build())) {
+		try (FileBackend unusable = FileBackend
+			.create(FileBackendConfig.builder().directory(file.resolve("cache")).build())) {
 			assertPermanentOnEveryWrite(unusable);
 			BackendHealth health = unusable.health();
 			assertThat(health.healthy()).isFalse();
@@ -151,21 +152,27 @@ class FileBackendIntegrationTests extends BackendContract implements ValueSizeLi
 	 */
 	@Test
 	void directoryWhereNothingCanBeCreatedFailsWritesAsPermanentAndReadsMiss() {
-		try (FileBackend readOnly = FileBackend.create(FileBackendConfig.builder().directory(Path.of("/proc/cachekit")).build())) {
+		try (FileBackend readOnly = FileBackend
+			.create(FileBackendConfig.builder().directory(Path.of("/proc/cachekit")).build())) {
 			assertPermanentOnEveryWrite(readOnly);
 			assertThat(readOnly.get(key("k"))).isNull();
 			assertThat(readOnly.exists(key("k"))).isFalse();
 			assertThat(readOnly.delete(key("k"))).isFalse();
 			BackendHealth health = readOnly.health();
 			assertThat(health.healthy()).isFalse();
-			assertThat(String.valueOf(health.detail("error"))).contains("cannot create the cache directory /proc/cachekit");
+			assertThat(String.valueOf(health.detail("error")))
+				.contains("cannot create the cache directory /proc/cachekit");
 		}
 	}
 
 	@Test
 	void tieredCacheOverAnUnwritableDirectoryStillAnswersAndCountsTheFailures() throws Exception {
-		try (FileBackend readOnly = FileBackend.create(FileBackendConfig.builder().directory(Path.of("/proc/cachekit")).build())) {
-			TieredCache cache = TieredCache.builder("books").backend(readOnly).codec(MessagePackCodec.withDefaults()).build();
+		try (FileBackend readOnly = FileBackend
+			.create(FileBackendConfig.builder().directory(Path.of("/proc/cachekit")).build())) {
+			TieredCache cache = TieredCache.builder("books")
+				.backend(readOnly)
+				.codec(MessagePackCodec.withDefaults())
+				.build();
 			assertThat(cache.<String>get("isbn-1", () -> "Dune")).isEqualTo("Dune");
 			cache.put("isbn-2", "Emma");
 			assertThat(cache.<String>get("isbn-3", () -> "Ulysses")).isEqualTo("Ulysses");
@@ -230,7 +237,8 @@ class FileBackendIntegrationTests extends BackendContract implements ValueSizeLi
 		Path notes = Files.writeString(own.resolve("notes.txt"), "mine");
 		Path shardLike = Files.createDirectories(own.resolve("ab"));
 		Path other = Files.writeString(shardLike.resolve("photo.jpg"), "mine too");
-		try (FileBackend backend = FileBackend.create(FileBackendConfig.builder().directory(own).maxEntries(1).build(), false)) {
+		try (FileBackend backend = FileBackend.create(FileBackendConfig.builder().directory(own).maxEntries(1).build(),
+				false)) {
 			backend.set("a", bytes("1"), null);
 			backend.set("b", bytes("2"), null);
 			backend.sweep();

@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
  * A second process for {@link FileBackendConcurrencyIntegrationTests}: opens a
  * {@link FileBackend} on the same directory and works on the same keys as the test.
  *
- * <p>Arguments: directory, barrier directory, worker name, command, count. It creates
+ * <p>
+ * Arguments: directory, barrier directory, worker name, command, count. It creates
  * {@code ready-<name>} in the barrier directory, waits for {@code go} there, runs the
- * command and prints one result line per finding. Exit status 0 when every value it
- * read was whole.
+ * command and prints one result line per finding. Exit status 0 when every value it read
+ * was whole.
  */
 final class FileBackendWorker {
 

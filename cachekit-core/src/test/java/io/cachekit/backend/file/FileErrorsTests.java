@@ -33,7 +33,8 @@ class FileErrorsTests {
 
 	@Test
 	void fullDiskAndQuotaArePermanent() {
-		// Files.createFile, FileChannel.open and friends: a FileSystemException whose reason is strerror(ENOSPC).
+		// Files.createFile, FileChannel.open and friends: a FileSystemException whose
+		// reason is strerror(ENOSPC).
 		assertThat(type(new FileSystemException("/cache/ab/x.tmp", null, "No space left on device")))
 			.isEqualTo(BackendErrorType.PERMANENT);
 		// FileChannel.write: a plain IOException with the same text.
@@ -64,7 +65,8 @@ class FileErrorsTests {
 
 	@Test
 	void fileSystemsWithoutAtomicRenameOrHardLinksArePermanent() {
-		assertThat(type(new AtomicMoveNotSupportedException("a", "b", "cross-device"))).isEqualTo(BackendErrorType.PERMANENT);
+		assertThat(type(new AtomicMoveNotSupportedException("a", "b", "cross-device")))
+			.isEqualTo(BackendErrorType.PERMANENT);
 		assertThat(type(new UnsupportedOperationException("links"))).isEqualTo(BackendErrorType.PERMANENT);
 	}
 
@@ -74,18 +76,21 @@ class FileErrorsTests {
 		assertThat(type(new FileSystemException("/cache/ab/x", null, "Too many open files")))
 			.isEqualTo(BackendErrorType.TRANSIENT);
 		assertThat(type(new NoSuchFileException("/cache/ab/x.tmp"))).isEqualTo(BackendErrorType.TRANSIENT);
-		assertThat(type(new UncheckedIOException(new IOException("Stale file handle")))).isEqualTo(BackendErrorType.TRANSIENT);
+		assertThat(type(new UncheckedIOException(new IOException("Stale file handle"))))
+			.isEqualTo(BackendErrorType.TRANSIENT);
 	}
 
 	@Test
 	void aFileNameThatLooksLikeAReasonDoesNotMakeItPermanent() {
-		assertThat(type(new NoSuchFileException("/cache/No space left on device"))).isEqualTo(BackendErrorType.TRANSIENT);
+		assertThat(type(new NoSuchFileException("/cache/No space left on device")))
+			.isEqualTo(BackendErrorType.TRANSIENT);
 	}
 
 	@Test
 	void interruptionsAreTransientAndKeepTheInterruptFlag() {
 		assertThat(type(new ClosedByInterruptException())).isEqualTo(BackendErrorType.TRANSIENT);
-		BackendException ex = FileErrors.classify(BackendOperation.INCREMENT, "k", new InterruptedIOException("waiting"));
+		BackendException ex = FileErrors.classify(BackendOperation.INCREMENT, "k",
+				new InterruptedIOException("waiting"));
 		assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT);
 		assertThat(Thread.currentThread().isInterrupted()).isTrue();
 	}
@@ -110,7 +115,9 @@ class FileErrorsTests {
 		assertThat(ex.getCause()).isSameAs(cause);
 		assertThat(ex.getOperation()).isEqualTo(BackendOperation.SET);
 		assertThat(ex.getKey()).isEqualTo("user:1");
-		assertThat(ex).hasMessageContaining("SET").hasMessageContaining("PERMANENT").hasMessageContaining("user:1")
+		assertThat(ex).hasMessageContaining("SET")
+			.hasMessageContaining("PERMANENT")
+			.hasMessageContaining("user:1")
 			.hasMessageContaining("No space left on device");
 	}
 
@@ -129,7 +136,8 @@ class FileErrorsTests {
 	@Test
 	void refusedWritesAreToldFromOtherFailures() {
 		assertThat(FileErrors.isNotWritable(new AccessDeniedException("/cache"))).isTrue();
-		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "Operation not permitted"))).isTrue();
+		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "Operation not permitted")))
+			.isTrue();
 		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "Read-only file system"))).isTrue();
 		assertThat(FileErrors.isNotWritable(new FileSystemException("/cache", null, "No space left on device")))
 			.isFalse();
@@ -138,7 +146,8 @@ class FileErrorsTests {
 
 	@Test
 	void backendExceptionPassesThroughUnchanged() {
-		BackendException original = new BackendException(BackendErrorType.PERMANENT, BackendOperation.GET, "k", "no", null);
+		BackendException original = new BackendException(BackendErrorType.PERMANENT, BackendOperation.GET, "k", "no",
+				null);
 		assertThat(FileErrors.classify(BackendOperation.SET, "other", original)).isSameAs(original);
 	}
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ class FileLayoutTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "plain", "new\nline", "../../etc/passwd", "/etc/passwd", "..", "a/b\\c", "nul\u0000byte",
-			"ключ-日本語-🔑", "C:\\Windows" })
+	@ValueSource(strings = { "", "plain", "new\nline", "../../etc/passwd", "/etc/passwd", "..", "a/b\\c",
+			"nul\u0000byte", "ключ-日本語-🔑", "C:\\Windows" })
 	void everyKeyMapsToAFixedLengthHexNameInsideTheDirectory(String key) {
 		String hash = FileLayout.hash(FileLayout.keyBytes(key));
 		Path entry = this.layout.entry(hash);
@@ -76,7 +77,7 @@ class FileLayoutTests {
 		String shard = hash.substring(0, 2);
 		assertThat(FileLayout.entryHash(shard, hash + ".entry")).isEqualTo(hash);
 		assertThat(FileLayout.entryHash("00".equals(shard) ? "01" : "00", hash + ".entry")).isNull();
-		assertThat(FileLayout.entryHash(shard, hash.toUpperCase() + ".entry")).isNull();
+		assertThat(FileLayout.entryHash(shard, hash.toUpperCase(Locale.ROOT) + ".entry")).isNull();
 		assertThat(FileLayout.entryHash(shard, hash + ".txt")).isNull();
 		assertThat(FileLayout.entryHash(shard, "notes.entry")).isNull();
 		assertThat(FileLayout.isTempName(hash + ".tmp")).isFalse();

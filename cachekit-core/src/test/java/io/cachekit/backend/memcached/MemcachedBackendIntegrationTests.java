@@ -98,7 +98,8 @@ class MemcachedBackendIntegrationTests extends BackendContract implements KeyPre
 			assertThat(health.healthy()).isFalse();
 			assertThat(health.backendType()).isEqualTo("memcached");
 			assertThat(String.valueOf(health.detail("error"))).contains("no memcached server is connected");
-			assertThat(health.details()).containsEntry("servers", Map.of(closedPort.servers().get(0).toString(), "down"));
+			assertThat(health.details()).containsEntry("servers",
+					Map.of(closedPort.servers().get(0).toString(), "down"));
 		}
 	}
 
@@ -135,7 +136,9 @@ class MemcachedBackendIntegrationTests extends BackendContract implements KeyPre
 		pooled.set(key("k"), bytes("v"), null);
 		Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
 		started.removeAll(before);
-		assertThat(started).extracting(Thread::getName).filteredOn((name) -> name.startsWith("Memcached IO")).hasSize(3);
+		assertThat(started).extracting(Thread::getName)
+			.filteredOn((name) -> name.startsWith("Memcached IO"))
+			.hasSize(3);
 		pooled.close();
 		for (Thread thread : started) {
 			thread.join(5000);

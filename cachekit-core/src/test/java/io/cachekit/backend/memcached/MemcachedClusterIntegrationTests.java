@@ -100,7 +100,8 @@ class MemcachedClusterIntegrationTests {
 		assertThat(Await.until(() -> "down".equals(serverState(1)))).isTrue();
 		this.servers.get(1).restart();
 		assertThat(Await.until(() -> "up".equals(serverState(1)))).as("server reconnected").isTrue();
-		assertThat(Await.until(() -> this.nodes.get(1).health().healthy())).as("inspecting client reconnected").isTrue();
+		assertThat(Await.until(() -> this.nodes.get(1).health().healthy())).as("inspecting client reconnected")
+			.isTrue();
 		writeKeys("after");
 		assertThat(ownership("after").get(1)).isNotEmpty();
 	}

@@ -125,7 +125,10 @@ class MemcachedConfigTests {
 
 	@Test
 	void reconnectDelayIsRoundedUpToWholeSeconds() {
-		MemcachedConfig config = MemcachedConfig.builder().servers("h:1").maxReconnectDelay(Duration.ofMillis(1500)).build();
+		MemcachedConfig config = MemcachedConfig.builder()
+			.servers("h:1")
+			.maxReconnectDelay(Duration.ofMillis(1500))
+			.build();
 		assertThat(config.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(2));
 	}
 

@@ -32,8 +32,9 @@ class MemcachedErrorsTests {
 		assertThat(type(new CheckedOperationTimeoutException("timed out", (net.spy.memcached.ops.Operation) null)))
 			.isEqualTo(BackendErrorType.TIMEOUT);
 		assertThat(type(new OperationTimeoutException("timed out"))).isEqualTo(BackendErrorType.TIMEOUT);
-		assertThat(type(new ExecutionException(new CheckedOperationTimeoutException("timed out",
-				(net.spy.memcached.ops.Operation) null)))).isEqualTo(BackendErrorType.TIMEOUT);
+		assertThat(type(new ExecutionException(
+				new CheckedOperationTimeoutException("timed out", (net.spy.memcached.ops.Operation) null))))
+			.isEqualTo(BackendErrorType.TIMEOUT);
 	}
 
 	@Test
@@ -43,13 +44,16 @@ class MemcachedErrorsTests {
 		assertThat(type(new IOException("reset"))).isEqualTo(BackendErrorType.TRANSIENT);
 		assertThat(type(new ExecutionException(new CancellationException("Cancelled"))))
 			.isEqualTo(BackendErrorType.TRANSIENT);
-		assertThat(type(new IllegalStateException("Timed out waiting to add op"))).isEqualTo(BackendErrorType.TRANSIENT);
+		assertThat(type(new IllegalStateException("Timed out waiting to add op")))
+			.isEqualTo(BackendErrorType.TRANSIENT);
 	}
 
 	@Test
 	void illegalInputAndTooLargeArePermanent() {
-		assertThat(type(new IllegalArgumentException("Key contains invalid characters"))).isEqualTo(BackendErrorType.PERMANENT);
-		assertThat(type(new ExecutionException(new OperationException(OperationErrorType.SERVER, "object too large for cache"))))
+		assertThat(type(new IllegalArgumentException("Key contains invalid characters")))
+			.isEqualTo(BackendErrorType.PERMANENT);
+		assertThat(type(new ExecutionException(
+				new OperationException(OperationErrorType.SERVER, "object too large for cache"))))
 			.isEqualTo(BackendErrorType.PERMANENT);
 		assertThat(type(new OperationException(OperationErrorType.CLIENT, "bad data chunk")))
 			.isEqualTo(BackendErrorType.PERMANENT);
@@ -65,7 +69,8 @@ class MemcachedErrorsTests {
 	@Test
 	void anythingElseIsUnknown() {
 		assertThat(type(new RuntimeException("surprise"))).isEqualTo(BackendErrorType.UNKNOWN);
-		assertThat(type(new OperationException(OperationErrorType.GENERAL, "ERROR"))).isEqualTo(BackendErrorType.UNKNOWN);
+		assertThat(type(new OperationException(OperationErrorType.GENERAL, "ERROR")))
+			.isEqualTo(BackendErrorType.UNKNOWN);
 	}
 
 	@Test
@@ -75,13 +80,16 @@ class MemcachedErrorsTests {
 		assertThat(ex.getCause()).isSameAs(cause);
 		assertThat(ex.getOperation()).isEqualTo(BackendOperation.SET);
 		assertThat(ex.getKey()).isEqualTo("user:1");
-		assertThat(ex).hasMessageContaining("SET").hasMessageContaining("TRANSIENT").hasMessageContaining("user:1")
+		assertThat(ex).hasMessageContaining("SET")
+			.hasMessageContaining("TRANSIENT")
+			.hasMessageContaining("user:1")
 			.hasMessageContaining("refused");
 	}
 
 	@Test
 	void backendExceptionPassesThroughUnchanged() {
-		BackendException original = new BackendException(BackendErrorType.PERMANENT, BackendOperation.GET, "k", "no", null);
+		BackendException original = new BackendException(BackendErrorType.PERMANENT, BackendOperation.GET, "k", "no",
+				null);
 		assertThat(MemcachedErrors.classify(BackendOperation.SET, "other", original)).isSameAs(original);
 	}
 
@@ -109,7 +117,8 @@ class MemcachedErrorsTests {
 	}
 
 	private static BackendErrorType status(StatusCode code, String message) {
-		BackendException ex = MemcachedErrors.fromStatus(BackendOperation.SET, "k", new OperationStatus(false, message, code));
+		BackendException ex = MemcachedErrors.fromStatus(BackendOperation.SET, "k",
+				new OperationStatus(false, message, code));
 		assertThat(ex).hasMessageContaining(code.name()).hasMessageContaining(message);
 		return ex.getErrorType();
 	}

@@ -41,8 +41,8 @@ class MemcachedFaultIntegrationTests extends BackendFaultContract {
 	}
 
 	/**
-	 * spymemcached tries to reconnect every {@code maxReconnectDelay} (here one second) and
-	 * used to log each failed attempt with a stack trace; now a server going down and
+	 * spymemcached tries to reconnect every {@code maxReconnectDelay} (here one second)
+	 * and used to log each failed attempt with a stack trace; now a server going down and
 	 * coming back is one WARN and one INFO, and spymemcached's own messages are DEBUG.
 	 */
 	@Test
@@ -62,7 +62,8 @@ class MemcachedFaultIntegrationTests extends BackendFaultContract {
 			assertThat(cachekit.messages(Level.WARN)).singleElement()
 				.asString()
 				.startsWith("lost the connection to memcached server " + address + ";");
-			assertThat(cachekit.messages(Level.INFO)).containsExactly("memcached server " + address + " is reachable again");
+			assertThat(cachekit.messages(Level.INFO))
+				.containsExactly("memcached server " + address + " is reachable again");
 			assertThat(spymemcached.events()).isNotEmpty()
 				.allSatisfy((event) -> assertThat(event.getLevel().isGreaterOrEqual(Level.INFO))
 					.as("%s %s", event.getLevel(), event.getFormattedMessage())

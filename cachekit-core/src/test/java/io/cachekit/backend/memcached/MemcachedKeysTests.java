@@ -68,7 +68,8 @@ class MemcachedKeysTests {
 
 	@Test
 	void keysThatDifferOnlyInAnUnsafeCharacterMapApart() {
-		assertThat(this.keys.map("a b")).isNotEqualTo(this.keys.map("ab")).isNotEqualTo(this.keys.map("a_b"))
+		assertThat(this.keys.map("a b")).isNotEqualTo(this.keys.map("ab"))
+			.isNotEqualTo(this.keys.map("a_b"))
 			.isNotEqualTo(this.keys.map("a\tb"));
 	}
 

@@ -84,7 +84,8 @@ class RedisBackendConfigTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http://localhost:6379", "redis-sentinel://localhost", "unix:///tmp/redis.sock", "tcp://h:1" })
+	@ValueSource(
+			strings = { "http://localhost:6379", "redis-sentinel://localhost", "unix:///tmp/redis.sock", "tcp://h:1" })
 	void urlWithAnotherSchemeIsRefused(String url) {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackendConfig.builder().url(url))
 			.withMessageContaining("url '")
@@ -142,8 +143,7 @@ class RedisBackendConfigTests {
 			.isThrownBy(() -> RedisBackendConfig.builder().url("redis://user:hunter2@host:99999"))
 			.withMessageNotContaining("hunter2")
 			.withMessageContaining("redis://****@host:99999");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> RedisBackendConfig.builder().url("http://:hunter2@host"))
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackendConfig.builder().url("http://:hunter2@host"))
 			.withMessageNotContaining("hunter2");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RedisBackendConfig.builder().url("redis://:hun/ter2@host:0"))
@@ -199,7 +199,8 @@ class RedisBackendConfigTests {
 
 	@Test
 	void timeoutsMustBePositiveAndAtLeastOneMillisecond() {
-		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackendConfig.builder().connectTimeout(Duration.ZERO))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisBackendConfig.builder().connectTimeout(Duration.ZERO))
 			.withMessage("connect timeout must be positive, was 0s");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RedisBackendConfig.builder().commandTimeout(Duration.ofMillis(-1)))

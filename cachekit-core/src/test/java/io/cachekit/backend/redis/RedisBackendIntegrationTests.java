@@ -108,9 +108,8 @@ class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixC
 		backend().set(key("k"), bytes("v"), Duration.ofMillis(1500));
 		RemainingTtl remaining = ttls().remainingTtl(key("k"));
 		// At most what was set: a TTL rounded up to whole seconds would report more.
-		assertThat(remaining.remaining()).hasValueSatisfying((ttl) -> assertThat(ttl)
-			.isGreaterThan(Duration.ZERO)
-			.isLessThanOrEqualTo(Duration.ofMillis(1500)));
+		assertThat(remaining.remaining()).hasValueSatisfying(
+				(ttl) -> assertThat(ttl).isGreaterThan(Duration.ZERO).isLessThanOrEqualTo(Duration.ofMillis(1500)));
 	}
 
 	@Test
@@ -147,8 +146,8 @@ class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixC
 		assertThat(ttls().remainingTtl(key("n")).remaining()).hasValueSatisfying(
 				(ttl) -> assertThat(ttl).isGreaterThan(Duration.ZERO).isLessThanOrEqualTo(Duration.ofSeconds(20)));
 		assertThat(counter.increment(key("n"), 1, 10, Duration.ofSeconds(100))).isEqualTo(11);
-		assertThat(ttls().remainingTtl(key("n")).remaining()).hasValueSatisfying(
-				(ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(20)));
+		assertThat(ttls().remainingTtl(key("n")).remaining())
+			.hasValueSatisfying((ttl) -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(20)));
 		assertThat(counter.increment(key("forever"), 0, 5, null)).isEqualTo(5);
 		assertThat(ttls().remainingTtl(key("forever"))).isEqualTo(RemainingTtl.noExpiry());
 	}
@@ -210,8 +209,8 @@ class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixC
 
 	@Test
 	void healthReportsTheServerAndDatabaseWithoutThePassword() {
-		try (RedisBackend backend = RedisBackend.create(config().url("redis://:not-needed@" + redis.address() + "/3")
-			.build())) {
+		try (RedisBackend backend = RedisBackend
+			.create(config().url("redis://:not-needed@" + redis.address() + "/3").build())) {
 			BackendHealth health = backend.health();
 			assertThat(health.details()).containsEntry("server", redis.address()).containsEntry("database", 3);
 			assertThat(health.toString()).doesNotContain("not-needed");
@@ -246,7 +245,8 @@ class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixC
 			.build();
 		try (RedisBackend unreachable = RedisBackend.create(closedPort)) {
 			BackendHealth health = unreachable.health();
-			// A refusal, not a timeout: the check answered as soon as the connection failed.
+			// A refusal, not a timeout: the check answered as soon as
+			// the connection failed.
 			assertThat(health.healthy()).isFalse();
 			assertThat(health.backendType()).isEqualTo("redis");
 			assertThat(String.valueOf(health.detail("error"))).contains("TRANSIENT").contains("refused");
@@ -325,7 +325,7 @@ class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixC
 	}
 
 	private static LettuceConnectionFactory givenFactory() {
-		String[] hostPort = redis.address().split(":");
+		String[] hostPort = redis.address().split(":", -1);
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration(hostPort[0], Integer.parseInt(hostPort[1])));
 		factory.afterPropertiesSet();

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Classification of Spring Data Redis and Lettuce failures. Lettuce's exceptions are
- * built here and translated by Spring's own {@link LettuceExceptionConverter}, as they are
- * on a real connection, because a real server cannot produce each of them on demand; the
- * integration tests check the common ones against redis-server.
+ * built here and translated by Spring's own {@link LettuceExceptionConverter}, as they
+ * are on a real connection, because a real server cannot produce each of them on demand;
+ * the integration tests check the common ones against redis-server.
  */
 class RedisErrorsTests {
 
@@ -41,16 +41,16 @@ class RedisErrorsTests {
 	void refusedCredentialsAreAuthentication() {
 		assertThat(type(translated(new RedisCommandExecutionException("NOAUTH Authentication required."))))
 			.isEqualTo(BackendErrorType.AUTHENTICATION);
-		assertThat(type(translated(new RedisCommandExecutionException(
-				"WRONGPASS invalid username-password pair or user is disabled."))))
+		assertThat(type(translated(
+				new RedisCommandExecutionException("WRONGPASS invalid username-password pair or user is disabled."))))
 			.isEqualTo(BackendErrorType.AUTHENTICATION);
 		assertThat(type(translated(new RedisCommandExecutionException("ERR invalid password"))))
 			.isEqualTo(BackendErrorType.AUTHENTICATION);
 		assertThat(type(translated(new RedisCommandExecutionException(
 				"ERR AUTH <password> called without any password configured for the default user."))))
 			.isEqualTo(BackendErrorType.AUTHENTICATION);
-		assertThat(type(translated(new RedisCommandExecutionException(
-				"NOPERM this user has no permissions to run the 'get' command"))))
+		assertThat(type(translated(
+				new RedisCommandExecutionException("NOPERM this user has no permissions to run the 'get' command"))))
 			.isEqualTo(BackendErrorType.AUTHENTICATION);
 		assertThat(type(new PermissionDeniedDataAccessException("denied", null)))
 			.isEqualTo(BackendErrorType.AUTHENTICATION);
@@ -61,10 +61,10 @@ class RedisErrorsTests {
 		// As LettuceConnectionFactory reports a connection whose HELLO/AUTH was refused.
 		RuntimeException failure = new RedisConnectionFailureException("Unable to connect to Redis",
 				new RedisConnectionException("Unable to connect to 127.0.0.1/<unresolved>:6379",
-						new RedisCommandExecutionException("WRONGPASS invalid username-password pair or user is disabled.")));
+						new RedisCommandExecutionException(
+								"WRONGPASS invalid username-password pair or user is disabled.")));
 		assertThat(type(failure)).isEqualTo(BackendErrorType.AUTHENTICATION);
-		assertThat(RedisErrors.classify(BackendOperation.GET, "k", failure).getMessage())
-			.contains("WRONGPASS")
+		assertThat(RedisErrors.classify(BackendOperation.GET, "k", failure).getMessage()).contains("WRONGPASS")
 			.contains("check the user name and password");
 	}
 
@@ -78,8 +78,8 @@ class RedisErrorsTests {
 
 	@Test
 	void connectionFailuresAreTransient() {
-		assertThat(type(new RedisConnectionFailureException("Unable to connect to Redis",
-				new RedisConnectionException("Unable to connect to localhost:6379", new ConnectException("Connection refused")))))
+		assertThat(type(new RedisConnectionFailureException("Unable to connect to Redis", new RedisConnectionException(
+				"Unable to connect to localhost:6379", new ConnectException("Connection refused")))))
 			.isEqualTo(BackendErrorType.TRANSIENT);
 		assertThat(type(translated(new RedisConnectionException("Connection closed prematurely"))))
 			.isEqualTo(BackendErrorType.TRANSIENT);
@@ -103,7 +103,8 @@ class RedisErrorsTests {
 	@Test
 	void failuresToConnectAreUnreachableAndTimeoutsAreNot() {
 		assertThat(RedisErrors.isUnreachable(new RedisConnectionFailureException("Unable to connect to Redis",
-				new RedisConnectionException("Unable to connect")))).isTrue();
+				new RedisConnectionException("Unable to connect"))))
+			.isTrue();
 		assertThat(RedisErrors.isUnreachable(new QueryTimeoutException("Redis command timed out"))).isFalse();
 	}
 
@@ -113,10 +114,11 @@ class RedisErrorsTests {
 			.isEqualTo(BackendErrorType.TRANSIENT);
 		assertThat(type(translated(new RedisBusyException("BUSY Redis is busy running a script."))))
 			.isEqualTo(BackendErrorType.TRANSIENT);
-		assertThat(type(translated(new RedisReadOnlyException("READONLY You can't write against a read only replica."))))
+		assertThat(
+				type(translated(new RedisReadOnlyException("READONLY You can't write against a read only replica."))))
 			.isEqualTo(BackendErrorType.TRANSIENT);
-		assertThat(type(translated(new RedisCommandExecutionException(
-				"OOM command not allowed when used memory > 'maxmemory'."))))
+		assertThat(type(translated(
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."))))
 			.isEqualTo(BackendErrorType.TRANSIENT);
 		assertThat(type(translated(new RedisCommandExecutionException("ERR max number of clients reached"))))
 			.isEqualTo(BackendErrorType.TRANSIENT);
@@ -134,7 +136,8 @@ class RedisErrorsTests {
 				new RedisCommandExecutionException("ERR syntax error"))))
 			.isEqualTo(BackendErrorType.PERMANENT);
 		assertThat(type(new RedisConnectionFailureException("Unable to connect to Redis",
-				new RedisConnectionException("Unable to connect", new RedisCommandExecutionException("ERR DB index is out of range")))))
+				new RedisConnectionException("Unable to connect",
+						new RedisCommandExecutionException("ERR DB index is out of range")))))
 			.isEqualTo(BackendErrorType.PERMANENT);
 	}
 
@@ -147,26 +150,35 @@ class RedisErrorsTests {
 
 	@Test
 	void anythingElseIsUnknown() {
-		assertThat(type(new IllegalStateException("LettuceConnectionFactory has been STOPPED"))).isEqualTo(BackendErrorType.UNKNOWN);
-		assertThat(type(new RedisSystemException("Redis exception", new RedisException(new UnsupportedOperationException("x")))))
+		assertThat(type(new IllegalStateException("LettuceConnectionFactory has been STOPPED")))
+			.isEqualTo(BackendErrorType.UNKNOWN);
+		assertThat(type(new RedisSystemException("Redis exception",
+				new RedisException(new UnsupportedOperationException("x")))))
 			.isEqualTo(BackendErrorType.UNKNOWN);
 		assertThat(type(new NullPointerException())).isEqualTo(BackendErrorType.UNKNOWN);
 	}
 
 	@Test
 	void noScriptIsRecognizedThroughSpringsWrapper() {
-		assertThat(RedisErrors.isNoScript(translated(new RedisNoScriptException("NOSCRIPT No matching script.")))).isTrue();
-		assertThat(RedisErrors.isNoScript(translated(new RedisCommandExecutionException("ERR unknown command")))).isFalse();
+		assertThat(RedisErrors.isNoScript(translated(new RedisNoScriptException("NOSCRIPT No matching script."))))
+			.isTrue();
+		assertThat(RedisErrors.isNoScript(translated(new RedisCommandExecutionException("ERR unknown command"))))
+			.isFalse();
 	}
 
 	@Test
 	void handshakeFailuresThatLostTheirReasonAreInconclusive() {
+		assertThat(
+				RedisErrors
+					.isInconclusiveHandshake(
+							new RedisConnectionFailureException("Unable to connect to Redis",
+									new RedisConnectionException("Unable to connect to localhost:6379",
+											new IllegalStateException("RedisHandshakeHandler not registered")))))
+			.isTrue();
 		assertThat(RedisErrors.isInconclusiveHandshake(new RedisConnectionFailureException("Unable to connect to Redis",
 				new RedisConnectionException("Unable to connect to localhost:6379",
-						new IllegalStateException("RedisHandshakeHandler not registered"))))).isTrue();
-		assertThat(RedisErrors.isInconclusiveHandshake(new RedisConnectionFailureException("Unable to connect to Redis",
-				new RedisConnectionException("Unable to connect to localhost:6379",
-						new RedisConnectionException("Connection closed prematurely"))))).isTrue();
+						new RedisConnectionException("Connection closed prematurely")))))
+			.isTrue();
 		assertThat(RedisErrors.isInconclusiveHandshake(new RedisConnectionFailureException("Unable to connect to Redis",
 				new RedisConnectionException("Unable to connect to localhost:6379", new ConnectException("refused")))))
 			.isFalse();
@@ -175,8 +187,8 @@ class RedisErrorsTests {
 	@Test
 	void messageKeepsLettucesDetailUnderSpringsSummary() {
 		BackendException classified = RedisErrors.classify(BackendOperation.GET, "k",
-				new RedisConnectionFailureException("Unable to connect to Redis",
-						new RedisConnectionException("Unable to connect to 127.0.0.1:1", new ConnectException("Connection refused"))));
+				new RedisConnectionFailureException("Unable to connect to Redis", new RedisConnectionException(
+						"Unable to connect to 127.0.0.1:1", new ConnectException("Connection refused"))));
 		assertThat(classified.getMessage()).contains("GET failed (TRANSIENT) for key 'k'")
 			.contains("Unable to connect to Redis")
 			.contains("Unable to connect to 127.0.0.1:1")
@@ -187,7 +199,8 @@ class RedisErrorsTests {
 
 	@Test
 	void backendExceptionIsReturnedAsItIs() {
-		BackendException original = new BackendException(BackendErrorType.PERMANENT, BackendOperation.SET, "k", "too big", null);
+		BackendException original = new BackendException(BackendErrorType.PERMANENT, BackendOperation.SET, "k",
+				"too big", null);
 		assertThat(RedisErrors.classify(BackendOperation.SET, "k", original)).isSameAs(original);
 	}
 

@@ -46,7 +46,8 @@ class RedisFaultIntegrationTests extends BackendFaultContract {
 		try (RedisBackend backend = RedisBackend.create(config().commandTimeout(Duration.ofSeconds(10)).build())) {
 			backend.set("k", bytes("v"), null);
 			server().stop();
-			// TRANSIENT, not TIMEOUT: it failed on the lost connection, not after the 10 s timeout.
+			// TRANSIENT, not TIMEOUT: it failed on the lost connection, not after the
+			// 10 s timeout.
 			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> backend.get("k"))
 				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT));
 		}

@@ -32,8 +32,10 @@ class RedisTtlTests {
 
 	@Test
 	void hugeTtlsAreClampedInsteadOfOverflowing() {
-		assertThat(RedisBackend.ttlMillis(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(RedisBackend.MAX_TTL.toMillis());
-		assertThat(RedisBackend.ttlMillis(RedisBackend.MAX_TTL.plusNanos(1))).isEqualTo(RedisBackend.MAX_TTL.toMillis());
+		assertThat(RedisBackend.ttlMillis(Duration.ofSeconds(Long.MAX_VALUE)))
+			.isEqualTo(RedisBackend.MAX_TTL.toMillis());
+		assertThat(RedisBackend.ttlMillis(RedisBackend.MAX_TTL.plusNanos(1)))
+			.isEqualTo(RedisBackend.MAX_TTL.toMillis());
 	}
 
 }

@@ -1,6 +1,6 @@
 /**
- * Classes of a package the tests' codecs do not trust, some of which count when they
- * are initialized and instantiated.
+ * Classes of a package the tests' codecs do not trust, some of which count when they are
+ * initialized and instantiated.
  */
 @NullMarked
 package io.cachekit.codec.untrusted;
