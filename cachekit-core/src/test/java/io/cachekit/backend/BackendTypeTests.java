@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.cachekit.test.InMemoryBackend;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class BackendTypeTests {
 
 	@Test
 	void defaultIsTheSimpleClassNameLowerCasedWithoutBackend() {
-		assertThat(new InMemoryBackend().backendType()).isEqualTo("inmemory");
+		assertThat(InMemoryBackend.create().backendType()).isEqualTo("inmemory");
 		assertThat(new Store().backendType()).isEqualTo("store");
 	}
 
@@ -26,7 +27,7 @@ class BackendTypeTests {
 
 	@Test
 	void aForwardingBackendAnswersTheWrappedBackendsType() {
-		Backend wrapped = new ForwardingBackend(new InMemoryBackend()) {
+		Backend wrapped = new ForwardingBackend(InMemoryBackend.create()) {
 
 			@Override
 			protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
@@ -63,10 +64,6 @@ class BackendTypeTests {
 		public BackendHealth health() {
 			return BackendHealth.up(backendType(), 0, Map.of());
 		}
-
-	}
-
-	private static final class InMemoryBackend extends Store {
 
 	}
 

@@ -2,12 +2,15 @@ package io.cachekit.metrics;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
-import io.cachekit.backend.Backend;
-import io.cachekit.backend.BackendHealth;
+import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.ForwardingBackend;
 import io.cachekit.backend.RemainingTtl;
 import io.cachekit.backend.TtlInspection;
+import io.cachekit.test.InMemoryBackend;
+import io.cachekit.test.ManualTime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -18,9 +21,14 @@ class MeteredBackendTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+	private final ManualTime time = new ManualTime();
+
+	private final InMemoryBackend inspectable = InMemoryBackend.withCapabilities(this.time, TtlInspection.class);
+
 	@Test
 	void ttlInspectionOfTheWrappedBackendIsPassedThroughAndMeasured() {
-		MeteredBackend metered = new MeteredBackend(new InspectableBackend(), "fake", this.registry);
+		this.inspectable.set("k", new byte[] { 1 }, Duration.ofSeconds(7));
+		MeteredBackend metered = new MeteredBackend(this.inspectable, "in-memory", this.registry);
 		Optional<TtlInspection> inspection = metered.capability(TtlInspection.class);
 		assertThat(inspection).containsSame(metered);
 		assertThat(inspection.orElseThrow().remainingTtl("k")).isEqualTo(RemainingTtl.expiresIn(Duration.ofSeconds(7)));
@@ -29,46 +37,36 @@ class MeteredBackendTests {
 
 	@Test
 	void capabilitiesTheWrappedBackendLacksAreAbsent() {
-		MeteredBackend metered = new MeteredBackend(new InspectableBackend(), "fake", this.registry);
+		MeteredBackend metered = new MeteredBackend(this.inspectable, "in-memory", this.registry);
 		assertThat(metered.capability(AddIfAbsent.class)).isEmpty();
 	}
 
 	@Test
 	void capabilitiesItCannotMeasureArePassedThroughUnmeasured() {
-		InspectableBackend backend = new InspectableBackend();
-		MeteredBackend metered = new MeteredBackend(backend, "fake", this.registry);
+		UnknownCapabilityBackend backend = new UnknownCapabilityBackend();
+		MeteredBackend metered = new MeteredBackend(backend, "in-memory", this.registry);
 		assertThat(metered.capability(Runnable.class)).containsSame(backend);
 	}
 
-	private static final class InspectableBackend implements Backend, TtlInspection, Runnable {
+	/**
+	 * An in-memory backend that also offers a kind of capability the metering does not
+	 * know.
+	 */
+	private static final class UnknownCapabilityBackend extends ForwardingBackend implements Runnable {
 
-		@Override
-		public byte @Nullable [] get(String key) {
-			return null;
+		UnknownCapabilityBackend() {
+			super(InMemoryBackend.create());
 		}
 
 		@Override
-		public void set(String key, byte[] value, @Nullable Duration ttl) {
+		protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
+				Supplier<T> call) {
+			return call.get();
 		}
 
 		@Override
-		public boolean delete(String key) {
-			return false;
-		}
-
-		@Override
-		public boolean exists(String key) {
-			return false;
-		}
-
-		@Override
-		public BackendHealth health() {
-			return BackendHealth.up("fake", 0, java.util.Map.of());
-		}
-
-		@Override
-		public RemainingTtl remainingTtl(String key) {
-			return RemainingTtl.expiresIn(Duration.ofSeconds(7));
+		public <C> Optional<C> capability(Class<C> type) {
+			return (type == Runnable.class) ? Optional.of(type.cast(this)) : super.capability(type);
 		}
 
 		@Override

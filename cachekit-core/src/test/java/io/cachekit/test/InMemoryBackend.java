@@ -108,7 +108,7 @@ public final class InMemoryBackend implements Backend, AddIfAbsent, BulkGet, Inc
 
 	@Override
 	public BackendHealth health() {
-		return BackendHealth.up("in-memory", 0, Map.of("entries", this.entries.size()));
+		return BackendHealth.up(backendType(), 0, Map.of("entries", this.entries.size()));
 	}
 
 	@Override
