@@ -55,8 +55,7 @@ final class L1Store {
 	 * @param counters the L1 counts
 	 * @param evictions also counts L1 evictions, or {@code null}
 	 * @param stamps the cache's change stamps
-	 * @return the store; {@linkplain #disabled() disabled} when the configuration turns
-	 * L1 off
+	 * @return the store; one that holds nothing when the configuration turns L1 off
 	 */
 	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
 			@Nullable TierCounters evictions, ChangeStamps stamps) {

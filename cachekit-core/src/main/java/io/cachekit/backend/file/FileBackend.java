@@ -964,6 +964,7 @@ public final class FileBackend implements Backend, AddIfAbsent, Increment, AutoC
 	/**
 	 * A key's bytes, their hash and its entry's file.
 	 */
+	@SuppressWarnings("ArrayRecordComponent") // carries bytes, never compared
 	private record Target(byte[] keyBytes, String hash, Path path) {
 
 	}
