@@ -80,10 +80,6 @@ final class L1Store {
 		return new L1Store(cache, configuration.l1Ttl(), time.clock(), time.ticker(), counters, stamps);
 	}
 
-	boolean isEnabled() {
-		return this.cache != null;
-	}
-
 	/**
 	 * Looks a key up, counting the hit or miss; an entry of another generation is
 	 * dropped.

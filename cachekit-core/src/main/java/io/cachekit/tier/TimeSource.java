@@ -13,8 +13,4 @@ import com.github.benmanes.caffeine.cache.Ticker;
  */
 record TimeSource(Clock clock, Ticker ticker) {
 
-	static TimeSource system() {
-		return new TimeSource(Clock.systemUTC(), Ticker.systemTicker());
-	}
-
 }
