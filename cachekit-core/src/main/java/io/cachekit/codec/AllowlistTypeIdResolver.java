@@ -147,8 +147,10 @@ final class AllowlistTypeIdResolver extends TypeIdResolverBase {
 			throw new UnwritableTypeException(className, "it is not one of the JDK value types on the codec's "
 					+ "allowlist; cache a value made of allowed types instead");
 		}
-		throw new UnwritableTypeException(className, "it is not on the codec's allowlist; trust its package with "
-				+ "MessagePackCodec.builder().trustedPackages(...)");
+		throw new UnwritableTypeException(className,
+				"it is not on the codec's allowlist; trust its package with the property "
+						+ "cachekit.serialization.trusted-packages (Spring Boot) or "
+						+ "MessagePackCodec.builder().trustedPackages(...)");
 	}
 
 	/**

@@ -9,15 +9,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.memcached.MemcachedBackend;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.test.Await;
+import io.cachekit.test.FaultInjectingBackend.Gate;
+import io.cachekit.test.FaultInjectingBackend.Selector;
+import io.cachekit.test.FaultInjectingBackend;
 import io.cachekit.test.ManualTime;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
@@ -125,6 +131,43 @@ class TieredCacheIntegrationTests {
 		assertThat(first.get("k")).isNull();
 		this.time.advance(Duration.ofMillis(1100));
 		assertThat(second.get("k")).as("L1 of the other instance is not served past the refresh").isNull();
+	}
+
+	@Test
+	void freshInstanceReadsWhatMemcachedHoldsWhenItsFirstCallsArriveTogether() throws Exception {
+		TieredCache running = cache(backend()).build();
+		for (int i = 0; i < 200; i++) {
+			running.put("k" + i, "v" + i);
+		}
+		FaultInjectingBackend fresh = FaultInjectingBackend.wrap(backend());
+		TieredCache starting = cache(fresh).build();
+		// The first generation read of the new instance is held until every caller has
+		// started, so all of them arrive while the generation is still unknown.
+		Gate generationRead = fresh.hold(Selector.keys((key) -> key.endsWith(":generation")), false);
+		AtomicInteger loads = new AtomicInteger();
+		ExecutorService callers = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> calls = new ArrayList<>();
+			for (int thread = 0; thread < 8; thread++) {
+				calls.add(callers.submit(() -> {
+					for (int i = 0; i < 200; i++) {
+						assertThat(starting.get("k" + i, () -> "loaded-" + loads.incrementAndGet())).isEqualTo("v" + i);
+					}
+					return null;
+				}));
+			}
+			assertThat(generationRead.awaitReached()).isTrue();
+			generationRead.release();
+			for (Future<?> call : calls) {
+				call.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+		assertThat(loads).as("the method never ran").hasValue(0);
+		assertThat(fresh.calls(BackendOperation.SET)).as("no entry was written again").isZero();
+		assertThat(starting.statistics(Tier.L2).hitCount()).as("every key came from L2").isGreaterThanOrEqualTo(200);
 	}
 
 	@Test
