@@ -137,7 +137,7 @@ final class SingleFlight {
 			if (found != null) {
 				this.loading.remove(keyString, mine);
 				mine.future().complete(found.value());
-				return CompletableFuture.completedFuture((T) found.value());
+				return CompletableFuture.<T>completedFuture((T) found.value());
 			}
 			started = Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture");
 		}
