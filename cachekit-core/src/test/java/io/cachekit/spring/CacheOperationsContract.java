@@ -10,17 +10,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendOperation;
-import io.cachekit.backend.ForwardingBackend;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.test.Await;
+import io.cachekit.test.FaultInjectingBackend;
+import io.cachekit.test.FaultInjectingBackend.Gate;
+import io.cachekit.test.FaultInjectingBackend.Selector;
 import io.cachekit.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
@@ -361,9 +362,9 @@ abstract class CacheOperationsContract {
 
 	@Test
 	void putWhileTheFirstGenerationReadIsInFlightIsNotLost() throws Exception {
-		CountDownLatch readStarted = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		Backend held = holdingFirstIncrement(backend(), readStarted, release);
+		FaultInjectingBackend held = faultInjecting(backend());
+		// The first increment is the first read of the cache's generation.
+		Gate generationRead = (held != null) ? held.hold(Selector.operation(BackendOperation.INCREMENT), false) : null;
 		CachekitCache fresh = new CachekitCache(TieredCache.builder(this.name + "-fresh")
 			.backend(held)
 			.codec(codec())
@@ -371,8 +372,8 @@ abstract class CacheOperationsContract {
 			.build());
 		Thread reader = new Thread(() -> fresh.get("other"));
 		reader.start();
-		if (held != null) {
-			assertThat(readStarted.await(10, TimeUnit.SECONDS)).as("the generation read started").isTrue();
+		if (generationRead != null) {
+			assertThat(generationRead.awaitReached()).as("the generation read started").isTrue();
 		}
 		Thread writer = new Thread(() -> fresh.put("k", "value"));
 		writer.start();
@@ -380,45 +381,13 @@ abstract class CacheOperationsContract {
 		assertThat(
 				Await.until(() -> writer.getState() != Thread.State.NEW && writer.getState() != Thread.State.RUNNABLE))
 			.isTrue();
-		release.countDown();
+		if (generationRead != null) {
+			generationRead.release();
+		}
 		reader.join(TimeUnit.SECONDS.toMillis(10));
 		writer.join(TimeUnit.SECONDS.toMillis(10));
 		assertThat(reader.isAlive() || writer.isAlive()).isFalse();
 		assertThat(fresh.get("k", String.class)).isEqualTo("value");
-	}
-
-	/**
-	 * Returns a backend over the given one whose first increment, the first read of a
-	 * cache's generation, waits until released.
-	 * @param backend the backend, or {@code null} for L1 only
-	 * @param started counted down when the first increment starts
-	 * @param release awaited by the first increment
-	 * @return the backend, or {@code null}
-	 */
-	private static @Nullable Backend holdingFirstIncrement(@Nullable Backend backend, CountDownLatch started,
-			CountDownLatch release) {
-		if (backend == null) {
-			return null;
-		}
-		AtomicBoolean first = new AtomicBoolean(true);
-		return new ForwardingBackend(backend) {
-
-			@Override
-			protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
-					Supplier<T> call) {
-				if (operation == BackendOperation.INCREMENT && first.compareAndSet(true, false)) {
-					started.countDown();
-					try {
-						release.await(10, TimeUnit.SECONDS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-				}
-				return call.get();
-			}
-
-		};
 	}
 
 	// Not one of Spring's cases either: single flight when the L2 read of a second
@@ -446,67 +415,45 @@ abstract class CacheOperationsContract {
 	 * @param call a call with a loader for the key {@code k}
 	 */
 	private void assertLateCallerGetsTheFirstLoad(Function<CachekitCache, @Nullable Object> call) throws Exception {
-		CountDownLatch lateReadMissed = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
+		FaultInjectingBackend held = faultInjecting(backend());
+		// Held once it has read, so that what it read predates the early load.
+		Selector readOfK = (operation, key) -> operation == BackendOperation.GET && key != null && key.endsWith(":k");
+		Gate lateRead = (held != null) ? held.hold(readOfK, true) : null;
 		ExecutorService executor = Executors.newCachedThreadPool();
 		try {
-			CachekitCache held = new CachekitCache(TieredCache.builder(this.name + "-held")
-				.backend(holdingFirstRead(backend(), ":k", lateReadMissed, release))
+			CachekitCache cache = new CachekitCache(TieredCache.builder(this.name + "-held")
+				.backend(held)
 				.codec(codec())
 				.configure((c) -> c.withL1Enabled(l1Enabled()))
 				.executor(executor)
 				.build());
 			// Learn the generation first: this is not about a fresh cache.
-			assertThat(held.get("warm-up")).isNull();
-			Future<@Nullable Object> late = executor.submit(() -> call.apply(held));
-			if (backend() != null) {
-				assertThat(lateReadMissed.await(10, TimeUnit.SECONDS)).as("the late read missed").isTrue();
+			assertThat(cache.get("warm-up")).isNull();
+			Future<@Nullable Object> late = executor.submit(() -> call.apply(cache));
+			if (lateRead != null) {
+				assertThat(lateRead.awaitReached()).as("the late read missed").isTrue();
 			}
-			assertThat(call.apply(held)).isEqualTo("loaded-1");
-			release.countDown();
+			assertThat(call.apply(cache)).isEqualTo("loaded-1");
+			if (lateRead != null) {
+				lateRead.release();
+			}
 			assertThat(late.get(30, TimeUnit.SECONDS)).isEqualTo("loaded-1");
 		}
 		finally {
-			release.countDown();
+			if (lateRead != null) {
+				lateRead.release();
+			}
 			executor.shutdownNow();
 		}
 	}
 
 	/**
-	 * Returns a backend over the given one whose first read of a key ending in
-	 * {@code suffix} reads, then waits until released before it answers.
+	 * Wraps a backend to hold or fail its calls on command.
 	 * @param backend the backend, or {@code null} for L1 only
-	 * @param suffix the end of the L2 key to hold
-	 * @param read counted down when the held read has read
-	 * @param release awaited by the held read
-	 * @return the backend, or {@code null}
+	 * @return the wrapping backend, or {@code null} for L1 only
 	 */
-	private static @Nullable Backend holdingFirstRead(@Nullable Backend backend, String suffix, CountDownLatch read,
-			CountDownLatch release) {
-		if (backend == null) {
-			return null;
-		}
-		AtomicBoolean first = new AtomicBoolean(true);
-		return new ForwardingBackend(backend) {
-
-			@Override
-			protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
-					Supplier<T> call) {
-				T result = call.get();
-				if (operation == BackendOperation.GET && key != null && key.endsWith(suffix)
-						&& first.compareAndSet(true, false)) {
-					read.countDown();
-					try {
-						release.await(10, TimeUnit.SECONDS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-				}
-				return result;
-			}
-
-		};
+	static @Nullable FaultInjectingBackend faultInjecting(@Nullable Backend backend) {
+		return (backend != null) ? FaultInjectingBackend.wrap(backend) : null;
 	}
 
 }

@@ -9,9 +9,6 @@ import java.util.function.Supplier;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
-import io.cachekit.backend.BackendException;
-import io.cachekit.backend.BackendOperation;
-import io.cachekit.backend.ForwardingBackend;
 import io.cachekit.spring.ReactiveCachingServices.AbstractCountingService;
 import io.cachekit.spring.ReactiveCachingServices.CountingService;
 import io.cachekit.spring.ReactiveCachingServices.FailingService;
@@ -26,6 +23,7 @@ import io.cachekit.spring.ReactiveCachingServices.SyncFailingService;
 import io.cachekit.spring.ReactiveCachingServices.SyncItemFluxes;
 import io.cachekit.spring.ReactiveCachingServices.SyncItemFutures;
 import io.cachekit.spring.ReactiveCachingServices.SyncItemMonos;
+import io.cachekit.test.FaultInjectingBackend;
 import io.cachekit.tier.CacheConfiguration;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -209,8 +207,17 @@ abstract class CachekitCacheContract extends CacheOperationsContract {
 		assertAnswersWhenEveryL2CallFails(SyncCountingService.class);
 	}
 
+	/**
+	 * Returns the L2 under test with every call failing as the network does.
+	 * @return the failing backend, or {@code null} for L1 only (nothing can fail)
+	 */
+	private @Nullable Backend failing() {
+		FaultInjectingBackend failing = faultInjecting(backend());
+		return (failing != null) ? failing.fail(BackendErrorType.TRANSIENT) : null;
+	}
+
 	private void assertAnswersWhenEveryL2CallFails(Class<? extends AbstractCountingService> serviceType) {
-		try (AnnotationConfigApplicationContext context = start(cacheManager(failing(backend()), true), serviceType)) {
+		try (AnnotationConfigApplicationContext context = start(cacheManager(failing(), true), serviceType)) {
 			ReactiveService service = context.getBean(serviceType);
 			assertThat(service.future("future").join()).isEqualTo(0L);
 			assertThat(service.mono("mono").block()).isEqualTo(1L);
@@ -398,26 +405,6 @@ abstract class CachekitCacheContract extends CacheOperationsContract {
 	private record ItemCalls<T>(Class<?> type, @Nullable T nothing, Function<String, T> find, Supplier<T> findNothing,
 			Consumer<T> insert, Runnable clear) {
 
-	}
-
-	/**
-	 * Returns a backend over the given one whose every call fails as the network does.
-	 * @param backend the backend, or {@code null} for L1 only (nothing can fail)
-	 * @return the failing backend, or {@code null}
-	 */
-	private static @Nullable Backend failing(@Nullable Backend backend) {
-		if (backend == null) {
-			return null;
-		}
-		return new ForwardingBackend(backend) {
-
-			@Override
-			protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
-					Supplier<T> call) {
-				throw new BackendException(BackendErrorType.TRANSIENT, operation, key, "connection refused", null);
-			}
-
-		};
 	}
 
 }
