@@ -1,6 +1,5 @@
 package io.cachekit.autoconfigure;
 
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.cachekit.backend.Durations;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -31,33 +31,17 @@ final class PropertyMessages {
 	private static final Pattern LEADING_SETTING = Pattern.compile("([a-zA-Z]+)(?:\\[(\\d+)])?(:\\s*|\\s+)(.*)",
 			Pattern.DOTALL);
 
-	private static final String[][] UNITS = { { "d", "86400000000000" }, { "h", "3600000000000" },
-			{ "m", "60000000000" }, { "s", "1000000000" }, { "ms", "1000000" }, { "us", "1000" } };
-
 	private PropertyMessages() {
 	}
 
 	/**
-	 * Formats a duration as Spring Boot's simple style writes it: the largest unit of
-	 * {@code d}, {@code h}, {@code m}, {@code s}, {@code ms}, {@code us} and {@code ns}
-	 * that holds it whole ({@code 90s}, {@code 1500ms}, {@code -5s}, {@code 0s}).
+	 * Formats a duration as Spring Boot's simple style writes it ({@code 90s},
+	 * {@code 1500ms}, {@code -5s}, {@code 0s}), as the engine's messages do.
 	 * @param duration the duration
 	 * @return the text
 	 */
 	static String format(Duration duration) {
-		if (duration.isZero()) {
-			return "0s";
-		}
-		BigInteger nanos = BigInteger.valueOf(duration.getSeconds())
-			.multiply(BigInteger.valueOf(1_000_000_000L))
-			.add(BigInteger.valueOf(duration.getNano()));
-		for (String[] unit : UNITS) {
-			BigInteger[] division = nanos.divideAndRemainder(new BigInteger(unit[1]));
-			if (division[1].signum() == 0) {
-				return division[0] + unit[0];
-			}
-		}
-		return nanos + "ns";
+		return Durations.format(duration);
 	}
 
 	/**
