@@ -70,6 +70,21 @@ final class TierWriter {
 	}
 
 	/**
+	 * Removes a key from both tiers; when L2 cannot be told, the key is marked so that
+	 * its L2 entry is never served before it is deleted.
+	 * @param keyString the key
+	 * @return whether either tier held it
+	 */
+	boolean evict(String keyString) {
+		long change = this.stamps.begin(keyString);
+		boolean present = this.l1.remove(keyString);
+		if (this.l2.isPresent()) {
+			present |= this.l2.delete(this.generations.current(), keyString, change);
+		}
+		return present;
+	}
+
+	/**
 	 * Stores a value unless the key holds one, and answers what it holds. Atomic across
 	 * processes when L2 can add; otherwise (or while the generation is unknown) a read
 	 * followed by a write.

@@ -79,8 +79,6 @@ public final class TieredCache {
 
 	private final ProblemLog problems;
 
-	private final ChangeStamps stamps = new ChangeStamps();
-
 	private final L1Store l1;
 
 	private final RemoteTier l2;
@@ -102,8 +100,9 @@ public final class TieredCache {
 		this.executor = builder.executor;
 		this.problems = new ProblemLog(this.name);
 		TimeSource time = new TimeSource(builder.clock, builder.ticker);
+		ChangeStamps stamps = new ChangeStamps();
 		this.l1 = L1Store.create(this.configuration, time, this.executor, this.l1Counters,
-				(this.backend == null) ? this.cacheCounters : null, this.stamps);
+				(this.backend == null) ? this.cacheCounters : null, stamps);
 		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
 		CacheKeys keys = new CacheKeys(this.name);
 		PendingInvalidations pending = new PendingInvalidations();
@@ -114,9 +113,9 @@ public final class TieredCache {
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;
 		this.generations = new GenerationTracker(generation, pending, this.l2, refreshNanos, time.ticker());
-		this.reader = new TierReader(this.stamps, this.l1, this.l2, this.generations);
-		this.writer = new TierWriter(this.configuration.allowNullValues(), this.stamps, this.l1, this.l2,
-				this.generations, this.cacheCounters);
+		this.reader = new TierReader(stamps, this.l1, this.l2, this.generations);
+		this.writer = new TierWriter(this.configuration.allowNullValues(), stamps, this.l1, this.l2, this.generations,
+				this.cacheCounters);
 		this.loads = new SingleFlight(this.name);
 	}
 
@@ -326,11 +325,7 @@ public final class TieredCache {
 		if (keyString == null) {
 			return false;
 		}
-		long change = this.stamps.begin(keyString);
-		boolean present = this.l1.remove(keyString);
-		if (this.l2.isPresent()) {
-			present |= this.l2.delete(this.generations.current(), keyString, change);
-		}
+		boolean present = this.writer.evict(keyString);
 		if (present) {
 			this.cacheCounters.evictions.increment();
 		}
