@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 import io.cachekit.backend.Backend;
+import io.cachekit.backend.Durations;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.metrics.TieredCacheMetrics;
@@ -181,7 +182,7 @@ class CachekitCacheConfiguration {
 			Duration l1Ttl = positive(prefix + "l1-ttl", spec.getL1Ttl());
 			if (l1Ttl.compareTo(defaults.l1Ttl()) > 0) {
 				throw PropertyMessages.invalid(prefix + "l1-ttl", l1Ttl,
-						"must not exceed cachekit.l1.max-ttl (" + PropertyMessages.format(defaults.l1Ttl())
+						"must not exceed cachekit.l1.max-ttl (" + Durations.format(defaults.l1Ttl())
 								+ "), which bounds how long any "
 								+ "instance may serve a value another instance changed; raise that instead");
 			}

@@ -35,18 +35,8 @@ final class PropertyMessages {
 	}
 
 	/**
-	 * Formats a duration as Spring Boot's simple style writes it ({@code 90s},
-	 * {@code 1500ms}, {@code -5s}, {@code 0s}), as the engine's messages do.
-	 * @param duration the duration
-	 * @return the text
-	 */
-	static String format(Duration duration) {
-		return Durations.format(duration);
-	}
-
-	/**
 	 * Rewrites every ISO-8601 duration in a text ({@code PT0.5S}) the way
-	 * {@link #format(Duration)} does ({@code 500ms}).
+	 * {@link Durations#format(Duration)} does ({@code 500ms}).
 	 * @param text the text
 	 * @return the text with readable durations
 	 */
@@ -56,7 +46,7 @@ final class PropertyMessages {
 		while (matcher.find()) {
 			String replacement;
 			try {
-				replacement = format(Duration.parse(matcher.group()));
+				replacement = Durations.format(Duration.parse(matcher.group()));
 			}
 			catch (DateTimeParseException ex) {
 				replacement = matcher.group();
@@ -74,7 +64,7 @@ final class PropertyMessages {
 	 */
 	static @Nullable Object describe(@Nullable Object value) {
 		if (value instanceof Duration duration) {
-			return format(duration);
+			return Durations.format(duration);
 		}
 		if (value instanceof DataSize size) {
 			return format(size);

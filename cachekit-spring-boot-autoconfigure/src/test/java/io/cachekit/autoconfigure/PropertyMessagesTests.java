@@ -1,6 +1,5 @@
 package io.cachekit.autoconfigure;
 
-import java.time.Duration;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -28,21 +27,6 @@ class PropertyMessagesTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
 		.withUserConfiguration(CachingConfiguration.class);
-
-	@Test
-	void durationsAreFormattedAsSpringBootWritesThem() {
-		assertThat(PropertyMessages.format(Duration.ofSeconds(2))).isEqualTo("2s");
-		assertThat(PropertyMessages.format(Duration.ofMillis(500))).isEqualTo("500ms");
-		assertThat(PropertyMessages.format(Duration.ofHours(1))).isEqualTo("1h");
-		assertThat(PropertyMessages.format(Duration.ofDays(2))).isEqualTo("2d");
-		assertThat(PropertyMessages.format(Duration.ofSeconds(90))).isEqualTo("90s");
-		assertThat(PropertyMessages.format(Duration.ofMinutes(30))).isEqualTo("30m");
-		assertThat(PropertyMessages.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-		assertThat(PropertyMessages.format(Duration.ofSeconds(-5))).isEqualTo("-5s");
-		assertThat(PropertyMessages.format(Duration.ZERO)).isEqualTo("0s");
-		assertThat(PropertyMessages.format(Duration.ofNanos(1500))).isEqualTo("1500ns");
-		assertThat(PropertyMessages.format(Duration.ofNanos(3000))).isEqualTo("3us");
-	}
 
 	@Test
 	void dataSizesAreFormattedInTheirLargestWholeUnit() {
