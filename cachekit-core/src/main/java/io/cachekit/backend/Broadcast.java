@@ -6,11 +6,11 @@ package io.cachekit.backend;
  *
  * <p>
  * Delivery is best effort: a message published while a subscriber is disconnected is
- * lost, and nothing is stored. Callers that must not miss a message number their
- * messages and repair a gap from a durable record (cachekit's invalidation journal is
- * one); {@link Listener#onReset()} tells a subscriber that messages may have been lost.
- * Channel names are relative: the backend applies its key prefix, so applications that
- * share a server under different prefixes do not hear each other.
+ * lost, and nothing is stored. Callers that must not miss a message number their messages
+ * and repair a gap from a durable record (cachekit's invalidation journal is one);
+ * {@link Listener#onReset()} tells a subscriber that messages may have been lost. Channel
+ * names are relative: the backend applies its key prefix, so applications that share a
+ * server under different prefixes do not hear each other.
  *
  * @see Backend#capability(Class)
  */
