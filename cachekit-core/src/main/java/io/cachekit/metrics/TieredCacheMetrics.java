@@ -43,6 +43,13 @@ import org.jspecify.annotations.Nullable;
  * refused as too large).
  *
  * <p>
+ * <b>Coherence</b> across instances: {@code cachekit.cache.invalidations} with
+ * {@code direction=sent} (changes announced to other instances) and
+ * {@code direction=received} (other instances' changes applied to L1), and
+ * {@code cachekit.cache.invalidation.gaps} (times L1 was dropped because changes may have
+ * been missed).
+ *
+ * <p>
  * Meters read live counters when scraped; binding costs nothing per cache call. The cache
  * is held weakly, as by every {@link CacheMeterBinder}. A registry that already has a
  * cache's meters is not given them again by {@link #monitor}.
@@ -157,6 +164,25 @@ public final class TieredCacheMetrics extends CacheMeterBinder<TieredCache> {
 		FunctionCounter.builder("cachekit.cache.rejected", cache, (c) -> c.statistics().rejectedCount())
 			.tags(tags)
 			.description("Values not cached because the backend refused them, for example as too large")
+			.register(registry);
+		bindCoherence(registry, cache, tags);
+	}
+
+	private static void bindCoherence(MeterRegistry registry, TieredCache cache, Iterable<Tag> tags) {
+		FunctionCounter.builder("cachekit.cache.invalidations", cache, (c) -> c.statistics().invalidationsSentCount())
+			.tags(tags)
+			.tag("direction", "sent")
+			.description("Changes of this instance announced to the others")
+			.register(registry);
+		FunctionCounter
+			.builder("cachekit.cache.invalidations", cache, (c) -> c.statistics().invalidationsReceivedCount())
+			.tags(tags)
+			.tag("direction", "received")
+			.description("Changes of other instances applied to this instance's L1")
+			.register(registry);
+		FunctionCounter.builder("cachekit.cache.invalidation.gaps", cache, (c) -> c.statistics().invalidationGapCount())
+			.tags(tags)
+			.description("Times L1 was dropped because changes of other instances may have been missed")
 			.register(registry);
 	}
 

@@ -40,7 +40,8 @@ import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
  * created after startup included (metrics bind this way).
  *
  * <p>
- * Thread-safe. The manager does not own the backend: whoever created it closes it.
+ * Thread-safe. The manager does not own the backend: whoever created it closes it, after
+ * {@link #close()}.
  */
 public class CachekitCacheManager implements CacheManager {
 
@@ -171,6 +172,16 @@ public class CachekitCacheManager implements CacheManager {
 	 */
 	public CacheConfiguration getCacheConfiguration(String name) {
 		return this.configurations.getOrDefault(name, this.defaults);
+	}
+
+	/**
+	 * Ends what the caches hold on the backend beyond single calls: their subscription
+	 * to other instances' pushed invalidations ({@link TieredCache#close()}). The caches
+	 * keep working. Spring calls it when the context closes, before the backend is
+	 * closed.
+	 */
+	public void close() {
+		this.caches.values().forEach((cache) -> cache.getNativeCache().close());
 	}
 
 	private CachekitCache create(String name) {

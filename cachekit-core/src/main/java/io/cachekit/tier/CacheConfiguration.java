@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one {@link TieredCache}: how long entries live, whether nulls are
- * cached, the L1 and how often the cache's generation is read again.
+ * cached, the L1, how often the cache's generation is read again, and whether L1 is kept
+ * coherent across instances.
  *
  * <p>
  * The one place these settings and their defaults live: the engine, the Spring
@@ -32,7 +33,7 @@ public final class CacheConfiguration {
 	public static final Duration DEFAULT_GENERATION_REFRESH = Duration.ofSeconds(1);
 
 	private static final CacheConfiguration DEFAULTS = new CacheConfiguration(DEFAULT_TTL, true, true, DEFAULT_L1_TTL,
-			DEFAULT_L1_MAX_SIZE, DEFAULT_GENERATION_REFRESH);
+			DEFAULT_L1_MAX_SIZE, DEFAULT_GENERATION_REFRESH, true);
 
 	private final @Nullable Duration ttl;
 
@@ -46,19 +47,23 @@ public final class CacheConfiguration {
 
 	private final Duration generationRefresh;
 
+	private final boolean coherence;
+
 	private CacheConfiguration(@Nullable Duration ttl, boolean allowNullValues, boolean l1Enabled, Duration l1Ttl,
-			long l1MaxSize, Duration generationRefresh) {
+			long l1MaxSize, Duration generationRefresh, boolean coherence) {
 		this.ttl = ttl;
 		this.allowNullValues = allowNullValues;
 		this.l1Enabled = l1Enabled;
 		this.l1Ttl = l1Ttl;
 		this.l1MaxSize = l1MaxSize;
 		this.generationRefresh = generationRefresh;
+		this.coherence = coherence;
 	}
 
 	/**
 	 * Returns the defaults: entries live one hour, nulls are cached, L1 on for at most 30
-	 * seconds and 64 MiB, the generation read again every second.
+	 * seconds and 64 MiB, the generation read again every second, coherence across
+	 * instances on.
 	 * @return the default configuration
 	 */
 	public static CacheConfiguration defaults() {
@@ -125,7 +130,7 @@ public final class CacheConfiguration {
 		}
 		Duration effective = (ttl == null || ttl.isZero()) ? null : ttl;
 		return new CacheConfiguration(effective, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh);
+				this.generationRefresh, this.coherence);
 	}
 
 	/**
@@ -137,7 +142,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withAllowNullValues(boolean allowNullValues) {
 		return new CacheConfiguration(this.ttl, allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh);
+				this.generationRefresh, this.coherence);
 	}
 
 	/**
@@ -147,7 +152,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withL1Enabled(boolean l1Enabled) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh);
+				this.generationRefresh, this.coherence);
 	}
 
 	/**
@@ -160,7 +165,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withL1Ttl(Duration l1Ttl) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, positive("l1Ttl", l1Ttl),
-				this.l1MaxSize, this.generationRefresh);
+				this.l1MaxSize, this.generationRefresh, this.coherence);
 	}
 
 	/**
@@ -174,7 +179,7 @@ public final class CacheConfiguration {
 			throw new IllegalArgumentException("l1MaxSize must be at least 1 byte, was " + bytes);
 		}
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, bytes,
-				this.generationRefresh);
+				this.generationRefresh, this.coherence);
 	}
 
 	/**
@@ -186,7 +191,30 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withGenerationRefresh(Duration interval) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				positive("generationRefresh", interval));
+				positive("generationRefresh", interval), this.coherence);
+	}
+
+	/**
+	 * Tells whether the cache keeps its L1 coherent with the changes other instances
+	 * make, through an invalidation journal in L2 (and a broadcast where the backend
+	 * offers one). Off, nothing is written to or read from the journal, and a change made
+	 * elsewhere may be served here for up to the L1 TTL. Without L2 there is nothing to
+	 * keep coherent.
+	 * @return {@code true} when on
+	 */
+	public boolean coherence() {
+		return this.coherence;
+	}
+
+	/**
+	 * Returns this configuration with coherence across instances on or off.
+	 * @param coherence whether to keep L1 coherent across instances
+	 * @return the new configuration
+	 * @see #coherence()
+	 */
+	public CacheConfiguration withCoherence(boolean coherence) {
+		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
+				this.generationRefresh, coherence);
 	}
 
 	@Override
@@ -197,20 +225,21 @@ public final class CacheConfiguration {
 		return other instanceof CacheConfiguration that && Objects.equals(this.ttl, that.ttl)
 				&& this.allowNullValues == that.allowNullValues && this.l1Enabled == that.l1Enabled
 				&& this.l1Ttl.equals(that.l1Ttl) && this.l1MaxSize == that.l1MaxSize
-				&& this.generationRefresh.equals(that.generationRefresh);
+				&& this.generationRefresh.equals(that.generationRefresh) && this.coherence == that.coherence;
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh);
+				this.generationRefresh, this.coherence);
 	}
 
 	@Override
 	public String toString() {
 		return "CacheConfiguration[ttl=" + ((this.ttl != null) ? this.ttl : "none") + ", allowNullValues="
 				+ this.allowNullValues + ", l1Enabled=" + this.l1Enabled + ", l1Ttl=" + this.l1Ttl + ", l1MaxSize="
-				+ this.l1MaxSize + ", generationRefresh=" + this.generationRefresh + "]";
+				+ this.l1MaxSize + ", generationRefresh=" + this.generationRefresh + ", coherence=" + this.coherence
+				+ "]";
 	}
 
 	private static Duration positive(String name, Duration value) {

@@ -82,6 +82,25 @@ final class CacheKeys {
 		return this.escapedName + ":generation";
 	}
 
+	/**
+	 * Returns the L2 key of the cache's invalidation sequence counter. Like the
+	 * generation key it has one separator after the name.
+	 * @return the sequence key
+	 */
+	String sequenceKey() {
+		return this.escapedName + ":seq";
+	}
+
+	/**
+	 * Returns the L2 key of one record of the cache's invalidation journal. Its middle
+	 * part is not a number, so it never meets an entry key.
+	 * @param sequence the record's sequence number
+	 * @return the record's key
+	 */
+	String journalKey(long sequence) {
+		return this.escapedName + ":inv:" + sequence;
+	}
+
 	private static String escape(String name) {
 		return name.replace("%", "%25").replace(":", "%3A");
 	}

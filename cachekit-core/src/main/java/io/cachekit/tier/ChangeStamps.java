@@ -27,6 +27,16 @@ final class ChangeStamps {
 	}
 
 	/**
+	 * Marks the start of a change of every key, for a drop of the whole L1: no L2 read
+	 * under way can then put back what it read.
+	 */
+	void beginAll() {
+		for (int i = 0; i < STRIPES; i++) {
+			this.stamps.incrementAndGet(i);
+		}
+	}
+
+	/**
 	 * Returns the stamp of the last change of a key begun so far.
 	 * @param keyString the key
 	 * @return the stamp

@@ -2,6 +2,8 @@ package io.cachekit.tier;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -9,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +32,15 @@ import org.jspecify.annotations.Nullable;
  * thread reads; while it does, the others go on with the value known so far, but while no
  * value was ever read they wait for that read instead of going on without one (a cache
  * that goes on without its generation skips L2 and so reads nothing the cluster already
- * holds). Thread-safe.
+ * holds).
+ *
+ * <p>
+ * When the cache follows an {@link InvalidationJournal}, each read also reads the
+ * journal's sequence counter, in the same request where the backend offers
+ * {@link BulkGet} (else two gets; either counter is created by an increment by zero when
+ * missing), and hands it to the journal, which drops from L1 what other processes
+ * changed. An L1 hit costs no request; a refresh in which nothing changed costs one.
+ * Thread-safe.
  */
 final class Generation {
 
@@ -51,6 +62,8 @@ final class Generation {
 	private final ReentrantLock reading = new ReentrantLock();
 
 	private volatile long value = UNKNOWN;
+
+	private volatile @Nullable InvalidationJournal journal;
 
 	/** When the last read ended, successful or not. */
 	private volatile long attemptNanos;
@@ -102,7 +115,7 @@ final class Generation {
 				return this.value;
 			}
 			try {
-				update(read());
+				refresh();
 			}
 			finally {
 				this.attemptNanos = this.ticker.read();
@@ -112,6 +125,82 @@ final class Generation {
 		finally {
 			this.reading.unlock();
 		}
+	}
+
+	/**
+	 * Has the generation read together with the journal's sequence counter, in one
+	 * request when the backend offers {@link BulkGet}, from now on.
+	 * @param journal the cache's invalidation journal
+	 */
+	void follow(InvalidationJournal journal) {
+		this.journal = journal;
+	}
+
+	/**
+	 * Reads the generation (and the journal) now, whatever the interval, waiting for a
+	 * read under way on another thread. For a journal read scheduled on the executor.
+	 * @throws BackendException when the backend failed
+	 */
+	void refreshNow() {
+		this.reading.lock();
+		try {
+			try {
+				refresh();
+			}
+			finally {
+				this.attemptNanos = this.ticker.read();
+			}
+		}
+		finally {
+			this.reading.unlock();
+		}
+	}
+
+	/**
+	 * Moves to a generation announced by another process's clear, unless a later one is
+	 * known.
+	 * @param generation the announced generation
+	 */
+	void advanceTo(long generation) {
+		this.reading.lock();
+		try {
+			if (generation > this.value) {
+				update(generation);
+			}
+		}
+		finally {
+			this.reading.unlock();
+		}
+	}
+
+	private void refresh() {
+		InvalidationJournal journal = this.journal;
+		if (journal == null) {
+			update(read());
+			return;
+		}
+		if (!journal.follows()) {
+			update(read());
+			journal.retryAnnouncements();
+			return;
+		}
+		String sequenceKey = journal.sequenceKey();
+		byte[] generation;
+		byte[] sequence;
+		Optional<BulkGet> bulk = this.backend.capability(BulkGet.class);
+		if (bulk.isPresent()) {
+			Map<String, byte[]> found = bulk.get().getAll(List.of(this.key, sequenceKey));
+			generation = found.get(this.key);
+			sequence = found.get(sequenceKey);
+		}
+		else {
+			generation = this.backend.get(this.key);
+			sequence = this.backend.get(sequenceKey);
+		}
+		Long knownGeneration = (generation != null) ? decode(generation) : null;
+		Long knownSequence = (sequence != null) ? decode(sequence) : null;
+		update((knownGeneration != null) ? knownGeneration : read());
+		journal.observe((knownSequence != null) ? knownSequence : journal.createSequence());
 	}
 
 	/**

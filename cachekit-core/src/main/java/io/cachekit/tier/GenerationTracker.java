@@ -114,9 +114,10 @@ final class GenerationTracker {
 		this.lastBumpNanos = now;
 		long requested = this.pending.clearStarting();
 		try {
-			generation.bump();
+			long next = generation.bump();
 			this.pending.clearDone(requested);
 			this.remote.succeeded();
+			this.remote.cleared(next);
 		}
 		catch (BackendException ex) {
 			this.remote.failed(ex);

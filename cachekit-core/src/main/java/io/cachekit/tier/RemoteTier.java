@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * {@link PendingInvalidations}, and a marked key's L2 entry is deleted before anything is
  * served for it again. An {@link Generation#UNKNOWN unknown generation} means L2 cannot
  * be used now: reads miss and changes are marked. Without a backend every read misses and
- * every change is a no-op. Thread-safe.
+ * every change is a no-op. Every change that reached L2 is announced on the cache's
+ * {@link InvalidationJournal}, when it has one. Thread-safe.
  */
 final class RemoteTier {
 
@@ -46,6 +47,8 @@ final class RemoteTier {
 	private final ProblemLog problems;
 
 	private final PendingInvalidations pending;
+
+	private volatile @Nullable InvalidationJournal journal;
 
 	/**
 	 * Creates the tier.
@@ -70,6 +73,26 @@ final class RemoteTier {
 		this.codecCounters = (backend != null) ? counters : l1Counters;
 		this.problems = problems;
 		this.pending = pending;
+	}
+
+	/**
+	 * Announces, from now on, every change that reached L2 on the cache's invalidation
+	 * journal.
+	 * @param journal the journal
+	 */
+	void announceTo(InvalidationJournal journal) {
+		this.journal = journal;
+	}
+
+	/**
+	 * Announces that the cache moved to a new generation.
+	 * @param generation the new generation
+	 */
+	void cleared(long generation) {
+		InvalidationJournal journal = this.journal;
+		if (journal != null) {
+			journal.announceClear(generation);
+		}
 	}
 
 	boolean isPresent() {
@@ -129,6 +152,7 @@ final class RemoteTier {
 			// before serving anything from L2.
 			if (deleteQuietly(entryKey) != null) {
 				this.pending.unmark(keyString, seen);
+				announce(keyString);
 			}
 			this.counters.misses.increment();
 			return null;
@@ -192,6 +216,7 @@ final class RemoteTier {
 			succeeded();
 			this.pending.unmark(keyString, change);
 			this.counters.puts.increment();
+			announce(keyString);
 			return Write.STORED;
 		}
 		catch (BackendException ex) {
@@ -223,6 +248,7 @@ final class RemoteTier {
 			if (added) {
 				this.pending.unmark(keyString, change);
 				this.counters.puts.increment();
+				announce(keyString);
 			}
 			return added;
 		}
@@ -251,6 +277,8 @@ final class RemoteTier {
 			return false;
 		}
 		this.pending.unmark(keyString, change);
+		// Announced even when L2 held nothing: another process's L1 may still hold it.
+		announce(keyString);
 		return removed;
 	}
 
@@ -273,6 +301,13 @@ final class RemoteTier {
 
 	void succeeded() {
 		this.problems.recovered("l2:", "L2 answers again");
+	}
+
+	private void announce(String keyString) {
+		InvalidationJournal journal = this.journal;
+		if (journal != null) {
+			journal.announce(keyString);
+		}
 	}
 
 	private @Nullable Boolean deleteQuietly(String entryKey) {

@@ -23,6 +23,12 @@ final class TierCounters implements TierStatistics {
 
 	final LongAdder rejected = new LongAdder();
 
+	final LongAdder invalidationsSent = new LongAdder();
+
+	final LongAdder invalidationsReceived = new LongAdder();
+
+	final LongAdder invalidationGaps = new LongAdder();
+
 	private final Map<BackendErrorType, LongAdder> errors = new EnumMap<>(BackendErrorType.class);
 
 	private final Map<CodecException.Kind, LongAdder> codecErrors = new EnumMap<>(CodecException.Kind.class);
@@ -90,6 +96,21 @@ final class TierCounters implements TierStatistics {
 				return l1.rejectedCount() + l2.rejectedCount();
 			}
 
+			@Override
+			public long invalidationsSentCount() {
+				return cache.invalidationsSentCount();
+			}
+
+			@Override
+			public long invalidationsReceivedCount() {
+				return cache.invalidationsReceivedCount();
+			}
+
+			@Override
+			public long invalidationGapCount() {
+				return cache.invalidationGapCount();
+			}
+
 		};
 	}
 
@@ -126,6 +147,21 @@ final class TierCounters implements TierStatistics {
 	@Override
 	public long rejectedCount() {
 		return this.rejected.sum();
+	}
+
+	@Override
+	public long invalidationsSentCount() {
+		return this.invalidationsSent.sum();
+	}
+
+	@Override
+	public long invalidationsReceivedCount() {
+		return this.invalidationsReceived.sum();
+	}
+
+	@Override
+	public long invalidationGapCount() {
+		return this.invalidationGaps.sum();
 	}
 
 	private LongAdder errors(BackendErrorType type) {

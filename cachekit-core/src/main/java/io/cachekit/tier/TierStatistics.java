@@ -55,4 +55,32 @@ public interface TierStatistics {
 	 */
 	long rejectedCount();
 
+	/**
+	 * Returns the changes this cache announced to other instances on its invalidation
+	 * journal; counted for the cache as a whole.
+	 * @return the count
+	 */
+	default long invalidationsSentCount() {
+		return 0;
+	}
+
+	/**
+	 * Returns the changes of other instances this cache applied to its L1, read from the
+	 * journal or pushed; counted for the cache as a whole.
+	 * @return the count
+	 */
+	default long invalidationsReceivedCount() {
+		return 0;
+	}
+
+	/**
+	 * Returns the times this cache dropped its whole L1 because changes of other
+	 * instances may have been missed (a gap in the journal); counted for the cache as a
+	 * whole.
+	 * @return the count
+	 */
+	default long invalidationGapCount() {
+		return 0;
+	}
+
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
@@ -40,10 +41,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * <b>Consistency within a process:</b> a value this process replaced, evicted or cleared
- * is not served again by this process, even across an L2 outage. Other processes see a
- * clear within the generation refresh interval and other changes within the L1 TTL. A
- * cache that has not yet read its generation waits for that first read rather than skip
- * L2, so a new process reads what the cluster already holds.
+ * is not served again by this process, even across an L2 outage. A cache that has not yet
+ * read its generation waits for that first read rather than skip L2, so a new process
+ * reads what the cluster already holds.
+ * <p>
+ * <b>Across processes</b> ({@link CacheConfiguration#coherence()}, on by default): every
+ * change that reached L2 is announced on an invalidation journal in L2 (and pushed where
+ * the backend offers {@link io.cachekit.backend.Broadcast}); other processes read it with
+ * their generation, once per refresh interval, and drop the changed keys from L1, or all
+ * of L1 when they may have missed a change. They see a change within the refresh interval
+ * plus a round trip, at once when it is pushed. With coherence off, or a backend without
+ * {@link io.cachekit.backend.Increment}, they see a clear within the refresh interval and
+ * other changes within the L1 TTL.
  *
  * <p>
  * Keys are compared by their {@code toString()}. Thread-safe. Loads are single-flight per
@@ -91,6 +100,8 @@ public final class TieredCache {
 
 	private final SingleFlight loads;
 
+	private final @Nullable InvalidationJournal journal;
+
 	TieredCache(TieredCacheBuilder builder) {
 		this.name = builder.name;
 		this.configuration = builder.configuration;
@@ -113,10 +124,32 @@ public final class TieredCache {
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;
 		this.generations = new GenerationTracker(generation, pending, this.l2, refreshNanos, time.ticker());
+		this.journal = (protectedBackend != null && generation != null && this.configuration.coherence())
+				? journal(protectedBackend, keys, time, stamps, generation) : null;
 		this.reader = new TierReader(stamps, this.l1, this.l2, this.generations);
 		this.writer = new TierWriter(this.configuration.allowNullValues(), stamps, this.l1, this.l2, this.generations,
 				this.cacheCounters);
 		this.loads = new SingleFlight(this.name);
+	}
+
+	private @Nullable InvalidationJournal journal(Backend protectedBackend, CacheKeys keys, TimeSource time,
+			ChangeStamps stamps, Generation generation) {
+		InvalidationJournal.Builder settings = new InvalidationJournal.Builder(this.name, protectedBackend, keys,
+				this.l1, this.l2);
+		settings.instance = ThreadLocalRandom.current().nextLong();
+		settings.clock = time.clock();
+		settings.stamps = stamps;
+		settings.follows = this.configuration.l1Enabled();
+		settings.cacheCounters = this.cacheCounters;
+		settings.l2Counters = this.l2Counters;
+		settings.problems = this.problems;
+		settings.executor = this.executor;
+		InvalidationJournal journal = InvalidationJournal.create(settings);
+		if (journal != null) {
+			this.l2.announceTo(journal);
+			journal.start(generation);
+		}
+		return journal;
 	}
 
 	/**
@@ -339,6 +372,17 @@ public final class TieredCache {
 	public void clear() {
 		this.l1.clear();
 		this.generations.clear();
+	}
+
+	/**
+	 * Stops listening to other instances' pushed invalidations; the backend's
+	 * subscription ends with the last cache that used it. The cache keeps working and
+	 * still reads the journal at each refresh. Idempotent.
+	 */
+	public void close() {
+		if (this.journal != null) {
+			this.journal.close();
+		}
 	}
 
 	@Override

@@ -1,5 +1,15 @@
 package io.cachekit.metrics;
 
+import io.cachekit.test.ManualTime;
+
+import io.cachekit.test.InMemoryBackend;
+
+import io.cachekit.backend.Increment;
+
+import io.cachekit.backend.BulkGet;
+
+import java.time.Duration;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,6 +197,27 @@ class TieredCacheMetricsTests {
 		assertThat(TieredCacheMetrics.monitor(this.registry, cache, Tags.of("cache.manager", "one"))).isTrue();
 		assertThat(TieredCacheMetrics.monitor(this.registry, cache, Tags.of("cache.manager", "two"))).isTrue();
 		assertThat(this.registry.find("cache.gets").tag("cache", NAME).functionCounters()).hasSize(4);
+	}
+
+	@Test
+	void invalidationsSentReceivedAndGapsAreCounted() {
+		ManualTime time = new ManualTime();
+		InMemoryBackend shared = InMemoryBackend.withCapabilities(time, BulkGet.class, Increment.class);
+		TieredCache writer = builder().backend(shared).clock(time).ticker(time).build();
+		TieredCache reader = bound(builder().backend(shared).clock(time).ticker(time).build());
+		writer.put("k", "v1");
+		reader.get("k");
+		writer.put("k", "v2");
+		time.advance(Duration.ofSeconds(1));
+		reader.get("k");
+		reader.put("mine", "v");
+		assertThat(count("cachekit.cache.invalidations", "direction", "sent")).isEqualTo(1);
+		assertThat(count("cachekit.cache.invalidations", "direction", "received")).isEqualTo(1);
+		writer.put("k", "v3");
+		shared.keys().stream().filter((key) -> key.contains(":inv:")).forEach(shared::delete);
+		time.advance(Duration.ofSeconds(1));
+		reader.get("k");
+		assertThat(count("cachekit.cache.invalidation.gaps")).isEqualTo(1);
 	}
 
 	private TieredCacheBuilder builder() {

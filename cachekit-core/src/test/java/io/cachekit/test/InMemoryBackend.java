@@ -13,10 +13,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendHealth;
+import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.RemainingTtl;
@@ -29,16 +31,22 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Entries expire by the given {@link Clock} (a {@link ManualTime} in most tests), so
  * expiry is tested without sleeping. Offers every capability ({@link AddIfAbsent},
- * {@link BulkGet}, {@link Increment}, {@link TtlInspection}), each atomic, unless created
- * {@linkplain #withCapabilities(Clock, Class[]) with fewer}, to test what the engine does
- * without one. Values are copied in and out, so a test can never change a stored entry by
- * accident. Thread-safe. Wrap it in a {@link FaultInjectingBackend} to make it fail, hang
- * or corrupt on command.
+ * {@link BulkGet}, {@link Increment}, {@link TtlInspection}, {@link Broadcast}), each
+ * atomic, unless created {@linkplain #withCapabilities(Clock, Class[]) with fewer}, to
+ * test what the engine does without one. Broadcast messages are delivered on the
+ * publishing thread, before {@code publish} returns, unless the test
+ * {@linkplain #loseMessages(boolean) has them lost}. Values are copied in and out, so a
+ * test can never change a stored entry by accident. Thread-safe. Wrap it in a
+ * {@link FaultInjectingBackend} to make it fail, hang or corrupt on command.
  */
-public final class InMemoryBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection {
+public final class InMemoryBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection, Broadcast {
 
 	private static final Set<Class<?>> ALL = Set.of(AddIfAbsent.class, BulkGet.class, Increment.class,
-			TtlInspection.class);
+			TtlInspection.class, Broadcast.class);
+
+	private final ConcurrentMap<String, Set<Listener>> subscribers = new ConcurrentHashMap<>();
+
+	private volatile boolean losingMessages;
 
 	private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -154,6 +162,60 @@ public final class InMemoryBackend implements Backend, AddIfAbsent, BulkGet, Inc
 		Instant expiresAt = entry.expiresAt();
 		return (expiresAt != null) ? RemainingTtl.expiresIn(Duration.between(this.clock.instant(), expiresAt))
 				: RemainingTtl.noExpiry();
+	}
+
+	@Override
+	public void publish(String channel, byte[] message) {
+		if (this.losingMessages) {
+			return;
+		}
+		for (Listener listener : this.subscribers.getOrDefault(channel, Set.of())) {
+			listener.onMessage(message.clone());
+		}
+	}
+
+	@Override
+	public Subscription subscribe(String channel, Listener listener) {
+		Listener subscribed = new Listener() {
+
+			@Override
+			public void onMessage(byte[] message) {
+				listener.onMessage(message);
+			}
+
+			@Override
+			public void onReset() {
+				listener.onReset();
+			}
+
+		};
+		this.subscribers.computeIfAbsent(channel, (name) -> new CopyOnWriteArraySet<>()).add(subscribed);
+		return () -> this.subscribers.getOrDefault(channel, Set.of()).remove(subscribed);
+	}
+
+	/**
+	 * Makes every message published from now on be lost, or delivered again, as a
+	 * subscriber that lost its connection would miss them.
+	 * @param lose whether messages are lost
+	 */
+	public void loseMessages(boolean lose) {
+		this.losingMessages = lose;
+	}
+
+	/**
+	 * Tells every subscriber that messages may have been lost, as a reconnection does.
+	 */
+	public void resetSubscriptions() {
+		this.subscribers.values().forEach((listeners) -> listeners.forEach(Listener::onReset));
+	}
+
+	/**
+	 * Returns the number of active subscriptions to a channel.
+	 * @param channel the channel
+	 * @return the count
+	 */
+	public int subscriptions(String channel) {
+		return this.subscribers.getOrDefault(channel, Set.of()).size();
 	}
 
 	/**

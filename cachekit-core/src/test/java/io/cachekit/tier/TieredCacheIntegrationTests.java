@@ -143,7 +143,8 @@ class TieredCacheIntegrationTests {
 		TieredCache starting = cache(fresh).build();
 		// The first generation read of the new instance is held until every caller has
 		// started, so all of them arrive while the generation is still unknown.
-		Gate generationRead = fresh.hold(Selector.keys((key) -> key.endsWith(":generation")), false);
+		Gate generationRead = fresh.hold((operation, key) -> operation == BackendOperation.GET_ALL
+				|| (key != null && key.endsWith(":generation")), false);
 		AtomicInteger loads = new AtomicInteger();
 		ExecutorService callers = Executors.newFixedThreadPool(8);
 		try {

@@ -1,0 +1,131 @@
+package io.cachekit.tier;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+import io.cachekit.backend.Broadcast;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one subscription to {@value InvalidationJournal#CHANNEL} per {@link Broadcast},
+ * shared by every cache of the process on that backend: it hands each pushed record to
+ * the journals of the cache it names, and a reset to every journal.
+ *
+ * <p>
+ * The subscription is made when the first cache joins and closed when the last one
+ * leaves. The listener never calls the backend: journals apply a record to L1 and
+ * schedule any read on their cache's executor. Thread-safe.
+ */
+final class InvalidationChannel implements Broadcast.Listener {
+
+	private static final Logger logger = LoggerFactory.getLogger(TieredCache.class);
+
+	/** Guarded by itself. */
+	private static final Map<Broadcast, InvalidationChannel> channels = new IdentityHashMap<>();
+
+	private final Map<String, Set<InvalidationJournal>> journals = new ConcurrentHashMap<>();
+
+	/** Guarded by {@link #channels}. */
+	private int members;
+
+	/** Guarded by {@link #channels}. */
+	private Broadcast.@Nullable Subscription subscription;
+
+	private InvalidationChannel() {
+	}
+
+	/**
+	 * Makes a journal hear the records pushed for its cache.
+	 * @param broadcast the backend's broadcast
+	 * @param cacheName the journal's cache
+	 * @param journal the journal
+	 * @return what makes it leave again; idempotent
+	 */
+	static Runnable join(Broadcast broadcast, String cacheName, InvalidationJournal journal) {
+		String name = Invalidation.travelling(cacheName);
+		synchronized (channels) {
+			InvalidationChannel channel = channels.computeIfAbsent(broadcast, (key) -> new InvalidationChannel());
+			channel.journals.computeIfAbsent(name, (key) -> new CopyOnWriteArraySet<>()).add(journal);
+			channel.members++;
+			if (channel.subscription == null) {
+				try {
+					channel.subscription = broadcast.subscribe(InvalidationJournal.CHANNEL, channel);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("cache '{}': could not subscribe to invalidations ({}); changes of other "
+							+ "instances are seen at each refresh", cacheName, ex.toString());
+				}
+			}
+			boolean[] left = new boolean[1];
+			return () -> {
+				synchronized (channels) {
+					if (!left[0]) {
+						left[0] = true;
+						channel.leave(broadcast, name, journal);
+					}
+				}
+			};
+		}
+	}
+
+	/**
+	 * Tells whether the process listens on a broadcast, for tests.
+	 * @param broadcast the backend's broadcast
+	 * @return {@code true} while a cache on it has joined
+	 */
+	static boolean isSubscribed(Broadcast broadcast) {
+		synchronized (channels) {
+			InvalidationChannel channel = channels.get(broadcast);
+			return channel != null && channel.subscription != null;
+		}
+	}
+
+	private void leave(Broadcast broadcast, String name, InvalidationJournal journal) {
+		Set<InvalidationJournal> named = this.journals.get(name);
+		if (named != null) {
+			named.remove(journal);
+		}
+		if (--this.members == 0) {
+			channels.remove(broadcast);
+			Broadcast.Subscription ended = this.subscription;
+			this.subscription = null;
+			if (ended != null) {
+				ended.close();
+			}
+		}
+	}
+
+	@Override
+	public void onMessage(byte[] message) {
+		Invalidation change = Invalidation.decode(message);
+		if (change == null) {
+			logger.debug("ignored a message on {} that is not an invalidation", InvalidationJournal.CHANNEL);
+			return;
+		}
+		Set<InvalidationJournal> named = this.journals.get(change.cacheName());
+		if (named == null) {
+			return;
+		}
+		for (InvalidationJournal journal : named) {
+			try {
+				journal.receive(change);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("cache '{}': could not apply a pushed invalidation", change.cacheName(), ex);
+			}
+		}
+	}
+
+	@Override
+	public void onReset() {
+		for (Set<InvalidationJournal> named : this.journals.values()) {
+			named.forEach(InvalidationJournal::scheduleRead);
+		}
+	}
+
+}
