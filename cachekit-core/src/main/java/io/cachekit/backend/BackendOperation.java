@@ -30,6 +30,9 @@ public enum BackendOperation {
 	INCREMENT,
 
 	/** {@link TtlInspection#remainingTtl(String)}. */
-	TTL
+	TTL,
+
+	/** {@link Broadcast#publish(String, byte[])}. */
+	PUBLISH
 
 }

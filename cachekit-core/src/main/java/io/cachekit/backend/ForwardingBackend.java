@@ -16,12 +16,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Offers the wrapped backend's capabilities ({@link AddIfAbsent}, {@link BulkGet},
- * {@link Increment}, {@link TtlInspection}) through the same method; any other capability
- * is passed through as the wrapped backend answers it. {@link #health()} and
+ * {@link Increment}, {@link TtlInspection}, and
+ * {@link Broadcast#publish(String, byte[])}) through the same method;
+ * {@link Broadcast#subscribe(String, Broadcast.Listener)} and any other capability are
+ * passed through as the wrapped backend answers them. {@link #health()} and
  * {@link #backendType()} go straight to the wrapped backend. Thread-safe when the wrapped
  * backend and the subclass's {@code call} are.
  */
-public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection {
+public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet, Broadcast, Increment, TtlInspection {
 
 	private final Backend delegate;
 
@@ -140,6 +142,32 @@ public abstract class ForwardingBackend implements Backend, AddIfAbsent, BulkGet
 	public RemainingTtl remainingTtl(String key) {
 		TtlInspection inspection = required(TtlInspection.class);
 		return call(BackendOperation.TTL, key, () -> inspection.remainingTtl(key));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws UnsupportedOperationException when the wrapped backend does not offer
+	 * {@link Broadcast}
+	 */
+	@Override
+	public void publish(String channel, byte[] message) {
+		Broadcast broadcast = required(Broadcast.class);
+		call(BackendOperation.PUBLISH, channel, () -> {
+			broadcast.publish(channel, message);
+			return null;
+		});
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Passed straight to the wrapped backend: a subscription is not a call.
+	 * @throws UnsupportedOperationException when the wrapped backend does not offer
+	 * {@link Broadcast}
+	 */
+	@Override
+	public Subscription subscribe(String channel, Listener listener) {
+		return required(Broadcast.class).subscribe(channel, listener);
 	}
 
 	@Override

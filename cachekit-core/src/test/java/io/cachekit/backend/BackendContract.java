@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.cachekit.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -366,10 +368,53 @@ public abstract class BackendContract {
 
 	@Test
 	void capabilitiesAreExactlyTheDeclaredOnes() {
-		for (Class<?> type : List.of(AddIfAbsent.class, BulkGet.class, Increment.class, TtlInspection.class)) {
+		for (Class<?> type : List.of(AddIfAbsent.class, BulkGet.class, Broadcast.class, Increment.class,
+				TtlInspection.class)) {
 			assertThat(this.backend.capability(type).isPresent()).as("capability %s", type.getSimpleName())
 				.isEqualTo(expectedCapabilities().contains(type));
 		}
+	}
+
+	@Test
+	void broadcastDeliversAMessageToEverySubscriberOfTheChannelOnly() {
+		for (Broadcast broadcast : this.backend.capability(Broadcast.class).stream().toList()) {
+			List<String> first = new CopyOnWriteArrayList<>();
+			List<String> second = new CopyOnWriteArrayList<>();
+			List<String> other = new CopyOnWriteArrayList<>();
+			String channel = key("channel");
+			try (Broadcast.Subscription one = broadcast.subscribe(channel, listener(first));
+					Broadcast.Subscription two = broadcast.subscribe(channel, listener(second));
+					Broadcast.Subscription elsewhere = broadcast.subscribe(key("other"), listener(other))) {
+				// Subscriptions are made in the background: publish until both hear.
+				assertThat(Await.until(() -> {
+					broadcast.publish(channel, bytes("ping"));
+					return first.contains("ping") && second.contains("ping");
+				})).isTrue();
+				assertThat(Await.until(() -> {
+					broadcast.publish(key("other"), bytes("ping"));
+					return other.contains("ping");
+				})).isTrue();
+				broadcast.publish(channel, bytes("hello"));
+				assertThat(Await.until(() -> heard(first).size() == 1 && heard(second).size() == 1)).isTrue();
+				two.close();
+				broadcast.publish(channel, bytes("again"));
+				broadcast.publish(key("other"), bytes("marker"));
+				assertThat(Await.until(() -> heard(first).size() == 2 && heard(other).size() == 1)).isTrue();
+				assertThat(heard(first)).containsExactly("hello", "again");
+				assertThat(heard(second)).as("closed subscription").containsExactly("hello");
+				assertThat(heard(other)).as("another channel").containsExactly("marker");
+			}
+		}
+		assertThat(this.backend.capability(Broadcast.class).isPresent())
+			.isEqualTo(expectedCapabilities().contains(Broadcast.class));
+	}
+
+	private static List<String> heard(List<String> received) {
+		return received.stream().filter((message) -> !message.equals("ping")).toList();
+	}
+
+	private static Broadcast.Listener listener(List<String> received) {
+		return (message) -> received.add(new String(message, StandardCharsets.UTF_8));
 	}
 
 	@Test

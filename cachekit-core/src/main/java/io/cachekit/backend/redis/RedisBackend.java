@@ -21,6 +21,7 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Checks;
 import io.cachekit.backend.Increment;
@@ -75,7 +76,8 @@ import org.springframework.data.redis.core.types.Expiration;
  * {@code MGET}), {@link Increment} (a Lua script, atomic) and {@link TtlInspection}
  * ({@code PTTL}). Thread-safe.
  */
-public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increment, TtlInspection, AutoCloseable {
+public final class RedisBackend
+		implements Backend, AddIfAbsent, BulkGet, Broadcast, Increment, TtlInspection, AutoCloseable {
 
 	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "redis";
@@ -125,6 +127,8 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 
 	private final Retry retry;
 
+	private final RedisBroadcast broadcast;
+
 	private volatile boolean closed;
 
 	private RedisBackend(RedisConnectionFactory factory, @Nullable OwnedConnectionFactory owned,
@@ -138,6 +142,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 				+ this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
+		this.broadcast = new RedisBroadcast(factory, this.keys);
 	}
 
 	/**
@@ -230,6 +235,35 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 		byte[] mapped = this.keys.map(Checks.key(key));
 		return Boolean.TRUE.equals(
 				execute(BackendOperation.EXISTS, key, true, (connection) -> connection.keyCommands().exists(mapped)));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * One {@code PUBLISH} to the channel under the key prefix; not retried (a message
+	 * sent twice is as bad as one lost, and delivery is best effort either way).
+	 */
+	@Override
+	public void publish(String channel, byte[] message) {
+		byte[] mapped = RedisBroadcast.channelBytes(this.keys, Checks.key(channel));
+		Objects.requireNonNull(message, "message must not be null");
+		execute(BackendOperation.PUBLISH, channel, false, (connection) -> connection.publish(mapped, message));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Subscriptions share one connection of their own, held by a Spring Data Redis
+	 * {@code RedisMessageListenerContainer} that subscribes again after a failure
+	 * (backing off from 100 ms to 1 s); each confirmation by the server, the first one
+	 * included, calls {@link Broadcast.Listener#onReset()}. Subscriptions end with
+	 * {@link #close()}.
+	 * @throws IllegalStateException when the backend is closed
+	 */
+	@Override
+	public Broadcast.Subscription subscribe(String channel, Broadcast.Listener listener) {
+		Objects.requireNonNull(listener, "listener must not be null");
+		return this.broadcast.subscribe(Checks.key(channel), listener);
 	}
 
 	/**
@@ -369,6 +403,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
+			this.broadcast.close();
 			if (this.owned != null) {
 				this.owned.close();
 			}

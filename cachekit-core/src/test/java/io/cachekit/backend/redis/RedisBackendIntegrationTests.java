@@ -12,6 +12,7 @@ import io.cachekit.backend.BackendContract;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
+import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.KeyPrefixContract;
@@ -51,7 +52,7 @@ class RedisBackendIntegrationTests extends BackendContract implements KeyPrefixC
 
 	@Override
 	protected Set<Class<?>> expectedCapabilities() {
-		return Set.of(AddIfAbsent.class, BulkGet.class, Increment.class, TtlInspection.class);
+		return Set.of(AddIfAbsent.class, BulkGet.class, Broadcast.class, Increment.class, TtlInspection.class);
 	}
 
 	@Override
