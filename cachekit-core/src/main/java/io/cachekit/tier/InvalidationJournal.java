@@ -91,6 +91,8 @@ final class InvalidationJournal {
 
 	private final @Nullable Broadcast broadcast;
 
+	private final @Nullable Broadcast subscriptions;
+
 	private final CacheKeys keys;
 
 	private final long instance;
@@ -139,6 +141,7 @@ final class InvalidationJournal {
 		this.increment = increment;
 		this.bulk = builder.backend.capability(BulkGet.class).orElse(null);
 		this.broadcast = builder.backend.capability(Broadcast.class).orElse(null);
+		this.subscriptions = (this.broadcast != null) ? builder.subscriptions : null;
 		this.keys = builder.keys;
 		this.instance = builder.instance;
 		this.clock = builder.clock;
@@ -176,9 +179,9 @@ final class InvalidationJournal {
 	void start(Generation generation) {
 		this.generation = generation;
 		generation.follow(this);
-		Broadcast broadcast = this.broadcast;
-		if (this.follows && broadcast != null) {
-			this.leave = InvalidationChannel.join(broadcast, this.cacheName, this);
+		Broadcast subscriptions = this.subscriptions;
+		if (this.follows && subscriptions != null) {
+			this.leave = InvalidationChannel.join(subscriptions, this.cacheName, this);
 		}
 	}
 
@@ -600,6 +603,13 @@ final class InvalidationJournal {
 		ProblemLog problems;
 
 		Executor executor = Runnable::run;
+
+		/**
+		 * The broadcast to subscribe through: the one of the backend as the caches of a
+		 * manager share it (not behind each cache's own circuit breaker wrapper), so that
+		 * they share one subscription.
+		 */
+		@Nullable Broadcast subscriptions;
 
 		Builder(String cacheName, Backend backend, CacheKeys keys, L1Store l1, RemoteTier remote) {
 			this.cacheName = cacheName;

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
+import io.cachekit.backend.Broadcast;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -144,6 +145,7 @@ public final class TieredCache {
 		settings.l2Counters = this.l2Counters;
 		settings.problems = this.problems;
 		settings.executor = this.executor;
+		settings.subscriptions = (this.backend != null) ? this.backend.capability(Broadcast.class).orElse(null) : null;
 		InvalidationJournal journal = InvalidationJournal.create(settings);
 		if (journal != null) {
 			this.l2.announceTo(journal);
