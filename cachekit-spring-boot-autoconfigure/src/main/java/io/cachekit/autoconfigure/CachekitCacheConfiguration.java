@@ -165,7 +165,8 @@ class CachekitCacheConfiguration {
 			.withL1Enabled(l1.isEnabled())
 			.withL1Ttl(positive("cachekit.l1.max-ttl", l1.getMaxTtl()))
 			.withL1MaxSize(positiveSize("cachekit.l1.max-size", l1.getMaxSize().toBytes()))
-			.withGenerationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()));
+			.withGenerationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()))
+			.withCoherence(properties.getCoherence().isEnabled());
 	}
 
 	private static CacheConfiguration settings(String name, CachekitProperties.CacheSpec spec,
@@ -190,6 +191,9 @@ class CachekitCacheConfiguration {
 		}
 		if (spec.getAllowNullValues() != null) {
 			settings = settings.withAllowNullValues(spec.getAllowNullValues());
+		}
+		if (spec.getCoherence() != null) {
+			settings = settings.withCoherence(spec.getCoherence());
 		}
 		return settings;
 	}

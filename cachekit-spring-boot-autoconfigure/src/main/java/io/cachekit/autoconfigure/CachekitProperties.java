@@ -53,12 +53,15 @@ public class CachekitProperties {
 
 	private final Serialization serialization = new Serialization();
 
+	private final Coherence coherence = new Coherence();
+
 	/**
 	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
 	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an
-	 * entry stays in L1, at most cachekit.l1.max-ttl) and allow-null-values (whether null
-	 * results are cached); unset ones come from the global settings. Caches listed here
-	 * are created at startup. Any other key fails startup.
+	 * entry stays in L1, at most cachekit.l1.max-ttl), allow-null-values (whether null
+	 * results are cached) and coherence (whether L1 follows other instances' changes);
+	 * unset ones come from the global settings. Caches listed here are created at
+	 * startup. Any other key fails startup.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
@@ -116,6 +119,10 @@ public class CachekitProperties {
 
 	public Map<String, CacheSpec> getCaches() {
 		return this.caches;
+	}
+
+	public Coherence getCoherence() {
+		return this.coherence;
 	}
 
 	/**
@@ -511,6 +518,29 @@ public class CachekitProperties {
 	}
 
 	/**
+	 * Coherence of each instance's L1 with the changes other instances make.
+	 */
+	public static class Coherence {
+
+		/**
+		 * Whether caches keep their L1 coherent with changes made by other application
+		 * instances, through an invalidation journal in L2 (and pub/sub on Redis), for
+		 * caches without their own setting. Off, a change made elsewhere may be served
+		 * here for up to cachekit.l1.max-ttl.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
 	 * Settings of one cache; unset values come from the global ones.
 	 */
 	public static class CacheSpec {
@@ -534,6 +564,12 @@ public class CachekitProperties {
 		 * Whether the cache stores null results.
 		 */
 		private @Nullable Boolean allowNullValues;
+
+		/**
+		 * Whether the cache keeps its L1 coherent with changes made by other application
+		 * instances.
+		 */
+		private @Nullable Boolean coherence;
 
 		public @Nullable Duration getTtl() {
 			return this.ttl;
@@ -565,6 +601,14 @@ public class CachekitProperties {
 
 		public void setAllowNullValues(@Nullable Boolean allowNullValues) {
 			this.allowNullValues = allowNullValues;
+		}
+
+		public @Nullable Boolean getCoherence() {
+			return this.coherence;
+		}
+
+		public void setCoherence(@Nullable Boolean coherence) {
+			this.coherence = coherence;
 		}
 
 	}

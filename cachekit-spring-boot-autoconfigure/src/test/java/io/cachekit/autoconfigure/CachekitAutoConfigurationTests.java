@@ -97,6 +97,22 @@ class CachekitAutoConfigurationTests {
 	}
 
 	@Test
+	void coherenceIsOnByDefaultAndSwitchedGloballyOrPerCache() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(CachekitCacheManager.class).getCacheConfiguration("any").coherence())
+			.isTrue());
+		this.contextRunner
+			.withPropertyValues("cachekit.coherence.enabled=false", "cachekit.caches.books.coherence=true",
+					"cachekit.caches.authors.ttl=1m")
+			.run((context) -> {
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getCacheConfiguration("any").coherence()).isFalse();
+				assertThat(manager.getCacheConfiguration("authors").coherence()).isFalse();
+				assertThat(manager.getCacheConfiguration("books").coherence()).isTrue();
+			});
+	}
+
+	@Test
 	void springCacheNamesAreCreatedAtStartupWithTheDefaults() {
 		this.contextRunner
 			.withPropertyValues("spring.cache.cache-names=books,authors", "cachekit.default-ttl=5m",
@@ -286,7 +302,7 @@ class CachekitAutoConfigurationTests {
 		assertFailure("cachekit.caches.books.tll", "cachekit.caches.books.ttl=10m", "cachekit.caches.books.tll=10m");
 		this.contextRunner.withPropertyValues("cachekit.caches.books.tll=10m")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("ttl, l1-enabled, l1-ttl, allow-null-values"));
+				.hasMessageContaining("ttl, l1-enabled, l1-ttl, allow-null-values, coherence"));
 	}
 
 	@Test

@@ -106,7 +106,8 @@ class ConfigurationMetadataTests {
 					"cachekit.memcached.max-pool-size", "cachekit.memcached.retry-attempts",
 					"cachekit.memcached.key-prefix", "cachekit.memcached.max-item-size",
 					"cachekit.memcached.max-reconnect-delay", "cachekit.memcached.failure-mode",
-					"cachekit.serialization.trusted-packages", "cachekit.caches", "management.health.cachekit.enabled");
+					"cachekit.serialization.trusted-packages", "cachekit.caches", "management.health.cachekit.enabled",
+					"cachekit.coherence.enabled");
 	}
 
 	private static String beanPath(String name) {
