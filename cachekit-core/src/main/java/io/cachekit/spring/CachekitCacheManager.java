@@ -175,8 +175,8 @@ public class CachekitCacheManager implements CacheManager {
 	}
 
 	/**
-	 * Ends what the caches hold on the backend beyond single calls: their subscription
-	 * to other instances' pushed invalidations ({@link TieredCache#close()}). The caches
+	 * Ends what the caches hold on the backend beyond single calls: their subscription to
+	 * other instances' pushed invalidations ({@link TieredCache#close()}). The caches
 	 * keep working. Spring calls it when the context closes, before the backend is
 	 * closed.
 	 */
