@@ -31,16 +31,6 @@ class FileCoherenceIntegrationTests extends CoherenceContract {
 	}
 
 	@Override
-	int changes() {
-		return 10;
-	}
-
-	@Override
-	Duration spread() {
-		return Duration.ofSeconds(1);
-	}
-
-	@Override
 	int requestsPerRefresh() {
 		return 2;
 	}

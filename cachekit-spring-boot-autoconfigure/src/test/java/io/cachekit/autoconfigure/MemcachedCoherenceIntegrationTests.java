@@ -30,16 +30,6 @@ class MemcachedCoherenceIntegrationTests extends CoherenceContract {
 	}
 
 	@Override
-	int changes() {
-		return 10;
-	}
-
-	@Override
-	Duration spread() {
-		return Duration.ofSeconds(1);
-	}
-
-	@Override
 	int requestsPerRefresh() {
 		return 1;
 	}

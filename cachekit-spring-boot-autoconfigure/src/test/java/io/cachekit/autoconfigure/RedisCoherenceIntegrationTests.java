@@ -30,16 +30,6 @@ class RedisCoherenceIntegrationTests extends CoherenceContract {
 	}
 
 	@Override
-	int changes() {
-		return 20;
-	}
-
-	@Override
-	Duration spread() {
-		return Duration.ofMillis(50);
-	}
-
-	@Override
 	int requestsPerRefresh() {
 		return 1;
 	}
