@@ -65,4 +65,21 @@ class CacheConfigurationTests {
 		assertThat(one.toString()).contains("ttl=PT1M");
 	}
 
+	@Test
+	void coherenceIsOnByDefaultAndKeptByTheOtherWithers() {
+		assertThat(CacheConfiguration.defaults().coherence()).isTrue();
+		CacheConfiguration off = CacheConfiguration.defaults().withCoherence(false);
+		assertThat(off.coherence()).isFalse();
+		assertThat(off.withTtl(Duration.ofMinutes(1))
+			.withAllowNullValues(false)
+			.withL1Enabled(false)
+			.withL1Ttl(Duration.ofSeconds(3))
+			.withL1MaxSize(1024)
+			.withGenerationRefresh(Duration.ofMillis(200))
+			.coherence()).isFalse();
+		assertThat(off).isNotEqualTo(CacheConfiguration.defaults())
+			.isEqualTo(CacheConfiguration.defaults().withCoherence(false));
+		assertThat(off.toString()).contains("coherence=false");
+	}
+
 }

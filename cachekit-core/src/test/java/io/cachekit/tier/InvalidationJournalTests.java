@@ -336,6 +336,22 @@ class InvalidationJournalTests {
 	}
 
 	@Test
+	void failedPublishIsCountedAndTheJournalStillCarriesTheChange() {
+		FaultInjectingBackend faulty = FaultInjectingBackend.wrap(this.pushing);
+		TieredCache a = instance(faulty);
+		TieredCache b = instance(this.pushing);
+		a.put("k", "v1");
+		assertThat(value(b, "k")).isEqualTo("v1");
+		faulty.fail(BackendErrorType.TRANSIENT, (operation, key) -> operation == BackendOperation.PUBLISH);
+		a.put("k", "v2");
+		assertThat(a.statistics().errorCount(BackendErrorType.TRANSIENT)).isEqualTo(1);
+		assertThat(a.statistics().putCount()).as("the write itself succeeded").isEqualTo(2);
+		assertThat(value(b, "k")).as("not pushed").isEqualTo("v1");
+		this.time.advance(REFRESH);
+		assertThat(value(b, "k")).isEqualTo("v2");
+	}
+
+	@Test
 	void evictThatReachesL2LaterIsAnnouncedThen() {
 		FaultInjectingBackend faulty = FaultInjectingBackend.wrap(this.journalOnly);
 		TieredCache a = instance(faulty);
