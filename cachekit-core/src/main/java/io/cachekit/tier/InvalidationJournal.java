@@ -119,7 +119,7 @@ final class InvalidationJournal {
 	private final AtomicLong cursor = new AtomicLong(UNKNOWN);
 
 	/** Sequence numbers of this instance's own records not yet passed by the cursor. */
-	private final Set<Long> own = new ConcurrentSkipListSet<>();
+	private final ConcurrentSkipListSet<Long> own = new ConcurrentSkipListSet<>();
 
 	private final Set<String> unannounced = ConcurrentHashMap.newKeySet();
 
@@ -258,11 +258,13 @@ final class InvalidationJournal {
 			gap("its invalidation sequence went back from " + last + " to " + sequence
 					+ " (lost in L2 and created again)");
 			this.cursor.set(sequence);
+			this.own.clear();
 		}
-		else if (sequence - last > WINDOW) {
+		else if (sequence - last - ownBetween(last, sequence) > WINDOW) {
 			gap((sequence - last) + " changes were made since the last refresh, more than the " + WINDOW
 					+ " read at once");
 			this.cursor.accumulateAndGet(sequence, Math::max);
+			forgetOwnUpTo(sequence);
 		}
 		else if (sequence > last) {
 			catchUp(last, sequence);
@@ -376,7 +378,19 @@ final class InvalidationJournal {
 			this.inGap = false;
 		}
 		this.cursor.accumulateAndGet(sequence, Math::max);
-		this.own.removeIf((own) -> own <= sequence);
+		forgetOwnUpTo(sequence);
+	}
+
+	/**
+	 * Counts this instance's own records after one sequence number up to another, which
+	 * need not be read.
+	 */
+	private int ownBetween(long last, long sequence) {
+		return this.own.subSet(last, false, sequence, true).size();
+	}
+
+	private void forgetOwnUpTo(long sequence) {
+		this.own.headSet(sequence, true).clear();
 	}
 
 	private Map<String, byte[]> fetch(List<String> journalKeys) {

@@ -113,9 +113,11 @@ public final class TieredCacheBuilder {
 	}
 
 	/**
-	 * Sets the executor of {@code retrieve}'s generation refreshes and L2 reads, and of
-	 * L1 maintenance (Caffeine's eviction work). Tests pass {@code Runnable::run} to make
-	 * eviction synchronous.
+	 * Sets the executor of {@code retrieve}'s generation refreshes and L2 reads, of L1
+	 * maintenance (Caffeine's eviction work), and of coherence's publishes and the
+	 * journal reads a pushed invalidation asks for (which must not run on the backend's
+	 * listener thread). Tests pass {@code Runnable::run} to make all of these
+	 * synchronous.
 	 * @param executor the executor
 	 * @return this builder
 	 */

@@ -196,6 +196,19 @@ class InvalidationJournalTests {
 	}
 
 	@Test
+	void ownChangesBeyondTheWindowAreNotAGap() {
+		TieredCache a = instance(this.journalOnly);
+		a.put("k", "v1");
+		for (int i = 0; i <= 2 * InvalidationJournal.WINDOW; i++) {
+			a.put("n" + i, i);
+		}
+		this.time.advance(REFRESH);
+		assertThat(value(a, "k")).isEqualTo("v1");
+		assertThat(a.statistics().invalidationGapCount()).isZero();
+		assertThat(a.statistics(Tier.L1).hitCount()).as("L1 kept").isEqualTo(1);
+	}
+
+	@Test
 	void outageLongerThanTheRetentionIsAGap() {
 		TieredCache a = instance(this.journalOnly);
 		FaultInjectingBackend cut = FaultInjectingBackend.wrap(this.journalOnly);
