@@ -1,10 +1,12 @@
 package io.cachekit.tier;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 
 import io.cachekit.backend.Broadcast;
 import org.jspecify.annotations.Nullable;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>
  * The subscription is made when the first cache joins and closed when the last one
- * leaves. The listener never calls the backend: journals apply a record to L1 and
- * schedule any read on their cache's executor. Thread-safe.
+ * leaves. Caches are held weakly, so one dropped without leaving is not kept alive. The
+ * listener never calls the backend: journals apply a record to L1 and schedule any read
+ * on their cache's executor. Thread-safe.
  */
 final class InvalidationChannel implements Broadcast.Listener {
 
@@ -28,10 +31,11 @@ final class InvalidationChannel implements Broadcast.Listener {
 	/** Guarded by itself. */
 	private static final Map<Broadcast, InvalidationChannel> channels = new IdentityHashMap<>();
 
-	private final Map<String, Set<InvalidationJournal>> journals = new ConcurrentHashMap<>();
-
-	/** Guarded by {@link #channels}. */
-	private int members;
+	/**
+	 * The journals by cache name, held weakly: a cache dropped without
+	 * {@link TieredCache#close()} is not kept alive by its subscription.
+	 */
+	private final Map<String, Map<InvalidationJournal, Boolean>> journals = new ConcurrentHashMap<>();
 
 	/** Guarded by {@link #channels}. */
 	private Broadcast.@Nullable Subscription subscription;
@@ -50,8 +54,8 @@ final class InvalidationChannel implements Broadcast.Listener {
 		String name = Invalidation.travelling(cacheName);
 		synchronized (channels) {
 			InvalidationChannel channel = channels.computeIfAbsent(broadcast, (key) -> new InvalidationChannel());
-			channel.journals.computeIfAbsent(name, (key) -> new CopyOnWriteArraySet<>()).add(journal);
-			channel.members++;
+			channel.journals.computeIfAbsent(name, (key) -> Collections.synchronizedMap(new WeakHashMap<>()))
+				.put(journal, Boolean.TRUE);
 			if (channel.subscription == null) {
 				try {
 					channel.subscription = broadcast.subscribe(InvalidationJournal.CHANNEL, channel);
@@ -73,30 +77,27 @@ final class InvalidationChannel implements Broadcast.Listener {
 		}
 	}
 
-	/**
-	 * Tells whether the process listens on a broadcast, for tests.
-	 * @param broadcast the backend's broadcast
-	 * @return {@code true} while a cache on it has joined
-	 */
-	static boolean isSubscribed(Broadcast broadcast) {
-		synchronized (channels) {
-			InvalidationChannel channel = channels.get(broadcast);
-			return channel != null && channel.subscription != null;
-		}
-	}
-
 	private void leave(Broadcast broadcast, String name, InvalidationJournal journal) {
-		Set<InvalidationJournal> named = this.journals.get(name);
+		Map<InvalidationJournal, Boolean> named = this.journals.get(name);
 		if (named != null) {
 			named.remove(journal);
 		}
-		if (--this.members == 0) {
+		if (this.journals.values().stream().allMatch(Map::isEmpty)) {
 			channels.remove(broadcast);
 			Broadcast.Subscription ended = this.subscription;
 			this.subscription = null;
 			if (ended != null) {
 				ended.close();
 			}
+		}
+	}
+
+	private static List<InvalidationJournal> live(@Nullable Map<InvalidationJournal, Boolean> named) {
+		if (named == null) {
+			return List.of();
+		}
+		synchronized (named) {
+			return new ArrayList<>(named.keySet());
 		}
 	}
 
@@ -107,11 +108,7 @@ final class InvalidationChannel implements Broadcast.Listener {
 			logger.debug("ignored a message on {} that is not an invalidation", InvalidationJournal.CHANNEL);
 			return;
 		}
-		Set<InvalidationJournal> named = this.journals.get(change.cacheName());
-		if (named == null) {
-			return;
-		}
-		for (InvalidationJournal journal : named) {
+		for (InvalidationJournal journal : live(this.journals.get(change.cacheName()))) {
 			try {
 				journal.receive(change);
 			}
@@ -123,8 +120,8 @@ final class InvalidationChannel implements Broadcast.Listener {
 
 	@Override
 	public void onReset() {
-		for (Set<InvalidationJournal> named : this.journals.values()) {
-			named.forEach(InvalidationJournal::scheduleRead);
+		for (Map<InvalidationJournal, Boolean> named : this.journals.values()) {
+			live(named).forEach(InvalidationJournal::scheduleRead);
 		}
 	}
 
