@@ -13,7 +13,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.cachekit.spring.CachekitCache;
+import io.cachekit.spring.CachekitCacheManager;
 import io.cachekit.tier.CacheConfiguration;
+import io.cachekit.tier.TierStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -101,7 +104,14 @@ abstract class CoherenceContract {
 				System.out.println("[figure] staleness across instances on " + backendName() + ", default settings, "
 						+ KEY_CHANGES + " evict+put and " + CLEARS + " clears: max " + max.toMillis() + " ms, p50 "
 						+ median.toMillis() + " ms");
+				TierStatistics onBStatistics = ((CachekitCache) b.getBean(CachekitCacheManager.class).getCache("books"))
+					.getNativeCache()
+					.statistics();
+				System.out.println("[figure] instance B on " + backendName() + " applied "
+						+ onBStatistics.invalidationsReceivedCount() + " invalidations and repaired "
+						+ onBStatistics.invalidationGapCount() + " gaps");
 				assertThat(max).isLessThanOrEqualTo(staleness());
+				assertThat(onBStatistics.invalidationsReceivedCount()).isGreaterThanOrEqualTo(KEY_CHANGES);
 			});
 		});
 	}
