@@ -285,7 +285,12 @@ class TieredCacheIntegrationTests {
 			.retryAttempts(0));
 		TieredCache cache = cache(new MeteredBackend(memcached, "memcached", registry))
 			.configure((c) -> c.withL1Enabled(false))
-			.circuitBreaker(CircuitBreaker.of(3, Duration.ofSeconds(30), this.time))
+			.circuitBreaker(CircuitBreaker.create(CircuitBreakerConfig.builder()
+				.slidingWindowSize(3)
+				.minimumNumberOfCalls(3)
+				.waitDurationInOpenState(Duration.ofSeconds(30))
+				.permittedNumberOfCallsInHalfOpenState(1)
+				.build(), this.time))
 			.build();
 		cache.put("k", "value");
 		server.pause();
