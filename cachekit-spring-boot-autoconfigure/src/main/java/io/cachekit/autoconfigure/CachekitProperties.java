@@ -228,8 +228,8 @@ public class CachekitProperties {
 		private int maxPoolSize = MemcachedConfig.DEFAULT_MAX_POOL_SIZE;
 
 		/**
-		 * Number of retries of a get, set or delete that failed with a connection error
-		 * or a timeout.
+		 * Number of retries of a get, set or delete whose connection dropped. Timeouts
+		 * are not retried.
 		 */
 		private int retryAttempts = MemcachedConfig.DEFAULT_RETRY_ATTEMPTS;
 
@@ -356,8 +356,8 @@ public class CachekitProperties {
 		private String keyPrefix = "";
 
 		/**
-		 * Number of retries of a get, set or delete that failed with a connection error
-		 * or a timeout.
+		 * Number of retries of a get, set or delete whose connection dropped. Timeouts
+		 * are not retried.
 		 */
 		private int retryAttempts = 2;
 

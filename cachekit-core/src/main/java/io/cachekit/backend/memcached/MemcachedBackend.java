@@ -47,11 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>
  * Writes and deletes wait for the server's answer. An idempotent operation that fails as
- * {@code TRANSIENT} or {@code TIMEOUT} is tried again up to
- * {@link MemcachedConfig#retryAttempts()} times; when no server is connected, operations
- * fail at once as {@code TRANSIENT} instead of waiting for a timeout. A value over
- * {@link MemcachedConfig#maxItemSize()} fails as {@code PERMANENT} before anything is
- * sent.
+ * {@code TRANSIENT} is tried again up to {@link MemcachedConfig#retryAttempts()} times;
+ * when no server is connected, operations fail at once as {@code TRANSIENT} instead of
+ * waiting for a timeout. A value over {@link MemcachedConfig#maxItemSize()} fails as
+ * {@code PERMANENT} before anything is sent.
  *
  * <p>
  * Also offers {@link AddIfAbsent}, {@link BulkGet} and {@link Increment}. Thread-safe.

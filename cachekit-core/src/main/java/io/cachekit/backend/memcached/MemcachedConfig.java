@@ -149,7 +149,7 @@ public final class MemcachedConfig {
 
 	/**
 	 * Returns how many times an idempotent operation is tried again after a
-	 * {@code TRANSIENT} or {@code TIMEOUT} failure.
+	 * {@code TRANSIENT} failure (timeouts are not retried).
 	 * @return the retry attempts, zero or more
 	 */
 	public int retryAttempts() {
@@ -334,8 +334,9 @@ public final class MemcachedConfig {
 
 		/**
 		 * Sets how many times an idempotent operation (get, set, delete, exists, bulk
-		 * get) is tried again after a {@code TRANSIENT} or {@code TIMEOUT} failure.
-		 * Add-if-absent and increment are never retried.
+		 * get) is tried again after a {@code TRANSIENT} failure, such as a dropped
+		 * connection. Add-if-absent and increment are never retried, and neither is an
+		 * operation that timed out or found no server connected.
 		 * @param retryAttempts from 0 to {@value Retry#MAX_RETRY_ATTEMPTS}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range

@@ -62,13 +62,13 @@ import org.springframework.data.redis.core.types.Expiration;
  * an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
  *
  * <p>
- * An idempotent operation that fails as {@code TRANSIENT} or {@code TIMEOUT} is tried
- * again up to {@link RedisBackendConfig#retryAttempts()} times, unless the server could
- * not be reached at all (no connection, or the client rejected the command while
- * reconnecting): then it fails at once. Errors are classified as described in
- * {@code RedisErrors}: a refused password is {@code AUTHENTICATION}, a command timeout
- * {@code TIMEOUT}, a connection failure {@code TRANSIENT}, an error reply such as
- * {@code WRONGTYPE} {@code PERMANENT}.
+ * An idempotent operation that fails as {@code TRANSIENT} is tried again up to
+ * {@link RedisBackendConfig#retryAttempts()} times, unless the server could not be
+ * reached at all (no connection, or the client rejected the command while reconnecting):
+ * then it fails at once. Errors are classified as described in {@code RedisErrors}: a
+ * refused password is {@code AUTHENTICATION}, a command timeout {@code TIMEOUT}, a
+ * connection failure {@code TRANSIENT}, an error reply such as {@code WRONGTYPE}
+ * {@code PERMANENT}.
  *
  * <p>
  * Also offers {@link AddIfAbsent} ({@code SET NX PX}), {@link BulkGet} (one
