@@ -15,6 +15,7 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.Durations;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.StateTransition;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * {@code TRANSIENT} without reaching the backend, and the tiered cache treats them as
  * misses. After the open time a few trial calls go through (half-open), and their outcome
  * closes it or opens it again.
+ *
+ * <p>
+ * A thread whose call timed out does not wait for L2 again until L2 has answered some
+ * call or the open time has passed: its calls fail at once meanwhile, without being
+ * recorded. So no cache call waits for two timeouts in a row (a generation refresh and
+ * then the read) while the breaker has yet to see enough timeouts to open.
  *
  * <p>
  * The outcome of a call counts only in the state it started in: a call that was already
@@ -64,9 +71,21 @@ public final class CircuitBreaker {
 	/** Moves at every change of state, so that a call knows whether it still counts. */
 	private final AtomicLong epoch = new AtomicLong();
 
+	/** Moves at every call the backend answered. */
+	private final AtomicLong answers = new AtomicLong();
+
+	/**
+	 * For a thread whose last call timed out: the answer count then, and when. Absent
+	 * otherwise.
+	 */
+	private final ThreadLocal<long @Nullable []> timedOut = new ThreadLocal<>();
+
+	private final long waitNanos;
+
 	private CircuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker delegate, Ticker ticker) {
 		this.delegate = delegate;
 		this.ticker = ticker;
+		this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis());
 		delegate.getEventPublisher().onStateTransition(this::transitioned);
 	}
 
@@ -174,6 +193,26 @@ public final class CircuitBreaker {
 		return this.epoch.get();
 	}
 
+	/**
+	 * Tells whether this thread's last call timed out so recently that it should not wait
+	 * again: nothing was answered since, and the open time has not passed. A thread that
+	 * waited a whole timeout does not wait a second one within the same cache call (a
+	 * generation refresh and then the read) before the breaker has seen enough timeouts
+	 * to open; other threads' calls, already under way, tell it soon.
+	 * @return {@code true} when the call should fail at once
+	 */
+	boolean justTimedOut() {
+		long[] last = this.timedOut.get();
+		if (last == null) {
+			return false;
+		}
+		if (this.answers.get() != last[0] || now() - last[1] >= this.waitNanos) {
+			this.timedOut.remove();
+			return false;
+		}
+		return true;
+	}
+
 	long now() {
 		return this.ticker.read();
 	}
@@ -184,6 +223,7 @@ public final class CircuitBreaker {
 	 * @param startNanos when the call started, by {@link #now()}
 	 */
 	void answered(long epoch, long startNanos) {
+		this.answers.incrementAndGet();
 		if (isCurrent(epoch)) {
 			this.delegate.onSuccess(now() - startNanos, TimeUnit.NANOSECONDS);
 		}
@@ -199,6 +239,9 @@ public final class CircuitBreaker {
 	void failed(long epoch, long startNanos, BackendErrorType type, Throwable failure) {
 		switch (type) {
 			case TRANSIENT, TIMEOUT -> {
+				if (type == BackendErrorType.TIMEOUT) {
+					this.timedOut.set(new long[] { this.answers.get(), now() });
+				}
 				if (isCurrent(epoch)) {
 					this.delegate.onError(now() - startNanos, TimeUnit.NANOSECONDS, failure);
 				}
@@ -267,8 +310,12 @@ public final class CircuitBreaker {
 	}
 
 	private String waitDuration() {
+		return Durations.format(java.time.Duration.ofMillis(waitMillis()));
+	}
+
+	private long waitMillis() {
 		Long millis = this.delegate.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
-		return (millis != null) ? Durations.format(java.time.Duration.ofMillis(millis)) : "a while";
+		return (millis != null) ? millis : CircuitBreakerConfig.DEFAULT_WAIT_DURATION_IN_OPEN_STATE.toMillis();
 	}
 
 	/**

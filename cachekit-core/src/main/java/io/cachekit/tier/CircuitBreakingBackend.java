@@ -28,6 +28,12 @@ final class CircuitBreakingBackend extends ForwardingBackend {
 
 	@Override
 	protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key, Supplier<T> call) {
+		if (this.breaker.justTimedOut()) {
+			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
+					"the previous call of this thread to " + getDelegate()
+							+ " timed out and no call was answered since; L2 is skipped for now",
+					null);
+		}
 		long epoch = this.breaker.tryAcquire();
 		if (epoch < 0) {
 			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,

@@ -53,7 +53,7 @@ class CircuitBreakerTests {
 	@Test
 	void opensWhenTheFailureRateOfTheRecentCallsReachesTheThreshold() {
 		succeedTimes(2);
-		failTimes(2, BackendErrorType.TIMEOUT);
+		failTimes(2, BackendErrorType.TRANSIENT);
 		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
 		long calls = this.backend.calls(BackendOperation.GET);
 		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
@@ -125,7 +125,7 @@ class CircuitBreakerTests {
 	void failedTrialsOpenItAgainForTheWholeOpenTime() {
 		open();
 		this.time.advance(OPEN_TIME);
-		failTimes(2, BackendErrorType.TIMEOUT);
+		failTimes(2, BackendErrorType.TRANSIENT);
 		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
 		this.time.advance(Duration.ofSeconds(4));
 		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
@@ -187,6 +187,29 @@ class CircuitBreakerTests {
 	}
 
 	@Test
+	void aThreadWhoseCallTimedOutDoesNotWaitAgainUntilTheServerAnswersSomeone() throws Exception {
+		failTimes(1, BackendErrorType.TIMEOUT);
+		long calls = this.backend.calls(BackendOperation.GET);
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
+			.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT))
+			.withMessageContaining("timed out and no call was answered since");
+		assertThat(this.backend.calls(BackendOperation.GET)).as("not sent").isEqualTo(calls);
+		CompletableFuture.runAsync(() -> this.protectedBackend.get("other thread")).get();
+		assertThat(this.protectedBackend.get("k")).as("sent once another call was answered").isNull();
+	}
+
+	@Test
+	void aThreadWhoseCallTimedOutTriesAgainAfterTheOpenTime() {
+		failTimes(1, BackendErrorType.TIMEOUT);
+		this.time.advance(Duration.ofMillis(4999));
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.protectedBackend.get("k"))
+			.withMessageContaining("timed out");
+		this.time.advance(Duration.ofMillis(1));
+		assertThat(this.protectedBackend.get("k")).isNull();
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
 	void healthAlwaysReachesTheBackend() {
 		open();
 		assertThat(this.protectedBackend.health().healthy()).isTrue();
@@ -228,7 +251,7 @@ class CircuitBreakerTests {
 	}
 
 	private void open() {
-		failTimes(4, BackendErrorType.TIMEOUT);
+		failTimes(4, BackendErrorType.TRANSIENT);
 		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
 	}
 
