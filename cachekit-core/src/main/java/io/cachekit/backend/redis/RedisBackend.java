@@ -148,7 +148,7 @@ public final class RedisBackend implements Backend, AddIfAbsent, BulkGet, Increm
 	 * The connection is made on first use, not here: when the server is unreachable,
 	 * operations fail as {@code TRANSIENT} until it is. While the connection is down,
 	 * commands fail at once instead of waiting, and reconnection attempts back off up to
-	 * five seconds. {@link #close()} shuts the factory and its threads down.
+	 * half a second. {@link #close()} shuts the factory and its threads down.
 	 * @param config the configuration, with a URL
 	 * @return the backend; close it when done
 	 * @throws IllegalArgumentException when the configuration has no URL
