@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -109,6 +110,26 @@ public final class CircuitBreaker {
 		Objects.requireNonNull(ticker, "ticker must not be null");
 		return new CircuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker.of(DEFAULT_NAME,
 				resilience4jConfig(config, new TickerClock(ticker))), ticker);
+	}
+
+	/**
+	 * Takes the breaker named {@value #DEFAULT_NAME} from a resilience4j registry, such
+	 * as the one resilience4j's Spring Boot starter makes: one the registry already has
+	 * (for example configured under
+	 * {@code resilience4j.circuitbreaker.instances.cachekit}) keeps its settings;
+	 * otherwise it is created there with {@code config}, so that the registry's metrics
+	 * and endpoints show it.
+	 * @param config the settings of a breaker the registry does not have yet
+	 * @param registry the registry
+	 * @return the breaker
+	 */
+	public static CircuitBreaker fromRegistry(CircuitBreakerConfig config,
+			io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry) {
+		Objects.requireNonNull(config, "config must not be null");
+		Objects.requireNonNull(registry, "registry must not be null");
+		Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> existing = registry.find(DEFAULT_NAME);
+		return of(existing.orElseGet(() -> registry.circuitBreaker(DEFAULT_NAME,
+				resilience4jConfig(config, new TickerClock(Ticker.systemTicker())))));
 	}
 
 	/**
