@@ -2,6 +2,7 @@ package io.cachekit.tier;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -11,6 +12,7 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.CapturedLogs;
+import io.cachekit.backend.Connectivity;
 import io.cachekit.backend.ForwardingBackend;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.RemainingTtl;
@@ -210,6 +212,29 @@ class CircuitBreakerTests {
 	}
 
 	@Test
+	void noTrialIsSpentOnABackendThatIsNotConnectedYet() {
+		Reconnecting reconnecting = new Reconnecting(this.backend);
+		Backend guarded = this.breaker.protect(reconnecting);
+		this.backend.failNext(4, BackendErrorType.TRANSIENT);
+		for (int i = 0; i < 4; i++) {
+			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> guarded.get("k"));
+		}
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+		reconnecting.connected = false;
+		this.time.advance(OPEN_TIME);
+		long calls = this.backend.calls(BackendOperation.GET);
+		for (int i = 0; i < 5; i++) {
+			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> guarded.get("k"))
+				.withMessageContaining("not connected yet");
+		}
+		assertThat(this.backend.calls(BackendOperation.GET)).isEqualTo(calls);
+		assertThat(this.breaker.state()).as("no trial failed").isEqualTo(CircuitBreaker.State.OPEN);
+		reconnecting.connected = true;
+		assertThat(guarded.get("k")).as("the first call after the reconnection is a trial").isNull();
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+	}
+
+	@Test
 	void healthAlwaysReachesTheBackend() {
 		open();
 		assertThat(this.protectedBackend.health().healthy()).isTrue();
@@ -278,6 +303,35 @@ class CircuitBreakerTests {
 				return ex;
 			}
 		};
+	}
+
+	/**
+	 * A backend that tells whether it is connected, as the test says.
+	 */
+	private static final class Reconnecting extends ForwardingBackend implements Connectivity {
+
+		volatile boolean connected = true;
+
+		Reconnecting(Backend delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public boolean isConnected() {
+			return this.connected;
+		}
+
+		@Override
+		public <C> Optional<C> capability(Class<C> type) {
+			return (type == Connectivity.class) ? Optional.of(type.cast(this)) : super.capability(type);
+		}
+
+		@Override
+		protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key,
+				Supplier<T> call) {
+			return call.get();
+		}
+
 	}
 
 	/**

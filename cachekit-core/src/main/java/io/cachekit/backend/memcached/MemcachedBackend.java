@@ -20,6 +20,7 @@ import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Checks;
+import io.cachekit.backend.Connectivity;
 import io.cachekit.backend.Durations;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.Retry;
@@ -53,10 +54,11 @@ import org.slf4j.LoggerFactory;
  * {@code PERMANENT} before anything is sent.
  *
  * <p>
- * Also offers {@link AddIfAbsent}, {@link BulkGet} and {@link Increment}. Thread-safe.
+ * Also offers {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and
+ * {@link Connectivity} (some client holds a live connection to some server). Thread-safe.
  * {@link #close()} stops every client thread.
  */
-public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
+public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, Connectivity, AutoCloseable {
 
 	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "memcached";
@@ -284,6 +286,11 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			details.put("servers", describe(this.pool.serverStates()));
 			return BackendHealth.down(backendType(), elapsedMillis(start), ex, details);
 		}
+	}
+
+	@Override
+	public boolean isConnected() {
+		return !this.closed && this.pool.isAnyServerConnected();
 	}
 
 	/**
