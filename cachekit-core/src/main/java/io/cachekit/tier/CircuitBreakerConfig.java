@@ -312,8 +312,8 @@ public final class CircuitBreakerConfig {
 		public CircuitBreakerConfig build() {
 			if (this.minimumNumberOfCalls > this.slidingWindowSize) {
 				throw new IllegalArgumentException("minimum number of calls (" + this.minimumNumberOfCalls
-						+ ") must not exceed the sliding window size (" + this.slidingWindowSize
-						+ "): the breaker could never open; lower it or enlarge the window");
+						+ ") must not be larger than sliding window size (" + this.slidingWindowSize
+						+ "), or the breaker could never open; lower it or enlarge the window");
 			}
 			return new CircuitBreakerConfig(this);
 		}

@@ -90,7 +90,8 @@ class CachekitCircuitBreakerAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("Property cachekit.circuit-breaker.minimum-number-of-calls with value '20'")
-				.hasMessageContaining("cachekit.circuit-breaker.sliding-window-size (10)"));
+				.hasMessageContaining(
+						"must not be larger than cachekit.circuit-breaker.sliding-window-size (10), or the breaker could never open"));
 	}
 
 	@Test
