@@ -132,10 +132,15 @@ final class CacheLoad implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		this.running = false;
-		for (Thread thread : this.threads) {
-			thread.join(10_000);
+		try {
+			for (Thread thread : this.threads) {
+				thread.join(10_000);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
