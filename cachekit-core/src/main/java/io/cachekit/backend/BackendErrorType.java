@@ -8,7 +8,7 @@ public enum BackendErrorType {
 
 	/**
 	 * The store could not be reached or the connection broke; the same call may succeed
-	 * later. Retried.
+	 * later. Retried where the operation is idempotent and the store was reached.
 	 */
 	TRANSIENT,
 
@@ -19,8 +19,8 @@ public enum BackendErrorType {
 	PERMANENT,
 
 	/**
-	 * The store did not answer within the operation timeout. Retried where the operation
-	 * is idempotent.
+	 * The store did not answer within the operation timeout. Not retried: the caller has
+	 * waited the whole timeout already; the circuit breaker counts it.
 	 */
 	TIMEOUT,
 

@@ -10,14 +10,19 @@ import org.jspecify.annotations.Nullable;
  * Runs an idempotent backend operation and tries it again after a failure that may pass.
  *
  * <p>
- * An attempt that throws a {@link BackendException} of a
- * {@linkplain BackendErrorType#isRetryable() retryable} type ({@code TRANSIENT},
- * {@code TIMEOUT}) is made again, up to the configured number of retries; the last
- * failure is thrown when every attempt failed. Any other failure is thrown at once, and
- * so is a failure the backend reports as <em>unreachable</em>: one that shows the store
- * was not reached at all (no connection), so that an immediate retry would fail the same
- * way and only add to the caller's wait. There is no pause between attempts: each is
- * bounded by the backend's own operation timeout.
+ * An attempt that throws a {@code TRANSIENT} {@link BackendException} (a dropped
+ * connection, a cancelled operation) is made again, up to the configured number of
+ * retries; the last failure is thrown when every attempt failed. Any other failure is
+ * thrown at once, and so is a failure the backend reports as <em>unreachable</em>: one
+ * that shows the store was not reached at all (no connection), so that an immediate retry
+ * would fail the same way and only add to the caller's wait.
+ *
+ * <p>
+ * A {@code TIMEOUT} is not retried either: the caller has already waited the whole
+ * operation timeout, a server that did not answer then rarely answers at once, and a
+ * retry would multiply the wait (three attempts of one second held every caller for three
+ * seconds on a paused server). Repeated timeouts are the circuit breaker's to handle.
+ * There is no pause between attempts.
  *
  * <p>
  * Only idempotent operations (get, set, delete, exists, bulk get, TTL inspection) may be
@@ -71,7 +76,7 @@ public final class Retry {
 				return attempt.get();
 			}
 			catch (BackendException ex) {
-				if (!ex.getErrorType().isRetryable() || this.unreachable.test(ex)) {
+				if (ex.getErrorType() != BackendErrorType.TRANSIENT || this.unreachable.test(ex)) {
 					throw ex;
 				}
 				failure = ex;

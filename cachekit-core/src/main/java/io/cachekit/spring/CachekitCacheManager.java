@@ -20,6 +20,7 @@ import io.cachekit.backend.Backend;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.CircuitBreaker;
+import io.cachekit.tier.CircuitBreakerConfig;
 import io.cachekit.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
 
@@ -80,8 +81,8 @@ public class CachekitCacheManager implements CacheManager {
 		this.listeners = List.copyOf(builder.listeners);
 		this.clock = builder.clock;
 		this.ticker = builder.ticker;
-		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker : CircuitBreaker
-			.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION, builder.ticker);
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
+				: CircuitBreaker.create(CircuitBreakerConfig.defaults(), builder.ticker);
 		this.declared = Set.copyOf(builder.declared);
 		builder.declared.forEach(this::getCache);
 	}
@@ -316,8 +317,8 @@ public class CachekitCacheManager implements CacheManager {
 
 		/**
 		 * Sets the circuit breaker every cache calls the backend through; by default one
-		 * opens after {@value CircuitBreaker#DEFAULT_FAILURE_THRESHOLD} consecutive
-		 * connection failures or timeouts and tries again after five seconds.
+		 * with {@link CircuitBreakerConfig#defaults()}, on the ticker of
+		 * {@link #time(Clock, Ticker)}.
 		 * @param circuitBreaker the breaker
 		 * @return this builder
 		 */

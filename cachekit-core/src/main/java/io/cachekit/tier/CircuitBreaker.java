@@ -1,83 +1,169 @@
 package io.cachekit.tier;
 
-import java.time.Duration;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.Durations;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.StateTransition;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Stops calling an L2 that keeps failing, so that a hung or unreachable server costs a
- * cache call nothing instead of a timeout.
+ * Stops calling an L2 that keeps failing or hangs, so that an unreachable or hung server
+ * costs a cache call nothing instead of a timeout: a resilience4j circuit breaker with
+ * cachekit's rules about what counts.
  *
  * <p>
- * Closed, it lets every call through and counts consecutive {@code TRANSIENT} and
- * {@code TIMEOUT} failures (other failures are about the request, not the server). At the
- * threshold it opens: calls fail at once as {@code TRANSIENT} without reaching the
- * backend, and the tiered cache treats them as misses. After the open duration it lets
- * one trial call through (half-open): success closes it, failure opens it again. Health
- * checks are never blocked, so health reports the server itself.
+ * Closed, every call goes through and its outcome is recorded: {@code TRANSIENT} and
+ * {@code TIMEOUT} failures count as failures (the server is out of reach); a
+ * {@code PERMANENT} failure counts as an answer, since the server answered and only the
+ * request was wrong; {@code AUTHENTICATION} and {@code UNKNOWN} failures are not recorded
+ * at all (waiting does not mend a refused password, a fast refusal costs the caller no
+ * time, and an unknown failure says nothing about the server). When the failure rate or
+ * the slow-call rate over the recent calls reaches its threshold
+ * ({@link CircuitBreakerConfig}), the breaker opens: calls fail at once as
+ * {@code TRANSIENT} without reaching the backend, and the tiered cache treats them as
+ * misses. After the open time a few trial calls go through (half-open), and their outcome
+ * closes it or opens it again.
  *
  * <p>
- * One breaker is shared by all caches of one backend. Thread-safe.
+ * A thread whose call timed out does not wait for L2 again until L2 has answered some
+ * call or the open time has passed: its calls fail at once meanwhile, without being
+ * recorded. So no cache call waits for two timeouts in a row (a generation refresh and
+ * then the read) while the breaker has yet to see enough timeouts to open.
+ *
+ * <p>
+ * The outcome of a call counts only in the state it started in: a call that was already
+ * under way when the breaker opened, and fails afterwards, neither extends the open time
+ * nor fails the trial of the half-open state. {@link Backend#health() Health checks} are
+ * never blocked, so health reports the server itself. Each change of state is logged once
+ * (opening at WARN, closing at INFO, the half-open round trips of a long outage at
+ * DEBUG).
+ *
+ * <p>
+ * One breaker is shared by all caches of one backend. The resilience4j breaker is
+ * available through {@link #resilience4j()} for its events and metrics; one taken from an
+ * application's {@code CircuitBreakerRegistry} keeps that registry's settings.
+ * Thread-safe.
  */
 public final class CircuitBreaker {
 
-	/** The default number of consecutive failures that opens the circuit. */
-	public static final int DEFAULT_FAILURE_THRESHOLD = 5;
+	/** The name of the breakers this class creates. */
+	public static final String DEFAULT_NAME = "cachekit";
 
-	/** The default time the circuit stays open before a trial call. */
-	public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(5);
+	private static final Logger logger = LoggerFactory.getLogger(CircuitBreaker.class);
 
-	private final int failureThreshold;
-
-	private final long openNanos;
+	private final io.github.resilience4j.circuitbreaker.CircuitBreaker delegate;
 
 	private final Ticker ticker;
 
-	private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
+	/** Moves at every change of state, so that a call knows whether it still counts. */
+	private final AtomicLong epoch = new AtomicLong();
 
-	private final AtomicInteger consecutiveFailures = new AtomicInteger();
+	/** Moves at every call the backend answered. */
+	private final AtomicLong answers = new AtomicLong();
 
-	private final AtomicLong openedAt = new AtomicLong();
+	/**
+	 * For a thread whose last call timed out: the answer count then, and when. Absent
+	 * otherwise.
+	 */
+	private final ThreadLocal<long @Nullable []> timedOut = new ThreadLocal<>();
 
-	private CircuitBreaker(int failureThreshold, Duration openDuration, Ticker ticker) {
-		if (failureThreshold < 1) {
-			throw new IllegalArgumentException("failureThreshold must be at least 1, was " + failureThreshold);
-		}
-		Objects.requireNonNull(openDuration, "openDuration must not be null");
-		if (openDuration.isNegative() || openDuration.isZero()) {
-			throw new IllegalArgumentException("openDuration must be positive, was " + openDuration);
-		}
-		this.failureThreshold = failureThreshold;
-		this.openNanos = openDuration.toNanos();
-		this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+	private final long waitNanos;
+
+	private CircuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker delegate, Ticker ticker) {
+		this.delegate = delegate;
+		this.ticker = ticker;
+		this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis());
+		delegate.getEventPublisher().onStateTransition(this::transitioned);
 	}
 
 	/**
-	 * Creates a breaker.
-	 * @param failureThreshold consecutive failures that open it, at least 1
-	 * @param openDuration how long it stays open before a trial call, positive
+	 * Creates a breaker named {@value #DEFAULT_NAME} with the given settings.
+	 * @param config the settings
 	 * @return the breaker, closed
-	 * @throws IllegalArgumentException when a value is out of range
 	 */
-	public static CircuitBreaker of(int failureThreshold, Duration openDuration) {
-		return new CircuitBreaker(failureThreshold, openDuration, Ticker.systemTicker());
+	public static CircuitBreaker create(CircuitBreakerConfig config) {
+		return create(config, Ticker.systemTicker());
 	}
 
 	/**
 	 * Creates a breaker with its own time source, for tests.
-	 * @param failureThreshold consecutive failures that open it, at least 1
-	 * @param openDuration how long it stays open before a trial call, positive
-	 * @param ticker the time source
+	 * @param config the settings
+	 * @param ticker the monotonic time source of the open time and of call durations
 	 * @return the breaker, closed
 	 */
-	public static CircuitBreaker of(int failureThreshold, Duration openDuration, Ticker ticker) {
-		return new CircuitBreaker(failureThreshold, openDuration, ticker);
+	public static CircuitBreaker create(CircuitBreakerConfig config, Ticker ticker) {
+		Objects.requireNonNull(config, "config must not be null");
+		Objects.requireNonNull(ticker, "ticker must not be null");
+		return new CircuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker.of(DEFAULT_NAME,
+				resilience4jConfig(config, new TickerClock(ticker))), ticker);
+	}
+
+	/**
+	 * Takes the breaker named {@value #DEFAULT_NAME} from a resilience4j registry, such
+	 * as the one resilience4j's Spring Boot starter makes: one the registry already has
+	 * (for example configured under
+	 * {@code resilience4j.circuitbreaker.instances.cachekit}) keeps its settings;
+	 * otherwise it is created there with {@code config}, so that the registry's metrics
+	 * and endpoints show it.
+	 * @param config the settings of a breaker the registry does not have yet
+	 * @param registry the registry
+	 * @return the breaker
+	 */
+	public static CircuitBreaker fromRegistry(CircuitBreakerConfig config,
+			io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry) {
+		Objects.requireNonNull(config, "config must not be null");
+		Objects.requireNonNull(registry, "registry must not be null");
+		Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> existing = registry.find(DEFAULT_NAME);
+		return of(existing.orElseGet(() -> registry.circuitBreaker(DEFAULT_NAME,
+				resilience4jConfig(config, new TickerClock(Ticker.systemTicker())))));
+	}
+
+	/**
+	 * Uses a resilience4j breaker made elsewhere, for example by an application's
+	 * {@code CircuitBreakerRegistry}, with its own settings. cachekit's rules about which
+	 * failures count apply whatever its record and ignore predicates say.
+	 * @param breaker the resilience4j breaker
+	 * @return the breaker
+	 */
+	public static CircuitBreaker of(io.github.resilience4j.circuitbreaker.CircuitBreaker breaker) {
+		return new CircuitBreaker(Objects.requireNonNull(breaker, "breaker must not be null"), Ticker.systemTicker());
+	}
+
+	/**
+	 * Translates cachekit's settings to resilience4j's: a count-based window, no
+	 * automatic transition (the first call after the open time makes it), and only what
+	 * {@link CircuitBreakingBackend} reports recorded.
+	 * @param config the settings
+	 * @param clock the clock of the open time
+	 * @return resilience4j's configuration
+	 */
+	static io.github.resilience4j.circuitbreaker.CircuitBreakerConfig resilience4jConfig(CircuitBreakerConfig config,
+			Clock clock) {
+		return io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+			.slidingWindow(config.slidingWindowSize(), config.minimumNumberOfCalls(),
+					io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.failureRateThreshold(config.failureRateThreshold())
+			.slowCallRateThreshold(config.slowCallRateThreshold())
+			.slowCallDurationThreshold(config.slowCallDurationThreshold())
+			.waitDurationInOpenState(config.waitDurationInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(config.permittedNumberOfCallsInHalfOpenState())
+			.writableStackTraceEnabled(false)
+			.clock(clock)
+			.build();
 	}
 
 	/**
@@ -90,49 +176,167 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * Returns the breaker's state now.
+	 * Returns the breaker's state now. resilience4j's disabled and metrics-only states
+	 * are reported as closed (calls go through), its forced-open state as open.
 	 * @return the state
 	 */
 	public State state() {
-		State current = Objects.requireNonNull(this.state.get());
-		if (current == State.OPEN && this.ticker.read() - this.openedAt.get() >= this.openNanos) {
-			return State.HALF_OPEN;
-		}
-		return current;
+		return switch (this.delegate.getState()) {
+			case OPEN, FORCED_OPEN -> State.OPEN;
+			case HALF_OPEN -> State.HALF_OPEN;
+			default -> State.CLOSED;
+		};
+	}
+
+	/**
+	 * Returns the resilience4j breaker underneath, for its events and metrics. Calls
+	 * should go through {@link #protect(Backend)}, which applies cachekit's rules.
+	 * @return the resilience4j breaker
+	 */
+	public io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4j() {
+		return this.delegate;
+	}
+
+	@Override
+	public String toString() {
+		return "CircuitBreaker[" + this.delegate.getName() + ", " + state() + "]";
 	}
 
 	/**
 	 * Asks to make a call.
-	 * @return {@code true} when the call may go to the backend
+	 * @return the state epoch the call starts in, or {@code -1} when it may not go to the
+	 * backend
 	 */
-	boolean allow() {
-		State current = this.state.get();
-		if (current == State.CLOSED) {
+	long tryAcquire() {
+		if (!this.delegate.tryAcquirePermission()) {
+			return -1;
+		}
+		return this.epoch.get();
+	}
+
+	/**
+	 * Tells whether this thread's last call timed out so recently that it should not wait
+	 * again: nothing was answered since, and the open time has not passed. A thread that
+	 * waited a whole timeout does not wait a second one within the same cache call (a
+	 * generation refresh and then the read) before the breaker has seen enough timeouts
+	 * to open; other threads' calls, already under way, tell it soon.
+	 * @return {@code true} when the call should fail at once
+	 */
+	boolean justTimedOut() {
+		long[] last = this.timedOut.get();
+		if (last == null) {
+			return false;
+		}
+		if (this.answers.get() != last[0] || now() - last[1] >= this.waitNanos) {
+			this.timedOut.remove();
+			return false;
+		}
+		return true;
+	}
+
+	long now() {
+		return this.ticker.read();
+	}
+
+	/**
+	 * Records a call the backend answered.
+	 * @param epoch what {@link #tryAcquire()} answered
+	 * @param startNanos when the call started, by {@link #now()}
+	 */
+	void answered(long epoch, long startNanos) {
+		this.answers.incrementAndGet();
+		if (isCurrent(epoch)) {
+			this.delegate.onSuccess(now() - startNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Records a failed call.
+	 * @param epoch what {@link #tryAcquire()} answered
+	 * @param startNanos when the call started, by {@link #now()}
+	 * @param type the kind of failure
+	 * @param failure the failure
+	 */
+	void failed(long epoch, long startNanos, BackendErrorType type, Throwable failure) {
+		switch (type) {
+			case TRANSIENT, TIMEOUT -> {
+				if (type == BackendErrorType.TIMEOUT) {
+					this.timedOut.set(new long[] { this.answers.get(), now() });
+				}
+				if (isCurrent(epoch)) {
+					this.delegate.onError(now() - startNanos, TimeUnit.NANOSECONDS, failure);
+				}
+			}
+			// The server answered; the request was at fault.
+			case PERMANENT -> answered(epoch, startNanos);
+			default -> ignored(epoch);
+		}
+	}
+
+	/**
+	 * Records a call whose outcome says nothing about the server.
+	 * @param epoch what {@link #tryAcquire()} answered
+	 */
+	void ignored(long epoch) {
+		if (isCurrent(epoch)) {
+			this.delegate.releasePermission();
+		}
+	}
+
+	/**
+	 * Tells whether a call that started in {@code epoch} still counts. One that does not
+	 * gives back a trial permission it may hold, so that a half-open breaker cannot wait
+	 * for ever for outcomes it will never see.
+	 */
+	private boolean isCurrent(long epoch) {
+		if (this.epoch.get() == epoch) {
 			return true;
 		}
-		if (current == State.OPEN && this.ticker.read() - this.openedAt.get() >= this.openNanos) {
-			// One caller wins the trial; the others keep failing fast until it reports.
-			return this.state.compareAndSet(State.OPEN, State.HALF_OPEN);
+		if (this.delegate.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
+			this.delegate.releasePermission();
 		}
 		return false;
 	}
 
-	void succeeded() {
-		this.consecutiveFailures.set(0);
-		this.state.set(State.CLOSED);
+	private void transitioned(CircuitBreakerOnStateTransitionEvent event) {
+		this.epoch.incrementAndGet();
+		try {
+			log(event.getStateTransition());
+		}
+		catch (RuntimeException ex) {
+			// A failing log never breaks a cache call.
+		}
 	}
 
-	void failed(BackendErrorType type) {
-		if (!type.isRetryable()) {
-			// The server answered: the request was at fault, not the server.
-			succeeded();
-			return;
+	private void log(StateTransition transition) {
+		String name = this.delegate.getName();
+		switch (transition.getToState()) {
+			case OPEN, FORCED_OPEN -> {
+				if (transition.getFromState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
+					logger.debug("circuit breaker '{}' opened again: the trial calls to L2 failed", name);
+				}
+				else {
+					io.github.resilience4j.circuitbreaker.CircuitBreaker.Metrics metrics = this.delegate.getMetrics();
+					logger.warn(
+							"circuit breaker '{}' opened: {} of the last {} calls to L2 failed and {} were slow; "
+									+ "L2 is skipped (caches miss) and tried again after {}",
+							name, metrics.getNumberOfFailedCalls(), metrics.getNumberOfBufferedCalls(),
+							metrics.getNumberOfSlowCalls(), waitDuration());
+				}
+			}
+			case HALF_OPEN -> logger.debug("circuit breaker '{}' is half-open: trying L2 again", name);
+			default -> logger.info("circuit breaker '{}' {}: L2 is used again", name,
+					transition.getToState().name().toLowerCase(Locale.ROOT).replace('_', ' '));
 		}
-		if (this.state.get() == State.HALF_OPEN
-				|| this.consecutiveFailures.incrementAndGet() >= this.failureThreshold) {
-			this.openedAt.set(this.ticker.read());
-			this.state.set(State.OPEN);
-		}
+	}
+
+	private String waitDuration() {
+		return Durations.format(java.time.Duration.ofMillis(waitMillis()));
+	}
+
+	private long waitMillis() {
+		Long millis = this.delegate.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+		return (millis != null) ? millis : CircuitBreakerConfig.DEFAULT_WAIT_DURATION_IN_OPEN_STATE.toMillis();
 	}
 
 	/**
@@ -146,8 +350,37 @@ public final class CircuitBreaker {
 		/** Calls fail at once. */
 		OPEN,
 
-		/** The open duration passed; the next call is a trial. */
+		/** The open time passed; a few trial calls go through. */
 		HALF_OPEN
+
+	}
+
+	/**
+	 * A clock that reads a monotonic ticker, so that the open time is not moved by a
+	 * change of the wall clock and tests can drive it.
+	 */
+	private static final class TickerClock extends Clock {
+
+		private final Ticker ticker;
+
+		TickerClock(Ticker ticker) {
+			this.ticker = ticker;
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return Instant.EPOCH.plusNanos(this.ticker.read());
+		}
 
 	}
 

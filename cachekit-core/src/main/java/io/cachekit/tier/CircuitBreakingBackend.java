@@ -6,51 +6,74 @@ import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.backend.Connectivity;
 import io.cachekit.backend.ForwardingBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A backend called through a {@link CircuitBreaker}. While the circuit is open, calls
- * fail at once with a {@code TRANSIENT} {@link BackendException}; {@link #health()}
- * always goes through. Any other runtime exception of the backend (a custom backend's
- * bug) becomes an {@code UNKNOWN} {@link BackendException}, so that nothing but those
- * reaches the tiered cache.
+ * A backend called through a {@link CircuitBreaker}: the one place where calls ask the
+ * breaker for permission and report their outcome, with the time they took. While the
+ * circuit is open, calls fail at once with a {@code TRANSIENT} {@link BackendException};
+ * {@link #health()} always goes through. A backend that offers {@link Connectivity} gets
+ * no trial call while it is not connected, so a trial is never wasted on a client that is
+ * still reconnecting. Any other runtime exception of the backend (a custom backend's bug)
+ * becomes an {@code UNKNOWN} {@link BackendException}, so that nothing but those reaches
+ * the tiered cache.
  */
 final class CircuitBreakingBackend extends ForwardingBackend {
 
 	private final CircuitBreaker breaker;
 
+	private final @Nullable Connectivity connectivity;
+
 	CircuitBreakingBackend(Backend delegate, CircuitBreaker breaker) {
 		super(delegate);
 		this.breaker = breaker;
+		this.connectivity = delegate.capability(Connectivity.class).orElse(null);
 	}
 
 	@Override
 	protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key, Supplier<T> call) {
-		if (!this.breaker.allow()) {
+		if (this.breaker.justTimedOut()) {
+			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
+					"the previous call of this thread to " + getDelegate()
+							+ " timed out and no call was answered since; L2 is skipped for now",
+					null);
+		}
+		if (this.connectivity != null && this.breaker.state() != CircuitBreaker.State.CLOSED
+				&& !this.connectivity.isConnected()) {
+			// A trial now would fail at once and hold the breaker open for another open
+			// time; the first call after the reconnection is the trial instead.
+			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
+					"circuit open and " + getDelegate() + " is not connected yet; L2 is skipped for now", null);
+		}
+		long epoch = this.breaker.tryAcquire();
+		if (epoch < 0) {
 			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
 					"circuit open after repeated failures of " + getDelegate() + "; L2 is skipped for now", null);
 		}
+		long start = this.breaker.now();
+		T result;
 		try {
-			T result = call.get();
-			this.breaker.succeeded();
-			return result;
+			result = call.get();
 		}
 		catch (BackendException ex) {
-			this.breaker.failed(ex.getErrorType());
+			this.breaker.failed(epoch, start, ex.getErrorType(), ex);
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			this.breaker.failed(BackendErrorType.UNKNOWN);
+			this.breaker.ignored(epoch);
 			throw new BackendException(BackendErrorType.UNKNOWN, operation, key, getDelegate() + " failed with " + ex,
 					ex);
 		}
 		catch (Error ex) {
-			// Report it, so that a trial call that died this way cannot leave the breaker
-			// half-open for good.
-			this.breaker.failed(BackendErrorType.UNKNOWN);
+			// Give the permission back, so that a trial call that died this way cannot
+			// leave the breaker half-open for good.
+			this.breaker.ignored(epoch);
 			throw ex;
 		}
+		this.breaker.answered(epoch, start);
+		return result;
 	}
 
 }

@@ -107,8 +107,8 @@ public final class TieredCache {
 		this.name = builder.name;
 		this.configuration = builder.configuration;
 		this.backend = builder.backend;
-		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker : CircuitBreaker
-			.of(CircuitBreaker.DEFAULT_FAILURE_THRESHOLD, CircuitBreaker.DEFAULT_OPEN_DURATION, builder.ticker);
+		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
+				: CircuitBreaker.create(CircuitBreakerConfig.defaults(), builder.ticker);
 		this.executor = builder.executor;
 		this.problems = new ProblemLog(this.name);
 		TimeSource time = new TimeSource(builder.clock, builder.ticker);

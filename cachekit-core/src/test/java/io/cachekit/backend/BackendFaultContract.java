@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * The suite owns a real server of the subclass's {@link #serverKind()} and leaves it
  * running after every test. A stopped server must fail operations as {@code TRANSIENT} or
  * {@code TIMEOUT} and make health unhealthy; a restarted one must be used again; a paused
- * one (SIGSTOP) must fail as {@code TIMEOUT}. Idempotent operations are retried over a
- * short pause; increments are never retried.
+ * one (SIGSTOP) must fail as {@code TIMEOUT}, after one operation timeout: timeouts are
+ * never retried, and increments are never retried at all.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 public abstract class BackendFaultContract {
@@ -152,13 +152,18 @@ public abstract class BackendFaultContract {
 	}
 
 	@Test
-	void retriesCarryAnIdempotentOperationOverAShortPause() {
+	void aTimeoutIsNotRetriedSoAPausedServerCostsOneOperationTimeout() {
 		try (Session session = backend(Duration.ofMillis(300), 5)) {
 			Backend backend = session.backend();
 			backend.set("k", bytes("v"), null);
 			server().pause();
-			CompletableFuture<Void> resume = resumeAfter(500);
-			assertThat(backend.get("k")).isEqualTo(bytes("v"));
+			CompletableFuture<Void> resume = resumeAfter(1500);
+			long start = System.nanoTime();
+			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> backend.get("k"))
+				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TIMEOUT));
+			long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			// A retry would have made it at least two timeouts (600 ms).
+			assertThat(waited).as("one attempt of 300 ms, not six").isLessThan(600);
 			resume.join();
 		}
 	}

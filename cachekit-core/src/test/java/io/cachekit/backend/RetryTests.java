@@ -13,11 +13,11 @@ class RetryTests {
 	private final AtomicInteger attempts = new AtomicInteger();
 
 	@Test
-	void retryableFailuresAreTriedAgainUntilAnAttemptSucceeds() {
+	void transientFailuresAreTriedAgainUntilAnAttemptSucceeds() {
 		Retry retry = Retry.upTo(2, (failure) -> false);
 		String result = retry.call(() -> {
 			if (this.attempts.incrementAndGet() < 3) {
-				throw failure(BackendErrorType.TIMEOUT);
+				throw failure(BackendErrorType.TRANSIENT);
 			}
 			return "ok";
 		});
@@ -38,7 +38,7 @@ class RetryTests {
 	void failuresThatCannotPassAreThrownAtOnce() {
 		Retry retry = Retry.upTo(5, (failure) -> false);
 		for (BackendErrorType type : new BackendErrorType[] { BackendErrorType.PERMANENT,
-				BackendErrorType.AUTHENTICATION, BackendErrorType.UNKNOWN }) {
+				BackendErrorType.AUTHENTICATION, BackendErrorType.UNKNOWN, BackendErrorType.TIMEOUT }) {
 			this.attempts.set(0);
 			assertThatExceptionOfType(BackendException.class).isThrownBy(() -> retry.call(() -> {
 				this.attempts.incrementAndGet();
@@ -46,6 +46,16 @@ class RetryTests {
 			})).satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(type));
 			assertThat(this.attempts).as(type.name()).hasValue(1);
 		}
+	}
+
+	@Test
+	void aTimeoutIsThrownAtOnceSoThatTheCallerWaitsOneTimeoutAtMost() {
+		Retry retry = Retry.upTo(2, (failure) -> false);
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> retry.call(() -> {
+			this.attempts.incrementAndGet();
+			throw failure(BackendErrorType.TIMEOUT);
+		})).satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.TIMEOUT));
+		assertThat(this.attempts).hasValue(1);
 	}
 
 	@Test
@@ -64,7 +74,7 @@ class RetryTests {
 		Retry retry = Retry.upTo(0, (failure) -> false);
 		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> retry.call(() -> {
 			this.attempts.incrementAndGet();
-			throw failure(BackendErrorType.TIMEOUT);
+			throw failure(BackendErrorType.TRANSIENT);
 		}));
 		assertThat(this.attempts).hasValue(1);
 	}

@@ -285,13 +285,23 @@ class TieredCacheIntegrationTests {
 			.operationTimeout(Duration.ofMillis(200))
 			.retryAttempts(0));
 		TieredCache cache = cache(new MeteredBackend(memcached, "memcached", registry))
-			.configure((c) -> c.withL1Enabled(false))
-			.circuitBreaker(CircuitBreaker.of(3, Duration.ofSeconds(30), this.time))
+			.configure((c) -> c.withL1Enabled(false).withGenerationRefresh(Duration.ofMinutes(5)))
+			.circuitBreaker(CircuitBreaker.create(CircuitBreakerConfig.builder()
+				.slidingWindowSize(3)
+				.minimumNumberOfCalls(3)
+				.failureRateThreshold(100)
+				.waitDurationInOpenState(Duration.ofSeconds(30))
+				.permittedNumberOfCallsInHalfOpenState(1)
+				.build(), this.time))
 			.build();
 		cache.put("k", "value");
 		server.pause();
 		try {
 			for (int i = 0; i < 10; i++) {
+				if (i > 0 && i < 3) {
+					// A thread whose call timed out waits again only after the open time.
+					this.time.advance(Duration.ofSeconds(30));
+				}
 				assertThat(cache.get("k")).isNull();
 			}
 		}
@@ -302,7 +312,7 @@ class TieredCacheIntegrationTests {
 			.as("only the calls before the circuit opened reached memcached")
 			.isEqualTo(3);
 		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
-		this.time.advance(Duration.ofSeconds(30));
+		this.time.advance(Duration.ofSeconds(31));
 		assertThat(Await.until(() -> cache.get("k") != null)).as("served again after a successful trial").isTrue();
 		assertThat(cache.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}

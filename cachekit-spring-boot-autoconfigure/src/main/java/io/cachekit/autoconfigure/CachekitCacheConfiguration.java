@@ -10,11 +10,14 @@ import java.util.TreeSet;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.Durations;
 import io.cachekit.codec.ValueCodec;
+import io.cachekit.metrics.CircuitBreakerMetrics;
 import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.metrics.TieredCacheMetrics;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.spring.CachekitCacheManager;
 import io.cachekit.tier.CacheConfiguration;
+import io.cachekit.tier.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.jspecify.annotations.Nullable;
@@ -66,7 +69,8 @@ class CachekitCacheConfiguration {
 			ObjectProvider<Backend> backend, ValueCodec codec, ObjectProvider<CacheConfiguration> cacheConfiguration,
 			ObjectProvider<CachekitCacheManagerBuilderCustomizer> builderCustomizers,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
-			Environment environment, ResourceLoader resourceLoader) {
+			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry, Environment environment,
+			ResourceLoader resourceLoader) {
 		checkCacheSettingNames(environment);
 		Backend l2 = backend.getIfUnique();
 		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2);
@@ -82,8 +86,14 @@ class CachekitCacheConfiguration {
 		if (registry != null) {
 			builder.onCacheCreated((cache) -> bindQuietly(cache, registry));
 		}
+		builder.circuitBreaker(
+				CircuitBreakerFactory.create(properties.getCircuitBreaker(), circuitBreakerRegistry.getIfUnique()));
 		builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(builder.build());
+		CachekitCacheManager cacheManager = builder.build();
+		if (registry != null && l2 != null) {
+			bindQuietly(cacheManager.getCircuitBreaker(), registry);
+		}
+		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(cacheManager);
 	}
 
 	/**
@@ -136,6 +146,15 @@ class CachekitCacheConfiguration {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("cachekit: could not bind cache metrics", ex);
+		}
+	}
+
+	private static void bindQuietly(CircuitBreaker breaker, MeterRegistry registry) {
+		try {
+			new CircuitBreakerMetrics(breaker, Tags.of("cache.manager", "cacheManager")).bindTo(registry);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("cachekit: could not bind circuit breaker metrics", ex);
 		}
 	}
 

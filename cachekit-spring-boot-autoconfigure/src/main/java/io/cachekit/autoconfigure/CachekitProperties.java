@@ -9,6 +9,7 @@ import java.util.Map;
 import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.tier.CacheConfiguration;
+import io.cachekit.tier.CircuitBreakerConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -54,6 +55,8 @@ public class CachekitProperties {
 	private final Serialization serialization = new Serialization();
 
 	private final Coherence coherence = new Coherence();
+
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
 	/**
 	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
@@ -115,6 +118,10 @@ public class CachekitProperties {
 
 	public Serialization getSerialization() {
 		return this.serialization;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	public Map<String, CacheSpec> getCaches() {
@@ -235,8 +242,8 @@ public class CachekitProperties {
 		private int maxPoolSize = MemcachedConfig.DEFAULT_MAX_POOL_SIZE;
 
 		/**
-		 * Number of retries of a get, set or delete that failed with a connection error
-		 * or a timeout.
+		 * Number of retries of a get, set or delete whose connection dropped. Timeouts
+		 * are not retried.
 		 */
 		private int retryAttempts = MemcachedConfig.DEFAULT_RETRY_ATTEMPTS;
 
@@ -363,8 +370,8 @@ public class CachekitProperties {
 		private String keyPrefix = "";
 
 		/**
-		 * Number of retries of a get, set or delete that failed with a connection error
-		 * or a timeout.
+		 * Number of retries of a get, set or delete whose connection dropped. Timeouts
+		 * are not retried.
 		 */
 		private int retryAttempts = 2;
 
@@ -609,6 +616,108 @@ public class CachekitProperties {
 
 		public void setCoherence(@Nullable Boolean coherence) {
 			this.coherence = coherence;
+		}
+
+	}
+
+	/**
+	 * The circuit breaker in front of L2, shared by every cache of the cache manager.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Share of failed L2 calls (connection failures and timeouts) among the recent
+		 * calls that opens the breaker, in percent.
+		 */
+		private int failureRateThreshold = CircuitBreakerConfig.DEFAULT_FAILURE_RATE_THRESHOLD;
+
+		/**
+		 * Share of slow L2 calls among the recent calls that opens the breaker, in
+		 * percent.
+		 */
+		private int slowCallRateThreshold = CircuitBreakerConfig.DEFAULT_SLOW_CALL_RATE_THRESHOLD;
+
+		/**
+		 * Duration over which an L2 call counts as slow.
+		 */
+		private Duration slowCallDurationThreshold = CircuitBreakerConfig.DEFAULT_SLOW_CALL_DURATION_THRESHOLD;
+
+		/**
+		 * Number of recent L2 calls whose outcome the breaker looks at.
+		 */
+		private int slidingWindowSize = CircuitBreakerConfig.DEFAULT_SLIDING_WINDOW_SIZE;
+
+		/**
+		 * Number of L2 calls the breaker must have seen before it may open; at most the
+		 * sliding window size.
+		 */
+		private int minimumNumberOfCalls = CircuitBreakerConfig.DEFAULT_MINIMUM_NUMBER_OF_CALLS;
+
+		/**
+		 * Time the breaker stays open, skipping L2, before trial calls.
+		 */
+		private Duration waitDurationInOpenState = CircuitBreakerConfig.DEFAULT_WAIT_DURATION_IN_OPEN_STATE;
+
+		/**
+		 * Number of trial calls let through once the open time has passed; their outcome
+		 * closes the breaker or opens it again.
+		 */
+		private int permittedNumberOfCallsInHalfOpenState = CircuitBreakerConfig.DEFAULT_PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE;
+
+		public int getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(int failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public int getSlowCallRateThreshold() {
+			return this.slowCallRateThreshold;
+		}
+
+		public void setSlowCallRateThreshold(int slowCallRateThreshold) {
+			this.slowCallRateThreshold = slowCallRateThreshold;
+		}
+
+		public Duration getSlowCallDurationThreshold() {
+			return this.slowCallDurationThreshold;
+		}
+
+		public void setSlowCallDurationThreshold(Duration slowCallDurationThreshold) {
+			this.slowCallDurationThreshold = slowCallDurationThreshold;
+		}
+
+		public int getSlidingWindowSize() {
+			return this.slidingWindowSize;
+		}
+
+		public void setSlidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+		}
+
+		public int getMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls;
+		}
+
+		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = minimumNumberOfCalls;
+		}
+
+		public Duration getWaitDurationInOpenState() {
+			return this.waitDurationInOpenState;
+		}
+
+		public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+			this.waitDurationInOpenState = waitDurationInOpenState;
+		}
+
+		public int getPermittedNumberOfCallsInHalfOpenState() {
+			return this.permittedNumberOfCallsInHalfOpenState;
+		}
+
+		public void setPermittedNumberOfCallsInHalfOpenState(int permittedNumberOfCallsInHalfOpenState) {
+			this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
 		}
 
 	}

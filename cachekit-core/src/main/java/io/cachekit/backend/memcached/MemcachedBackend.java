@@ -20,6 +20,7 @@ import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Checks;
+import io.cachekit.backend.Connectivity;
 import io.cachekit.backend.Durations;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.Retry;
@@ -47,17 +48,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>
  * Writes and deletes wait for the server's answer. An idempotent operation that fails as
- * {@code TRANSIENT} or {@code TIMEOUT} is tried again up to
- * {@link MemcachedConfig#retryAttempts()} times; when no server is connected, operations
- * fail at once as {@code TRANSIENT} instead of waiting for a timeout. A value over
- * {@link MemcachedConfig#maxItemSize()} fails as {@code PERMANENT} before anything is
- * sent.
+ * {@code TRANSIENT} is tried again up to {@link MemcachedConfig#retryAttempts()} times;
+ * when no server is connected, operations fail at once as {@code TRANSIENT} instead of
+ * waiting for a timeout. A value over {@link MemcachedConfig#maxItemSize()} fails as
+ * {@code PERMANENT} before anything is sent.
  *
  * <p>
- * Also offers {@link AddIfAbsent}, {@link BulkGet} and {@link Increment}. Thread-safe.
+ * Also offers {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and
+ * {@link Connectivity} (some client holds a live connection to some server). Thread-safe.
  * {@link #close()} stops every client thread.
  */
-public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, AutoCloseable {
+public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, Increment, Connectivity, AutoCloseable {
 
 	/** The {@link #backendType()} of this backend: {@value}. */
 	public static final String BACKEND_TYPE = "memcached";
@@ -285,6 +286,11 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			details.put("servers", describe(this.pool.serverStates()));
 			return BackendHealth.down(backendType(), elapsedMillis(start), ex, details);
 		}
+	}
+
+	@Override
+	public boolean isConnected() {
+		return !this.closed && this.pool.isAnyServerConnected();
 	}
 
 	/**

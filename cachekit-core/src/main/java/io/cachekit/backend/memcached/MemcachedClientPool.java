@@ -26,8 +26,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Every client connects to every server with the binary protocol, the Ketama consistent
- * locator and {@code KETAMA_HASH}, so all clients agree on which server holds a key. Each
- * client has one I/O thread; closing the pool stops them all.
+ * locator and {@code KETAMA_HASH}, so all clients agree on which server holds a key; a
+ * key of a server that is down always finds a live one
+ * ({@link RedistributingConnectionFactory}). Each client has one I/O thread; closing the
+ * pool stops them all.
  */
 final class MemcachedClientPool implements AutoCloseable {
 
@@ -89,7 +91,7 @@ final class MemcachedClientPool implements AutoCloseable {
 	}
 
 	private static ConnectionFactory factory(MemcachedConfig config, ConnectionObserver observer) {
-		return new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
+		ConnectionFactory factory = new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
 			.setLocatorType(Locator.CONSISTENT)
 			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
 			.setFailureMode(failureMode(config.failureMode()))
@@ -99,6 +101,7 @@ final class MemcachedClientPool implements AutoCloseable {
 			.setInitialObservers(List.of(observer))
 			.setDaemon(true)
 			.build();
+		return new RedistributingConnectionFactory(factory);
 	}
 
 	/**

@@ -53,8 +53,13 @@ public final class MemcachedConfig {
 	/** The default largest value, in bytes, that is sent to memcached: 1 MiB. */
 	public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
 
-	/** The default longest wait between attempts to reconnect to a failed server. */
-	public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
+	/**
+	 * The default longest wait between attempts to reconnect to a failed server: one
+	 * second, the shortest spymemcached takes (it counts whole seconds and cannot be
+	 * asked to reconnect at once), so that a restarted server is connected to again
+	 * within a second. An attempt on a server that is down costs one refused connection.
+	 */
+	public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
 	/** The longest key prefix, in UTF-8 bytes. */
 	public static final int MAX_KEY_PREFIX_BYTES = 128;
@@ -149,7 +154,7 @@ public final class MemcachedConfig {
 
 	/**
 	 * Returns how many times an idempotent operation is tried again after a
-	 * {@code TRANSIENT} or {@code TIMEOUT} failure.
+	 * {@code TRANSIENT} failure (timeouts are not retried).
 	 * @return the retry attempts, zero or more
 	 */
 	public int retryAttempts() {
@@ -334,8 +339,9 @@ public final class MemcachedConfig {
 
 		/**
 		 * Sets how many times an idempotent operation (get, set, delete, exists, bulk
-		 * get) is tried again after a {@code TRANSIENT} or {@code TIMEOUT} failure.
-		 * Add-if-absent and increment are never retried.
+		 * get) is tried again after a {@code TRANSIENT} failure, such as a dropped
+		 * connection. Add-if-absent and increment are never retried, and neither is an
+		 * operation that timed out or found no server connected.
 		 * @param retryAttempts from 0 to {@value Retry#MAX_RETRY_ATTEMPTS}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range

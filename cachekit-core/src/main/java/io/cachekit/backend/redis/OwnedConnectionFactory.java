@@ -24,7 +24,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <li>While disconnected, commands are rejected at once ({@code TRANSIENT}) instead of
  * being queued until the command timeout: a cache miss now beats a slow one.</li>
  * <li>Reconnection attempts back off exponentially up to {@link #MAX_RECONNECT_DELAY}
- * (Lettuce's default cap is 30 seconds), so a restarted server is used again soon.</li>
+ * (Lettuce's default cap is 30 seconds), so a restarted server is connected to again
+ * within half a second, whatever the phase of the back-off; an attempt on a server that
+ * is down costs one refused connection.</li>
  * <li>Shutdown has no quiet period.</li>
  * </ul>
  * The native connection is shared by every caller (Lettuce's default), and connected on
@@ -33,7 +35,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 final class OwnedConnectionFactory implements AutoCloseable {
 
 	/** The cap of the back-off between reconnection attempts. */
-	static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
+	static final Duration MAX_RECONNECT_DELAY = Duration.ofMillis(500);
 
 	private static final Logger logger = LoggerFactory.getLogger(OwnedConnectionFactory.class);
 

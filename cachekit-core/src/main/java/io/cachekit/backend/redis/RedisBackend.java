@@ -63,13 +63,13 @@ import org.springframework.data.redis.core.types.Expiration;
  * an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
  *
  * <p>
- * An idempotent operation that fails as {@code TRANSIENT} or {@code TIMEOUT} is tried
- * again up to {@link RedisBackendConfig#retryAttempts()} times, unless the server could
- * not be reached at all (no connection, or the client rejected the command while
- * reconnecting): then it fails at once. Errors are classified as described in
- * {@code RedisErrors}: a refused password is {@code AUTHENTICATION}, a command timeout
- * {@code TIMEOUT}, a connection failure {@code TRANSIENT}, an error reply such as
- * {@code WRONGTYPE} {@code PERMANENT}.
+ * An idempotent operation that fails as {@code TRANSIENT} is tried again up to
+ * {@link RedisBackendConfig#retryAttempts()} times, unless the server could not be
+ * reached at all (no connection, or the client rejected the command while reconnecting):
+ * then it fails at once. Errors are classified as described in {@code RedisErrors}: a
+ * refused password is {@code AUTHENTICATION}, a command timeout {@code TIMEOUT}, a
+ * connection failure {@code TRANSIENT}, an error reply such as {@code WRONGTYPE}
+ * {@code PERMANENT}.
  *
  * <p>
  * Also offers {@link AddIfAbsent} ({@code SET NX PX}), {@link BulkGet} (one
@@ -153,7 +153,7 @@ public final class RedisBackend
 	 * The connection is made on first use, not here: when the server is unreachable,
 	 * operations fail as {@code TRANSIENT} until it is. While the connection is down,
 	 * commands fail at once instead of waiting, and reconnection attempts back off up to
-	 * five seconds. {@link #close()} shuts the factory and its threads down.
+	 * half a second. {@link #close()} shuts the factory and its threads down.
 	 * @param config the configuration, with a URL
 	 * @return the backend; close it when done
 	 * @throws IllegalArgumentException when the configuration has no URL

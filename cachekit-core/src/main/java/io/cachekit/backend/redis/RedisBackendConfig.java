@@ -130,7 +130,7 @@ public final class RedisBackendConfig {
 
 	/**
 	 * Returns how many times an idempotent operation is tried again after a
-	 * {@code TRANSIENT} or {@code TIMEOUT} failure.
+	 * {@code TRANSIENT} failure (timeouts are not retried).
 	 * @return the retry attempts, zero or more
 	 */
 	public int retryAttempts() {
@@ -226,9 +226,9 @@ public final class RedisBackendConfig {
 
 		/**
 		 * Sets how many times an idempotent operation (get, set, delete, exists, bulk
-		 * get, TTL inspection) is tried again after a {@code TRANSIENT} or
-		 * {@code TIMEOUT} failure. Add-if-absent and increment are never retried, and
-		 * neither is an operation that failed because the server could not be reached.
+		 * get, TTL inspection) is tried again after a {@code TRANSIENT} failure.
+		 * Add-if-absent and increment are never retried, and neither is an operation that
+		 * timed out or failed because the server could not be reached.
 		 * @param retryAttempts from 0 to {@value Retry#MAX_RETRY_ATTEMPTS}
 		 * @return this builder
 		 * @throws IllegalArgumentException when out of range

@@ -1,8 +1,10 @@
 package io.cachekit.backend.memcached;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,13 @@ import io.cachekit.backend.BackendHealth;
 import io.cachekit.test.Await;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.ConnectionFactoryBuilder.Locator;
+import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
+import net.spy.memcached.DefaultHashAlgorithm;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.NodeLocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +104,18 @@ class MemcachedClusterIntegrationTests {
 	}
 
 	@Test
+	void aKeyWhoseWholeKetamaSequenceIsOnTheStoppedServerIsServedByALiveOne() throws Exception {
+		String stuck = keyWhoseKetamaSequenceIsOnlyOn(this.servers.get(1));
+		this.servers.get(1).stop();
+		assertThat(Await.until(() -> "down".equals(serverState(1)))).isTrue();
+		// spymemcached alone tries seven hashes of the key, all on the stopped server,
+		// and
+		// then queues the operation for it: every call timed out while it was down.
+		this.cluster.set(stuck, value(stuck), null);
+		assertThat(this.cluster.get(stuck)).isEqualTo(value(stuck));
+	}
+
+	@Test
 	void restartedServerTakesItsShareOfKeysAgain() {
 		this.servers.get(1).stop();
 		assertThat(Await.until(() -> "down".equals(serverState(1)))).isTrue();
@@ -104,6 +125,45 @@ class MemcachedClusterIntegrationTests {
 			.isTrue();
 		writeKeys("after");
 		assertThat(ownership("after").get(1)).isNotEmpty();
+	}
+
+	/**
+	 * Finds a key whose Ketama primary and seven fallbacks (spymemcached's sequence) are
+	 * all one server, with a client configured as the backend's.
+	 */
+	private String keyWhoseKetamaSequenceIsOnlyOn(ServerProcess server) throws Exception {
+		List<InetSocketAddress> addresses = new ArrayList<>();
+		for (ServerProcess each : this.servers) {
+			addresses.add(new InetSocketAddress("127.0.0.1", each.port()));
+		}
+		MemcachedClient client = new MemcachedClient(new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
+			.setLocatorType(Locator.CONSISTENT)
+			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+			.setDaemon(true)
+			.build(), addresses);
+		try {
+			NodeLocator locator = client.getNodeLocator();
+			for (int i = 0; i < 1_000_000; i++) {
+				String key = "stuck:" + i;
+				if (isOn(locator.getPrimary(key), server)) {
+					boolean all = true;
+					for (Iterator<MemcachedNode> sequence = locator.getSequence(key); all && sequence.hasNext();) {
+						all = isOn(sequence.next(), server);
+					}
+					if (all) {
+						return key;
+					}
+				}
+			}
+			throw new IllegalStateException("no key found whose Ketama sequence is only on " + server);
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private static boolean isOn(MemcachedNode node, ServerProcess server) {
+		return ((InetSocketAddress) node.getSocketAddress()).getPort() == server.port();
 	}
 
 	private void writeKeys(String prefix) {

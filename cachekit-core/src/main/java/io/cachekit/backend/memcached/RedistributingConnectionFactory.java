@@ -1,0 +1,237 @@
+package io.cachekit.backend.memcached;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+
+import net.spy.memcached.ConnectionFactory;
+import net.spy.memcached.ConnectionObserver;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.HashAlgorithm;
+import net.spy.memcached.MemcachedConnection;
+import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.NodeLocator;
+import net.spy.memcached.OperationFactory;
+import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.metrics.MetricCollector;
+import net.spy.memcached.metrics.MetricType;
+import net.spy.memcached.ops.Operation;
+import net.spy.memcached.transcoders.Transcoder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A spymemcached connection factory whose locator can always redistribute a key of a
+ * server that is down, as long as one server is up.
+ *
+ * <p>
+ * With {@code FailureMode.Redistribute}, spymemcached places an operation whose server is
+ * down on the first live server of the key's Ketama sequence, but that sequence has only
+ * seven tries, each a new hash of the key. A key whose seven tries all land on the dead
+ * server (about one key in 2,000 with one of three servers down, every time, since the
+ * hashes are fixed) was queued for the dead server and timed out on every call while it
+ * stayed down: with retries, about six seconds per cache call. Here the sequence goes on,
+ * after Ketama's tries, with every server in configuration order, so such a key lands on
+ * the first live one; all clients agree on it, since the order is the same everywhere.
+ * Everything else is the wrapped factory's.
+ */
+final class RedistributingConnectionFactory implements ConnectionFactory {
+
+	private final ConnectionFactory delegate;
+
+	RedistributingConnectionFactory(ConnectionFactory delegate) {
+		this.delegate = delegate;
+	}
+
+	@Override
+	public MemcachedConnection createConnection(List<InetSocketAddress> addresses) throws IOException {
+		// The connection asks the factory it is given for its locator: this one.
+		return new MemcachedConnection(getReadBufSize(), this, addresses, getInitialObservers(), getFailureMode(),
+				getOperationFactory());
+	}
+
+	@Override
+	public NodeLocator createLocator(List<MemcachedNode> nodes) {
+		return new RedistributingLocator(this.delegate.createLocator(nodes));
+	}
+
+	@Override
+	public MemcachedNode createMemcachedNode(SocketAddress address, SocketChannel channel, int bufferSize) {
+		return this.delegate.createMemcachedNode(address, channel, bufferSize);
+	}
+
+	@Override
+	public BlockingQueue<Operation> createOperationQueue() {
+		return this.delegate.createOperationQueue();
+	}
+
+	@Override
+	public BlockingQueue<Operation> createReadOperationQueue() {
+		return this.delegate.createReadOperationQueue();
+	}
+
+	@Override
+	public BlockingQueue<Operation> createWriteOperationQueue() {
+		return this.delegate.createWriteOperationQueue();
+	}
+
+	@Override
+	public long getOpQueueMaxBlockTime() {
+		return this.delegate.getOpQueueMaxBlockTime();
+	}
+
+	@Override
+	public ExecutorService getListenerExecutorService() {
+		return this.delegate.getListenerExecutorService();
+	}
+
+	@Override
+	public boolean isDefaultExecutorService() {
+		return this.delegate.isDefaultExecutorService();
+	}
+
+	@Override
+	public OperationFactory getOperationFactory() {
+		return this.delegate.getOperationFactory();
+	}
+
+	@Override
+	public long getOperationTimeout() {
+		return this.delegate.getOperationTimeout();
+	}
+
+	@Override
+	public boolean isDaemon() {
+		return this.delegate.isDaemon();
+	}
+
+	@Override
+	public boolean useNagleAlgorithm() {
+		return this.delegate.useNagleAlgorithm();
+	}
+
+	@Override
+	public Collection<ConnectionObserver> getInitialObservers() {
+		return this.delegate.getInitialObservers();
+	}
+
+	@Override
+	public FailureMode getFailureMode() {
+		return this.delegate.getFailureMode();
+	}
+
+	@Override
+	public Transcoder<Object> getDefaultTranscoder() {
+		return this.delegate.getDefaultTranscoder();
+	}
+
+	@Override
+	public boolean shouldOptimize() {
+		return this.delegate.shouldOptimize();
+	}
+
+	@Override
+	public int getReadBufSize() {
+		return this.delegate.getReadBufSize();
+	}
+
+	@Override
+	public HashAlgorithm getHashAlg() {
+		return this.delegate.getHashAlg();
+	}
+
+	@Override
+	public long getMaxReconnectDelay() {
+		return this.delegate.getMaxReconnectDelay();
+	}
+
+	@Override
+	public @Nullable AuthDescriptor getAuthDescriptor() {
+		return this.delegate.getAuthDescriptor();
+	}
+
+	@Override
+	public int getTimeoutExceptionThreshold() {
+		return this.delegate.getTimeoutExceptionThreshold();
+	}
+
+	@Override
+	public MetricType enableMetrics() {
+		return this.delegate.enableMetrics();
+	}
+
+	@Override
+	public MetricCollector getMetricCollector() {
+		return this.delegate.getMetricCollector();
+	}
+
+	@Override
+	public long getAuthWaitTime() {
+		return this.delegate.getAuthWaitTime();
+	}
+
+	/**
+	 * A locator whose sequence for a key is the wrapped locator's, then every server.
+	 */
+	static final class RedistributingLocator implements NodeLocator {
+
+		private final NodeLocator delegate;
+
+		RedistributingLocator(NodeLocator delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public MemcachedNode getPrimary(String key) {
+			return this.delegate.getPrimary(key);
+		}
+
+		@Override
+		public Iterator<MemcachedNode> getSequence(String key) {
+			Iterator<MemcachedNode> first = this.delegate.getSequence(key);
+			Iterator<MemcachedNode> then = this.delegate.getAll().iterator();
+			return new Iterator<>() {
+
+				@Override
+				public boolean hasNext() {
+					return first.hasNext() || then.hasNext();
+				}
+
+				@Override
+				public MemcachedNode next() {
+					if (first.hasNext()) {
+						return first.next();
+					}
+					if (then.hasNext()) {
+						return then.next();
+					}
+					throw new NoSuchElementException();
+				}
+
+			};
+		}
+
+		@Override
+		public Collection<MemcachedNode> getAll() {
+			return this.delegate.getAll();
+		}
+
+		@Override
+		public NodeLocator getReadonlyCopy() {
+			return new RedistributingLocator(this.delegate.getReadonlyCopy());
+		}
+
+		@Override
+		public void updateLocator(List<MemcachedNode> nodes) {
+			this.delegate.updateLocator(nodes);
+		}
+
+	}
+
+}
