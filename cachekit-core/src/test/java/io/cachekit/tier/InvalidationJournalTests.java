@@ -227,7 +227,8 @@ class InvalidationJournalTests {
 		this.time.advance(InvalidationJournal.RETENTION.plusSeconds(1));
 		assertThat(value(b, "k")).as("L2 is out of reach: L1 answers").isEqualTo("v1");
 		cut.heal();
-		this.time.advance(CircuitBreaker.DEFAULT_OPEN_DURATION);
+		this.time.advance(CacheConfiguration.DEFAULT_GENERATION_REFRESH
+			.plus(CircuitBreakerConfig.DEFAULT_WAIT_DURATION_IN_OPEN_STATE));
 		assertThat(value(b, "k")).isEqualTo("v2");
 		assertThat(b.statistics().invalidationGapCount()).isEqualTo(1);
 	}
