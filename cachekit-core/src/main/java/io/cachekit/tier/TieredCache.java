@@ -91,6 +91,8 @@ public final class TieredCache {
 
 	private final SingleFlight loads;
 
+	private final LoadLease lease;
+
 	TieredCache(TieredCacheBuilder builder) {
 		this.name = builder.name;
 		this.configuration = builder.configuration;
@@ -117,6 +119,8 @@ public final class TieredCache {
 		this.writer = new TierWriter(this.configuration.allowNullValues(), stamps, this.l1, this.l2, this.generations,
 				this.cacheCounters);
 		this.loads = new SingleFlight(this.name);
+		this.lease = new LoadLease(this.configuration, protectedBackend, keys, this.generations, this.l2, time.ticker(),
+				this.executor);
 	}
 
 	/**
@@ -229,11 +233,12 @@ public final class TieredCache {
 		if (hit != null) {
 			return (T) hit.value();
 		}
-		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString), () -> {
-			T value = loader.call();
-			this.writer.store(keyString, value);
-			return value;
-		});
+		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString),
+				() -> this.lease.load(keyString, () -> this.reader.readL2(keyString), () -> {
+					T value = loader.call();
+					this.writer.store(keyString, value);
+					return value;
+				}));
 	}
 
 	/**
@@ -276,8 +281,12 @@ public final class TieredCache {
 		}
 		long ticket = this.loads.ticket(keyString);
 		return retrieve(key).thenCompose((hit) -> (hit != null) ? CompletableFuture.completedFuture((T) hit.value())
-				: this.loads.loadAsync(keyString, ticket, () -> this.reader.lookAgain(keyString), loader,
-						(value) -> this.writer.store(keyString, value)));
+				: this.loads.loadAsync(
+						keyString, ticket, () -> this.reader.lookAgain(keyString), () -> this.lease.loadAsync(keyString,
+								() -> this.reader.readL2(keyString), () -> loadAndStore(keyString, loader)),
+						(value) -> {
+							// Stored by loadAndStore, before the lease is released.
+						}));
 	}
 
 	/**
@@ -341,9 +350,20 @@ public final class TieredCache {
 		this.generations.clear();
 	}
 
+	LoadLease lease() {
+		return this.lease;
+	}
+
 	@Override
 	public String toString() {
 		return "TieredCache[" + this.name + ", l2=" + ((this.backend != null) ? this.backend : "none") + "]";
+	}
+
+	private <T> CompletableFuture<T> loadAndStore(String keyString, Supplier<CompletableFuture<T>> loader) {
+		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture").thenApply((value) -> {
+			this.writer.store(keyString, value);
+			return value;
+		});
 	}
 
 	private CompletableFuture<@Nullable CacheHit> async(Supplier<@Nullable CacheHit> lookup) {
