@@ -159,13 +159,15 @@ class CachekitCacheConfiguration {
 
 	private static CacheConfiguration defaults(CachekitProperties properties) {
 		CachekitProperties.L1 l1 = properties.getL1();
-		return CacheConfiguration.defaults()
+		CacheConfiguration defaults = CacheConfiguration.defaults()
 			.withTtl(nonNegative("cachekit.default-ttl", properties.getDefaultTtl()))
 			.withAllowNullValues(properties.isAllowNullValues())
 			.withL1Enabled(l1.isEnabled())
 			.withL1Ttl(positive("cachekit.l1.max-ttl", l1.getMaxTtl()))
 			.withL1MaxSize(positiveSize("cachekit.l1.max-size", l1.getMaxSize().toBytes()))
 			.withGenerationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()));
+		defaults = LoadingSettings.defaults(defaults, properties);
+		return defaults;
 	}
 
 	private static CacheConfiguration settings(String name, CachekitProperties.CacheSpec spec,
@@ -191,6 +193,7 @@ class CachekitCacheConfiguration {
 		if (spec.getAllowNullValues() != null) {
 			settings = settings.withAllowNullValues(spec.getAllowNullValues());
 		}
+		settings = LoadingSettings.cache(settings, prefix, spec);
 		return settings;
 	}
 

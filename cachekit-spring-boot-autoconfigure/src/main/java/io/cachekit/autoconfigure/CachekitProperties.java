@@ -53,12 +53,16 @@ public class CachekitProperties {
 
 	private final Serialization serialization = new Serialization();
 
+	private final Lock lock = new Lock();
+
 	/**
 	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
 	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an
-	 * entry stays in L1, at most cachekit.l1.max-ttl) and allow-null-values (whether null
-	 * results are cached); unset ones come from the global settings. Caches listed here
-	 * are created at startup. Any other key fails startup.
+	 * entry stays in L1, at most cachekit.l1.max-ttl), allow-null-values (whether null
+	 * results are cached) and lock (the load lease: lock.enabled, lock.ttl,
+	 * lock.max-wait, lock.poll-initial, lock.poll-max, as under cachekit.lock); unset
+	 * ones come from the global settings. Caches listed here are created at startup. Any
+	 * other key fails startup.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
@@ -116,6 +120,10 @@ public class CachekitProperties {
 
 	public Map<String, CacheSpec> getCaches() {
 		return this.caches;
+	}
+
+	public Lock getLock() {
+		return this.lock;
 	}
 
 	/**
@@ -535,6 +543,8 @@ public class CachekitProperties {
 		 */
 		private @Nullable Boolean allowNullValues;
 
+		private final CacheLock lock = new CacheLock();
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -565,6 +575,162 @@ public class CachekitProperties {
 
 		public void setAllowNullValues(@Nullable Boolean allowNullValues) {
 			this.allowNullValues = allowNullValues;
+		}
+
+		public CacheLock getLock() {
+			return this.lock;
+		}
+
+	}
+
+	/**
+	 * The load lease, for caches without their own setting: on a miss with a loader
+	 * (@Cacheable(sync = true), Cache.get(key, loader), retrieve(key, loader)) one
+	 * application instance of the cluster takes a short-lived lease key in L2 and loads;
+	 * the others wait for its entry.
+	 */
+	public static class Lock {
+
+		/**
+		 * Whether a miss with a loader takes a lease in L2 first, so that the cluster
+		 * loads the key once.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long a lease lives when its holder never releases it (an instance that died
+		 * mid-load): the longest the others wait for a dead holder. Memcached counts it
+		 * in whole seconds.
+		 */
+		private Duration ttl = CacheConfiguration.DEFAULT_LEASE_TTL;
+
+		/**
+		 * How long an instance that lost the lease waits for the holder's entry before it
+		 * loads itself.
+		 */
+		private Duration maxWait = CacheConfiguration.DEFAULT_LEASE_MAX_WAIT;
+
+		/**
+		 * First pause between two looks at L2 while waiting for the lease holder; it
+		 * doubles up to poll-max.
+		 */
+		private Duration pollInitial = CacheConfiguration.DEFAULT_LEASE_POLL_INITIAL;
+
+		/**
+		 * Longest pause between two looks at L2 while waiting for the lease holder.
+		 */
+		private Duration pollMax = CacheConfiguration.DEFAULT_LEASE_POLL_MAX;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public Duration getPollInitial() {
+			return this.pollInitial;
+		}
+
+		public void setPollInitial(Duration pollInitial) {
+			this.pollInitial = pollInitial;
+		}
+
+		public Duration getPollMax() {
+			return this.pollMax;
+		}
+
+		public void setPollMax(Duration pollMax) {
+			this.pollMax = pollMax;
+		}
+
+	}
+
+	/**
+	 * The load lease of one cache; unset values come from cachekit.lock.
+	 */
+	public static class CacheLock {
+
+		/**
+		 * Whether a miss with a loader takes a lease in L2 first.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * How long a lease lives when its holder never releases it.
+		 */
+		private @Nullable Duration ttl;
+
+		/**
+		 * How long an instance that lost the lease waits before it loads itself.
+		 */
+		private @Nullable Duration maxWait;
+
+		/**
+		 * First pause between two looks at L2 while waiting for the lease holder.
+		 */
+		private @Nullable Duration pollInitial;
+
+		/**
+		 * Longest pause between two looks at L2 while waiting for the lease holder.
+		 */
+		private @Nullable Duration pollMax;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public @Nullable Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(@Nullable Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public @Nullable Duration getPollInitial() {
+			return this.pollInitial;
+		}
+
+		public void setPollInitial(@Nullable Duration pollInitial) {
+			this.pollInitial = pollInitial;
+		}
+
+		public @Nullable Duration getPollMax() {
+			return this.pollMax;
+		}
+
+		public void setPollMax(@Nullable Duration pollMax) {
+			this.pollMax = pollMax;
 		}
 
 	}
