@@ -1,0 +1,176 @@
+package io.cachekit.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cachekit.spring.CachekitCacheManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.Cache;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load lease across two application contexts on one real L2: one loader in the
+ * cluster, and a holder that dies mid-load holds the others up for at most the lease TTL.
+ * Each backend's test class runs these checks.
+ */
+abstract class LoadLeaseContract {
+
+	private static final int THREADS_PER_INSTANCE = 32;
+
+	private static final Duration LOADER = Duration.ofMillis(200);
+
+	private static final Duration LEASE_TTL = Duration.ofSeconds(1);
+
+	private static final Duration POLL_MAX = Duration.ofMillis(100);
+
+	private final ExecutorService callers = Executors.newCachedThreadPool();
+
+	/**
+	 * Returns the properties that point a context at the shared L2.
+	 * @return the properties
+	 */
+	abstract String[] backendProperties();
+
+	/**
+	 * Returns how much later than its TTL the store may drop an expired lease (memcached
+	 * keeps time in whole seconds).
+	 * @return the store's clock granularity
+	 */
+	abstract Duration expiryGranularity();
+
+	abstract String backendName();
+
+	private ApplicationContextRunner contextRunner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(BooksConfiguration.class)
+			.withPropertyValues(backendProperties())
+			.withPropertyValues("cachekit.lock.enabled=true", "cachekit.lock.ttl=" + LEASE_TTL.toMillis() + "ms",
+					"cachekit.lock.max-wait=10s", "cachekit.lock.poll-max=" + POLL_MAX.toMillis() + "ms");
+	}
+
+	@AfterEach
+	void stopCallers() {
+		this.callers.shutdownNow();
+	}
+
+	@Test
+	void twoInstancesOf32ThreadsRunASyncLoaderOnce() {
+		String isbn = UUID.randomUUID().toString();
+		contextRunner().run((first) -> contextRunner().run((second) -> {
+			Books one = first.getBean(Books.class);
+			Books two = second.getBean(Books.class);
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<String>> answers = new ArrayList<>();
+			for (int i = 0; i < 2 * THREADS_PER_INSTANCE; i++) {
+				Books instance = (i % 2 == 0) ? one : two;
+				answers.add(this.callers.submit(() -> {
+					start.await();
+					return instance.find(isbn);
+				}));
+			}
+			long started = System.nanoTime();
+			start.countDown();
+			for (Future<String> answer : answers) {
+				assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo("book " + isbn);
+			}
+			long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+			int loads = one.loads() + two.loads();
+			System.out.println("[figure] lease on " + backendName() + ": 2 instances x " + THREADS_PER_INSTANCE
+					+ " threads, @Cacheable(sync = true) with a " + LOADER.toMillis() + " ms loader: loader ran "
+					+ loads + " time(s); every caller answered within " + tookMillis + " ms");
+			assertThat(loads).isEqualTo(1);
+		}));
+	}
+
+	@Test
+	void holderThatDiesMidLoadDelaysTheOtherInstanceByAtMostTheLeaseTtl() {
+		String key = UUID.randomUUID().toString();
+		contextRunner().run((first) -> contextRunner().run((second) -> {
+			Cache dying = first.getBean(CachekitCacheManager.class).getCache("books");
+			Cache other = second.getBean(CachekitCacheManager.class).getCache("books");
+			CountDownLatch holding = new CountDownLatch(1);
+			CountDownLatch dead = new CountDownLatch(1);
+			// The holder hangs mid-load and never releases its lease while the others
+			// wait: as far as they can tell it died.
+			Future<?> holder = this.callers.submit(() -> dying.get(key, () -> {
+				holding.countDown();
+				dead.await(30, TimeUnit.SECONDS);
+				throw new IllegalStateException("the holder died");
+			}));
+			assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+			long leaseTaken = System.nanoTime();
+			AtomicLong loaderStarted = new AtomicLong();
+			AtomicInteger loads = new AtomicInteger();
+			List<Future<Object>> answers = new ArrayList<>();
+			for (int i = 0; i < THREADS_PER_INSTANCE; i++) {
+				answers.add(this.callers.submit(() -> other.get(key, () -> {
+					loaderStarted.compareAndSet(0, System.nanoTime());
+					loads.incrementAndGet();
+					Thread.sleep(LOADER.toMillis());
+					return "loaded";
+				})));
+			}
+			for (Future<Object> answer : answers) {
+				assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo("loaded");
+			}
+			dead.countDown();
+			holder.cancel(true);
+			long heldUpMillis = TimeUnit.NANOSECONDS.toMillis(loaderStarted.get() - leaseTaken);
+			Duration bound = LEASE_TTL.plus(expiryGranularity()).plus(POLL_MAX);
+			System.out.println("[figure] lease on " + backendName() + ": a holder that died mid-load held the other "
+					+ "instance up " + heldUpMillis + " ms (lease TTL " + LEASE_TTL.toMillis() + " ms, bound "
+					+ bound.toMillis() + " ms)");
+			assertThat(loads).hasValue(1);
+			assertThat(heldUpMillis).isLessThanOrEqualTo(bound.toMillis());
+		}));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	static class BooksConfiguration {
+
+		@Bean
+		Books books() {
+			return new Books();
+		}
+
+	}
+
+	static class Books {
+
+		private final AtomicInteger loads = new AtomicInteger();
+
+		public int loads() {
+			return this.loads.get();
+		}
+
+		@Cacheable(cacheNames = "books", sync = true)
+		public String find(String isbn) throws InterruptedException {
+			this.loads.incrementAndGet();
+			Thread.sleep(LOADER.toMillis());
+			return "book " + isbn;
+		}
+
+	}
+
+}
