@@ -23,6 +23,9 @@ final class TierCounters implements TierStatistics {
 
 	final LongAdder rejected = new LongAdder();
 
+	/** Entries served past their freshness (serve-stale). */
+	final LongAdder stale = new LongAdder();
+
 	private final Map<BackendErrorType, LongAdder> errors = new EnumMap<>(BackendErrorType.class);
 
 	private final Map<CodecException.Kind, LongAdder> codecErrors = new EnumMap<>(CodecException.Kind.class);
@@ -90,6 +93,11 @@ final class TierCounters implements TierStatistics {
 				return l1.rejectedCount() + l2.rejectedCount();
 			}
 
+			@Override
+			public long staleCount() {
+				return cache.staleCount();
+			}
+
 		};
 	}
 
@@ -126,6 +134,11 @@ final class TierCounters implements TierStatistics {
 	@Override
 	public long rejectedCount() {
 		return this.rejected.sum();
+	}
+
+	@Override
+	public long staleCount() {
+		return this.stale.sum();
 	}
 
 	private LongAdder errors(BackendErrorType type) {
