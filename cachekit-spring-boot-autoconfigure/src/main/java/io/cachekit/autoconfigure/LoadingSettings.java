@@ -6,9 +6,11 @@ import io.cachekit.tier.CacheConfiguration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies the loading properties (the load lease under {@code cachekit.lock} and
- * {@code cachekit.caches.<name>.lock}) to a {@link CacheConfiguration}, failing startup
- * with a message that names the property when a value is out of range.
+ * Applies the loading properties (the load lease under {@code cachekit.lock},
+ * refresh-ahead under {@code cachekit.refresh-ahead}, serve-stale under
+ * {@code cachekit.serve-stale}, and the same under {@code cachekit.caches.<name>}) to a
+ * {@link CacheConfiguration}, failing startup with a message that names the property when
+ * a value is out of range.
  */
 final class LoadingSettings {
 
@@ -23,8 +25,12 @@ final class LoadingSettings {
 	 */
 	static CacheConfiguration defaults(CacheConfiguration configuration, CachekitProperties properties) {
 		CachekitProperties.Lock lock = properties.getLock();
-		return lease(configuration, "cachekit.lock.", lock.isEnabled(), lock.getTtl(), lock.getMaxWait(),
-				lock.getPollInitial(), lock.getPollMax());
+		CacheConfiguration leased = lease(configuration, "cachekit.lock.", lock.isEnabled(), lock.getTtl(),
+				lock.getMaxWait(), lock.getPollInitial(), lock.getPollMax());
+		CachekitProperties.RefreshAhead refresh = properties.getRefreshAhead();
+		CacheConfiguration refreshed = refreshAhead(leased, "cachekit.refresh-ahead.", refresh.isEnabled(),
+				refresh.getAt(), refresh.getJitter());
+		return serveStale(refreshed, "cachekit.serve-stale.grace", properties.getServeStale().getGrace());
 	}
 
 	/**
@@ -37,10 +43,40 @@ final class LoadingSettings {
 	static CacheConfiguration cache(CacheConfiguration settings, String prefix, CachekitProperties.CacheSpec spec) {
 		CachekitProperties.CacheLock lock = spec.getLock();
 		Boolean enabled = lock.getEnabled();
-		return lease(settings, prefix + "lock.", (enabled != null) ? enabled : settings.leaseEnabled(),
-				orElse(lock.getTtl(), settings.leaseTtl()), orElse(lock.getMaxWait(), settings.leaseMaxWait()),
+		CacheConfiguration leased = lease(settings, prefix + "lock.",
+				(enabled != null) ? enabled : settings.leaseEnabled(), orElse(lock.getTtl(), settings.leaseTtl()),
+				orElse(lock.getMaxWait(), settings.leaseMaxWait()),
 				orElse(lock.getPollInitial(), settings.leasePollInitial()),
 				orElse(lock.getPollMax(), settings.leasePollMax()));
+		CachekitProperties.CacheRefreshAhead refresh = spec.getRefreshAhead();
+		Boolean refreshEnabled = refresh.getEnabled();
+		Double at = refresh.getAt();
+		Double jitter = refresh.getJitter();
+		CacheConfiguration refreshed = refreshAhead(leased, prefix + "refresh-ahead.",
+				(refreshEnabled != null) ? refreshEnabled : settings.refreshAheadEnabled(),
+				(at != null) ? at : settings.refreshAheadAt(),
+				(jitter != null) ? jitter : settings.refreshAheadJitter());
+		Duration grace = spec.getServeStale().getGrace();
+		return (grace != null) ? serveStale(refreshed, prefix + "serve-stale.grace", grace) : refreshed;
+	}
+
+	private static CacheConfiguration refreshAhead(CacheConfiguration configuration, String prefix, boolean enabled,
+			double at, double jitter) {
+		if (!(at > 0 && at < 1)) {
+			throw PropertyMessages.invalid(prefix + "at", at, "must be above 0 and below 1 (a fraction of the TTL)");
+		}
+		if (!(jitter >= 0 && jitter < 1)) {
+			throw PropertyMessages.invalid(prefix + "jitter", jitter,
+					"must be at least 0 and below 1 (a fraction of the TTL)");
+		}
+		return configuration.withRefreshAhead(enabled).withRefreshAheadAt(at).withRefreshAheadJitter(jitter);
+	}
+
+	private static CacheConfiguration serveStale(CacheConfiguration configuration, String property, Duration grace) {
+		if (grace.isNegative()) {
+			throw PropertyMessages.invalid(property, grace, "must not be negative (zero turns serve-stale off)");
+		}
+		return configuration.withServeStaleGrace(grace);
 	}
 
 	private static CacheConfiguration lease(CacheConfiguration configuration, String prefix, boolean enabled,

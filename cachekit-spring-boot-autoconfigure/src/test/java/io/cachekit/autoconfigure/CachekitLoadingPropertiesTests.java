@@ -15,8 +15,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The loading properties (load lease) bound to the caches' configuration, without any
- * server.
+ * The loading properties (load lease, refresh-ahead, serve-stale) bound to the caches'
+ * configuration, without any server.
  */
 class CachekitLoadingPropertiesTests {
 
@@ -82,6 +82,61 @@ class CachekitLoadingPropertiesTests {
 		this.contextRunner.withPropertyValues("cachekit.caches.books.lock.tll=2s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("cachekit.caches.books.lock.tll");
+		});
+	}
+
+	@Test
+	void refreshAheadAndServeStaleAreOffByDefault() {
+		this.contextRunner.run((context) -> {
+			CacheConfiguration any = context.getBean(CachekitCacheManager.class).getCacheConfiguration("any");
+			assertThat(any.refreshAheadEnabled()).isFalse();
+			assertThat(any.refreshAheadAt()).isEqualTo(0.8);
+			assertThat(any.refreshAheadJitter()).isEqualTo(0.05);
+			assertThat(any.serveStaleGrace()).isZero();
+		});
+	}
+
+	@Test
+	void globalRefreshAheadAndServeStaleApplyToEveryCacheAndACacheOverridesThem() {
+		this.contextRunner
+			.withPropertyValues("cachekit.refresh-ahead.enabled=true", "cachekit.refresh-ahead.at=0.7",
+					"cachekit.refresh-ahead.jitter=0.1", "cachekit.serve-stale.grace=5m",
+					"cachekit.caches.books.refresh-ahead.enabled=false", "cachekit.caches.books.serve-stale.grace=0s",
+					"cachekit.caches.authors.refresh-ahead.at=0.9")
+			.run((context) -> {
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				CacheConfiguration any = manager.getCacheConfiguration("any");
+				assertThat(any.refreshAheadEnabled()).isTrue();
+				assertThat(any.refreshAheadAt()).isEqualTo(0.7);
+				assertThat(any.refreshAheadJitter()).isEqualTo(0.1);
+				assertThat(any.serveStaleGrace()).isEqualTo(Duration.ofMinutes(5));
+				CacheConfiguration books = manager.getCacheConfiguration("books");
+				assertThat(books.refreshAheadEnabled()).isFalse();
+				assertThat(books.serveStaleGrace()).isZero();
+				CacheConfiguration authors = manager.getCacheConfiguration("authors");
+				assertThat(authors.refreshAheadAt()).isEqualTo(0.9);
+				assertThat(authors.refreshAheadJitter()).isEqualTo(0.1);
+				assertThat(authors.serveStaleGrace()).isEqualTo(Duration.ofMinutes(5));
+			});
+	}
+
+	@Test
+	void refreshPointOutOfRangeFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("cachekit.caches.books.refresh-ahead.at=1.5").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("cachekit.caches.books.refresh-ahead.at")
+				.hasMessageContaining("must be above 0 and below 1");
+		});
+	}
+
+	@Test
+	void negativeGraceFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("cachekit.serve-stale.grace=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("cachekit.serve-stale.grace")
+				.hasMessageContaining("must not be negative");
 		});
 	}
 
