@@ -112,7 +112,8 @@ final class LoadLease {
 	 * @param readL2 reads the key's entry from L2 (filling L1)
 	 * @param load loads the value and writes it; runs on this thread
 	 * @return the loaded value, or the value the holder wrote
-	 * @throws Exception what {@code load} threw
+	 * @throws Exception what {@code load} threw; an interrupt while waiting ends the
+	 * wait, and the caller loads with its interrupt flag set
 	 */
 	@SuppressWarnings({ "unchecked", "NullAway" })
 	<T extends @Nullable Object> T load(String keyString, Supplier<@Nullable CacheHit> readL2, Callable<T> load)
@@ -138,7 +139,15 @@ final class LoadLease {
 			if (pause <= 0) {
 				return load.call();
 			}
-			TimeUnit.NANOSECONDS.sleep(pause);
+			try {
+				TimeUnit.NANOSECONDS.sleep(pause);
+			}
+			catch (InterruptedException ex) {
+				// Stop waiting, not the call: load, and leave the interrupt to the
+				// loader.
+				Thread.currentThread().interrupt();
+				return load.call();
+			}
 			CacheHit hit = readL2.get();
 			if (hit != null) {
 				return (T) hit.value();

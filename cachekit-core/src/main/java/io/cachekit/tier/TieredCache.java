@@ -37,7 +37,19 @@ import org.jspecify.annotations.Nullable;
  * size limit, or a key whose {@code toString()} fails: each is a miss or "not cached",
  * counted in {@link #statistics(Tier)} and logged once per kind until it recovers. Only a
  * loader's own exception propagates, from {@link #get(Object, Callable)} and
- * {@link #retrieve(Object, Supplier)}.
+ * {@link #retrieve(Object, Supplier)}, unless serve-stale has an entry to serve instead.
+ *
+ * <p>
+ * <b>Loading across the cluster</b> (each off unless configured): with the
+ * {@linkplain CacheConfiguration#leaseEnabled() lease}, a miss with a loader takes an
+ * add-if-absent lease in L2 so that one process of the cluster loads while the others
+ * wait for its entry ({@link LoadLease}); with
+ * {@linkplain CacheConfiguration#refreshAheadEnabled() refresh-ahead}, an entry read with
+ * a loader late in its TTL is returned and reloaded in the background
+ * ({@link RefreshAhead}); with a {@linkplain CacheConfiguration#serveStaleGrace()
+ * serve-stale grace}, entries outlive their freshness by the grace and are served when L2
+ * is out of reach or the loader fails ({@link StaleEntries}), counted in
+ * {@link TierStatistics#staleCount()}.
  *
  * <p>
  * <b>Consistency within a process:</b> a value this process replaced, evicted or cleared
@@ -54,8 +66,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The work is done by package-private roles: {@link L1Store}, {@link RemoteTier},
  * {@link TierReader}, {@link TierWriter}, {@link ChangeStamps},
- * {@link PendingInvalidations}, {@link GenerationTracker} and {@link SingleFlight}; this
- * class puts them in order.
+ * {@link PendingInvalidations}, {@link GenerationTracker}, {@link SingleFlight},
+ * {@link LoadLease}, {@link RefreshAhead} and {@link StaleEntries}; this class puts them
+ * in order.
  */
 public final class TieredCache {
 

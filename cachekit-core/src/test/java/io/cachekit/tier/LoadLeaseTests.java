@@ -150,6 +150,33 @@ class LoadLeaseTests {
 	}
 
 	@Test
+	void interruptedWaitLoadsAtOnceWithTheInterruptFlagSet() throws Exception {
+		TieredCache cache = cache();
+		cache.get("warm-up");
+		this.store.set(leaseKey("k"), "someone-else".getBytes(StandardCharsets.US_ASCII), Duration.ofHours(1));
+		CompletableFuture<String> answer = new CompletableFuture<>();
+		AtomicInteger interruptedLoads = new AtomicInteger();
+		Thread waiter = new Thread(() -> {
+			try {
+				answer.complete(cache.get("k", () -> {
+					if (Thread.currentThread().isInterrupted()) {
+						interruptedLoads.incrementAndGet();
+					}
+					return "mine";
+				}));
+			}
+			catch (Exception ex) {
+				answer.completeExceptionally(ex);
+			}
+		});
+		waiter.start();
+		assertThat(Await.until(() -> this.backend.calls(BackendOperation.ADD_IF_ABSENT) >= 2)).isTrue();
+		waiter.interrupt();
+		assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("mine");
+		assertThat(interruptedLoads).hasValue(1);
+	}
+
+	@Test
 	void failedLoadReleasesTheLeaseAndThrows() {
 		TieredCache cache = cache();
 		assertThatIllegalStateException().isThrownBy(() -> cache.get("k", () -> {
