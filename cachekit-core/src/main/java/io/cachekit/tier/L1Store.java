@@ -109,7 +109,7 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		if (entry != null && entry.generation() == generation && entry.isFresh(this.ticker.read())) {
+		if (entry != null && entry.generation() == generation && isFresh(entry)) {
 			this.counters.hits.increment();
 			return entry;
 		}
@@ -146,8 +146,8 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		return (entry != null && entry.generation() == generation && entry.isFresh(this.ticker.read()))
-				? new CacheHit(entry.value()) : null;
+		return (entry != null && entry.generation() == generation && isFresh(entry)) ? new CacheHit(entry.value())
+				: null;
 	}
 
 	/**
@@ -228,6 +228,14 @@ final class L1Store {
 			return 0;
 		}
 		return this.cache.policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0L)).orElse(0L);
+	}
+
+	/**
+	 * Tells whether an entry is fresh. Without a grace Caffeine already hides every entry
+	 * past its deadline, which is then its freshness end: no clock read needed.
+	 */
+	private boolean isFresh(L1Entry entry) {
+		return this.graceNanos == 0 || entry.isFresh(this.ticker.read());
 	}
 
 	private L1Entry entry(@Nullable Object value, int weight, long generation, long freshUntil,
