@@ -150,6 +150,14 @@ final class TierReader {
 				: null;
 	}
 
+	/**
+	 * Tells whether serve-stale is on.
+	 * @return {@code true} when entries past their freshness may be served
+	 */
+	boolean servesStale() {
+		return this.stale.isOn();
+	}
+
 	private @Nullable Found readL2(String keyString, long generation) {
 		long seen = this.stamps.current(keyString);
 		RemoteTier.Lookup found = this.l2.lookup(generation, keyString, seen);

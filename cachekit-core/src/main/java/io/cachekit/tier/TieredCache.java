@@ -407,15 +407,37 @@ public final class TieredCache {
 	private <T> CompletableFuture<T> loadAndStoreOrStale(String keyString, Supplier<CompletableFuture<T>> loader) {
 		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture")
 			.handle((value, failure) -> {
+				CompletableFuture<T> next;
 				if (failure == null) {
 					this.writer.store(keyString, value);
-					return CompletableFuture.completedFuture(value);
+					next = CompletableFuture.completedFuture(value);
 				}
-				TierReader.Found stale = this.reader.staleAfterFailedLoad(keyString);
-				return (stale != null) ? CompletableFuture.completedFuture((T) stale.hit().value())
-						: CompletableFuture.<T>failedFuture(unwrap(failure));
+				else {
+					next = this.reader.servesStale() ? this.<T>staleOr(keyString, unwrap(failure))
+							: CompletableFuture.<T>failedFuture(unwrap(failure));
+				}
+				return next;
 			})
 			.thenCompose((next) -> next);
+	}
+
+	/**
+	 * Answers a stale entry for a key whose loader failed, or the failure. Looking may go
+	 * to L2, so it runs on the executor: a loader that failed at once completes on the
+	 * caller's thread.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> staleOr(String keyString, Throwable failure) {
+		CompletableFuture<TierReader.@Nullable Found> stale;
+		try {
+			stale = CompletableFuture.supplyAsync(() -> this.reader.staleAfterFailedLoad(keyString), this.executor);
+		}
+		catch (RejectedExecutionException ex) {
+			return CompletableFuture.failedFuture(failure);
+		}
+		return stale.exceptionally((lookFailed) -> null)
+			.thenCompose((found) -> (found != null) ? CompletableFuture.completedFuture((T) found.hit().value())
+					: CompletableFuture.<T>failedFuture(failure));
 	}
 
 	@SuppressWarnings("unchecked")
