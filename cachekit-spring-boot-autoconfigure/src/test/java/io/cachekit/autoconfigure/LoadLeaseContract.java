@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cachekit.spring.CachekitCacheManager;
+import io.cachekit.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -162,6 +163,39 @@ abstract class LoadLeaseContract {
 		}));
 	}
 
+	@Test
+	void refreshAheadReloadsAnEntryOnceInTheCluster() throws Exception {
+		String id = UUID.randomUUID().toString();
+		Prices.loadsInCluster.set(0);
+		ApplicationContextRunner runner = contextRunner().withPropertyValues("cachekit.caches.prices.ttl=2s",
+				"cachekit.caches.prices.refresh-ahead.enabled=true", "cachekit.caches.prices.refresh-ahead.at=0.5",
+				"cachekit.caches.prices.refresh-ahead.jitter=0");
+		runner.run((first) -> runner.run((second) -> {
+			Prices one = first.getBean(Prices.class);
+			Prices two = second.getBean(Prices.class);
+			String loaded = "price of " + id + " #1";
+			String reloaded = "price of " + id + " #2";
+			assertThat(one.price(id)).isEqualTo(loaded);
+			assertThat(two.price(id)).as("read from L2, now in L1 too").isEqualTo(loaded);
+			// Past the refresh point, half of a 2 s TTL (memcached's shortest useful
+			// one).
+			Thread.sleep(1100);
+			List<Future<String>> answers = new ArrayList<>();
+			for (int i = 0; i < 2 * THREADS_PER_INSTANCE; i++) {
+				Prices instance = (i % 2 == 0) ? one : two;
+				answers.add(this.callers.submit(() -> instance.price(id)));
+			}
+			for (Future<String> answer : answers) {
+				assertThat(answer.get(30, TimeUnit.SECONDS)).isIn(loaded, reloaded);
+			}
+			assertThat(Await.until(() -> one.price(id).equals(reloaded) && two.price(id).equals(reloaded))).isTrue();
+			System.out.println("[figure] refresh-ahead on " + backendName() + ": 2 instances x " + THREADS_PER_INSTANCE
+					+ " threads reading an entry past its refresh point: loader ran "
+					+ (Prices.loadsInCluster.get() - 1) + " time(s) to reload it");
+			assertThat(Prices.loadsInCluster).hasValue(2);
+		}));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class BooksConfiguration {
@@ -169,6 +203,23 @@ abstract class LoadLeaseContract {
 		@Bean
 		Books books() {
 			return new Books();
+		}
+
+		@Bean
+		Prices prices() {
+			return new Prices();
+		}
+
+	}
+
+	static class Prices {
+
+		/** Loads by every instance of the test together. */
+		static final AtomicInteger loadsInCluster = new AtomicInteger();
+
+		@Cacheable(cacheNames = "prices", sync = true)
+		public String price(String id) {
+			return "price of " + id + " #" + loadsInCluster.incrementAndGet();
 		}
 
 	}
