@@ -130,6 +130,7 @@ abstract class LoadLeaseContract {
 			CountDownLatch dead = new CountDownLatch(1);
 			// The holder hangs mid-load and never releases its lease while the others
 			// wait: as far as they can tell it died.
+			long beforeLease = System.nanoTime();
 			Future<?> holder = this.callers.submit(() -> dying.get(key, () -> {
 				holding.countDown();
 				dead.await(30, TimeUnit.SECONDS);
@@ -160,6 +161,10 @@ abstract class LoadLeaseContract {
 					+ bound.toMillis() + " ms)");
 			assertThat(loads).hasValue(1);
 			assertThat(heldUpMillis).isLessThanOrEqualTo(bound.toMillis());
+			// The lease did hold the other instance up: it was taken after beforeLease
+			// and lives at least its TTL, less memcached's second.
+			assertThat(TimeUnit.NANOSECONDS.toMillis(loaderStarted.get() - beforeLease))
+				.isGreaterThanOrEqualTo(leaseTtl.minus(expiryGranularity()).toMillis());
 		}));
 	}
 
