@@ -165,6 +165,11 @@ public final class TieredCacheMetrics extends CacheMeterBinder<TieredCache> {
 			.tags(tags)
 			.description("Values not cached because the backend refused them, for example as too large")
 			.register(registry);
+		FunctionCounter.builder("cachekit.cache.stale", cache, (c) -> c.statistics().staleCount())
+			.tags(tags)
+			.description("Entries served past their freshness, within the serve-stale grace, because L2 was out "
+					+ "of reach or the loader failed")
+			.register(registry);
 		bindCoherence(registry, cache, tags);
 	}
 

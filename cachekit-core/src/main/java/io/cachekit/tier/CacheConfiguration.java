@@ -32,8 +32,26 @@ public final class CacheConfiguration {
 	/** The generation is read again from L2 every second unless configured otherwise. */
 	public static final Duration DEFAULT_GENERATION_REFRESH = Duration.ofSeconds(1);
 
+	/** A load lease lives five seconds when its holder never releases it. */
+	public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+
+	/** A caller that lost the lease waits at most five seconds before loading itself. */
+	public static final Duration DEFAULT_LEASE_MAX_WAIT = Duration.ofSeconds(5);
+
+	/** The first pause between two looks at L2 while waiting for a lease holder. */
+	public static final Duration DEFAULT_LEASE_POLL_INITIAL = Duration.ofMillis(10);
+
+	/** The longest pause between two looks at L2 while waiting for a lease holder. */
+	public static final Duration DEFAULT_LEASE_POLL_MAX = Duration.ofMillis(100);
+
+	/** Refresh-ahead reloads an entry read after 80% of its TTL. */
+	public static final double DEFAULT_REFRESH_AHEAD_AT = 0.8;
+
+	/** Refresh-ahead adds up to 5% of the TTL, at random, to the point it reloads at. */
+	public static final double DEFAULT_REFRESH_AHEAD_JITTER = 0.05;
+
 	private static final CacheConfiguration DEFAULTS = new CacheConfiguration(DEFAULT_TTL, true, true, DEFAULT_L1_TTL,
-			DEFAULT_L1_MAX_SIZE, DEFAULT_GENERATION_REFRESH, true);
+			DEFAULT_L1_MAX_SIZE, DEFAULT_GENERATION_REFRESH, true, LoadSettings.DEFAULTS);
 
 	private final @Nullable Duration ttl;
 
@@ -49,8 +67,10 @@ public final class CacheConfiguration {
 
 	private final boolean coherence;
 
+	private final LoadSettings loading;
+
 	private CacheConfiguration(@Nullable Duration ttl, boolean allowNullValues, boolean l1Enabled, Duration l1Ttl,
-			long l1MaxSize, Duration generationRefresh, boolean coherence) {
+			long l1MaxSize, Duration generationRefresh, boolean coherence, LoadSettings loading) {
 		this.ttl = ttl;
 		this.allowNullValues = allowNullValues;
 		this.l1Enabled = l1Enabled;
@@ -58,6 +78,7 @@ public final class CacheConfiguration {
 		this.l1MaxSize = l1MaxSize;
 		this.generationRefresh = generationRefresh;
 		this.coherence = coherence;
+		this.loading = loading;
 	}
 
 	/**
@@ -130,7 +151,7 @@ public final class CacheConfiguration {
 		}
 		Duration effective = (ttl == null || ttl.isZero()) ? null : ttl;
 		return new CacheConfiguration(effective, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh, this.coherence);
+				this.generationRefresh, this.coherence, this.loading);
 	}
 
 	/**
@@ -142,7 +163,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withAllowNullValues(boolean allowNullValues) {
 		return new CacheConfiguration(this.ttl, allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh, this.coherence);
+				this.generationRefresh, this.coherence, this.loading);
 	}
 
 	/**
@@ -152,7 +173,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withL1Enabled(boolean l1Enabled) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh, this.coherence);
+				this.generationRefresh, this.coherence, this.loading);
 	}
 
 	/**
@@ -165,7 +186,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withL1Ttl(Duration l1Ttl) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, positive("l1Ttl", l1Ttl),
-				this.l1MaxSize, this.generationRefresh, this.coherence);
+				this.l1MaxSize, this.generationRefresh, this.coherence, this.loading);
 	}
 
 	/**
@@ -179,7 +200,7 @@ public final class CacheConfiguration {
 			throw new IllegalArgumentException("l1MaxSize must be at least 1 byte, was " + bytes);
 		}
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, bytes,
-				this.generationRefresh, this.coherence);
+				this.generationRefresh, this.coherence, this.loading);
 	}
 
 	/**
@@ -191,7 +212,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withGenerationRefresh(Duration interval) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				positive("generationRefresh", interval), this.coherence);
+				positive("generationRefresh", interval), this.coherence, this.loading);
 	}
 
 	/**
@@ -214,7 +235,7 @@ public final class CacheConfiguration {
 	 */
 	public CacheConfiguration withCoherence(boolean coherence) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh, coherence);
+				this.generationRefresh, coherence, this.loading);
 	}
 
 	@Override
@@ -225,21 +246,225 @@ public final class CacheConfiguration {
 		return other instanceof CacheConfiguration that && Objects.equals(this.ttl, that.ttl)
 				&& this.allowNullValues == that.allowNullValues && this.l1Enabled == that.l1Enabled
 				&& this.l1Ttl.equals(that.l1Ttl) && this.l1MaxSize == that.l1MaxSize
-				&& this.generationRefresh.equals(that.generationRefresh) && this.coherence == that.coherence;
+				&& this.generationRefresh.equals(that.generationRefresh) && this.coherence == that.coherence
+				&& this.loading.equals(that.loading);
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
-				this.generationRefresh, this.coherence);
+				this.generationRefresh, this.coherence, this.loading);
 	}
 
 	@Override
 	public String toString() {
 		return "CacheConfiguration[ttl=" + ((this.ttl != null) ? this.ttl : "none") + ", allowNullValues="
 				+ this.allowNullValues + ", l1Enabled=" + this.l1Enabled + ", l1Ttl=" + this.l1Ttl + ", l1MaxSize="
-				+ this.l1MaxSize + ", generationRefresh=" + this.generationRefresh + ", coherence=" + this.coherence
-				+ "]";
+				+ this.l1MaxSize + ", generationRefresh=" + this.generationRefresh + ", coherence=" + this.coherence + ", "
+				+ this.loading + "]";
+	}
+
+	// Loading: the cluster-wide lease, refresh-ahead and serve-stale.
+
+	/**
+	 * Tells whether a miss with a loader takes a lease in L2 first, so that one process
+	 * of the cluster loads the key while the others wait for its entry.
+	 * @return {@code true} when the lease is on
+	 */
+	public boolean leaseEnabled() {
+		return this.loading.leaseEnabled();
+	}
+
+	/**
+	 * Returns how long a lease lives when its holder never releases it (a process that
+	 * died mid-load): the longest others wait for a dead holder.
+	 * @return a positive duration
+	 */
+	public Duration leaseTtl() {
+		return this.loading.leaseTtl();
+	}
+
+	/**
+	 * Returns how long a caller that lost the lease waits for the holder's entry before
+	 * loading itself.
+	 * @return a positive duration
+	 */
+	public Duration leaseMaxWait() {
+		return this.loading.leaseMaxWait();
+	}
+
+	/**
+	 * Returns the first pause between two looks at L2 while waiting for a lease holder;
+	 * it doubles up to {@link #leasePollMax()}.
+	 * @return a positive duration
+	 */
+	public Duration leasePollInitial() {
+		return this.loading.leasePollInitial();
+	}
+
+	/**
+	 * Returns the longest pause between two looks at L2 while waiting for a lease holder.
+	 * @return a positive duration
+	 */
+	public Duration leasePollMax() {
+		return this.loading.leasePollMax();
+	}
+
+	/**
+	 * Tells whether an entry read late in its life is returned and reloaded in the
+	 * background, where the read has a loader.
+	 * @return {@code true} when refresh-ahead is on
+	 */
+	public boolean refreshAheadEnabled() {
+		return this.loading.refreshAheadEnabled();
+	}
+
+	/**
+	 * Returns the fraction of the TTL after which a read reloads the entry.
+	 * @return a fraction above 0 and below 1
+	 */
+	public double refreshAheadAt() {
+		return this.loading.refreshAheadAt();
+	}
+
+	/**
+	 * Returns the largest random fraction of the TTL added, per read, to
+	 * {@link #refreshAheadAt()}, so that processes do not all reload at once.
+	 * @return a fraction, at least 0 and below 1
+	 */
+	public double refreshAheadJitter() {
+		return this.loading.refreshAheadJitter();
+	}
+
+	/**
+	 * Returns how long past its freshness an entry is kept and may be served when L2 is
+	 * out of reach or the loader fails.
+	 * @return the grace, zero when stale entries are never served
+	 */
+	public Duration serveStaleGrace() {
+		return this.loading.staleGrace();
+	}
+
+	/**
+	 * Returns this configuration with the load lease on or off.
+	 * @param enabled whether a miss with a loader takes a lease in L2 first
+	 * @return the new configuration
+	 */
+	public CacheConfiguration withLease(boolean enabled) {
+		LoadSettings l = this.loading;
+		return withLoading(
+				l.withLease(enabled, l.leaseTtl(), l.leaseMaxWait(), l.leasePollInitial(), l.leasePollMax()));
+	}
+
+	/**
+	 * Returns this configuration with another lease TTL: how long others wait at most for
+	 * a holder that died mid-load. Memcached counts it in whole seconds.
+	 * @param ttl a positive duration, longer than most loads
+	 * @return the new configuration
+	 * @throws IllegalArgumentException when not positive
+	 */
+	public CacheConfiguration withLeaseTtl(Duration ttl) {
+		LoadSettings l = this.loading;
+		return withLoading(l.withLease(l.leaseEnabled(), positive("leaseTtl", ttl), l.leaseMaxWait(),
+				l.leasePollInitial(), l.leasePollMax()));
+	}
+
+	/**
+	 * Returns this configuration with another bound on the wait of a caller that lost the
+	 * lease.
+	 * @param maxWait a positive duration
+	 * @return the new configuration
+	 * @throws IllegalArgumentException when not positive
+	 */
+	public CacheConfiguration withLeaseMaxWait(Duration maxWait) {
+		LoadSettings l = this.loading;
+		return withLoading(l.withLease(l.leaseEnabled(), l.leaseTtl(), positive("leaseMaxWait", maxWait),
+				l.leasePollInitial(), l.leasePollMax()));
+	}
+
+	/**
+	 * Returns this configuration with another back-off between two looks at L2 while
+	 * waiting for a lease holder: the first pause, doubled up to the longest, each pause
+	 * jittered down by up to half.
+	 * @param initial the first pause, positive
+	 * @param max the longest pause, at least {@code initial}
+	 * @return the new configuration
+	 * @throws IllegalArgumentException when not positive or {@code max < initial}
+	 */
+	public CacheConfiguration withLeasePoll(Duration initial, Duration max) {
+		positive("leasePollInitial", initial);
+		positive("leasePollMax", max);
+		if (max.compareTo(initial) < 0) {
+			throw new IllegalArgumentException(
+					"leasePollMax (" + max + ") must not be shorter than leasePollInitial (" + initial + ")");
+		}
+		LoadSettings l = this.loading;
+		return withLoading(l.withLease(l.leaseEnabled(), l.leaseTtl(), l.leaseMaxWait(), initial, max));
+	}
+
+	/**
+	 * Returns this configuration with refresh-ahead on or off.
+	 * @param enabled whether an entry read late in its life is reloaded in the background
+	 * @return the new configuration
+	 */
+	public CacheConfiguration withRefreshAhead(boolean enabled) {
+		LoadSettings l = this.loading;
+		return withLoading(l.withRefreshAhead(enabled, l.refreshAheadAt(), l.refreshAheadJitter()));
+	}
+
+	/**
+	 * Returns this configuration with another refresh point.
+	 * @param at the fraction of the TTL after which a read reloads, above 0 and below 1
+	 * @return the new configuration
+	 * @throws IllegalArgumentException when out of range
+	 */
+	public CacheConfiguration withRefreshAheadAt(double at) {
+		if (!(at > 0 && at < 1)) {
+			throw new IllegalArgumentException("refreshAheadAt must be above 0 and below 1, was " + at);
+		}
+		LoadSettings l = this.loading;
+		return withLoading(l.withRefreshAhead(l.refreshAheadEnabled(), at, l.refreshAheadJitter()));
+	}
+
+	/**
+	 * Returns this configuration with another refresh jitter.
+	 * @param jitter the largest random fraction of the TTL added per read, at least 0 and
+	 * below 1
+	 * @return the new configuration
+	 * @throws IllegalArgumentException when out of range
+	 */
+	public CacheConfiguration withRefreshAheadJitter(double jitter) {
+		if (!(jitter >= 0 && jitter < 1)) {
+			throw new IllegalArgumentException("refreshAheadJitter must be at least 0 and below 1, was " + jitter);
+		}
+		LoadSettings l = this.loading;
+		return withLoading(l.withRefreshAhead(l.refreshAheadEnabled(), l.refreshAheadAt(), jitter));
+	}
+
+	/**
+	 * Returns this configuration with another serve-stale grace: entries stay that much
+	 * longer in L2 and L1, past their freshness, and are served only when L2 is out of
+	 * reach or the loader fails.
+	 * @param grace the grace; zero turns serve-stale off
+	 * @return the new configuration
+	 * @throws IllegalArgumentException when negative
+	 */
+	public CacheConfiguration withServeStaleGrace(Duration grace) {
+		Objects.requireNonNull(grace, "serveStaleGrace must not be null");
+		if (grace.isNegative()) {
+			throw new IllegalArgumentException(
+					"serveStaleGrace must not be negative (zero turns it off), was " + grace);
+		}
+		return withLoading(this.loading.withStaleGrace(grace));
+	}
+
+	LoadSettings loading() {
+		return this.loading;
+	}
+
+	private CacheConfiguration withLoading(LoadSettings loading) {
+		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
+				this.generationRefresh, this.coherence, loading);
 	}
 
 	private static Duration positive(String name, Duration value) {

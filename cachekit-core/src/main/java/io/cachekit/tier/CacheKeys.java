@@ -101,6 +101,19 @@ final class CacheKeys {
 		return this.escapedName + ":inv:" + sequence;
 	}
 
+	/**
+	 * Returns the L2 key of the load lease of an entry:
+	 * {@code <name>:lease:<generation>:<key>}. Its second part is a word where entry keys
+	 * have a number, so it never meets an entry key or the generation key, whatever the
+	 * key string holds.
+	 * @param generation the cache's current generation
+	 * @param keyString the key's string form
+	 * @return the lease key
+	 */
+	String leaseKey(long generation, String keyString) {
+		return this.escapedName + ":lease:" + generation + ':' + keyString;
+	}
+
 	private static String escape(String name) {
 		return name.replace("%", "%25").replace(":", "%3A");
 	}

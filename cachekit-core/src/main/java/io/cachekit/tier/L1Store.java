@@ -37,10 +37,13 @@ final class L1Store {
 
 	private final ChangeStamps stamps;
 
-	private L1Store(@Nullable Cache<String, L1Entry> cache, Duration ttl, Clock clock, Ticker ticker,
+	private final long graceNanos;
+
+	private L1Store(@Nullable Cache<String, L1Entry> cache, Duration ttl, Duration grace, Clock clock, Ticker ticker,
 			TierCounters counters, ChangeStamps stamps) {
 		this.cache = cache;
 		this.ttlNanos = ttl.toNanos();
+		this.graceNanos = saturatedNanos(grace);
 		this.clock = clock;
 		this.ticker = ticker;
 		this.counters = counters;
@@ -60,7 +63,8 @@ final class L1Store {
 	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
 			@Nullable TierCounters evictions, ChangeStamps stamps) {
 		if (!configuration.l1Enabled()) {
-			return new L1Store(null, configuration.l1Ttl(), time.clock(), time.ticker(), counters, stamps);
+			return new L1Store(null, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(),
+					time.ticker(), counters, stamps);
 		}
 		Cache<String, L1Entry> cache = Caffeine.newBuilder()
 			.maximumWeight(configuration.l1MaxSize())
@@ -77,7 +81,8 @@ final class L1Store {
 				}
 			})
 			.build();
-		return new L1Store(cache, configuration.l1Ttl(), time.clock(), time.ticker(), counters, stamps);
+		return new L1Store(cache, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(), time.ticker(),
+				counters, stamps);
 	}
 
 	/**
@@ -88,19 +93,46 @@ final class L1Store {
 	 * @return the hit, or {@code null}
 	 */
 	@Nullable CacheHit lookup(String keyString, long generation) {
+		L1Entry entry = lookupEntry(keyString, generation);
+		return (entry != null) ? new CacheHit(entry.value()) : null;
+	}
+
+	/**
+	 * Looks a key up, counting the hit or miss; an entry of another generation is
+	 * dropped, one past its freshness is a miss but stays for {@link #stale}.
+	 * @param keyString the key
+	 * @param generation the generation the entry must belong to
+	 * @return the fresh entry, or {@code null}
+	 */
+	@Nullable L1Entry lookupEntry(String keyString, long generation) {
 		if (this.cache == null) {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		if (entry != null && entry.generation() == generation) {
+		if (entry != null && entry.generation() == generation && isFresh(entry)) {
 			this.counters.hits.increment();
-			return new CacheHit(entry.value());
+			return entry;
 		}
-		if (entry != null) {
+		if (entry != null && entry.generation() != generation) {
 			this.cache.asMap().remove(keyString, entry);
 		}
 		this.counters.misses.increment();
 		return null;
+	}
+
+	/**
+	 * Returns an entry past its freshness but within the serve-stale grace, without
+	 * counting.
+	 * @param keyString the key
+	 * @param generation the generation the entry must belong to
+	 * @return the stale entry, or {@code null}
+	 */
+	@Nullable L1Entry stale(String keyString, long generation) {
+		if (this.cache == null || this.graceNanos == 0) {
+			return null;
+		}
+		L1Entry entry = this.cache.policy().getIfPresentQuietly(keyString);
+		return (entry != null && entry.generation() == generation && !entry.isFresh(this.ticker.read())) ? entry : null;
 	}
 
 	/**
@@ -114,7 +146,8 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		return (entry != null && entry.generation() == generation) ? new CacheHit(entry.value()) : null;
+		return (entry != null && entry.generation() == generation && isFresh(entry)) ? new CacheHit(entry.value())
+				: null;
 	}
 
 	/**
@@ -134,7 +167,7 @@ final class L1Store {
 		if (deadline == Long.MIN_VALUE) {
 			return false;
 		}
-		this.cache.put(keyString, new L1Entry(value, weight, generation, deadline));
+		this.cache.put(keyString, entry(value, weight, generation, deadline, expiresAt));
 		this.counters.puts.increment();
 		return true;
 	}
@@ -157,7 +190,7 @@ final class L1Store {
 		if (deadline == Long.MIN_VALUE) {
 			return;
 		}
-		L1Entry filled = new L1Entry(value, weight, generation, deadline);
+		L1Entry filled = entry(value, weight, generation, deadline, expiresAt);
 		boolean[] won = new boolean[1];
 		this.cache.asMap().compute(keyString, (key, existing) -> {
 			won[0] = this.stamps.current(keyString) == seen;
@@ -198,7 +231,33 @@ final class L1Store {
 	}
 
 	/**
-	 * Returns when an entry leaves L1: after the L1 TTL, or at its L2 expiry if sooner.
+	 * Tells whether an entry is fresh. Without a grace Caffeine already hides every entry
+	 * past its deadline, which is then its freshness end: no clock read needed.
+	 */
+	private boolean isFresh(L1Entry entry) {
+		return this.graceNanos == 0 || entry.isFresh(this.ticker.read());
+	}
+
+	private L1Entry entry(@Nullable Object value, int weight, long generation, long freshUntil,
+			@Nullable Instant expiresAt) {
+		long leaves = freshUntil + this.graceNanos;
+		if (leaves - freshUntil < 0) {
+			leaves = Long.MAX_VALUE;
+		}
+		return new L1Entry(value, weight, generation, leaves, freshUntil, expiresAt);
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE / 4;
+		}
+	}
+
+	/**
+	 * Returns until when an entry is fresh in L1: the L1 TTL, or its L2 expiry if sooner.
 	 * @param expiresAt the L2 expiry, or {@code null}
 	 * @return the deadline on the ticker, or {@code Long.MIN_VALUE} when already due
 	 */

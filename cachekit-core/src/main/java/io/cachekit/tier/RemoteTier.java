@@ -50,6 +50,10 @@ final class RemoteTier {
 
 	private volatile @Nullable InvalidationJournal journal;
 
+	private final Duration staleGrace;
+
+	private final @Nullable Duration storedTtl;
+
 	/**
 	 * Creates the tier.
 	 * @param backend the backend behind the circuit breaker, or {@code null} for none
@@ -64,6 +68,28 @@ final class RemoteTier {
 	 */
 	RemoteTier(@Nullable Backend backend, ValueCodec codec, CacheKeys keys, @Nullable Duration ttl, Clock clock,
 			TierCounters counters, TierCounters l1Counters, ProblemLog problems, PendingInvalidations pending) {
+		this(backend, codec, keys, ttl, Duration.ZERO, clock, counters, l1Counters, problems, pending);
+	}
+
+	/**
+	 * Creates the tier with a serve-stale grace: entries live that much longer in L2 than
+	 * their freshness, which their envelope's expiry still ends.
+	 * @param backend the backend behind the circuit breaker, or {@code null} for none
+	 * @param codec the value codec
+	 * @param keys the cache's keys
+	 * @param ttl how long entries are fresh, or {@code null}
+	 * @param staleGrace how long entries stay past their freshness, zero for not at all
+	 * @param clock the clock of expiry times
+	 * @param counters the L2 counts
+	 * @param l1Counters the L1 counts, which take encoding failures when there is no L2
+	 * @param problems the cache's problem log
+	 * @param pending the cache's pending invalidations
+	 */
+	RemoteTier(@Nullable Backend backend, ValueCodec codec, CacheKeys keys, @Nullable Duration ttl, Duration staleGrace,
+			Clock clock, TierCounters counters, TierCounters l1Counters, ProblemLog problems,
+			PendingInvalidations pending) {
+		this.staleGrace = staleGrace;
+		this.storedTtl = (ttl != null) ? ttl.plus(staleGrace) : null;
 		this.backend = backend;
 		this.codec = codec;
 		this.keys = keys;
@@ -138,13 +164,25 @@ final class RemoteTier {
 	 * @return the entry, or {@code null} for a miss of any kind
 	 */
 	@Nullable Entry read(long generation, String keyString, long seen) {
+		return lookup(generation, keyString, seen).fresh();
+	}
+
+	/**
+	 * Reads and decodes an entry, counting the hit or miss, and tells a stale entry and
+	 * an L2 out of reach apart from a plain miss.
+	 * @param generation the cache's generation
+	 * @param keyString the key
+	 * @param seen the key's change stamp before the read
+	 * @return what the read found
+	 */
+	Lookup lookup(long generation, String keyString, long seen) {
 		Backend backend = this.backend;
 		if (backend == null) {
-			return null;
+			return Lookup.MISS;
 		}
 		if (generation == Generation.UNKNOWN) {
 			this.counters.misses.increment();
-			return null;
+			return Lookup.UNREACHABLE;
 		}
 		String entryKey = this.keys.entryKey(generation, keyString);
 		if (this.pending.isMarked(keyString)) {
@@ -155,7 +193,7 @@ final class RemoteTier {
 				announce(keyString);
 			}
 			this.counters.misses.increment();
-			return null;
+			return Lookup.MISS;
 		}
 		byte[] bytes;
 		try {
@@ -165,11 +203,11 @@ final class RemoteTier {
 		catch (BackendException ex) {
 			failed(ex);
 			this.counters.misses.increment();
-			return null;
+			return Lookup.UNREACHABLE;
 		}
 		if (bytes == null) {
 			this.counters.misses.increment();
-			return null;
+			return Lookup.MISS;
 		}
 		CachedValue cached;
 		try {
@@ -181,15 +219,18 @@ final class RemoteTier {
 					"dropped an unreadable L2 entry (" + ex.getKind() + "): " + ex.getMessage(), null);
 			deleteQuietly(entryKey);
 			this.counters.misses.increment();
-			return null;
+			return Lookup.MISS;
 		}
 		Instant expiresAt = cached.expiresAt();
-		if (expiresAt != null && !expiresAt.isAfter(this.clock.instant())) {
+		Instant now = this.clock.instant();
+		Entry entry = new Entry(cached.value(), bytes.length, expiresAt);
+		if (expiresAt != null && !expiresAt.isAfter(now)) {
 			this.counters.misses.increment();
-			return null;
+			boolean withinGrace = expiresAt.plus(this.staleGrace).isAfter(now);
+			return withinGrace ? new Lookup(null, entry, false) : Lookup.MISS;
 		}
 		this.counters.hits.increment();
-		return new Entry(cached.value(), bytes.length, expiresAt);
+		return new Lookup(entry, null, false);
 	}
 
 	/**
@@ -212,7 +253,7 @@ final class RemoteTier {
 			return Write.DEFERRED;
 		}
 		try {
-			backend.set(this.keys.entryKey(generation, keyString), bytes, this.ttl);
+			backend.set(this.keys.entryKey(generation, keyString), bytes, this.storedTtl);
 			succeeded();
 			this.pending.unmark(keyString, change);
 			this.counters.puts.increment();
@@ -243,7 +284,7 @@ final class RemoteTier {
 	 */
 	@Nullable Boolean add(AddIfAbsent add, long generation, String keyString, byte[] bytes, long change) {
 		try {
-			boolean added = add.addIfAbsent(this.keys.entryKey(generation, keyString), bytes, this.ttl);
+			boolean added = add.addIfAbsent(this.keys.entryKey(generation, keyString), bytes, this.storedTtl);
 			succeeded();
 			if (added) {
 				this.pending.unmark(keyString, change);
@@ -356,6 +397,22 @@ final class RemoteTier {
 	 * @param expiresAt its expiry, or {@code null}
 	 */
 	record Entry(@Nullable Object value, int weight, @Nullable Instant expiresAt) {
+
+	}
+
+	/**
+	 * What a read found.
+	 *
+	 * @param fresh the entry, when fresh
+	 * @param stale the entry, when past its freshness but within the serve-stale grace
+	 * @param unreachable whether L2 could not be asked (it failed, the circuit is open,
+	 * or the generation is unknown)
+	 */
+	record Lookup(@Nullable Entry fresh, @Nullable Entry stale, boolean unreachable) {
+
+		static final Lookup MISS = new Lookup(null, null, false);
+
+		static final Lookup UNREACHABLE = new Lookup(null, null, true);
 
 	}
 

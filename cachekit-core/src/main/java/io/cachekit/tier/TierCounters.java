@@ -29,6 +29,9 @@ final class TierCounters implements TierStatistics {
 
 	final LongAdder invalidationGaps = new LongAdder();
 
+	/** Entries served past their freshness (serve-stale). */
+	final LongAdder stale = new LongAdder();
+
 	private final Map<BackendErrorType, LongAdder> errors = new EnumMap<>(BackendErrorType.class);
 
 	private final Map<CodecException.Kind, LongAdder> codecErrors = new EnumMap<>(CodecException.Kind.class);
@@ -111,6 +114,11 @@ final class TierCounters implements TierStatistics {
 				return cache.invalidationGapCount();
 			}
 
+			@Override
+			public long staleCount() {
+				return cache.staleCount();
+			}
+
 		};
 	}
 
@@ -162,6 +170,11 @@ final class TierCounters implements TierStatistics {
 	@Override
 	public long invalidationGapCount() {
 		return this.invalidationGaps.sum();
+	}
+
+	@Override
+	public long staleCount() {
+		return this.stale.sum();
 	}
 
 	private LongAdder errors(BackendErrorType type) {

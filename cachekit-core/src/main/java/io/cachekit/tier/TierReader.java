@@ -1,5 +1,7 @@
 package io.cachekit.tier;
 
+import java.time.Instant;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,8 +9,10 @@ import org.jspecify.annotations.Nullable;
  * rest of its L2 lifetime unless the key changed while it was read.
  *
  * <p>
- * Counts per tier only (in {@link L1Store} and {@link RemoteTier}); the facade counts the
- * cache as a whole. Thread-safe.
+ * An entry past its freshness is never served, except by {@link StaleEntries} when L2
+ * cannot be asked or, through {@link #staleAfterFailedLoad(String)}, when a loader
+ * failed. Counts per tier only (in {@link L1Store} and {@link RemoteTier}); the facade
+ * counts the cache as a whole. Thread-safe.
  */
 final class TierReader {
 
@@ -20,11 +24,18 @@ final class TierReader {
 
 	private final GenerationTracker generations;
 
+	private final StaleEntries stale;
+
 	TierReader(ChangeStamps stamps, L1Store l1, RemoteTier l2, GenerationTracker generations) {
+		this(stamps, l1, l2, generations, StaleEntries.off());
+	}
+
+	TierReader(ChangeStamps stamps, L1Store l1, RemoteTier l2, GenerationTracker generations, StaleEntries stale) {
 		this.stamps = stamps;
 		this.l1 = l1;
 		this.l2 = l2;
 		this.generations = generations;
+		this.stale = stale;
 	}
 
 	/**
@@ -33,9 +44,22 @@ final class TierReader {
 	 * @return the hit, or {@code null}
 	 */
 	@Nullable CacheHit lookup(String keyString) {
+		return hit(find(keyString));
+	}
+
+	/**
+	 * Looks a key up in L1, then L2, with the current generation, and tells when the
+	 * entry expires.
+	 * @param keyString the key
+	 * @return what was found, or {@code null}
+	 */
+	@Nullable Found find(String keyString) {
 		long generation = this.generations.current();
-		CacheHit hit = this.l1.lookup(keyString, generation);
-		return (hit != null || !this.l2.isPresent()) ? hit : readL2(keyString, generation);
+		L1Entry entry = this.l1.lookupEntry(keyString, generation);
+		if (entry != null) {
+			return new Found(new CacheHit(entry.value()), entry.expiresAt(), false);
+		}
+		return this.l2.isPresent() ? readL2(keyString, generation) : null;
 	}
 
 	/**
@@ -44,7 +68,17 @@ final class TierReader {
 	 * @return the hit, or {@code null}
 	 */
 	@Nullable CacheHit lookupL1(String keyString) {
-		return this.l1.lookup(keyString, this.generations.cached());
+		return hit(findL1(keyString));
+	}
+
+	/**
+	 * Looks a key up in L1 only, with the generation known now, without going to L2.
+	 * @param keyString the key
+	 * @return what was found, or {@code null}
+	 */
+	@Nullable Found findL1(String keyString) {
+		L1Entry entry = this.l1.lookupEntry(keyString, this.generations.cached());
+		return (entry != null) ? new Found(new CacheHit(entry.value()), entry.expiresAt(), false) : null;
 	}
 
 	/**
@@ -73,17 +107,89 @@ final class TierReader {
 	 * @return the hit, or {@code null}
 	 */
 	@Nullable CacheHit readL2(String keyString) {
+		return hit(findL2(keyString));
+	}
+
+	/**
+	 * Reads a key from L2 with the current generation and fills L1 with a hit.
+	 * @param keyString the key
+	 * @return what was found, or {@code null}
+	 */
+	@Nullable Found findL2(String keyString) {
 		return readL2(keyString, this.generations.current());
 	}
 
-	private @Nullable CacheHit readL2(String keyString, long generation) {
-		long seen = this.stamps.current(keyString);
-		RemoteTier.Entry entry = this.l2.read(generation, keyString, seen);
-		if (entry == null) {
+	/**
+	 * Finds an entry past its freshness but within the serve-stale grace, in L1 then L2,
+	 * for a caller whose loader failed; an entry another process wrote meanwhile is
+	 * served too.
+	 * @param keyString the key
+	 * @return the entry to serve, or {@code null} when there is none or serve-stale is
+	 * off
+	 */
+	@Nullable Found staleAfterFailedLoad(String keyString) {
+		if (!this.stale.isOn()) {
 			return null;
 		}
-		this.l1.fill(keyString, entry.value(), entry.weight(), generation, entry.expiresAt(), seen);
-		return new CacheHit(entry.value());
+		long generation = this.generations.cached();
+		L1Entry old = this.l1.stale(keyString, generation);
+		if (old != null) {
+			return new Found(this.stale.serve(old.value(), StaleEntries.Cause.LOADER_FAILED), old.expiresAt(), true);
+		}
+		if (!this.l2.isPresent()) {
+			return null;
+		}
+		RemoteTier.Lookup found = this.l2.lookup(generation, keyString, this.stamps.current(keyString));
+		RemoteTier.Entry fresh = found.fresh();
+		if (fresh != null) {
+			return new Found(new CacheHit(fresh.value()), fresh.expiresAt(), false);
+		}
+		RemoteTier.Entry stale = found.stale();
+		return (stale != null)
+				? new Found(this.stale.serve(stale.value(), StaleEntries.Cause.LOADER_FAILED), stale.expiresAt(), true)
+				: null;
+	}
+
+	/**
+	 * Tells whether serve-stale is on.
+	 * @return {@code true} when entries past their freshness may be served
+	 */
+	boolean servesStale() {
+		return this.stale.isOn();
+	}
+
+	private @Nullable Found readL2(String keyString, long generation) {
+		long seen = this.stamps.current(keyString);
+		RemoteTier.Lookup found = this.l2.lookup(generation, keyString, seen);
+		RemoteTier.Entry entry = found.fresh();
+		if (entry != null) {
+			this.l1.fill(keyString, entry.value(), entry.weight(), generation, entry.expiresAt(), seen);
+			return new Found(new CacheHit(entry.value()), entry.expiresAt(), false);
+		}
+		if (found.unreachable() && this.stale.isOn()) {
+			L1Entry old = this.l1.stale(keyString, this.generations.cached());
+			if (old != null) {
+				return new Found(this.stale.serve(old.value(), StaleEntries.Cause.L2_UNREACHABLE), old.expiresAt(),
+						true);
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable CacheHit hit(@Nullable Found found) {
+		return (found != null) ? found.hit() : null;
+	}
+
+	/**
+	 * An entry found by a read.
+	 *
+	 * @param hit the value
+	 * @param expiresAt the end of its freshness in the cluster (its L2 expiry), or
+	 * {@code null} when it does not expire
+	 * @param stale whether it is past its freshness, served by serve-stale
+	 */
+	record Found(CacheHit hit, @Nullable Instant expiresAt, boolean stale) {
+
 	}
 
 }

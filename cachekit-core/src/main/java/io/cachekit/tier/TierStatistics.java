@@ -83,4 +83,14 @@ public interface TierStatistics {
 		return 0;
 	}
 
+	/**
+	 * Returns the entries served past their freshness, within the serve-stale grace,
+	 * because L2 was out of reach or the loader failed. Counted for the cache as a whole;
+	 * zero for a single tier.
+	 * @return the count
+	 */
+	default long staleCount() {
+		return 0;
+	}
+
 }

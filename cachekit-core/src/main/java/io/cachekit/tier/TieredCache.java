@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,7 +39,19 @@ import org.jspecify.annotations.Nullable;
  * size limit, or a key whose {@code toString()} fails: each is a miss or "not cached",
  * counted in {@link #statistics(Tier)} and logged once per kind until it recovers. Only a
  * loader's own exception propagates, from {@link #get(Object, Callable)} and
- * {@link #retrieve(Object, Supplier)}.
+ * {@link #retrieve(Object, Supplier)}, unless serve-stale has an entry to serve instead.
+ *
+ * <p>
+ * <b>Loading across the cluster</b> (each off unless configured): with the
+ * {@linkplain CacheConfiguration#leaseEnabled() lease}, a miss with a loader takes an
+ * add-if-absent lease in L2 so that one process of the cluster loads while the others
+ * wait for its entry ({@link LoadLease}); with
+ * {@linkplain CacheConfiguration#refreshAheadEnabled() refresh-ahead}, an entry read with
+ * a loader late in its TTL is returned and reloaded in the background
+ * ({@link RefreshAhead}); with a {@linkplain CacheConfiguration#serveStaleGrace()
+ * serve-stale grace}, entries outlive their freshness by the grace and are served when L2
+ * is out of reach or the loader fails ({@link StaleEntries}), counted in
+ * {@link TierStatistics#staleCount()}.
  *
  * <p>
  * <b>Consistency within a process:</b> a value this process replaced, evicted or cleared
@@ -63,8 +76,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The work is done by package-private roles: {@link L1Store}, {@link RemoteTier},
  * {@link TierReader}, {@link TierWriter}, {@link ChangeStamps},
- * {@link PendingInvalidations}, {@link GenerationTracker} and {@link SingleFlight}; this
- * class puts them in order.
+ * {@link PendingInvalidations}, {@link GenerationTracker}, {@link SingleFlight},
+ * {@link LoadLease}, {@link RefreshAhead} and {@link StaleEntries}; this class puts them
+ * in order.
  */
 public final class TieredCache {
 
@@ -103,6 +117,10 @@ public final class TieredCache {
 
 	private final @Nullable InvalidationJournal journal;
 
+	private final LoadLease lease;
+
+	private final RefreshAhead refresh;
+
 	TieredCache(TieredCacheBuilder builder) {
 		this.name = builder.name;
 		this.configuration = builder.configuration;
@@ -119,18 +137,23 @@ public final class TieredCache {
 		CacheKeys keys = new CacheKeys(this.name);
 		PendingInvalidations pending = new PendingInvalidations();
 		this.l2 = new RemoteTier(protectedBackend, Objects.requireNonNull(builder.codec), keys,
-				this.configuration.ttl().orElse(null), time.clock(), this.l2Counters, this.l1Counters, this.problems,
-				pending);
+				this.configuration.ttl().orElse(null), this.configuration.serveStaleGrace(), time.clock(),
+				this.l2Counters, this.l1Counters, this.problems, pending);
 		long refreshNanos = this.configuration.generationRefresh().toNanos();
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;
 		this.generations = new GenerationTracker(generation, pending, this.l2, refreshNanos, time.ticker());
 		this.journal = (protectedBackend != null && generation != null && this.configuration.coherence())
 				? journal(protectedBackend, keys, time, stamps, generation) : null;
-		this.reader = new TierReader(stamps, this.l1, this.l2, this.generations);
+		this.reader = new TierReader(stamps, this.l1, this.l2, this.generations,
+				new StaleEntries(this.configuration.serveStaleGrace(), this.cacheCounters, this.problems));
 		this.writer = new TierWriter(this.configuration.allowNullValues(), stamps, this.l1, this.l2, this.generations,
 				this.cacheCounters);
 		this.loads = new SingleFlight(this.name);
+		this.lease = new LoadLease(this.configuration, protectedBackend, keys, this.generations, this.l2, time.ticker(),
+				this.executor);
+		this.refresh = new RefreshAhead(this.configuration, time.clock(), this.executor, this.lease, this.reader,
+				this.problems);
 	}
 
 	private @Nullable InvalidationJournal journal(Backend protectedBackend, CacheKeys keys, TimeSource time,
@@ -260,15 +283,14 @@ public final class TieredCache {
 			return loader.call();
 		}
 		long ticket = this.loads.ticket(keyString);
-		CacheHit hit = counted(this.reader.lookup(keyString));
-		if (hit != null) {
-			return (T) hit.value();
+		TierReader.Found found = this.reader.find(keyString);
+		counted(hit(found));
+		if (found != null) {
+			this.refresh.afterHit(keyString, found, () -> reload(keyString, loader));
+			return (T) found.hit().value();
 		}
-		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString), () -> {
-			T value = loader.call();
-			this.writer.store(keyString, value);
-			return value;
-		});
+		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString), () -> this.lease
+			.load(keyString, () -> this.reader.readL2(keyString), () -> loadOrStale(keyString, loader)));
 	}
 
 	/**
@@ -282,13 +304,20 @@ public final class TieredCache {
 		if (keyString == null) {
 			return CompletableFuture.completedFuture(null);
 		}
+		return findAsync(keyString).thenApply(TieredCache::hit);
+	}
+
+	private CompletableFuture<TierReader.@Nullable Found> findAsync(String keyString) {
 		if (this.generations.isDue()) {
 			// Reading the generation is an L2 round trip: never on the caller's thread.
-			return async(() -> this.reader.lookup(keyString));
+			return async(() -> this.reader.find(keyString));
 		}
-		CacheHit hit = this.reader.lookupL1(keyString);
-		return (hit != null || !this.l2.isPresent()) ? CompletableFuture.completedFuture(counted(hit))
-				: async(() -> this.reader.readL2(keyString));
+		TierReader.Found found = this.reader.findL1(keyString);
+		if (found != null || !this.l2.isPresent()) {
+			counted(hit(found));
+			return CompletableFuture.completedFuture(found);
+		}
+		return async(() -> this.reader.findL2(keyString));
 	}
 
 	/**
@@ -310,9 +339,18 @@ public final class TieredCache {
 			return loader.get();
 		}
 		long ticket = this.loads.ticket(keyString);
-		return retrieve(key).thenCompose((hit) -> (hit != null) ? CompletableFuture.completedFuture((T) hit.value())
-				: this.loads.loadAsync(keyString, ticket, () -> this.reader.lookAgain(keyString), loader,
-						(value) -> this.writer.store(keyString, value)));
+		return findAsync(keyString).thenCompose((found) -> {
+			if (found != null) {
+				this.refresh.afterHit(keyString, found, () -> loadAndStore(keyString, loader));
+				return CompletableFuture.completedFuture((T) found.hit().value());
+			}
+			return this.loads.loadAsync(
+					keyString, ticket, () -> this.reader.lookAgain(keyString), () -> this.lease.loadAsync(keyString,
+							() -> this.reader.readL2(keyString), () -> loadAndStoreOrStale(keyString, loader)),
+					(value) -> {
+						// Stored by loadAndStoreOrStale, before the lease is released.
+					});
+		});
 	}
 
 	/**
@@ -387,18 +425,115 @@ public final class TieredCache {
 		}
 	}
 
+	LoadLease lease() {
+		return this.lease;
+	}
+
+	RefreshAhead refresh() {
+		return this.refresh;
+	}
+
 	@Override
 	public String toString() {
 		return "TieredCache[" + this.name + ", l2=" + ((this.backend != null) ? this.backend : "none") + "]";
 	}
 
-	private CompletableFuture<@Nullable CacheHit> async(Supplier<@Nullable CacheHit> lookup) {
+	private <T> CompletableFuture<T> loadAndStore(String keyString, Supplier<CompletableFuture<T>> loader) {
+		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture").thenApply((value) -> {
+			this.writer.store(keyString, value);
+			return value;
+		});
+	}
+
+	/**
+	 * Loads and stores a value; when the loader fails and serve-stale has an entry, that
+	 * is the answer instead of the failure.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> loadAndStoreOrStale(String keyString, Supplier<CompletableFuture<T>> loader) {
+		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture")
+			.handle((value, failure) -> {
+				CompletableFuture<T> next;
+				if (failure == null) {
+					this.writer.store(keyString, value);
+					next = CompletableFuture.completedFuture(value);
+				}
+				else {
+					next = this.reader.servesStale() ? this.<T>staleOr(keyString, unwrap(failure))
+							: CompletableFuture.<T>failedFuture(unwrap(failure));
+				}
+				return next;
+			})
+			.thenCompose((next) -> next);
+	}
+
+	/**
+	 * Answers a stale entry for a key whose loader failed, or the failure. Looking may go
+	 * to L2, so it runs on the executor: a loader that failed at once completes on the
+	 * caller's thread.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> staleOr(String keyString, Throwable failure) {
+		CompletableFuture<TierReader.@Nullable Found> stale;
 		try {
-			return CompletableFuture.supplyAsync(() -> counted(lookup.get()), this.executor);
+			stale = CompletableFuture.supplyAsync(() -> this.reader.staleAfterFailedLoad(keyString), this.executor);
+		}
+		catch (RejectedExecutionException ex) {
+			return CompletableFuture.failedFuture(failure);
+		}
+		return stale.exceptionally((lookFailed) -> null)
+			.thenCompose((found) -> (found != null) ? CompletableFuture.completedFuture((T) found.hit().value())
+					: CompletableFuture.<T>failedFuture(failure));
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> @Nullable T loadOrStale(String keyString, Callable<? extends @Nullable T> loader) throws Exception {
+		T value;
+		try {
+			value = loader.call();
+		}
+		catch (Exception ex) {
+			TierReader.Found stale = this.reader.staleAfterFailedLoad(keyString);
+			if (stale != null) {
+				return (T) stale.hit().value();
+			}
+			throw ex;
+		}
+		this.writer.store(keyString, value);
+		return value;
+	}
+
+	private <T> CompletableFuture<?> reload(String keyString, Callable<? extends @Nullable T> loader) {
+		try {
+			T value = loader.call();
+			this.writer.store(keyString, value);
+			return CompletableFuture.completedFuture(value);
+		}
+		catch (Exception ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	private static @Nullable CacheHit hit(TierReader.@Nullable Found found) {
+		return (found != null) ? found.hit() : null;
+	}
+
+	private CompletableFuture<TierReader.@Nullable Found> async(Supplier<TierReader.@Nullable Found> lookup) {
+		try {
+			return CompletableFuture.supplyAsync(() -> {
+				TierReader.Found found = lookup.get();
+				counted(hit(found));
+				return found;
+			}, this.executor);
 		}
 		catch (RejectedExecutionException ex) {
 			// The executor is saturated or shut down: a miss, not a failure of the call.
-			return CompletableFuture.completedFuture(counted(null));
+			counted(null);
+			return CompletableFuture.completedFuture(null);
 		}
 	}
 

@@ -220,6 +220,22 @@ class TieredCacheMetricsTests {
 		assertThat(count("cachekit.cache.invalidation.gaps")).isEqualTo(1);
 	}
 
+	@Test
+	void staleEntriesServedAreCounted() throws Exception {
+		io.cachekit.test.ManualTime time = new io.cachekit.test.ManualTime();
+		TieredCache cache = bound(builder().clock(time)
+			.ticker(time)
+			.configure((c) -> c.withTtl(java.time.Duration.ofSeconds(10))
+				.withServeStaleGrace(java.time.Duration.ofMinutes(1)))
+			.build());
+		cache.put("k", "v");
+		time.advance(java.time.Duration.ofSeconds(15));
+		assertThat(cache.<String>get("k", () -> {
+			throw new IllegalStateException("the source is down");
+		})).isEqualTo("v");
+		assertThat(this.registry.get("cachekit.cache.stale").tag("cache", NAME).functionCounter().count()).isEqualTo(1);
+	}
+
 	private TieredCacheBuilder builder() {
 		return TieredCache.builder(NAME).codec(MessagePackCodec.withDefaults()).executor(Runnable::run);
 	}

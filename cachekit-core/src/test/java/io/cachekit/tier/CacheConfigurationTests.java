@@ -82,4 +82,64 @@ class CacheConfigurationTests {
 		assertThat(off.toString()).contains("coherence=false");
 	}
 
+	@Test
+	void loadingDefaultsAreLeaseOffRefreshAheadOffAndNoStaleServing() {
+		CacheConfiguration defaults = CacheConfiguration.defaults();
+		assertThat(defaults.leaseEnabled()).isFalse();
+		assertThat(defaults.leaseTtl()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(defaults.leaseMaxWait()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(defaults.leasePollInitial()).isEqualTo(Duration.ofMillis(10));
+		assertThat(defaults.leasePollMax()).isEqualTo(Duration.ofMillis(100));
+		assertThat(defaults.refreshAheadEnabled()).isFalse();
+		assertThat(defaults.refreshAheadAt()).isEqualTo(0.8);
+		assertThat(defaults.refreshAheadJitter()).isEqualTo(0.05);
+		assertThat(defaults.serveStaleGrace()).isZero();
+	}
+
+	@Test
+	void loadingWithersKeepTheOtherSettings() {
+		CacheConfiguration changed = CacheConfiguration.defaults()
+			.withTtl(Duration.ofMinutes(5))
+			.withLease(true)
+			.withLeaseTtl(Duration.ofSeconds(2))
+			.withLeaseMaxWait(Duration.ofSeconds(3))
+			.withLeasePoll(Duration.ofMillis(5), Duration.ofMillis(50))
+			.withRefreshAhead(true)
+			.withRefreshAheadAt(0.5)
+			.withRefreshAheadJitter(0.1)
+			.withServeStaleGrace(Duration.ofMinutes(1))
+			.withL1Ttl(Duration.ofSeconds(3));
+		assertThat(changed.ttl()).hasValue(Duration.ofMinutes(5));
+		assertThat(changed.leaseEnabled()).isTrue();
+		assertThat(changed.leaseTtl()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(changed.leaseMaxWait()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(changed.leasePollInitial()).isEqualTo(Duration.ofMillis(5));
+		assertThat(changed.leasePollMax()).isEqualTo(Duration.ofMillis(50));
+		assertThat(changed.refreshAheadEnabled()).isTrue();
+		assertThat(changed.refreshAheadAt()).isEqualTo(0.5);
+		assertThat(changed.refreshAheadJitter()).isEqualTo(0.1);
+		assertThat(changed.serveStaleGrace()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(changed.l1Ttl()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(changed).isNotEqualTo(changed.withLease(false));
+		assertThat(changed.toString()).contains("lease=[ttl=PT2S", "refreshAhead=[at=0.5", "serveStaleGrace=PT1M");
+	}
+
+	@Test
+	void loadingSettingsOutOfRangeAreRefusedAtOnce() {
+		CacheConfiguration defaults = CacheConfiguration.defaults();
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withLeaseTtl(Duration.ZERO))
+			.withMessageContaining("leaseTtl must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withLeaseMaxWait(Duration.ofSeconds(-1)))
+			.withMessageContaining("leaseMaxWait must be positive");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> defaults.withLeasePoll(Duration.ofMillis(50), Duration.ofMillis(10)))
+			.withMessageContaining("must not be shorter than leasePollInitial");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withRefreshAheadAt(1.0))
+			.withMessageContaining("refreshAheadAt must be above 0 and below 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withRefreshAheadJitter(-0.1))
+			.withMessageContaining("refreshAheadJitter must be at least 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withServeStaleGrace(Duration.ofSeconds(-1)))
+			.withMessageContaining("serveStaleGrace must not be negative");
+	}
+
 }

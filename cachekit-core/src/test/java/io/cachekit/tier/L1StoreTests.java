@@ -119,4 +119,28 @@ class L1StoreTests {
 		assertThat(l1.remove("k")).isFalse();
 	}
 
+	@Test
+	void entryPastItsFreshnessIsAMissButStaysForTheServeStaleGrace() {
+		L1Store l1 = store(CacheConfiguration.defaults().withServeStaleGrace(Duration.ofMinutes(1)));
+		Instant expiresAt = this.time.instant().plusSeconds(10);
+		l1.put("k", "v", 10, 1, expiresAt);
+		assertThat(l1.lookupEntry("k", 1)).extracting(L1Entry::expiresAt).isEqualTo(expiresAt);
+		assertThat(l1.stale("k", 1)).as("fresh, so not stale").isNull();
+		this.time.advance(Duration.ofSeconds(10));
+		assertThat(l1.lookup("k", 1)).isNull();
+		assertThat(l1.peek("k", 1)).isNull();
+		assertThat(l1.stale("k", 1)).extracting(L1Entry::value).isEqualTo("v");
+		assertThat(l1.stale("k", 2)).as("another generation").isNull();
+		this.time.advance(Duration.ofMinutes(1));
+		assertThat(l1.stale("k", 1)).isNull();
+	}
+
+	@Test
+	void withoutAGraceNothingIsStale() {
+		L1Store l1 = store();
+		l1.put("k", "v", 10, 1, this.time.instant().plusSeconds(10));
+		this.time.advance(Duration.ofSeconds(10));
+		assertThat(l1.stale("k", 1)).isNull();
+	}
+
 }

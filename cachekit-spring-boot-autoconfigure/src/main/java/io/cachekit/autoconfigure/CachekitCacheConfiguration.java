@@ -178,7 +178,7 @@ class CachekitCacheConfiguration {
 
 	private static CacheConfiguration defaults(CachekitProperties properties) {
 		CachekitProperties.L1 l1 = properties.getL1();
-		return CacheConfiguration.defaults()
+		CacheConfiguration defaults = CacheConfiguration.defaults()
 			.withTtl(nonNegative("cachekit.default-ttl", properties.getDefaultTtl()))
 			.withAllowNullValues(properties.isAllowNullValues())
 			.withL1Enabled(l1.isEnabled())
@@ -186,6 +186,8 @@ class CachekitCacheConfiguration {
 			.withL1MaxSize(positiveSize("cachekit.l1.max-size", l1.getMaxSize().toBytes()))
 			.withGenerationRefresh(positive("cachekit.generation-refresh", properties.getGenerationRefresh()))
 			.withCoherence(properties.getCoherence().isEnabled());
+		defaults = LoadingSettings.defaults(defaults, properties);
+		return defaults;
 	}
 
 	private static CacheConfiguration settings(String name, CachekitProperties.CacheSpec spec,
@@ -214,6 +216,7 @@ class CachekitCacheConfiguration {
 		if (spec.getCoherence() != null) {
 			settings = settings.withCoherence(spec.getCoherence());
 		}
+		settings = LoadingSettings.cache(settings, prefix, spec);
 		return settings;
 	}
 

@@ -58,13 +58,22 @@ public class CachekitProperties {
 
 	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
+	private final Lock lock = new Lock();
+
+	private final RefreshAhead refreshAhead = new RefreshAhead();
+
+	private final ServeStale serveStale = new ServeStale();
+
 	/**
 	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
 	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an
 	 * entry stays in L1, at most cachekit.l1.max-ttl), allow-null-values (whether null
-	 * results are cached) and coherence (whether L1 follows other instances' changes);
-	 * unset ones come from the global settings. Caches listed here are created at
-	 * startup. Any other key fails startup.
+	 * results are cached), coherence (whether L1 follows other instances' changes), lock
+	 * (the load lease: lock.enabled, lock.ttl, lock.max-wait, lock.poll-initial,
+	 * lock.poll-max, as under cachekit.lock), refresh-ahead (refresh-ahead.enabled,
+	 * refresh-ahead.at, refresh-ahead.jitter) and serve-stale (serve-stale.grace); unset
+	 * ones come from the global settings. Caches listed here are created at startup. Any
+	 * other key fails startup.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
@@ -130,6 +139,18 @@ public class CachekitProperties {
 
 	public Coherence getCoherence() {
 		return this.coherence;
+	}
+
+	public Lock getLock() {
+		return this.lock;
+	}
+
+	public RefreshAhead getRefreshAhead() {
+		return this.refreshAhead;
+	}
+
+	public ServeStale getServeStale() {
+		return this.serveStale;
 	}
 
 	/**
@@ -578,6 +599,12 @@ public class CachekitProperties {
 		 */
 		private @Nullable Boolean coherence;
 
+		private final CacheLock lock = new CacheLock();
+
+		private final CacheRefreshAhead refreshAhead = new CacheRefreshAhead();
+
+		private final CacheServeStale serveStale = new CacheServeStale();
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -616,6 +643,18 @@ public class CachekitProperties {
 
 		public void setCoherence(@Nullable Boolean coherence) {
 			this.coherence = coherence;
+		}
+
+		public CacheLock getLock() {
+			return this.lock;
+		}
+
+		public CacheRefreshAhead getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public CacheServeStale getServeStale() {
+			return this.serveStale;
 		}
 
 	}
@@ -718,6 +757,298 @@ public class CachekitProperties {
 
 		public void setPermittedNumberOfCallsInHalfOpenState(int permittedNumberOfCallsInHalfOpenState) {
 			this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
+		}
+
+	}
+
+	/**
+	 * The load lease, for caches without their own setting: on a miss with a loader
+	 * (@Cacheable(sync = true), Cache.get(key, loader), retrieve(key, loader)) one
+	 * application instance of the cluster takes a short-lived lease key in L2 and loads;
+	 * the others wait for its entry.
+	 */
+	public static class Lock {
+
+		/**
+		 * Whether a miss with a loader takes a lease in L2 first, so that the cluster
+		 * loads the key once.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long a lease lives when its holder never releases it (an instance that died
+		 * mid-load): the longest the others wait for a dead holder. Memcached counts it
+		 * in whole seconds.
+		 */
+		private Duration ttl = CacheConfiguration.DEFAULT_LEASE_TTL;
+
+		/**
+		 * How long an instance that lost the lease waits for the holder's entry before it
+		 * loads itself.
+		 */
+		private Duration maxWait = CacheConfiguration.DEFAULT_LEASE_MAX_WAIT;
+
+		/**
+		 * First pause between two looks at L2 while waiting for the lease holder; it
+		 * doubles up to poll-max.
+		 */
+		private Duration pollInitial = CacheConfiguration.DEFAULT_LEASE_POLL_INITIAL;
+
+		/**
+		 * Longest pause between two looks at L2 while waiting for the lease holder.
+		 */
+		private Duration pollMax = CacheConfiguration.DEFAULT_LEASE_POLL_MAX;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public Duration getPollInitial() {
+			return this.pollInitial;
+		}
+
+		public void setPollInitial(Duration pollInitial) {
+			this.pollInitial = pollInitial;
+		}
+
+		public Duration getPollMax() {
+			return this.pollMax;
+		}
+
+		public void setPollMax(Duration pollMax) {
+			this.pollMax = pollMax;
+		}
+
+	}
+
+	/**
+	 * The load lease of one cache; unset values come from cachekit.lock.
+	 */
+	public static class CacheLock {
+
+		/**
+		 * Whether a miss with a loader takes a lease in L2 first.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * How long a lease lives when its holder never releases it.
+		 */
+		private @Nullable Duration ttl;
+
+		/**
+		 * How long an instance that lost the lease waits before it loads itself.
+		 */
+		private @Nullable Duration maxWait;
+
+		/**
+		 * First pause between two looks at L2 while waiting for the lease holder.
+		 */
+		private @Nullable Duration pollInitial;
+
+		/**
+		 * Longest pause between two looks at L2 while waiting for the lease holder.
+		 */
+		private @Nullable Duration pollMax;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public @Nullable Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(@Nullable Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public @Nullable Duration getPollInitial() {
+			return this.pollInitial;
+		}
+
+		public void setPollInitial(@Nullable Duration pollInitial) {
+			this.pollInitial = pollInitial;
+		}
+
+		public @Nullable Duration getPollMax() {
+			return this.pollMax;
+		}
+
+		public void setPollMax(@Nullable Duration pollMax) {
+			this.pollMax = pollMax;
+		}
+
+	}
+
+	/**
+	 * Refresh-ahead, for caches without their own setting: an entry read late in its TTL
+	 * by a call with a loader (@Cacheable(sync = true), Cache.get(key, loader),
+	 * retrieve(key, loader)) is returned at once and reloaded in the background; a
+	 *
+	 * @Cacheable without sync has no loader to reload with.
+	 */
+	public static class RefreshAhead {
+
+		/**
+		 * Whether an entry read late in its TTL is reloaded in the background.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Fraction of the TTL after which a read reloads the entry, above 0 and below 1.
+		 */
+		private double at = CacheConfiguration.DEFAULT_REFRESH_AHEAD_AT;
+
+		/**
+		 * Largest random fraction of the TTL added to 'at' per read, so that instances do
+		 * not all reload at once.
+		 */
+		private double jitter = CacheConfiguration.DEFAULT_REFRESH_AHEAD_JITTER;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public double getAt() {
+			return this.at;
+		}
+
+		public void setAt(double at) {
+			this.at = at;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Serve-stale, for caches without their own setting.
+	 */
+	public static class ServeStale {
+
+		/**
+		 * How long past its freshness an entry is kept, in L2 and L1, and served when L2
+		 * is out of reach or the loader fails (never otherwise). Zero turns serve-stale
+		 * off.
+		 */
+		private Duration grace = Duration.ZERO;
+
+		public Duration getGrace() {
+			return this.grace;
+		}
+
+		public void setGrace(Duration grace) {
+			this.grace = grace;
+		}
+
+	}
+
+	/**
+	 * Refresh-ahead of one cache; unset values come from cachekit.refresh-ahead.
+	 */
+	public static class CacheRefreshAhead {
+
+		/**
+		 * Whether an entry read late in its TTL is reloaded in the background.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Fraction of the TTL after which a read reloads the entry.
+		 */
+		private @Nullable Double at;
+
+		/**
+		 * Largest random fraction of the TTL added to 'at' per read.
+		 */
+		private @Nullable Double jitter;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Double getAt() {
+			return this.at;
+		}
+
+		public void setAt(@Nullable Double at) {
+			this.at = at;
+		}
+
+		public @Nullable Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Serve-stale of one cache; unset values come from cachekit.serve-stale.
+	 */
+	public static class CacheServeStale {
+
+		/**
+		 * How long past its freshness an entry is kept and served when L2 is out of reach
+		 * or the loader fails. Zero turns serve-stale off.
+		 */
+		private @Nullable Duration grace;
+
+		public @Nullable Duration getGrace() {
+			return this.grace;
+		}
+
+		public void setGrace(@Nullable Duration grace) {
+			this.grace = grace;
 		}
 
 	}
