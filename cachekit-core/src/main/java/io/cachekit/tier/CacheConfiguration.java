@@ -260,8 +260,8 @@ public final class CacheConfiguration {
 	public String toString() {
 		return "CacheConfiguration[ttl=" + ((this.ttl != null) ? this.ttl : "none") + ", allowNullValues="
 				+ this.allowNullValues + ", l1Enabled=" + this.l1Enabled + ", l1Ttl=" + this.l1Ttl + ", l1MaxSize="
-				+ this.l1MaxSize + ", generationRefresh=" + this.generationRefresh + ", coherence=" + this.coherence + ", "
-				+ this.loading + "]";
+				+ this.l1MaxSize + ", generationRefresh=" + this.generationRefresh + ", coherence=" + this.coherence
+				+ ", " + this.loading + "]";
 	}
 
 	// Loading: the cluster-wide lease, refresh-ahead and serve-stale.
