@@ -4,7 +4,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -113,7 +112,7 @@ public final class TieredCache {
 
 	private final TierWriter writer;
 
-	private final SingleFlight loads;
+	private final TierLoader loader;
 
 	private final @Nullable InvalidationJournal journal;
 
@@ -149,11 +148,12 @@ public final class TieredCache {
 				new StaleEntries(this.configuration.serveStaleGrace(), this.cacheCounters, this.problems));
 		this.writer = new TierWriter(this.configuration.allowNullValues(), stamps, this.l1, this.l2, this.generations,
 				this.cacheCounters);
-		this.loads = new SingleFlight(this.name);
 		this.lease = new LoadLease(this.configuration, protectedBackend, keys, this.generations, this.l2, time.ticker(),
 				this.executor);
 		this.refresh = new RefreshAhead(this.configuration, time.clock(), this.executor, this.lease, this.reader,
 				this.problems);
+		this.loader = new TierLoader(new SingleFlight(this.name), this.lease, this.refresh, this.reader, this.writer,
+				this.executor);
 	}
 
 	private @Nullable InvalidationJournal journal(Backend protectedBackend, CacheKeys keys, TimeSource time,
@@ -282,15 +282,14 @@ public final class TieredCache {
 		if (keyString == null) {
 			return loader.call();
 		}
-		long ticket = this.loads.ticket(keyString);
+		long ticket = this.loader.ticket(keyString);
 		TierReader.Found found = this.reader.find(keyString);
 		counted(hit(found));
 		if (found != null) {
-			this.refresh.afterHit(keyString, found, () -> reload(keyString, loader));
+			this.loader.refreshAfterHit(keyString, found, loader);
 			return (T) found.hit().value();
 		}
-		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString), () -> this.lease
-			.load(keyString, () -> this.reader.readL2(keyString), () -> loadOrStale(keyString, loader)));
+		return this.loader.load(keyString, ticket, loader);
 	}
 
 	/**
@@ -338,18 +337,13 @@ public final class TieredCache {
 		if (keyString == null) {
 			return loader.get();
 		}
-		long ticket = this.loads.ticket(keyString);
+		long ticket = this.loader.ticket(keyString);
 		return findAsync(keyString).thenCompose((found) -> {
 			if (found != null) {
-				this.refresh.afterHit(keyString, found, () -> loadAndStore(keyString, loader));
+				this.loader.refreshAfterHit(keyString, found, loader);
 				return CompletableFuture.completedFuture((T) found.hit().value());
 			}
-			return this.loads.loadAsync(
-					keyString, ticket, () -> this.reader.lookAgain(keyString), () -> this.lease.loadAsync(keyString,
-							() -> this.reader.readL2(keyString), () -> loadAndStoreOrStale(keyString, loader)),
-					(value) -> {
-						// Stored by loadAndStoreOrStale, before the lease is released.
-					});
+			return this.loader.loadAsync(keyString, ticket, loader);
 		});
 	}
 
@@ -436,86 +430,6 @@ public final class TieredCache {
 	@Override
 	public String toString() {
 		return "TieredCache[" + this.name + ", l2=" + ((this.backend != null) ? this.backend : "none") + "]";
-	}
-
-	private <T> CompletableFuture<T> loadAndStore(String keyString, Supplier<CompletableFuture<T>> loader) {
-		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture").thenApply((value) -> {
-			this.writer.store(keyString, value);
-			return value;
-		});
-	}
-
-	/**
-	 * Loads and stores a value; when the loader fails and serve-stale has an entry, that
-	 * is the answer instead of the failure.
-	 */
-	@SuppressWarnings("unchecked")
-	private <T> CompletableFuture<T> loadAndStoreOrStale(String keyString, Supplier<CompletableFuture<T>> loader) {
-		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture")
-			.handle((value, failure) -> {
-				CompletableFuture<T> next;
-				if (failure == null) {
-					this.writer.store(keyString, value);
-					next = CompletableFuture.completedFuture(value);
-				}
-				else {
-					next = this.reader.servesStale() ? this.<T>staleOr(keyString, unwrap(failure))
-							: CompletableFuture.<T>failedFuture(unwrap(failure));
-				}
-				return next;
-			})
-			.thenCompose((next) -> next);
-	}
-
-	/**
-	 * Answers a stale entry for a key whose loader failed, or the failure. Looking may go
-	 * to L2, so it runs on the executor: a loader that failed at once completes on the
-	 * caller's thread.
-	 */
-	@SuppressWarnings("unchecked")
-	private <T> CompletableFuture<T> staleOr(String keyString, Throwable failure) {
-		CompletableFuture<TierReader.@Nullable Found> stale;
-		try {
-			stale = CompletableFuture.supplyAsync(() -> this.reader.staleAfterFailedLoad(keyString), this.executor);
-		}
-		catch (RejectedExecutionException ex) {
-			return CompletableFuture.failedFuture(failure);
-		}
-		return stale.exceptionally((lookFailed) -> null)
-			.thenCompose((found) -> (found != null) ? CompletableFuture.completedFuture((T) found.hit().value())
-					: CompletableFuture.<T>failedFuture(failure));
-	}
-
-	@SuppressWarnings("unchecked")
-	private <T> @Nullable T loadOrStale(String keyString, Callable<? extends @Nullable T> loader) throws Exception {
-		T value;
-		try {
-			value = loader.call();
-		}
-		catch (Exception ex) {
-			TierReader.Found stale = this.reader.staleAfterFailedLoad(keyString);
-			if (stale != null) {
-				return (T) stale.hit().value();
-			}
-			throw ex;
-		}
-		this.writer.store(keyString, value);
-		return value;
-	}
-
-	private <T> CompletableFuture<?> reload(String keyString, Callable<? extends @Nullable T> loader) {
-		try {
-			T value = loader.call();
-			this.writer.store(keyString, value);
-			return CompletableFuture.completedFuture(value);
-		}
-		catch (Exception ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private static @Nullable CacheHit hit(TierReader.@Nullable Found found) {
