@@ -220,8 +220,7 @@ final class LoadLease {
 			forward(load.get(), result);
 			return;
 		}
-		Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS, this.executor);
-		run(later, () -> {
+		Runnable look = () -> {
 			CacheHit hit = readL2.get();
 			if (hit != null) {
 				@SuppressWarnings("unchecked")
@@ -231,7 +230,12 @@ final class LoadLease {
 			else {
 				step(attempt, readL2, load, result);
 			}
-		}, load, result);
+		};
+		// The JDK's delay thread only waits; the look is handed to the cache's executor
+		// from there, through run(...), so that a refusal loads instead of being dropped
+		// on the delay thread (which would leave the result never completed).
+		Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS, Runnable::run);
+		run(later, () -> run(this.executor, look, load, result), load, result);
 	}
 
 	/**

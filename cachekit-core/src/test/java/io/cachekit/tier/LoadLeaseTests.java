@@ -270,6 +270,35 @@ class LoadLeaseTests {
 	}
 
 	@Test
+	void asyncWaitWhoseExecutorStopsTakingTasksLoadsInsteadOfHanging() throws Exception {
+		ExecutorService single = Executors.newSingleThreadExecutor();
+		try {
+			TieredCache cache = TieredCache.builder("test")
+				.codec(MessagePackCodec.withDefaults())
+				.backend(this.backend)
+				.clock(this.time)
+				.ticker(this.time)
+				.executor(single)
+				.configure((c) -> c.withLease(true)
+					.withLeaseMaxWait(MAX_WAIT)
+					.withLeasePoll(Duration.ofMillis(1), Duration.ofMillis(5)))
+				.build();
+			cache.get("warm-up");
+			this.store.set(leaseKey("k"), "someone-else".getBytes(StandardCharsets.US_ASCII), Duration.ofHours(1));
+			CompletableFuture<String> waiting = cache.retrieve("k", () -> CompletableFuture.completedFuture("mine"));
+			long addsBefore = this.backend.calls(BackendOperation.ADD_IF_ABSENT);
+			assertThat(Await.until(() -> this.backend.calls(BackendOperation.ADD_IF_ABSENT) >= addsBefore + 1))
+				.isTrue();
+			// The executor refuses every look from now on (an application shutting down).
+			single.shutdown();
+			assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("mine");
+		}
+		finally {
+			single.shutdownNow();
+		}
+	}
+
+	@Test
 	void asyncWinnerReleasesTheLeaseAfterWritingTheEntry() throws Exception {
 		TieredCache cache = cache();
 		CompletableFuture<String> loading = new CompletableFuture<>();
