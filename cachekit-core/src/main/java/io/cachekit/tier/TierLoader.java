@@ -39,6 +39,13 @@ final class TierLoader {
 
 	private final Executor executor;
 
+	/**
+	 * The cache's executor, or the calling thread when it refuses: where a value an
+	 * asynchronous loader produced is stored, so that L2 is never called on the thread
+	 * that completed the loader's future (an event loop, perhaps the L2 client's own).
+	 */
+	private final Executor storing;
+
 	TierLoader(SingleFlight loads, LoadLease lease, RefreshAhead refresh, TierReader reader, TierWriter writer,
 			Executor executor) {
 		this.loads = loads;
@@ -47,6 +54,14 @@ final class TierLoader {
 		this.reader = reader;
 		this.writer = writer;
 		this.executor = executor;
+		this.storing = (task) -> {
+			try {
+				executor.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				task.run();
+			}
+		};
 	}
 
 	/**
@@ -114,10 +129,11 @@ final class TierLoader {
 	}
 
 	private <T> CompletableFuture<T> loadAndStore(String keyString, Supplier<CompletableFuture<T>> loader) {
-		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture").thenApply((value) -> {
-			this.writer.store(keyString, value);
-			return value;
-		});
+		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture")
+			.thenApplyAsync((value) -> {
+				this.writer.store(keyString, value);
+				return value;
+			}, this.storing);
 	}
 
 	/**
@@ -127,7 +143,7 @@ final class TierLoader {
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> loadAndStoreOrStale(String keyString, Supplier<CompletableFuture<T>> loader) {
 		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture")
-			.handle((value, failure) -> {
+			.handleAsync((value, failure) -> {
 				CompletableFuture<T> next;
 				if (failure == null) {
 					this.writer.store(keyString, value);
@@ -138,7 +154,7 @@ final class TierLoader {
 							: CompletableFuture.<T>failedFuture(unwrap(failure));
 				}
 				return next;
-			})
+			}, this.storing)
 			.thenCompose((next) -> next);
 	}
 

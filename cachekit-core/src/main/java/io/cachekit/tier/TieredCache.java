@@ -323,8 +323,8 @@ public final class TieredCache {
 	 * Returns a future of the cached value, or loads it with {@code loader}, caching what
 	 * the loader's future completes with. Single-flight per key, like
 	 * {@link #get(Object, Callable)}, and never blocks the caller on L2. The loaded value
-	 * is written on the thread that completes the loader's future, before the returned
-	 * future completes.
+	 * is written on the cache's executor (never on the thread that completed the loader's
+	 * future, which may be an event loop), before the returned future completes.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param loader starts loading the value on a miss
