@@ -3,6 +3,7 @@ package io.cachekit.tier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
@@ -48,13 +50,16 @@ import org.slf4j.LoggerFactory;
  * generation, once per refresh interval, and hands it to {@link #observe(long)}. When it
  * moved by at most {@value #WINDOW}, the records in between that another instance wrote
  * are read in one bulk get and their keys dropped from L1 through the change stamps, so
- * that no L2 read under way can put an old value back. Anything that may have hidden a
- * change is a gap, repaired by dropping the whole L1: a missing record (expired during an
- * outage longer than the retention, or evicted), a counter that went back or jumped more
- * than the window (lost and created again), a record that cannot be read. A pushed record
- * is applied at once, on the backend's thread, without calling the backend; when it is
- * not the next one expected, or the subscription was reset, the journal is read on the
- * cache's executor. Records of this instance are skipped.
+ * that no L2 read under way can put an old value back. A record missing while the journal
+ * was read recently may be on its way (its writer increments first and writes second):
+ * the records found are applied and it is awaited for one refresh interval. Anything that
+ * may have hidden a change is a gap, repaired by dropping the whole L1: a record still
+ * missing after that wait, or missing after a long time without a read (expired during an
+ * outage, or evicted), a counter that went back or jumped more than the window (lost and
+ * created again), a record that cannot be read. A pushed record is applied at once, on
+ * the backend's thread, without calling the backend; when it is not the next one
+ * expected, or the subscription was reset, the journal is read on the cache's executor.
+ * Records of this instance are skipped.
  *
  * <p>
  * Thread-safe.
@@ -75,9 +80,11 @@ final class InvalidationJournal {
 
 	private static final int MAX_UNANNOUNCED = 10_000;
 
-	private static final int MAX_OWN = 10_000;
+	private static final int MAX_SKIPPED = 10_000;
 
 	private static final long UNKNOWN = Long.MIN_VALUE;
+
+	private static final long RECENT_NANOS = RETENTION.dividedBy(2).toNanos();
 
 	private static final Logger logger = LoggerFactory.getLogger(TieredCache.class);
 
@@ -99,6 +106,10 @@ final class InvalidationJournal {
 
 	private final Clock clock;
 
+	private final Ticker ticker;
+
+	private final long refreshNanos;
+
 	private final ChangeStamps stamps;
 
 	private final L1Store l1;
@@ -118,8 +129,24 @@ final class InvalidationJournal {
 	/** The last sequence number up to which every change was applied. */
 	private final AtomicLong cursor = new AtomicLong(UNKNOWN);
 
-	/** Sequence numbers of this instance's own records not yet passed by the cursor. */
-	private final ConcurrentSkipListSet<Long> own = new ConcurrentSkipListSet<>();
+	/**
+	 * Sequence numbers after the cursor whose records need no reading: this instance's
+	 * own, and records of others already applied (found after a missing one, or pushed
+	 * out of order).
+	 */
+	private final ConcurrentSkipListSet<Long> skipped = new ConcurrentSkipListSet<>();
+
+	/** When the journal was last read, by the refreshing thread. */
+	private volatile long readNanos;
+
+	/**
+	 * The last sequence number read when records were found missing, or {@link #UNKNOWN}:
+	 * a record up to it still missing at a later read has been missing since
+	 * {@link #missingSinceNanos}.
+	 */
+	private volatile long missingThrough = UNKNOWN;
+
+	private volatile long missingSinceNanos;
 
 	private final Set<String> unannounced = ConcurrentHashMap.newKeySet();
 
@@ -145,6 +172,8 @@ final class InvalidationJournal {
 		this.keys = builder.keys;
 		this.instance = builder.instance;
 		this.clock = builder.clock;
+		this.ticker = builder.ticker;
+		this.refreshNanos = builder.refreshNanos;
 		this.stamps = builder.stamps;
 		this.l1 = builder.l1;
 		this.follows = builder.follows;
@@ -258,13 +287,13 @@ final class InvalidationJournal {
 			gap("its invalidation sequence went back from " + last + " to " + sequence
 					+ " (lost in L2 and created again)");
 			this.cursor.set(sequence);
-			this.own.clear();
+			this.skipped.clear();
 		}
-		else if (sequence - last - ownBetween(last, sequence) > WINDOW) {
+		else if (sequence - last - skippedBetween(last, sequence) > WINDOW) {
 			gap((sequence - last) + " changes were made since the last refresh, more than the " + WINDOW
 					+ " read at once");
 			this.cursor.accumulateAndGet(sequence, Math::max);
-			forgetOwnUpTo(sequence);
+			forgetSkippedUpTo(sequence);
 		}
 		else if (sequence > last) {
 			catchUp(last, sequence);
@@ -272,6 +301,7 @@ final class InvalidationJournal {
 		else if (this.inGap) {
 			this.inGap = false;
 		}
+		this.readNanos = this.ticker.read();
 		retryAnnouncements();
 	}
 
@@ -285,22 +315,37 @@ final class InvalidationJournal {
 			return;
 		}
 		long last = this.cursor.get();
-		if (last != UNKNOWN && change.sequence() <= last) {
+		if (last == UNKNOWN) {
+			if (change.instance() != this.instance) {
+				apply(change, true);
+			}
 			return;
 		}
-		if (change.instance() != this.instance) {
+		if (change.sequence() <= last) {
+			return;
+		}
+		boolean fresh = this.skipped.add(change.sequence());
+		if (fresh && change.instance() != this.instance) {
 			apply(change, true);
 		}
-		while (last != UNKNOWN && change.sequence() > last) {
-			if (change.sequence() != last + 1) {
-				scheduleRead();
-				return;
-			}
-			if (this.cursor.compareAndSet(last, change.sequence())) {
-				return;
+		if (passSkipped() < change.sequence()) {
+			scheduleRead();
+		}
+	}
+
+	/**
+	 * Moves the cursor over the records right after it that need no reading.
+	 * @return the cursor
+	 */
+	private long passSkipped() {
+		long last = this.cursor.get();
+		while (last != UNKNOWN && this.skipped.contains(last + 1)) {
+			if (this.cursor.compareAndSet(last, last + 1)) {
+				this.skipped.remove(last + 1);
 			}
 			last = this.cursor.get();
 		}
+		return last;
 	}
 
 	/**
@@ -345,67 +390,138 @@ final class InvalidationJournal {
 		}
 	}
 
+	/**
+	 * Applies the records after the cursor up to a sequence number. A record may be
+	 * missing because its writer is between its increment and its write: when the journal
+	 * was read recently (so it cannot have expired), the records found are applied and
+	 * the cursor stays before the first missing one, for at most one refresh interval. A
+	 * writer that has not written its record has not returned from its change either, so
+	 * the change's staleness has not started yet; a record still missing a refresh
+	 * interval later, or after an outage, is a gap.
+	 */
 	private void catchUp(long last, long sequence) {
-		List<String> wanted = new ArrayList<>();
+		List<Long> wanted = new ArrayList<>();
 		for (long next = last + 1; next <= sequence; next++) {
-			if (!this.own.contains(next)) {
-				wanted.add(this.keys.journalKey(next));
+			if (!this.skipped.contains(next)) {
+				wanted.add(next);
 			}
 		}
-		Map<String, byte[]> found = fetch(wanted);
+		Map<Long, byte[]> found = fetch(wanted);
 		if (found.size() < wanted.size()) {
 			// A record may be on its way: its writer increments first and writes second.
-			List<String> missing = new ArrayList<>(wanted);
+			List<Long> missing = new ArrayList<>(wanted);
 			missing.removeAll(found.keySet());
 			found.putAll(fetch(missing));
 		}
-		if (found.size() < wanted.size()) {
-			gap("a record of its invalidation journal is missing (older than " + Durations.format(RETENTION)
-					+ " or evicted)");
-		}
-		else {
-			for (String key : wanted) {
-				byte[] record = found.get(key);
-				Invalidation change = (record != null) ? Invalidation.decode(record) : null;
-				if (change == null || !change.cacheName().equals(Invalidation.travelling(this.cacheName))) {
-					gap("a record of its invalidation journal could not be read");
-					break;
-				}
-				if (change.instance() != this.instance) {
-					apply(change, false);
-				}
+		long firstMissing = UNKNOWN;
+		for (long next : wanted) {
+			if (!found.containsKey(next)) {
+				firstMissing = next;
+				break;
 			}
-			this.inGap = false;
 		}
+		if (firstMissing != UNKNOWN && !mayWaitFor(firstMissing, sequence)) {
+			gap("a record of its invalidation journal is missing (older than " + Durations.format(RETENTION)
+					+ ", evicted, or never written)");
+			passGap(sequence);
+			return;
+		}
+		for (long next : wanted) {
+			byte[] record = found.get(next);
+			if (record == null) {
+				continue;
+			}
+			Invalidation change = Invalidation.decode(record);
+			if (change == null || !change.cacheName().equals(Invalidation.travelling(this.cacheName))) {
+				gap("a record of its invalidation journal could not be read");
+				passGap(sequence);
+				return;
+			}
+			if (firstMissing != UNKNOWN && next > firstMissing && !this.skipped.add(next)) {
+				// Pushed and applied meanwhile.
+				continue;
+			}
+			if (change.instance() != this.instance) {
+				apply(change, false);
+			}
+		}
+		if (firstMissing != UNKNOWN) {
+			this.cursor.accumulateAndGet(firstMissing - 1, Math::max);
+			forgetSkippedUpTo(firstMissing - 1);
+			passSkipped();
+			return;
+		}
+		this.missingThrough = UNKNOWN;
+		this.inGap = false;
 		this.cursor.accumulateAndGet(sequence, Math::max);
-		forgetOwnUpTo(sequence);
+		forgetSkippedUpTo(sequence);
 	}
 
 	/**
-	 * Counts this instance's own records after one sequence number up to another, which
-	 * need not be read.
+	 * Tells whether a missing record may still be on its way, and if so remembers since
+	 * when the records up to a sequence number are awaited.
 	 */
-	private int ownBetween(long last, long sequence) {
-		return this.own.subSet(last, false, sequence, true).size();
+	private boolean mayWaitFor(long firstMissing, long sequence) {
+		long now = this.ticker.read();
+		if (now - this.readNanos > RECENT_NANOS) {
+			// Not read for a while: the record may have expired.
+			return false;
+		}
+		if (this.missingThrough == UNKNOWN || firstMissing > this.missingThrough) {
+			this.missingSinceNanos = now;
+		}
+		else if (now - this.missingSinceNanos >= this.refreshNanos) {
+			return false;
+		}
+		this.missingThrough = sequence;
+		return true;
 	}
 
-	private void forgetOwnUpTo(long sequence) {
-		this.own.headSet(sequence, true).clear();
+	private void passGap(long sequence) {
+		this.missingThrough = UNKNOWN;
+		this.cursor.accumulateAndGet(sequence, Math::max);
+		forgetSkippedUpTo(sequence);
 	}
 
-	private Map<String, byte[]> fetch(List<String> journalKeys) {
-		if (journalKeys.isEmpty()) {
-			return new LinkedHashMap<>();
+	/**
+	 * Counts the records after one sequence number up to another that need not be read.
+	 */
+	private int skippedBetween(long last, long sequence) {
+		return this.skipped.subSet(last, false, sequence, true).size();
+	}
+
+	private void forgetSkippedUpTo(long sequence) {
+		this.skipped.headSet(sequence, true).clear();
+	}
+
+	/**
+	 * Reads records of the journal.
+	 * @param sequences their sequence numbers
+	 * @return the records found, by sequence number
+	 */
+	private Map<Long, byte[]> fetch(List<Long> sequences) {
+		Map<Long, byte[]> found = new HashMap<>();
+		if (sequences.isEmpty()) {
+			return found;
 		}
 		BulkGet bulk = this.bulk;
 		if (bulk != null) {
-			return new LinkedHashMap<>(bulk.getAll(journalKeys));
+			Map<String, Long> byKey = new LinkedHashMap<>();
+			for (long sequence : sequences) {
+				byKey.put(this.keys.journalKey(sequence), sequence);
+			}
+			bulk.getAll(new ArrayList<>(byKey.keySet())).forEach((key, record) -> {
+				Long sequence = byKey.get(key);
+				if (sequence != null) {
+					found.put(sequence, record);
+				}
+			});
+			return found;
 		}
-		Map<String, byte[]> found = new LinkedHashMap<>();
-		for (String key : journalKeys) {
-			byte[] record = this.backend.get(key);
+		for (long sequence : sequences) {
+			byte[] record = this.backend.get(this.keys.journalKey(sequence));
 			if (record != null) {
-				found.put(key, record);
+				found.put(sequence, record);
 			}
 		}
 		return found;
@@ -487,11 +603,11 @@ final class InvalidationJournal {
 			return false;
 		}
 		if (this.follows) {
-			if (this.own.size() >= MAX_OWN) {
-				// Only spares reading this instance's own records: safe to forget.
-				this.own.clear();
+			if (this.skipped.size() >= MAX_SKIPPED) {
+				// Only spares reading records again: safe to forget.
+				this.skipped.clear();
 			}
-			this.own.add(sequence);
+			this.skipped.add(sequence);
 		}
 		byte[] record = change.withSequence(sequence).encode();
 		try {
@@ -601,6 +717,11 @@ final class InvalidationJournal {
 		long instance;
 
 		Clock clock = Clock.systemUTC();
+
+		Ticker ticker = Ticker.systemTicker();
+
+		/** The generation's refresh interval: the most a missing record is waited for. */
+		long refreshNanos = CacheConfiguration.DEFAULT_GENERATION_REFRESH.toNanos();
 
 		ChangeStamps stamps = new ChangeStamps();
 
