@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The one subscription to {@value InvalidationJournal#CHANNEL} per {@link Broadcast},
  * shared by every cache of the process on that backend: it hands each pushed record to
- * the journals of the cache it names, and a reset to every journal.
+ * the followers of the cache it names, and a reset to every follower.
  *
  * <p>
  * The subscription is made when the first cache joins and closed when the last one
  * leaves. Caches are held weakly, so one dropped without leaving is not kept alive. The
- * listener never calls the backend: journals apply a record to L1 and schedule any read
+ * listener never calls the backend: followers apply a record to L1 and schedule any read
  * on their cache's executor. Thread-safe.
  */
 final class InvalidationChannel implements Broadcast.Listener {
@@ -32,10 +32,10 @@ final class InvalidationChannel implements Broadcast.Listener {
 	private static final Map<Broadcast, InvalidationChannel> channels = new IdentityHashMap<>();
 
 	/**
-	 * The journals by cache name, held weakly: a cache dropped without
+	 * The followers by cache name, held weakly: a cache dropped without
 	 * {@link TieredCache#close()} is not kept alive by its subscription.
 	 */
-	private final Map<String, Map<InvalidationJournal, Boolean>> journals = new ConcurrentHashMap<>();
+	private final Map<String, Map<InvalidationFollower, Boolean>> followers = new ConcurrentHashMap<>();
 
 	/** Guarded by {@link #channels}. */
 	private Broadcast.@Nullable Subscription subscription;
@@ -44,18 +44,18 @@ final class InvalidationChannel implements Broadcast.Listener {
 	}
 
 	/**
-	 * Makes a journal hear the records pushed for its cache.
+	 * Makes a follower hear the records pushed for its cache.
 	 * @param broadcast the backend's broadcast
-	 * @param cacheName the journal's cache
-	 * @param journal the journal
+	 * @param cacheName the follower's cache
+	 * @param follower the follower
 	 * @return what makes it leave again; idempotent
 	 */
-	static Runnable join(Broadcast broadcast, String cacheName, InvalidationJournal journal) {
+	static Runnable join(Broadcast broadcast, String cacheName, InvalidationFollower follower) {
 		String name = Invalidation.travelling(cacheName);
 		synchronized (channels) {
 			InvalidationChannel channel = channels.computeIfAbsent(broadcast, (key) -> new InvalidationChannel());
-			channel.journals.computeIfAbsent(name, (key) -> Collections.synchronizedMap(new WeakHashMap<>()))
-				.put(journal, Boolean.TRUE);
+			channel.followers.computeIfAbsent(name, (key) -> Collections.synchronizedMap(new WeakHashMap<>()))
+				.put(follower, Boolean.TRUE);
 			if (channel.subscription == null) {
 				try {
 					channel.subscription = broadcast.subscribe(InvalidationJournal.CHANNEL, channel);
@@ -70,19 +70,19 @@ final class InvalidationChannel implements Broadcast.Listener {
 				synchronized (channels) {
 					if (!left[0]) {
 						left[0] = true;
-						channel.leave(broadcast, name, journal);
+						channel.leave(broadcast, name, follower);
 					}
 				}
 			};
 		}
 	}
 
-	private void leave(Broadcast broadcast, String name, InvalidationJournal journal) {
-		Map<InvalidationJournal, Boolean> named = this.journals.get(name);
+	private void leave(Broadcast broadcast, String name, InvalidationFollower follower) {
+		Map<InvalidationFollower, Boolean> named = this.followers.get(name);
 		if (named != null) {
-			named.remove(journal);
+			named.remove(follower);
 		}
-		if (this.journals.values().stream().allMatch(Map::isEmpty)) {
+		if (this.followers.values().stream().allMatch(Map::isEmpty)) {
 			channels.remove(broadcast);
 			Broadcast.Subscription ended = this.subscription;
 			this.subscription = null;
@@ -92,7 +92,7 @@ final class InvalidationChannel implements Broadcast.Listener {
 		}
 	}
 
-	private static List<InvalidationJournal> live(@Nullable Map<InvalidationJournal, Boolean> named) {
+	private static List<InvalidationFollower> live(@Nullable Map<InvalidationFollower, Boolean> named) {
 		if (named == null) {
 			return List.of();
 		}
@@ -108,9 +108,9 @@ final class InvalidationChannel implements Broadcast.Listener {
 			logger.debug("ignored a message on {} that is not an invalidation", InvalidationJournal.CHANNEL);
 			return;
 		}
-		for (InvalidationJournal journal : live(this.journals.get(change.cacheName()))) {
+		for (InvalidationFollower follower : live(this.followers.get(change.cacheName()))) {
 			try {
-				journal.receive(change);
+				follower.receive(change);
 			}
 			catch (RuntimeException ex) {
 				logger.debug("cache '{}': could not apply a pushed invalidation", change.cacheName(), ex);
@@ -120,8 +120,8 @@ final class InvalidationChannel implements Broadcast.Listener {
 
 	@Override
 	public void onReset() {
-		for (Map<InvalidationJournal, Boolean> named : this.journals.values()) {
-			live(named).forEach(InvalidationJournal::scheduleRead);
+		for (Map<InvalidationFollower, Boolean> named : this.followers.values()) {
+			live(named).forEach(InvalidationFollower::scheduleRead);
 		}
 	}
 

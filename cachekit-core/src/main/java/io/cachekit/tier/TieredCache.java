@@ -162,6 +162,8 @@ public final class TieredCache {
 				this.l1, this.l2);
 		settings.instance = ThreadLocalRandom.current().nextLong();
 		settings.clock = time.clock();
+		settings.ticker = time.ticker();
+		settings.refreshNanos = this.configuration.generationRefresh().toNanos();
 		settings.stamps = stamps;
 		settings.follows = this.configuration.l1Enabled();
 		settings.cacheCounters = this.cacheCounters;

@@ -217,6 +217,9 @@ class TieredCacheMetricsTests {
 		shared.keys().stream().filter((key) -> key.contains(":inv:")).forEach(shared::delete);
 		time.advance(Duration.ofSeconds(1));
 		reader.get("k");
+		// The record may still be on its way: it is a gap when missing one refresh later.
+		time.advance(Duration.ofSeconds(1));
+		reader.get("k");
 		assertThat(count("cachekit.cache.invalidation.gaps")).isEqualTo(1);
 	}
 

@@ -133,7 +133,7 @@ class InvalidationJournalTests {
 	}
 
 	@Test
-	void missingRecordIsAGapThatDropsL1() {
+	void recordStillMissingAtTheNextRefreshIsAGapThatDropsL1() {
 		TieredCache a = instance(this.journalOnly);
 		TieredCache b = instance(this.journalOnly);
 		a.put("k", "v1");
@@ -141,14 +141,119 @@ class InvalidationJournalTests {
 		value(b, "k");
 		value(b, "other");
 		a.put("k", "v2");
-		this.journalOnly.keys()
-			.stream()
-			.filter((key) -> key.startsWith("books:inv:"))
-			.forEach(this.journalOnly::delete);
+		deleteJournalRecords();
+		this.time.advance(REFRESH);
+		value(b, "other");
+		assertThat(b.statistics().invalidationGapCount()).as("its writer may be about to write it").isZero();
 		this.time.advance(REFRESH);
 		assertThat(value(b, "k")).isEqualTo("v2");
 		assertThat(b.statistics().invalidationGapCount()).isEqualTo(1);
 		assertThat(b.l1Size()).as("everything else was dropped too").isEqualTo(1);
+	}
+
+	@Test
+	void recordWrittenByTheNextRefreshIsAppliedWithoutAGap() throws Exception {
+		FaultInjectingBackend stalled = FaultInjectingBackend.wrap(this.journalOnly);
+		TieredCache a = instance(stalled);
+		TieredCache b = instance(this.journalOnly);
+		a.put("k", "v1");
+		assertThat(value(b, "k")).isEqualTo("v1");
+		Gate record = stalled.hold(journalRecordWrite(), false);
+		CompletableFuture<Void> put = CompletableFuture.runAsync(() -> a.put("k", "v2"));
+		assertThat(record.awaitReached()).as("the writer incremented and has not written yet").isTrue();
+		this.time.advance(REFRESH);
+		assertThat(value(b, "k")).as("the put has not returned").isEqualTo("v1");
+		assertThat(b.statistics().invalidationGapCount()).isZero();
+		record.release();
+		put.get(10, TimeUnit.SECONDS);
+		this.time.advance(REFRESH);
+		assertThat(value(b, "k")).isEqualTo("v2");
+		assertThat(b.statistics().invalidationGapCount()).isZero();
+		assertThat(b.statistics().invalidationsReceivedCount()).isEqualTo(1);
+	}
+
+	@Test
+	void recordsAfterOneNotYetWrittenAreAppliedAtOnceAndCountedOnce() throws Exception {
+		FaultInjectingBackend stalled = FaultInjectingBackend.wrap(this.journalOnly);
+		TieredCache a = instance(stalled);
+		TieredCache c = instance(this.journalOnly);
+		TieredCache b = instance(this.journalOnly);
+		a.put("k", "v1");
+		c.put("x", "x1");
+		c.put("y", "y1");
+		assertThat(value(b, "k")).isEqualTo("v1");
+		assertThat(value(b, "x")).isEqualTo("x1");
+		assertThat(value(b, "y")).isEqualTo("y1");
+		Gate record = stalled.hold(journalRecordWrite(), false);
+		CompletableFuture<Void> put = CompletableFuture.runAsync(() -> a.put("k", "v2"));
+		assertThat(record.awaitReached()).isTrue();
+		c.put("x", "x2");
+		c.put("y", "y2");
+		this.time.advance(REFRESH);
+		assertThat(value(b, "x")).isEqualTo("x2");
+		assertThat(value(b, "y")).isEqualTo("y2");
+		assertThat(b.statistics().invalidationsReceivedCount()).isEqualTo(2);
+		record.release();
+		put.get(10, TimeUnit.SECONDS);
+		this.time.advance(REFRESH);
+		assertThat(value(b, "k")).isEqualTo("v2");
+		assertThat(b.statistics().invalidationsReceivedCount()).as("each record once").isEqualTo(3);
+		assertThat(b.statistics().invalidationGapCount()).isZero();
+		assertThat(value(b, "x")).isEqualTo("x2");
+		assertThat(value(b, "y")).isEqualTo("y2");
+		assertThat(b.statistics(Tier.L1).hitCount()).as("L1 was not dropped").isEqualTo(2);
+	}
+
+	@Test
+	void missingRecordAfterAnOutageOfHalfTheRetentionIsAGapAtOnce() {
+		TieredCache a = instance(this.journalOnly);
+		FaultInjectingBackend cut = FaultInjectingBackend.wrap(this.journalOnly);
+		TieredCache b = TieredCache.builder("books")
+			.backend(cut)
+			.codec(MessagePackCodec.withDefaults())
+			.clock(this.time)
+			.ticker(this.time)
+			.executor(Runnable::run)
+			.configure((c) -> c.withL1Ttl(Duration.ofMinutes(10)))
+			.build();
+		a.put("k", "v1");
+		value(b, "k");
+		cut.fail(BackendErrorType.TRANSIENT);
+		this.time.advance(InvalidationJournal.RETENTION.dividedBy(2));
+		a.put("k", "v2");
+		deleteJournalRecords();
+		cut.heal();
+		this.time.advance(CacheConfiguration.DEFAULT_GENERATION_REFRESH
+			.plus(CircuitBreakerConfig.DEFAULT_WAIT_DURATION_IN_OPEN_STATE));
+		assertThat(value(b, "k")).isEqualTo("v2");
+		assertThat(b.statistics().invalidationGapCount()).isEqualTo(1);
+	}
+
+	@Test
+	void pushedRecordsAfterOneNotYetWrittenAreNoGap() throws Exception {
+		FaultInjectingBackend stalled = FaultInjectingBackend.wrap(this.pushing);
+		TieredCache a = instance(stalled);
+		TieredCache c = instance(this.pushing);
+		TieredCache b = instance(this.pushing);
+		a.put("k", "v1");
+		c.put("x", "x1");
+		assertThat(value(b, "k")).isEqualTo("v1");
+		assertThat(value(b, "x")).isEqualTo("x1");
+		long received = b.statistics().invalidationsReceivedCount();
+		Gate record = stalled.hold(journalRecordWrite(), false);
+		CompletableFuture<Void> put = CompletableFuture.runAsync(() -> a.put("k", "v2"));
+		assertThat(record.awaitReached()).isTrue();
+		c.put("x", "x2");
+		c.put("x", "x3");
+		assertThat(value(b, "x")).as("pushed, out of sequence").isEqualTo("x3");
+		assertThat(b.statistics().invalidationGapCount()).isZero();
+		record.release();
+		put.get(10, TimeUnit.SECONDS);
+		assertThat(value(b, "k")).isEqualTo("v2");
+		this.time.advance(REFRESH);
+		value(b, "x");
+		assertThat(b.statistics().invalidationGapCount()).isZero();
+		assertThat(b.statistics().invalidationsReceivedCount()).as("each record once").isEqualTo(received + 3);
 	}
 
 	@Test
@@ -265,10 +370,9 @@ class InvalidationJournalTests {
 		CompletableFuture<Object> slow = CompletableFuture.supplyAsync(() -> value(b, "k"));
 		assertThat(read.awaitReached()).as("the read of v1 is under way").isTrue();
 		a.put("k", "v2");
-		this.journalOnly.keys()
-			.stream()
-			.filter((key) -> key.startsWith("books:inv:"))
-			.forEach(this.journalOnly::delete);
+		deleteJournalRecords();
+		this.time.advance(REFRESH);
+		value(b, "warm");
 		this.time.advance(REFRESH);
 		value(b, "warm");
 		assertThat(b.statistics().invalidationGapCount()).isEqualTo(1);
@@ -439,6 +543,18 @@ class InvalidationJournalTests {
 		assertThat(value(b, "k")).isEqualTo("v2");
 		assertThat(counted.calls(BackendOperation.GET_ALL)).isZero();
 		assertThat(this.pushing.subscriptions(InvalidationJournal.CHANNEL)).isOne();
+	}
+
+	private void deleteJournalRecords() {
+		this.journalOnly.keys()
+			.stream()
+			.filter((key) -> key.startsWith("books:inv:"))
+			.forEach(this.journalOnly::delete);
+	}
+
+	/** The write of a journal record, which its writer makes after incrementing. */
+	private static FaultInjectingBackend.Selector journalRecordWrite() {
+		return (operation, key) -> operation == BackendOperation.SET && key != null && key.startsWith("books:inv:");
 	}
 
 	private static long totalCalls(FaultInjectingBackend backend) {
