@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -192,6 +193,21 @@ public final class RedisBackend
 
 	/**
 	 * {@inheritDoc}
+	 * <p>
+	 * {@link Broadcast} is offered over a Lettuce connection factory only: another
+	 * client's subscription (Jedis's) would hold a thread for good. Without it, coherence
+	 * across instances still works through the invalidation journal.
+	 */
+	@Override
+	public <C> Optional<C> capability(Class<C> type) {
+		if (type == Broadcast.class && !(this.factory instanceof LettuceConnectionFactory)) {
+			return Optional.empty();
+		}
+		return Backend.super.capability(type);
+	}
+
+	/**
+	 * {@inheritDoc}
 	 * @return {@value #BACKEND_TYPE}
 	 */
 	@Override
@@ -253,11 +269,11 @@ public final class RedisBackend
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Subscriptions share one connection of their own, held by a Spring Data Redis
-	 * {@code RedisMessageListenerContainer} that subscribes again after a failure
-	 * (backing off from 100 ms to 1 s); each confirmation by the server, the first one
-	 * included, calls {@link Broadcast.Listener#onReset()}. Subscriptions end with
-	 * {@link #close()}.
+	 * Subscriptions share one pub/sub connection of their own, made (and, when the server
+	 * cannot be reached, tried again from 100 ms up to 1 s) on a thread of the backend,
+	 * never the caller's; Lettuce subscribes again after a reconnection. Each
+	 * confirmation by the server, the first one included, calls
+	 * {@link Broadcast.Listener#onReset()}. Subscriptions end with {@link #close()}.
 	 * @throws IllegalStateException when the backend is closed
 	 */
 	@Override

@@ -2,6 +2,7 @@ package io.cachekit.backend.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,17 +27,21 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 
 /**
  * The subscribing side of {@link RedisBackend}'s {@link Broadcast}: every subscription of
- * one backend shares one dedicated pub/sub connection, made with the first subscription.
+ * one backend shares one dedicated pub/sub connection.
  *
  * <p>
- * Messages are handed to listeners on the client's own thread (no thread per message).
- * Lettuce reconnects a lost pub/sub connection and subscribes again by itself; each
- * confirmation of a channel's subscription by the server, the first one included, reaches
- * that channel's listeners as {@link Broadcast.Listener#onReset()}. When the connection
- * cannot be made (the server is down), it is tried again in the background, backing off
- * from 100 ms to {@link #MAX_RETRY_DELAY_MILLIS}. A listener that throws is logged (once
- * at WARN, then at DEBUG) and does not stop the others. Lettuce only: its subscriptions
- * do not block the subscribing thread. Thread-safe.
+ * Subscribing never waits for the server, and no caller's thread ever talks to it: the
+ * connection is made, and channels are added to it or removed, on a daemon thread of this
+ * object ({@code cachekit-redis-subscribe}), which works through what the callers asked
+ * for one change at a time. When the connection cannot be made (the server is down), it
+ * is tried again, backing off from 100 ms to {@link #MAX_RETRY_DELAY_MILLIS}. Messages
+ * are handed to listeners on the client's own thread (no thread per message). Lettuce
+ * reconnects a lost pub/sub connection and subscribes again by itself; each confirmation
+ * of a channel's subscription by the server, the first one included, reaches that
+ * channel's listeners as {@link Broadcast.Listener#onReset()}. A listener that throws is
+ * logged (once at WARN, then at DEBUG) and does not stop the others. Lettuce only (a
+ * Jedis subscription would hold its thread for good), which is why {@link RedisBackend}
+ * offers {@code Broadcast} only over a Lettuce connection factory. Thread-safe.
  */
 final class RedisBroadcast implements AutoCloseable {
 
@@ -57,13 +62,17 @@ final class RedisBroadcast implements AutoCloseable {
 
 	private final AtomicBoolean listenerFailed = new AtomicBoolean();
 
+	/** The pub/sub connection; only the worker thread changes it, under this lock. */
 	private @Nullable RedisConnection connection;
 
-	private @Nullable ScheduledExecutorService retries;
+	/** The channels the connection is subscribed to; the worker thread's own. */
+	private Set<String> subscribed = new HashSet<>();
+
+	private @Nullable ScheduledExecutorService worker;
 
 	private long retryDelayMillis = FIRST_RETRY_DELAY_MILLIS;
 
-	private boolean retryScheduled;
+	private boolean syncScheduled;
 
 	private boolean closed;
 
@@ -85,7 +94,7 @@ final class RedisBroadcast implements AutoCloseable {
 
 	/**
 	 * Subscribes a listener to a channel under the backend's prefix; never waits for the
-	 * server.
+	 * server: the subscription is made in the background.
 	 * @param channel the channel, without the prefix
 	 * @param listener the listener
 	 * @return the subscription
@@ -97,27 +106,8 @@ final class RedisBroadcast implements AutoCloseable {
 		}
 		String fullName = this.keys.prefix() + channel;
 		Adapter adapter = new Adapter(listener);
-		Set<Adapter> subscribed = this.listeners.computeIfAbsent(fullName, (name) -> new CopyOnWriteArraySet<>());
-		boolean newChannel = subscribed.isEmpty();
-		subscribed.add(adapter);
-		RedisConnection current = this.connection;
-		if (current == null) {
-			connect();
-		}
-		else if (newChannel) {
-			try {
-				Subscription subscription = current.getSubscription();
-				if (subscription == null) {
-					throw new IllegalStateException("the pub/sub connection has no subscription");
-				}
-				subscription.subscribe(bytes(fullName));
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not add Redis channel {}; subscribing again", fullName, ex);
-				dropConnection();
-				connect();
-			}
-		}
+		this.listeners.computeIfAbsent(fullName, (name) -> new CopyOnWriteArraySet<>()).add(adapter);
+		requestSync(0);
 		return () -> unsubscribe(fullName, adapter);
 	}
 
@@ -125,103 +115,154 @@ final class RedisBroadcast implements AutoCloseable {
 	 * Ends every subscription and closes the connection. Idempotent.
 	 */
 	@Override
-	public synchronized void close() {
-		if (this.closed) {
-			return;
-		}
-		this.closed = true;
-		this.listeners.clear();
-		dropConnection();
-		ScheduledExecutorService scheduler = this.retries;
-		if (scheduler != null) {
-			scheduler.shutdownNow();
-		}
-	}
-
-	private synchronized void unsubscribe(String fullName, Adapter adapter) {
-		adapter.closed = true;
-		Set<Adapter> subscribed = this.listeners.get(fullName);
-		if (subscribed == null || !subscribed.remove(adapter) || !subscribed.isEmpty()) {
-			return;
-		}
-		this.listeners.remove(fullName);
-		if (this.listeners.isEmpty()) {
-			dropConnection();
-			return;
-		}
-		RedisConnection current = this.connection;
-		Subscription subscription = (current != null) ? current.getSubscription() : null;
-		if (subscription != null) {
-			try {
-				subscription.unsubscribe(bytes(fullName));
+	public void close() {
+		RedisConnection current;
+		ScheduledExecutorService running;
+		synchronized (this) {
+			if (this.closed) {
+				return;
 			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not unsubscribe from Redis channel {}", fullName, ex);
-			}
+			this.closed = true;
+			this.listeners.clear();
+			current = this.connection;
+			this.connection = null;
+			running = this.worker;
 		}
-	}
-
-	/** Makes the pub/sub connection for every channel, or schedules another attempt. */
-	private void connect() {
-		if (this.closed || this.listeners.isEmpty()) {
-			return;
+		if (running != null) {
+			running.shutdownNow();
 		}
-		RedisConnection made = null;
-		try {
-			made = this.factory.getConnection();
-			made.subscribe(this.dispatcher, channels());
-			this.connection = made;
-			this.retryDelayMillis = FIRST_RETRY_DELAY_MILLIS;
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not subscribe to Redis channels; trying again in {} ms", this.retryDelayMillis, ex);
-			if (made != null) {
-				closeQuietly(made);
-			}
-			scheduleRetry();
-		}
-	}
-
-	private void scheduleRetry() {
-		if (this.retryScheduled) {
-			return;
-		}
-		ScheduledExecutorService scheduler = this.retries;
-		if (scheduler == null) {
-			scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "cachekit-redis-subscribe");
-				thread.setDaemon(true);
-				return thread;
-			});
-			this.retries = scheduler;
-		}
-		long delay = this.retryDelayMillis;
-		this.retryDelayMillis = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
-		this.retryScheduled = true;
-		scheduler.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
-	}
-
-	private synchronized void retry() {
-		this.retryScheduled = false;
-		if (this.connection == null) {
-			connect();
-		}
-	}
-
-	private void dropConnection() {
-		RedisConnection current = this.connection;
-		this.connection = null;
 		if (current != null) {
 			closeQuietly(current);
 		}
 	}
 
-	private byte[][] channels() {
-		List<byte[]> names = new ArrayList<>();
-		for (String name : this.listeners.keySet()) {
-			names.add(bytes(name));
+	private synchronized void unsubscribe(String fullName, Adapter adapter) {
+		adapter.closed = true;
+		Set<Adapter> channelListeners = this.listeners.get(fullName);
+		if (channelListeners != null && channelListeners.remove(adapter) && channelListeners.isEmpty()) {
+			this.listeners.remove(fullName);
+			requestSync(0);
 		}
-		return names.toArray(new byte[0][]);
+	}
+
+	/** Asks the worker thread to bring the connection in line with the listeners. */
+	private void requestSync(long delayMillis) {
+		if (this.closed || this.syncScheduled) {
+			return;
+		}
+		ScheduledExecutorService running = this.worker;
+		if (running == null) {
+			running = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "cachekit-redis-subscribe");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.worker = running;
+		}
+		this.syncScheduled = true;
+		running.schedule(this::sync, delayMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * On the worker thread: makes the connection, or adds and removes channels, so that
+	 * it is subscribed to exactly the channels that have listeners. The server is talked
+	 * to without holding this object's lock, so {@code subscribe} and {@code close} never
+	 * wait for it.
+	 */
+	private void sync() {
+		Set<String> wanted;
+		RedisConnection current;
+		synchronized (this) {
+			this.syncScheduled = false;
+			if (this.closed) {
+				return;
+			}
+			wanted = new HashSet<>(this.listeners.keySet());
+			current = this.connection;
+		}
+		try {
+			if (wanted.isEmpty()) {
+				if (current != null) {
+					replaceConnection(null, Set.of());
+					closeQuietly(current);
+				}
+				return;
+			}
+			if (current == null) {
+				RedisConnection made = this.factory.getConnection();
+				try {
+					made.subscribe(this.dispatcher, bytes(wanted));
+				}
+				catch (RuntimeException ex) {
+					closeQuietly(made);
+					throw ex;
+				}
+				if (!replaceConnection(made, wanted)) {
+					closeQuietly(made);
+					return;
+				}
+			}
+			else {
+				Subscription subscription = current.getSubscription();
+				if (subscription == null) {
+					throw new IllegalStateException("the pub/sub connection has no subscription");
+				}
+				Set<String> added = new HashSet<>(wanted);
+				added.removeAll(this.subscribed);
+				Set<String> removed = new HashSet<>(this.subscribed);
+				removed.removeAll(wanted);
+				if (!added.isEmpty()) {
+					subscription.subscribe(bytes(added));
+				}
+				if (!removed.isEmpty()) {
+					subscription.unsubscribe(bytes(removed));
+				}
+				this.subscribed = wanted;
+			}
+			synchronized (this) {
+				this.retryDelayMillis = FIRST_RETRY_DELAY_MILLIS;
+				if (!this.listeners.keySet().equals(this.subscribed)) {
+					requestSync(0);
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			RedisConnection failed;
+			long delay;
+			synchronized (this) {
+				failed = this.connection;
+				this.connection = null;
+				this.subscribed = new HashSet<>();
+				delay = this.retryDelayMillis;
+				this.retryDelayMillis = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
+				requestSync(delay);
+			}
+			logger.debug("Could not subscribe to Redis channels; trying again in {} ms", delay, ex);
+			if (failed != null) {
+				closeQuietly(failed);
+			}
+		}
+	}
+
+	/**
+	 * Publishes a new connection (or none) unless this object was closed meanwhile.
+	 * @return {@code false} when closed: the caller closes the connection it made
+	 */
+	private synchronized boolean replaceConnection(@Nullable RedisConnection made, Set<String> channels) {
+		if (this.closed) {
+			return false;
+		}
+		this.connection = made;
+		this.subscribed = new HashSet<>(channels);
+		return true;
+	}
+
+	private static byte[][] bytes(Set<String> names) {
+		List<byte[]> all = new ArrayList<>();
+		for (String name : names) {
+			all.add(bytes(name));
+		}
+		return all.toArray(new byte[0][]);
 	}
 
 	private static void closeQuietly(RedisConnection connection) {

@@ -3,7 +3,9 @@ package io.cachekit.backend.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachekit.backend.Broadcast;
@@ -14,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * {@link RedisBackend}'s {@link Broadcast} against a real redis-server: channels under
@@ -100,6 +105,40 @@ class RedisBroadcastIntegrationTests {
 					return heard.heard("hello");
 				})).isTrue();
 			}
+		}
+	}
+
+	@Test
+	void subscribingNeverWaitsForAPausedServer() throws Exception {
+		try (RedisBackend subscriber = RedisBackend.create(RedisBackendConfig.builder()
+			.url("redis://" + this.server.address())
+			.keyPrefix("p:")
+			.connectTimeout(Duration.ofSeconds(10))
+			.commandTimeout(Duration.ofSeconds(10))
+			.build()); RedisBackend publisher = backend("p:")) {
+			Heard heard = new Heard();
+			this.server.pause();
+			CompletableFuture<Broadcast.Subscription> subscribing = CompletableFuture
+				.supplyAsync(() -> subscriber.subscribe("events", heard));
+			// Against a server that answers nothing, waiting would take the 10 s
+			// timeouts.
+			Broadcast.Subscription subscription = subscribing.get(5, TimeUnit.SECONDS);
+			this.server.resume();
+			assertThat(Await.until(() -> {
+				publisher.publish("events", bytes("hello"));
+				return heard.heard("hello");
+			})).isTrue();
+			subscription.close();
+		}
+	}
+
+	@Test
+	void broadcastIsOfferedOverLettuceOnly() {
+		RedisConnectionFactory other = mock(RedisConnectionFactory.class);
+		RedisBackend backend = RedisBackend.create(other, RedisBackendConfig.builder().build());
+		assertThat(backend.capability(Broadcast.class)).isEmpty();
+		try (RedisBackend lettuce = backend("p:")) {
+			assertThat(lettuce.capability(Broadcast.class)).containsSame(lettuce);
 		}
 	}
 
