@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.Durations;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.StateTransition;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
@@ -134,13 +136,32 @@ public final class CircuitBreaker {
 
 	/**
 	 * Uses a resilience4j breaker made elsewhere, for example by an application's
-	 * {@code CircuitBreakerRegistry}, with its own settings. cachekit's rules about which
-	 * failures count apply whatever its record and ignore predicates say.
+	 * {@code CircuitBreakerRegistry}, with its own settings. cachekit decides which L2
+	 * failures it reports (connection failures and timeouts) and reports them as
+	 * {@link BackendException}s; the breaker's own record and ignore predicates then
+	 * still apply to those, so a breaker configured to record only, say,
+	 * {@code IOException} would take them for successes: that is logged once, at WARN,
+	 * naming the settings.
 	 * @param breaker the resilience4j breaker
 	 * @return the breaker
 	 */
 	public static CircuitBreaker of(io.github.resilience4j.circuitbreaker.CircuitBreaker breaker) {
-		return new CircuitBreaker(Objects.requireNonNull(breaker, "breaker must not be null"), Ticker.systemTicker());
+		Objects.requireNonNull(breaker, "breaker must not be null");
+		warnUnlessRecorded(breaker);
+		return new CircuitBreaker(breaker, Ticker.systemTicker());
+	}
+
+	private static void warnUnlessRecorded(io.github.resilience4j.circuitbreaker.CircuitBreaker breaker) {
+		io.github.resilience4j.circuitbreaker.CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
+		BackendException probe = new BackendException(BackendErrorType.TRANSIENT, BackendOperation.GET, null,
+				"connection refused", null);
+		if (config.getIgnoreExceptionPredicate().test(probe) || !config.getRecordExceptionPredicate().test(probe)) {
+			logger.warn("The resilience4j circuit breaker '{}' does not record {}: its record-exceptions or "
+					+ "ignore-exceptions settings (resilience4j.circuitbreaker.instances.{}.*) leave out the failures "
+					+ "cachekit reports for L2, so only slow calls can open it; add {} to its record-exceptions",
+					breaker.getName(), BackendException.class.getName(), breaker.getName(),
+					BackendException.class.getName());
+		}
 	}
 
 	/**

@@ -355,4 +355,32 @@ class CircuitBreakerTests {
 
 	}
 
+	@Test
+	void breakerThatWouldNotRecordL2FailuresIsLoggedOnce() {
+		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger(CircuitBreaker.class);
+		ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			// As resilience4j's Spring Boot starter makes it from
+			// resilience4j.circuitbreaker.instances.cachekit.record-exceptions.
+			io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
+				.ofDefaults();
+			registry.circuitBreaker(CircuitBreaker.DEFAULT_NAME,
+					io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+						.recordExceptions(java.io.IOException.class)
+						.build());
+			CircuitBreaker.fromRegistry(CircuitBreakerConfig.defaults(), registry);
+			CircuitBreaker.fromRegistry(CircuitBreakerConfig.defaults(),
+					io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults());
+			assertThat(appender.list).singleElement()
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("does not record",
+						"io.cachekit.backend.BackendException", "resilience4j.circuitbreaker.instances.cachekit"));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
 }
