@@ -27,6 +27,17 @@ final class ChangeStamps {
 	}
 
 	/**
+	 * Marks the start of a change of a key only if no change of it began since a stamp
+	 * was read.
+	 * @param keyString the key
+	 * @param seen the stamp read earlier ({@link #current(String)})
+	 * @return the change's stamp, or {@code -1} when the key's stamp moved meanwhile
+	 */
+	long beginIfUnchanged(String keyString, long seen) {
+		return this.stamps.compareAndSet(stripe(keyString), seen, seen + 1) ? seen + 1 : -1;
+	}
+
+	/**
 	 * Marks the start of a change of every key, for a drop of the whole L1: no L2 read
 	 * under way can then put back what it read.
 	 */

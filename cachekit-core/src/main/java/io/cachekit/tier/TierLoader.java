@@ -125,15 +125,14 @@ final class TierLoader {
 	 * @param loader starts the computation of the new value
 	 */
 	<T> void refreshAfterHit(String keyString, TierReader.Found found, Supplier<CompletableFuture<T>> loader) {
-		this.refresh.afterHit(keyString, found, () -> loadAndStore(keyString, loader));
-	}
-
-	private <T> CompletableFuture<T> loadAndStore(String keyString, Supplier<CompletableFuture<T>> loader) {
-		return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture")
-			.thenApplyAsync((value) -> {
-				this.writer.store(keyString, value);
-				return value;
-			}, this.storing);
+		this.refresh.afterHit(keyString, found, () -> {
+			long seen = this.writer.stamp(keyString);
+			return Objects.requireNonNull(loader.get(), "the loader returned no CompletableFuture")
+				.thenApplyAsync((value) -> {
+					this.writer.storeIfUnchanged(keyString, value, seen);
+					return value;
+				}, this.storing);
+		});
 	}
 
 	/**
@@ -194,10 +193,16 @@ final class TierLoader {
 		return value;
 	}
 
+	/**
+	 * Reloads a key for refresh-ahead; the value is stored only if the key did not change
+	 * meanwhile (a put or evict here, or another instance's change), so a reload never
+	 * overwrites a newer value.
+	 */
 	private <T> CompletableFuture<?> reload(String keyString, Callable<? extends @Nullable T> loader) {
+		long seen = this.writer.stamp(keyString);
 		try {
 			T value = loader.call();
-			this.writer.store(keyString, value);
+			this.writer.storeIfUnchanged(keyString, value, seen);
 			return CompletableFuture.completedFuture(value);
 		}
 		catch (Exception ex) {

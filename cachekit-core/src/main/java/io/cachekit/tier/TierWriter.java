@@ -51,7 +51,42 @@ final class TierWriter {
 		if (value == null && !this.allowNullValues) {
 			return;
 		}
-		long change = this.stamps.begin(keyString);
+		write(keyString, value, this.stamps.begin(keyString));
+	}
+
+	/**
+	 * Returns the key's change stamp now, for a later
+	 * {@link #storeIfUnchanged(String, Object, long)}.
+	 * @param keyString the key
+	 * @return the stamp
+	 */
+	long stamp(String keyString) {
+		return this.stamps.current(keyString);
+	}
+
+	/**
+	 * Stores a value as {@link #store(String, Object)} does, unless a change of the key
+	 * (a put, an evict, or another instance's change) began since {@code seen} was read:
+	 * a reload in the background never overwrites a newer value with the one it loaded
+	 * before.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param seen the stamp read before the value was loaded ({@link #stamp(String)})
+	 * @return whether the value was stored
+	 */
+	boolean storeIfUnchanged(String keyString, @Nullable Object value, long seen) {
+		if (value == null && !this.allowNullValues) {
+			return false;
+		}
+		long change = this.stamps.beginIfUnchanged(keyString, seen);
+		if (change < 0) {
+			return false;
+		}
+		write(keyString, value, change);
+		return true;
+	}
+
+	private void write(String keyString, @Nullable Object value, long change) {
 		Instant expiresAt = this.l2.expiresAt();
 		byte[] bytes = this.l2.encode(value, expiresAt);
 		long generation = this.generations.current();

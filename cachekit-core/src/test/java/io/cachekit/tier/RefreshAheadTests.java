@@ -60,6 +60,31 @@ class RefreshAheadTests {
 	}
 
 	@Test
+	void reloadNeverOverwritesAPutMadeWhileItLoaded() throws Exception {
+		TieredCache cache = cache();
+		cache.put("k", "v1");
+		this.time.advance(Duration.ofSeconds(85));
+		assertThat(cache.get("k", () -> {
+			// The application writes a newer value while the reload reads the old one.
+			cache.put("k", "newer");
+			return "loaded before the put";
+		})).isEqualTo("v1");
+		assertThat(cache.get("k")).isEqualTo(new CacheHit("newer"));
+	}
+
+	@Test
+	void asyncReloadNeverOverwritesAnEvictMadeWhileItLoaded() throws Exception {
+		TieredCache cache = cache();
+		cache.put("k", "v1");
+		this.time.advance(Duration.ofSeconds(85));
+		assertThat(cache.retrieve("k", () -> {
+			cache.evict("k");
+			return CompletableFuture.completedFuture("loaded before the evict");
+		}).get(10, TimeUnit.SECONDS)).isEqualTo("v1");
+		assertThat(cache.get("k")).isNull();
+	}
+
+	@Test
 	void entryReadBeforeTheRefreshPointIsNotReloaded() throws Exception {
 		TieredCache cache = cache();
 		cache.put("k", "v1");
