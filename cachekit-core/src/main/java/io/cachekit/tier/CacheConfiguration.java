@@ -50,6 +50,9 @@ public final class CacheConfiguration {
 	/** Refresh-ahead adds up to 5% of the TTL, at random, to the point it reloads at. */
 	public static final double DEFAULT_REFRESH_AHEAD_JITTER = 0.05;
 
+	/** The longest serve-stale grace: a year. */
+	public static final Duration MAX_SERVE_STALE_GRACE = Duration.ofDays(365);
+
 	private static final CacheConfiguration DEFAULTS = new CacheConfiguration(DEFAULT_TTL, true, true, DEFAULT_L1_TTL,
 			DEFAULT_L1_MAX_SIZE, DEFAULT_GENERATION_REFRESH, true, LoadSettings.DEFAULTS);
 
@@ -361,11 +364,11 @@ public final class CacheConfiguration {
 	 * a holder that died mid-load. Memcached counts it in whole seconds.
 	 * @param ttl a positive duration, longer than most loads
 	 * @return the new configuration
-	 * @throws IllegalArgumentException when not positive
+	 * @throws IllegalArgumentException when not positive or longer than a day
 	 */
 	public CacheConfiguration withLeaseTtl(Duration ttl) {
 		LoadSettings l = this.loading;
-		return withLoading(l.withLease(l.leaseEnabled(), positive("leaseTtl", ttl), l.leaseMaxWait(),
+		return withLoading(l.withLease(l.leaseEnabled(), atMostADay("leaseTtl", ttl), l.leaseMaxWait(),
 				l.leasePollInitial(), l.leasePollMax()));
 	}
 
@@ -374,11 +377,11 @@ public final class CacheConfiguration {
 	 * lease.
 	 * @param maxWait a positive duration
 	 * @return the new configuration
-	 * @throws IllegalArgumentException when not positive
+	 * @throws IllegalArgumentException when not positive or longer than a day
 	 */
 	public CacheConfiguration withLeaseMaxWait(Duration maxWait) {
 		LoadSettings l = this.loading;
-		return withLoading(l.withLease(l.leaseEnabled(), l.leaseTtl(), positive("leaseMaxWait", maxWait),
+		return withLoading(l.withLease(l.leaseEnabled(), l.leaseTtl(), atMostADay("leaseMaxWait", maxWait),
 				l.leasePollInitial(), l.leasePollMax()));
 	}
 
@@ -389,11 +392,12 @@ public final class CacheConfiguration {
 	 * @param initial the first pause, positive
 	 * @param max the longest pause, at least {@code initial}
 	 * @return the new configuration
-	 * @throws IllegalArgumentException when not positive or {@code max < initial}
+	 * @throws IllegalArgumentException when not positive or longer than a day or
+	 * {@code max < initial}
 	 */
 	public CacheConfiguration withLeasePoll(Duration initial, Duration max) {
-		positive("leasePollInitial", initial);
-		positive("leasePollMax", max);
+		atMostADay("leasePollInitial", initial);
+		atMostADay("leasePollMax", max);
 		if (max.compareTo(initial) < 0) {
 			throw new IllegalArgumentException(
 					"leasePollMax (" + max + ") must not be shorter than leasePollInitial (" + initial + ")");
@@ -447,13 +451,18 @@ public final class CacheConfiguration {
 	 * reach or the loader fails.
 	 * @param grace the grace; zero turns serve-stale off
 	 * @return the new configuration
-	 * @throws IllegalArgumentException when negative
+	 * @throws IllegalArgumentException when negative or over
+	 * {@link #MAX_SERVE_STALE_GRACE}
 	 */
 	public CacheConfiguration withServeStaleGrace(Duration grace) {
 		Objects.requireNonNull(grace, "serveStaleGrace must not be null");
 		if (grace.isNegative()) {
 			throw new IllegalArgumentException(
 					"serveStaleGrace must not be negative (zero turns it off), was " + grace);
+		}
+		if (grace.compareTo(MAX_SERVE_STALE_GRACE) > 0) {
+			throw new IllegalArgumentException(
+					"serveStaleGrace must be at most " + MAX_SERVE_STALE_GRACE.toDays() + " days, was " + grace);
 		}
 		return withLoading(this.loading.withStaleGrace(grace));
 	}
@@ -465,6 +474,14 @@ public final class CacheConfiguration {
 	private CacheConfiguration withLoading(LoadSettings loading) {
 		return new CacheConfiguration(this.ttl, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
 				this.generationRefresh, this.coherence, loading);
+	}
+
+	private static Duration atMostADay(String name, Duration value) {
+		positive(name, value);
+		if (value.compareTo(Duration.ofDays(1)) > 0) {
+			throw new IllegalArgumentException(name + " must be at most a day, was " + value);
+		}
+		return value;
 	}
 
 	private static Duration positive(String name, Duration value) {

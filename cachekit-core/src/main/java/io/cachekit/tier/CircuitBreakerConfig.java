@@ -287,7 +287,12 @@ public final class CircuitBreakerConfig {
 		 * @throws IllegalArgumentException when not positive
 		 */
 		public Builder waitDurationInOpenState(Duration waitDurationInOpenState) {
-			this.waitDurationInOpenState = Checks.positive("wait duration in open state", waitDurationInOpenState);
+			Checks.positive("wait duration in open state", waitDurationInOpenState);
+			if (waitDurationInOpenState.compareTo(Duration.ofMillis(1)) < 0) {
+				throw new IllegalArgumentException(
+						"wait duration in open state must be at least 1ms, was " + waitDurationInOpenState);
+			}
+			this.waitDurationInOpenState = waitDurationInOpenState;
 			return this;
 		}
 

@@ -240,11 +240,9 @@ final class L1Store {
 
 	private L1Entry entry(@Nullable Object value, int weight, long generation, long freshUntil,
 			@Nullable Instant expiresAt) {
-		long leaves = freshUntil + this.graceNanos;
-		if (leaves - freshUntil < 0) {
-			leaves = Long.MAX_VALUE;
-		}
-		return new L1Entry(value, weight, generation, leaves, freshUntil, expiresAt);
+		// Ticker values are compared by difference: the sum may wrap, which is harmless
+		// while the grace (at most a year) plus the L1 TTL stays far below 2^63 ns.
+		return new L1Entry(value, weight, generation, freshUntil + this.graceNanos, freshUntil, expiresAt);
 	}
 
 	private static long saturatedNanos(Duration duration) {

@@ -140,6 +140,13 @@ class CacheConfigurationTests {
 			.withMessageContaining("refreshAheadJitter must be at least 0");
 		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withServeStaleGrace(Duration.ofSeconds(-1)))
 			.withMessageContaining("serveStaleGrace must not be negative");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withServeStaleGrace(Duration.ofDays(366)))
+			.withMessageContaining("serveStaleGrace must be at most 365 days");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withLeaseTtl(Duration.ofDays(2)))
+			.withMessageContaining("leaseTtl must be at most a day");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> defaults.withLeasePoll(Duration.ofMillis(1), Duration.ofDays(1000)))
+			.withMessageContaining("leasePollMax must be at most a day");
 	}
 
 }

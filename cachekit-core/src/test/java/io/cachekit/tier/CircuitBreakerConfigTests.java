@@ -45,6 +45,9 @@ class CircuitBreakerConfigTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> CircuitBreakerConfig.builder().waitDurationInOpenState(Duration.ZERO))
 			.withMessageStartingWith("wait duration in open state must be positive");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> CircuitBreakerConfig.builder().waitDurationInOpenState(Duration.ofNanos(500_000)))
+			.withMessageStartingWith("wait duration in open state must be at least 1ms");
 	}
 
 	@Test
