@@ -225,14 +225,18 @@ public final class CircuitBreaker {
 
 	/**
 	 * Asks to make a call.
-	 * @return the state epoch the call starts in, or {@code -1} when it may not go to the
-	 * backend
+	 * @return a token for the call's outcome (the state epoch the call starts in, and
+	 * whether its permission is a half-open trial's), or {@code -1} when it may not go to
+	 * the backend
 	 */
 	long tryAcquire() {
 		if (!this.delegate.tryAcquirePermission()) {
 			return -1;
 		}
-		return this.epoch.get();
+		long epoch = this.epoch.get();
+		boolean trial = this.delegate
+			.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN;
+		return (epoch << 1) | (trial ? 1 : 0);
 	}
 
 	/**
@@ -261,59 +265,65 @@ public final class CircuitBreaker {
 
 	/**
 	 * Records a call the backend answered.
-	 * @param epoch what {@link #tryAcquire()} answered
+	 * @param token what {@link #tryAcquire()} answered
 	 * @param startNanos when the call started, by {@link #now()}
 	 */
-	void answered(long epoch, long startNanos) {
+	void answered(long token, long startNanos) {
 		this.answers.incrementAndGet();
-		if (isCurrent(epoch)) {
+		if (isCurrent(token)) {
 			this.delegate.onSuccess(now() - startNanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
 	/**
 	 * Records a failed call.
-	 * @param epoch what {@link #tryAcquire()} answered
+	 * @param token what {@link #tryAcquire()} answered
 	 * @param startNanos when the call started, by {@link #now()}
 	 * @param type the kind of failure
 	 * @param failure the failure
 	 */
-	void failed(long epoch, long startNanos, BackendErrorType type, Throwable failure) {
+	void failed(long token, long startNanos, BackendErrorType type, Throwable failure) {
 		switch (type) {
 			case TRANSIENT, TIMEOUT -> {
 				if (type == BackendErrorType.TIMEOUT) {
 					this.timedOut.set(new long[] { this.answers.get(), now() });
 				}
-				if (isCurrent(epoch)) {
+				if (isCurrent(token)) {
 					this.delegate.onError(now() - startNanos, TimeUnit.NANOSECONDS, failure);
 				}
 			}
 			// The server answered; the request was at fault.
-			case PERMANENT -> answered(epoch, startNanos);
-			default -> ignored(epoch);
+			case PERMANENT -> answered(token, startNanos);
+			default -> ignored(token);
 		}
 	}
 
 	/**
 	 * Records a call whose outcome says nothing about the server.
-	 * @param epoch what {@link #tryAcquire()} answered
+	 * @param token what {@link #tryAcquire()} answered
 	 */
-	void ignored(long epoch) {
-		if (isCurrent(epoch)) {
+	void ignored(long token) {
+		if (isCurrent(token)) {
 			this.delegate.releasePermission();
 		}
 	}
 
 	/**
-	 * Tells whether a call that started in {@code epoch} still counts. One that does not
-	 * gives back a trial permission it may hold, so that a half-open breaker cannot wait
-	 * for ever for outcomes it will never see.
+	 * Tells whether a call that started with {@code token} still counts. One that does
+	 * not is not recorded. It gives its permission back only when it was granted in the
+	 * half-open state and the breaker is half-open now: resilience4j moves to half-open
+	 * before it tells of the move, so a trial call can read the epoch of the state before
+	 * and would otherwise hold one of the few trial permissions for good. A call granted
+	 * its permission while closed gives nothing back: doing so would hand the half-open
+	 * state trial permissions it never granted, one more caller waiting on a hung server
+	 * for each call that was under way when the breaker opened.
 	 */
-	private boolean isCurrent(long epoch) {
-		if (this.epoch.get() == epoch) {
+	private boolean isCurrent(long token) {
+		if (this.epoch.get() == (token >>> 1)) {
 			return true;
 		}
-		if (this.delegate.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
+		if ((token & 1) == 1
+				&& this.delegate.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
 			this.delegate.releasePermission();
 		}
 		return false;

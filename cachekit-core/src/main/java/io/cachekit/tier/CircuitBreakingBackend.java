@@ -47,8 +47,8 @@ final class CircuitBreakingBackend extends ForwardingBackend {
 			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
 					"circuit open and " + getDelegate() + " is not connected yet; L2 is skipped for now", null);
 		}
-		long epoch = this.breaker.tryAcquire();
-		if (epoch < 0) {
+		long token = this.breaker.tryAcquire();
+		if (token < 0) {
 			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
 					"circuit open after repeated failures of " + getDelegate() + "; L2 is skipped for now", null);
 		}
@@ -58,21 +58,21 @@ final class CircuitBreakingBackend extends ForwardingBackend {
 			result = call.get();
 		}
 		catch (BackendException ex) {
-			this.breaker.failed(epoch, start, ex.getErrorType(), ex);
+			this.breaker.failed(token, start, ex.getErrorType(), ex);
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			this.breaker.ignored(epoch);
+			this.breaker.ignored(token);
 			throw new BackendException(BackendErrorType.UNKNOWN, operation, key, getDelegate() + " failed with " + ex,
 					ex);
 		}
 		catch (Error ex) {
 			// Give the permission back, so that a trial call that died this way cannot
 			// leave the breaker half-open for good.
-			this.breaker.ignored(epoch);
+			this.breaker.ignored(token);
 			throw ex;
 		}
-		this.breaker.answered(epoch, start);
+		this.breaker.answered(token, start);
 		return result;
 	}
 

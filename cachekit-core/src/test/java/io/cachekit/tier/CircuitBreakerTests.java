@@ -172,6 +172,27 @@ class CircuitBreakerTests {
 	}
 
 	@Test
+	void callsUnderWayWhenTheBreakerOpenedAddNoTrialPermissions() throws Exception {
+		Gate gate = this.backend.hold(Selector.operation(BackendOperation.EXISTS), false);
+		CompletableFuture<@Nullable Throwable> inFlight = CompletableFuture
+			.supplyAsync(failure(() -> this.protectedBackend.exists("k")));
+		assertThat(gate.awaitReached()).isTrue();
+		open();
+		this.time.advance(OPEN_TIME);
+		io.github.resilience4j.circuitbreaker.CircuitBreaker trials = this.breaker.resilience4j();
+		assertThat(trials.tryAcquirePermission()).as("the first trial").isTrue();
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+		this.backend.fail(BackendErrorType.TIMEOUT);
+		gate.release();
+		assertThat(inFlight.get()).isInstanceOf(BackendException.class);
+		int more = 0;
+		while (more < 10 && trials.tryAcquirePermission()) {
+			more++;
+		}
+		assertThat(more).as("trial permissions left of the two").isEqualTo(1);
+	}
+
+	@Test
 	void eachChangeOfStateIsLoggedOnceAndCallsAreNot() {
 		try (CapturedLogs logs = CapturedLogs.of(CircuitBreaker.class.getName())) {
 			open();
