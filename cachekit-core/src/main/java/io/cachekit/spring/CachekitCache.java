@@ -26,19 +26,60 @@ import org.springframework.cache.support.NullValue;
  * <p>
  * Spring's null value is stored as the codec's explicit null marker, never through Java
  * serialization. No L2 or codec failure reaches the caller: see {@link TieredCache}.
- * Thread-safe.
+ *
+ * <p>
+ * A cache handed to Spring's cache interceptor by {@link CachekitCacheResolver} knows the
+ * return type of the {@code @Cacheable} method it serves: a cached value that does not
+ * fit it (another method's value under the same key, or one written before a deploy
+ * changed the return type) is a miss, so the method runs and its result replaces the
+ * entry, instead of a {@link ClassCastException} in the caller. Such values are counted
+ * ({@link #getTypeMismatchCount()}) and the first is logged. {@link #get(Object, Class)}
+ * keeps Spring's contract and throws {@link IllegalStateException} for a value of another
+ * type. Thread-safe.
  */
 public class CachekitCache extends AbstractValueAdaptingCache {
 
 	private final TieredCache cache;
+
+	private final ExpectedType expected;
+
+	private final TypeMismatches mismatches;
 
 	/**
 	 * Creates a cache over a tiered cache, allowing null values when it does.
 	 * @param cache the tiered cache
 	 */
 	public CachekitCache(TieredCache cache) {
+		this(cache, ExpectedType.ANY, new TypeMismatches());
+	}
+
+	private CachekitCache(TieredCache cache, ExpectedType expected, TypeMismatches mismatches) {
 		super(Objects.requireNonNull(cache, "cache must not be null").configuration().allowNullValues());
 		this.cache = cache;
+		this.expected = expected;
+		this.mismatches = mismatches;
+	}
+
+	/**
+	 * Returns this cache as seen by a method whose cached values must fit a type: the
+	 * same entries and counters, lookups that treat other values as misses.
+	 * @param expected what values must be
+	 * @return this cache when anything fits, else a view of it
+	 */
+	CachekitCache expecting(ExpectedType expected) {
+		if (expected.isAny() || expected == this.expected) {
+			return this;
+		}
+		return new CachekitCache(this.cache, expected, this.mismatches);
+	}
+
+	/**
+	 * Returns how many cached values did not fit the return type of the method they were
+	 * looked up for and were treated as misses.
+	 * @return the count since the cache was created
+	 */
+	public long getTypeMismatchCount() {
+		return this.mismatches.count();
 	}
 
 	@Override
@@ -61,10 +102,28 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
+	public @Nullable ValueWrapper get(Object key) {
+		ValueWrapper wrapper = super.get(key);
+		return (wrapper != null && !fits(wrapper.get(), false)) ? null : wrapper;
+	}
+
+	@Override
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		try {
-			return this.cache.get(key, valueLoader);
+			T value = this.cache.get(key, valueLoader);
+			if (fits(value, true)) {
+				return value;
+			}
+			// Loaded again through the single flight, so that concurrent callers load
+			// once.
+			this.cache.evict(key);
+			value = this.cache.get(key, valueLoader);
+			if (fits(value, true)) {
+				return value;
+			}
+			value = valueLoader.call();
+			store(key, value);
+			return value;
 		}
 		catch (Exception ex) {
 			throw new ValueRetrievalException(key, valueLoader, ex);
@@ -75,13 +134,34 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
 		return this.cache.retrieve(key).thenApply((hit) -> {
 			Object stored = toStored(hit);
+			if (stored != null && !fits(fromStoreValue(stored), false)) {
+				return null;
+			}
 			return isAllowNullValues() ? toValueWrapper(stored) : stored;
 		});
 	}
 
 	@Override
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-		return this.cache.retrieve(key, valueLoader);
+		CompletableFuture<T> found = this.cache.retrieve(key, valueLoader);
+		if (this.expected.isAny()) {
+			return found;
+		}
+		return found.thenCompose((value) -> {
+			if (fits(value, true)) {
+				return CompletableFuture.completedFuture(value);
+			}
+			this.cache.evict(key);
+			return this.cache.retrieve(key, valueLoader).thenCompose((again) -> {
+				if (fits(again, true)) {
+					return CompletableFuture.completedFuture(again);
+				}
+				return valueLoader.get().thenApply((loaded) -> {
+					store(key, loaded);
+					return loaded;
+				});
+			});
+		});
 	}
 
 	@Override
@@ -119,6 +199,24 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 		boolean hadEntries = this.cache.l1Size() > 0;
 		this.cache.clear();
 		return hadEntries;
+	}
+
+	/**
+	 * Checks a value against the method this view serves; a value that does not fit is
+	 * counted and logged.
+	 */
+	private boolean fits(@Nullable Object value, boolean loading) {
+		if (loading ? this.expected.fitsLoaded(value) : this.expected.fits(value)) {
+			return true;
+		}
+		this.mismatches.record(getName(), this.expected, value);
+		return false;
+	}
+
+	private void store(Object key, @Nullable Object value) {
+		if (value != null || isAllowNullValues()) {
+			put(key, value);
+		}
 	}
 
 	private @Nullable Object toStored(@Nullable CacheHit hit) {

@@ -1,0 +1,99 @@
+package io.cachekit.spring;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.interceptor.CacheOperationInvocationContext;
+import org.springframework.cache.interceptor.CacheResolver;
+import org.springframework.cache.interceptor.CacheableOperation;
+import org.springframework.cache.interceptor.SimpleCacheResolver;
+import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
+import org.springframework.context.expression.AnnotatedElementKey;
+
+/**
+ * A {@link CacheResolver} that tells cachekit's caches the return type of the
+ * {@code @Cacheable} method they serve, so that a cached value of another type is a miss
+ * (counted and logged once per cache) rather than a {@link ClassCastException} in the
+ * caller.
+ *
+ * <p>
+ * Another resolver chooses the caches (by default a {@link SimpleCacheResolver} over the
+ * cache manager); this one only hands each {@link CachekitCache} among them, also one
+ * inside a {@link TransactionAwareCacheDecorator}, to the interceptor as a view bound to
+ * the method's return type. Other caches, and the caches of {@code @CachePut} and
+ * {@code @CacheEvict}, are passed through unchanged. What is checked: see
+ * {@link CachekitCache}. The auto-configuration installs it when the application has no
+ * {@code CachingConfigurer} of its own; an application that has one returns it from
+ * {@code cacheResolver()}. Thread-safe.
+ */
+public final class CachekitCacheResolver implements CacheResolver {
+
+	private final CacheResolver delegate;
+
+	private final ConcurrentMap<AnnotatedElementKey, ExpectedType> expectations = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a resolver that checks the caches another resolver chooses.
+	 * @param delegate the resolver that chooses the caches
+	 */
+	public CachekitCacheResolver(CacheResolver delegate) {
+		this.delegate = Objects.requireNonNull(delegate, "delegate must not be null");
+	}
+
+	/**
+	 * Creates a resolver over the caches of a manager, found by their names.
+	 * @param cacheManager the cache manager
+	 * @return the resolver
+	 */
+	public static CachekitCacheResolver of(CacheManager cacheManager) {
+		return new CachekitCacheResolver(
+				new SimpleCacheResolver(Objects.requireNonNull(cacheManager, "cacheManager must not be null")));
+	}
+
+	@Override
+	public Collection<? extends Cache> resolveCaches(CacheOperationInvocationContext<?> context) {
+		Collection<? extends Cache> caches = this.delegate.resolveCaches(context);
+		if (!(context.getOperation() instanceof CacheableOperation)) {
+			return caches;
+		}
+		ExpectedType expected = null;
+		List<Cache> resolved = new ArrayList<>(caches.size());
+		for (Cache cache : caches) {
+			if (cache instanceof CachekitCache cachekit) {
+				expected = (expected != null) ? expected : expected(context);
+				resolved.add(cachekit.expecting(expected));
+			}
+			else if (cache instanceof TransactionAwareCacheDecorator decorator
+					&& decorator.getTargetCache() instanceof CachekitCache cachekit) {
+				expected = (expected != null) ? expected : expected(context);
+				CachekitCache view = cachekit.expecting(expected);
+				resolved.add((view != cachekit) ? new TransactionAwareCacheDecorator(view) : decorator);
+			}
+			else {
+				resolved.add(cache);
+			}
+		}
+		return resolved;
+	}
+
+	private ExpectedType expected(CacheOperationInvocationContext<?> context) {
+		Method method = context.getMethod();
+		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(context.getTarget());
+		return this.expectations.computeIfAbsent(new AnnotatedElementKey(method, targetClass),
+				(key) -> ExpectedType.of(method, targetClass));
+	}
+
+	@Override
+	public String toString() {
+		return "CachekitCacheResolver over " + this.delegate;
+	}
+
+}
