@@ -12,9 +12,9 @@ import io.cachekit.backend.Durations;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.metrics.CircuitBreakerMetrics;
 import io.cachekit.metrics.MeteredBackend;
-import io.cachekit.metrics.TieredCacheMetrics;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.spring.CachekitCacheManager;
+import io.cachekit.spring.CachekitCacheResolver;
 import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
 import org.springframework.boot.cache.autoconfigure.CacheProperties;
@@ -38,6 +39,8 @@ import org.springframework.boot.context.properties.bind.UnboundConfigurationProp
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
+import org.springframework.cache.annotation.CachingConfigurer;
+import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -54,6 +57,11 @@ import org.springframework.core.io.ResourceLoader;
  * {@code spring.cache.cache-names} are created at startup, the latter with the default
  * settings; other caches are still created on first use, as Spring Boot's Redis cache
  * manager does with its initial cache names.
+ *
+ * <p>
+ * With it comes a {@link CachingConfigurer} whose {@link CachekitCacheResolver} tells the
+ * caches each {@code @Cacheable} method's return type, unless the application has a
+ * {@code CachingConfigurer} of its own.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCachekitCacheManagerCondition.class)
@@ -94,6 +102,30 @@ class CachekitCacheConfiguration {
 			bindQuietly(cacheManager.getCircuitBreaker(), registry);
 		}
 		return new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(cacheManager);
+	}
+
+	/**
+	 * Hands cachekit's caches to Spring's cache interceptor through a
+	 * {@link CachekitCacheResolver}, so that a cached value that does not fit the
+	 * {@code @Cacheable} method's return type is a miss. Not a bean named
+	 * {@code cacheResolver}, which would make cache auto-configurations back off; an
+	 * application's own {@link CachingConfigurer} replaces it (and can return a
+	 * {@link CachekitCacheResolver} from {@code cacheResolver()} to keep the check).
+	 * @param cacheManager the cache manager, resolved when Spring's interceptor first
+	 * needs it
+	 * @return the caching configurer
+	 */
+	@Bean
+	@ConditionalOnMissingBean(CachingConfigurer.class)
+	CachingConfigurer cachekitCachingConfigurer(ObjectProvider<CachekitCacheManager> cacheManager) {
+		return new CachingConfigurer() {
+
+			@Override
+			public CacheResolver cacheResolver() {
+				return CachekitCacheResolver.of(cacheManager.getObject());
+			}
+
+		};
 	}
 
 	/**
@@ -141,7 +173,7 @@ class CachekitCacheConfiguration {
 	 */
 	private static void bindQuietly(CachekitCache cache, MeterRegistry registry) {
 		try {
-			TieredCacheMetrics.monitor(registry, cache.getNativeCache(),
+			CachekitCacheMeterBinderProvider.bind(registry, cache,
 					Tags.of("cache.manager", "cacheManager", "name", cache.getName()));
 		}
 		catch (RuntimeException ex) {
