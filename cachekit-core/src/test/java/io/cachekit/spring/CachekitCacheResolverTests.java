@@ -1,0 +1,105 @@
+package io.cachekit.spring;
+
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+import io.cachekit.spring.ReactiveCachingServices.Item;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.interceptor.CacheEvictOperation;
+import org.springframework.cache.interceptor.CacheOperation;
+import org.springframework.cache.interceptor.CacheOperationInvocationContext;
+import org.springframework.cache.interceptor.CacheableOperation;
+import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
+import org.springframework.util.ReflectionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which caches {@link CachekitCacheResolver} hands to Spring's interceptor as views bound
+ * to a method's return type, and which it passes through.
+ */
+class CachekitCacheResolverTests {
+
+	private final CachekitCacheManager cacheManager = CachekitCacheManager
+		.builder(null, CacheOperationsContract.codec())
+		.build();
+
+	private final CachekitCacheResolver resolver = CachekitCacheResolver.of(this.cacheManager);
+
+	@Test
+	void cacheableOperationGetsAViewThatMissesOtherTypes() {
+		Cache resolved = resolveOne(new CacheableOperation.Builder(), "item");
+		resolved.put("k", "planted");
+		assertThat(resolved).isInstanceOf(CachekitCache.class).isNotSameAs(this.cacheManager.getCache("items"));
+		assertThat(resolved.get("k")).isNull();
+		assertThat(this.cacheManager.getCache("items").get("k").get()).isEqualTo("planted");
+		assertThat(((CachekitCache) this.cacheManager.getCache("items")).getTypeMismatchCount()).isOne();
+	}
+
+	@Test
+	void transactionAwareCacheIsDecoratedAgainAroundTheView() {
+		this.cacheManager.setTransactionAware(true);
+		Cache resolved = resolveOne(new CacheableOperation.Builder(), "item");
+		assertThat(resolved).isInstanceOf(TransactionAwareCacheDecorator.class);
+		Cache target = ((TransactionAwareCacheDecorator) resolved).getTargetCache();
+		assertThat(target).isInstanceOf(CachekitCache.class)
+			.isNotSameAs(((TransactionAwareCacheDecorator) this.cacheManager.getCache("items")).getTargetCache());
+	}
+
+	@Test
+	void evictOperationAndObjectMethodGetTheCacheItself() {
+		assertThat(resolveOne(new CacheEvictOperation.Builder(), "item")).isSameAs(this.cacheManager.getCache("items"));
+		assertThat(resolveOne(new CacheableOperation.Builder(), "anything"))
+			.isSameAs(this.cacheManager.getCache("items"));
+	}
+
+	private Cache resolveOne(CacheOperation.Builder builder, String methodName) {
+		builder.setName(methodName);
+		builder.setCacheNames("items");
+		CacheOperation operation = builder.build();
+		Method method = ReflectionUtils.findMethod(Service.class, methodName, String.class);
+		Service target = new Service();
+		Collection<? extends Cache> caches = this.resolver.resolveCaches(new CacheOperationInvocationContext<>() {
+
+			@Override
+			public CacheOperation getOperation() {
+				return operation;
+			}
+
+			@Override
+			public Object getTarget() {
+				return target;
+			}
+
+			@Override
+			public Method getMethod() {
+				return method;
+			}
+
+			@Override
+			public Object[] getArgs() {
+				return new Object[] { "k" };
+			}
+
+		});
+		assertThat(caches).hasSize(1);
+		return List.copyOf(caches).get(0);
+	}
+
+	static class Service {
+
+		public Item item(String key) {
+			return new Item(key, 0);
+		}
+
+		public Object anything(String key) {
+			return Set.of(key);
+		}
+
+	}
+
+}
