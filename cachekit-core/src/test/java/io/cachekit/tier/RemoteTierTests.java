@@ -29,7 +29,7 @@ class RemoteTierTests {
 			new ProblemLog("books"), this.pending);
 
 	private void write(String key, Object value) {
-		byte[] bytes = this.remote.encode(value, this.remote.expiresAt());
+		byte[] bytes = this.remote.encode(value, this.remote.expiresAt(), 1, key);
 		assertThat(bytes).isNotNull();
 		assertThat(this.remote.write(1, key, bytes, 1)).isEqualTo(RemoteTier.Write.STORED);
 	}
@@ -58,7 +58,7 @@ class RemoteTierTests {
 
 	@Test
 	void entryPastTheExpiryInItsEnvelopeIsAMiss() {
-		byte[] bytes = this.remote.encode("value", this.time.instant().plusSeconds(1));
+		byte[] bytes = this.remote.encode("value", this.time.instant().plusSeconds(1), 1, "k");
 		this.store.set("books:1:k", bytes, null);
 		this.time.advance(Duration.ofSeconds(2));
 		assertThat(this.remote.read(1, "k", 0)).isNull();
@@ -115,7 +115,7 @@ class RemoteTierTests {
 
 	@Test
 	void valueThatCannotBeEncodedIsNull() {
-		assertThat(this.remote.encode(new TieredCacheTests.Unserializable(), null)).isNull();
+		assertThat(this.remote.encode(new TieredCacheTests.Unserializable(), null, 1, "k")).isNull();
 	}
 
 }
