@@ -1,6 +1,7 @@
 package io.cachekit.codec;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -133,6 +134,25 @@ class EnvelopeIntegrityIntegrationTests {
 		cache("books").clear();
 		backend.set(entryKey("books", 1), earlier, null);
 		assertServedFresh(1, before, earlier);
+	}
+
+	@Test
+	void entryOfEnvelopeVersion1IsAMissTheMethodRunsAndTheEntryIsReplaced() {
+		String before = this.books.title(1);
+		String key = entryKey("books", 1);
+		// Version 1 had the same header and payload, and no checks.
+		byte[] current = stored(key);
+		byte[] version1 = Arrays.copyOf(current, current.length - 8);
+		version1[2] = 1;
+		backend.set(key, version1, null);
+		TierStatistics l2 = cache("books").getNativeCache().statistics(Tier.L2);
+		long unknown = l2.codecErrorCount(CodecException.Kind.UNKNOWN_FORMAT);
+		int calls = this.books.calls();
+		String title = this.books.title(1);
+		assertThat(this.books.calls()).isEqualTo(calls + 1);
+		assertThat(title).isNotEqualTo(before);
+		assertThat(stored(key)[2]).isEqualTo((byte) 2);
+		assertThat(l2.codecErrorCount(CodecException.Kind.UNKNOWN_FORMAT)).isEqualTo(unknown + 1);
 	}
 
 	private void assertServedFresh(long id, String stale, byte[] planted) {
