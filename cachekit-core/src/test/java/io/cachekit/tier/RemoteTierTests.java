@@ -1,9 +1,11 @@
 package io.cachekit.tier;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.test.FaultInjectingBackend;
 import io.cachekit.test.InMemoryBackend;
@@ -54,6 +56,26 @@ class RemoteTierTests {
 		assertThat(this.store.keys()).isEmpty();
 		assertThat(TieredCacheTests.codecErrors(this.counters)).isEqualTo(1);
 		assertThat(this.counters.missCount()).isEqualTo(1);
+	}
+
+	@Test
+	void entryCopiedToAnotherKeyIsAMissDeletedAndCountedAsMisplaced() {
+		write("k", "value");
+		byte[] copy = Objects.requireNonNull(this.store.get("books:1:k"));
+		this.store.set("books:1:other", copy, null);
+		assertThat(this.remote.read(1, "other", 0)).isNull();
+		assertThat(this.store.keys()).containsExactly("books:1:k");
+		assertThat(this.counters.codecErrorCount(CodecException.Kind.MISPLACED)).isEqualTo(1);
+		assertThat(this.counters.missCount()).isEqualTo(1);
+	}
+
+	@Test
+	void entryWrittenInAnotherGenerationIsAMiss() {
+		write("k", "value");
+		byte[] copy = Objects.requireNonNull(this.store.get("books:1:k"));
+		this.store.set("books:2:k", copy, null);
+		assertThat(this.remote.read(2, "k", 0)).isNull();
+		assertThat(this.counters.codecErrorCount(CodecException.Kind.MISPLACED)).isEqualTo(1);
 	}
 
 	@Test
