@@ -51,7 +51,13 @@ public class CodecException extends RuntimeException {
 		UNKNOWN_FORMAT,
 
 		/** The bytes name a class outside the allowlist; it was not instantiated. */
-		UNTRUSTED_TYPE
+		UNTRUSTED_TYPE,
+
+		/**
+		 * The entry is intact but was written for another L2 key: copied from another
+		 * key, cache or generation.
+		 */
+		MISPLACED
 
 	}
 

@@ -31,18 +31,30 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * bytes 0-1   magic 'C' 'K' (0x43 0x4B)
- * byte  2     format version: 1
+ * byte  2     format version: 2
  * byte  3     codec id: 1 = MessagePack through Jackson
  * byte  4     flags: bit 0 compressed, bit 1 encrypted (both reserved, never written),
  *             bit 2 null value (no payload follows); bits 3-7 reserved, zero
  * bytes 5-12  expiry time, epoch milliseconds, big-endian signed long; 0 = never
  * bytes 13-   payload: one MessagePack value (absent for a null value)
+ * last 8      entry check: CRC32C of every byte before it, big-endian;
+ *             key check: that CRC32C continued over the L2 key's UTF-16 code units
  * </pre>
  *
  * <p>
+ * A reader checks the magic and the version, then both checks, before it looks at
+ * anything else: a damaged entry is {@link CodecException.Kind#CORRUPT}, and an intact
+ * entry read under another key than the one it was written for (copied to another key,
+ * cache or generation) is {@link CodecException.Kind#MISPLACED}. The checks detect damage
+ * and misplacement, not forgery: anyone who can write L2 can compute them. The key is the
+ * one the cache hands the backend; a prefix the backend adds (a memcached key prefix, a
+ * Redis key prefix) is not covered, so two applications that share a store and differ
+ * only in their prefix do not tell their entries apart by the checks.
+ * <p>
  * A reader refuses, as {@link CodecException.Kind#UNKNOWN_FORMAT}, an envelope of another
- * version or codec id, or with a reserved flag set; it never guesses at a layout it does
- * not know.
+ * version (version 1, written without checks, included: such an entry is a miss and is
+ * replaced by the next write) or codec id, or with a reserved flag set; it never guesses
+ * at a layout it does not know.
  *
  * <h2>Payload</h2>
  *
@@ -100,8 +112,9 @@ import org.jspecify.annotations.Nullable;
  * getter, a cycle), an anonymous, local or non-static inner class or a lambda, or nests
  * deeper than 500 levels; and {@link IllegalArgumentException} for an expiry time not
  * after the epoch. {@link #decode} throws only {@link CodecException}: {@code CORRUPT}
- * for bytes that are not an envelope of this codec, truncated, or whose payload does not
- * parse; {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the
+ * for bytes that are not an envelope of this codec, truncated, damaged, or whose payload
+ * does not parse; {@code MISPLACED} for an entry written for another key;
+ * {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the
  * allowlist.
  *
  * <p>
@@ -120,7 +133,7 @@ public final class MessagePackCodec implements ValueCodec {
 
 	static final byte MAGIC_1 = 'K';
 
-	static final byte FORMAT_VERSION = 1;
+	static final byte FORMAT_VERSION = 2;
 
 	static final byte CODEC_ID = 1;
 
@@ -193,26 +206,30 @@ public final class MessagePackCodec implements ValueCodec {
 	 * 1970-01-01T00:00:00Z (epoch millisecond 0 means "never")
 	 */
 	@Override
-	public byte[] encode(@Nullable Object value, @Nullable Instant expiresAt) {
+	public byte[] encode(@Nullable Object value, @Nullable Instant expiresAt, String key) {
+		Objects.requireNonNull(key, "key must not be null");
 		long expiry = expiryMillis(expiresAt);
-		if (value == null) {
-			return header(FLAG_NULL, expiry).toByteArray();
+		ByteArrayOutputStream out = header((value != null) ? 0 : FLAG_NULL, expiry);
+		if (value != null) {
+			try {
+				this.writer.writeValue(out, value);
+			}
+			catch (StackOverflowError ex) {
+				throw unserializable(value, "it nests too deeply or refers to itself", null);
+			}
+			catch (IOException | RuntimeException ex) {
+				throw unserializable(value, reason(ex), ex);
+			}
 		}
-		ByteArrayOutputStream out = header(0, expiry);
-		try {
-			this.writer.writeValue(out, value);
-		}
-		catch (StackOverflowError ex) {
-			throw unserializable(value, "it nests too deeply or refers to itself", null);
-		}
-		catch (IOException | RuntimeException ex) {
-			throw unserializable(value, reason(ex), ex);
-		}
+		out.writeBytes(new byte[EnvelopeChecks.LENGTH]);
 		byte[] bytes = out.toByteArray();
-		String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH);
-		if (malformed != null) {
-			throw unserializable(value, malformed, null);
+		if (value != null) {
+			String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH, bytes.length - EnvelopeChecks.LENGTH);
+			if (malformed != null) {
+				throw unserializable(value, malformed, null);
+			}
 		}
+		EnvelopeChecks.seal(bytes, key);
 		return bytes;
 	}
 
@@ -224,8 +241,9 @@ public final class MessagePackCodec implements ValueCodec {
 	 * most 500 levels, before it is parsed.
 	 */
 	@Override
-	public CachedValue decode(byte[] bytes) {
+	public CachedValue decode(byte[] bytes, String key) {
 		Objects.requireNonNull(bytes, "bytes must not be null");
+		Objects.requireNonNull(key, "key must not be null");
 		if (bytes.length < 2 || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
 			throw corrupt("bytes do not start with the envelope magic 'CK'", null);
 		}
@@ -236,10 +254,19 @@ public final class MessagePackCodec implements ValueCodec {
 			throw unknownFormat("envelope format version " + (bytes[2] & 0xFF) + " is not supported; this reader "
 					+ "supports version " + FORMAT_VERSION);
 		}
-		if (bytes.length < HEADER_LENGTH) {
-			throw corrupt("envelope is truncated: " + bytes.length + " bytes, the header alone has " + HEADER_LENGTH,
-					null);
+		if (bytes.length < HEADER_LENGTH + EnvelopeChecks.LENGTH) {
+			throw corrupt("envelope is truncated: " + bytes.length + " bytes, the header and checks alone have "
+					+ (HEADER_LENGTH + EnvelopeChecks.LENGTH), null);
 		}
+		CodecException.Kind failed = EnvelopeChecks.verify(bytes, key);
+		if (failed == CodecException.Kind.CORRUPT) {
+			throw corrupt("the entry check does not match: the entry is damaged or truncated", null);
+		}
+		if (failed != null) {
+			throw new CodecException(CodecException.Kind.MISPLACED,
+					"Cannot decode: the entry was written for another key than the one it was read from", null);
+		}
+		int end = bytes.length - EnvelopeChecks.LENGTH;
 		if (bytes[3] != CODEC_ID) {
 			throw unknownFormat("envelope codec id " + (bytes[3] & 0xFF) + " is not supported; this reader supports "
 					+ CODEC_ID + " (MessagePack)");
@@ -257,18 +284,17 @@ public final class MessagePackCodec implements ValueCodec {
 		long expiry = ByteBuffer.wrap(bytes, 5, 8).getLong();
 		Instant expiresAt = (expiry != 0) ? Instant.ofEpochMilli(expiry) : null;
 		if ((flags & FLAG_NULL) != 0) {
-			if (bytes.length != HEADER_LENGTH) {
-				throw corrupt("envelope of a null value has " + (bytes.length - HEADER_LENGTH) + " payload bytes",
-						null);
+			if (end != HEADER_LENGTH) {
+				throw corrupt("envelope of a null value has " + (end - HEADER_LENGTH) + " payload bytes", null);
 			}
 			return new CachedValue(null, expiresAt);
 		}
-		String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH);
+		String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH, end);
 		if (malformed != null) {
 			throw corrupt(malformed, null);
 		}
 		try {
-			Object value = this.reader.readValue(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
+			Object value = this.reader.readValue(bytes, HEADER_LENGTH, end - HEADER_LENGTH);
 			return new CachedValue(value, expiresAt);
 		}
 		catch (IOException | RuntimeException | StackOverflowError ex) {

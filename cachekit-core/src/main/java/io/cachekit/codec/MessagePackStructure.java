@@ -25,15 +25,15 @@ final class MessagePackStructure {
 	 * Checks a MessagePack value.
 	 * @param bytes the bytes
 	 * @param offset where the value starts
-	 * @return {@code null} when the bytes from {@code offset} to the end hold exactly one
-	 * value, else what is wrong
+	 * @param end where the value ends (exclusive)
+	 * @return {@code null} when the bytes from {@code offset} to {@code end} hold exactly
+	 * one value, else what is wrong
 	 */
-	static @Nullable String check(byte[] bytes, int offset) {
+	static @Nullable String check(byte[] bytes, int offset, int end) {
 		long[] pending = new long[MAX_DEPTH + 1];
 		int depth = 0;
 		pending[0] = 1;
 		int pos = offset;
-		int end = bytes.length;
 		while (depth >= 0) {
 			if (pending[depth] == 0) {
 				depth--;

@@ -8,6 +8,15 @@ import org.jspecify.annotations.Nullable;
  * Turns cached values into envelope bytes for the second tier, and back.
  *
  * <p>
+ * Every call names the L2 key the entry is stored under, as the cache gives it to the
+ * backend ({@code <cache>:<generation>:<key>}, before any prefix or hashing the backend
+ * adds). A codec should bind the key into the bytes and refuse, as
+ * {@link CodecException.Kind#MISPLACED}, bytes read under another key, so that an entry
+ * copied to another key, cache or generation is a miss instead of a wrong value. A codec
+ * that ignores the key is allowed; it then serves such a copy as the value of the key it
+ * was copied to.
+ *
+ * <p>
  * Implementations are thread-safe. {@code null} is a value like any other: it is written
  * as an explicit marker (never through Java serialization) and read back as a
  * {@link CachedValue} whose value is {@code null}.
@@ -15,24 +24,27 @@ import org.jspecify.annotations.Nullable;
 public interface ValueCodec {
 
 	/**
-	 * Encodes a value and its expiry time.
+	 * Encodes a value and its expiry time for one key.
 	 * @param value the value, or {@code null} for a cached null
 	 * @param expiresAt when the entry expires, or {@code null} for never
+	 * @param key the L2 key the bytes will be stored under
 	 * @return the envelope bytes
 	 * @throws CodecException of kind {@link CodecException.Kind#UNSERIALIZABLE} when the
 	 * value cannot be written
 	 */
-	byte[] encode(@Nullable Object value, @Nullable Instant expiresAt);
+	byte[] encode(@Nullable Object value, @Nullable Instant expiresAt, String key);
 
 	/**
-	 * Decodes envelope bytes.
+	 * Decodes envelope bytes read under a key.
 	 * @param bytes bytes read from the second tier
+	 * @param key the L2 key they were read from
 	 * @return the value and its expiry time
-	 * @throws CodecException of kind {@link CodecException.Kind#CORRUPT} for garbage or
-	 * truncated bytes, {@link CodecException.Kind#UNKNOWN_FORMAT} for an envelope of
-	 * another version, codec or feature, {@link CodecException.Kind#UNTRUSTED_TYPE} when
-	 * the bytes name a class outside the allowlist (never instantiated)
+	 * @throws CodecException of kind {@link CodecException.Kind#CORRUPT} for garbage,
+	 * truncated or damaged bytes, {@link CodecException.Kind#MISPLACED} for an entry
+	 * written for another key, {@link CodecException.Kind#UNKNOWN_FORMAT} for an envelope
+	 * of another version, codec or feature, {@link CodecException.Kind#UNTRUSTED_TYPE}
+	 * when the bytes name a class outside the allowlist (never instantiated)
 	 */
-	CachedValue decode(byte[] bytes);
+	CachedValue decode(byte[] bytes, String key);
 
 }

@@ -138,14 +138,17 @@ final class RemoteTier {
 	}
 
 	/**
-	 * Encodes a value; L1 is bounded by the same bytes.
+	 * Encodes a value for the L2 key it is written under; L1 is bounded by the same
+	 * bytes.
 	 * @param value the value
 	 * @param expiresAt its expiry, or {@code null}
+	 * @param generation the cache's generation the bytes are written in
+	 * @param keyString the key
 	 * @return the bytes, or {@code null} when it cannot be encoded (counted and logged)
 	 */
-	byte @Nullable [] encode(@Nullable Object value, @Nullable Instant expiresAt) {
+	byte @Nullable [] encode(@Nullable Object value, @Nullable Instant expiresAt, long generation, String keyString) {
 		try {
-			return this.codec.encode(value, expiresAt);
+			return this.codec.encode(value, expiresAt, this.keys.entryKey(generation, keyString));
 		}
 		catch (CodecException ex) {
 			String type = (value != null) ? value.getClass().getName() : "null";
@@ -211,7 +214,7 @@ final class RemoteTier {
 		}
 		CachedValue cached;
 		try {
-			cached = this.codec.decode(bytes);
+			cached = this.codec.decode(bytes, entryKey);
 		}
 		catch (CodecException ex) {
 			this.counters.codecError(ex.getKind());

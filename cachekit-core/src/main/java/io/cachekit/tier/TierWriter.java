@@ -88,8 +88,8 @@ final class TierWriter {
 
 	private void write(String keyString, @Nullable Object value, long change) {
 		Instant expiresAt = this.l2.expiresAt();
-		byte[] bytes = this.l2.encode(value, expiresAt);
 		long generation = this.generations.current();
+		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString);
 		RemoteTier.Write written = (bytes != null) ? this.l2.write(generation, keyString, bytes, change)
 				: RemoteTier.Write.REFUSED;
 		if (bytes == null || written == RemoteTier.Write.REFUSED) {
@@ -169,7 +169,7 @@ final class TierWriter {
 		long change = this.stamps.begin(keyString);
 		long generation = this.generations.current();
 		Instant expiresAt = this.l2.expiresAt();
-		byte[] bytes = this.l2.encode(value, expiresAt);
+		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString);
 		if (bytes == null || generation == Generation.UNKNOWN) {
 			return null;
 		}

@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class MessagePackCodecAllowlistTests {
 
+	private static final String KEY = MessagePackCodecEnvelopeTests.KEY;
+
 	private static final String TRIPWIRE_ONE = "io.cachekit.codec.untrusted.TripwireOne";
 
 	private static final String TRIPWIRE_TWO = "io.cachekit.codec.untrusted.TripwireTwo";
@@ -38,7 +40,7 @@ class MessagePackCodecAllowlistTests {
 
 	@Test
 	void untrustedClassIsNeverInstantiated() {
-		byte[] bytes = this.trustingCodec.encode(new TripwireOne(), null);
+		byte[] bytes = this.trustingCodec.encode(new TripwireOne(), null, KEY);
 		int constructed = Tripwires.ONE_CONSTRUCTED.get();
 		assertUntrusted(bytes, TRIPWIRE_ONE);
 		assertThat(Tripwires.ONE_CONSTRUCTED).hasValue(constructed);
@@ -47,7 +49,8 @@ class MessagePackCodecAllowlistTests {
 	@Test
 	void untrustedClassIsNeverInitialized() {
 		// TripwireTwo is never used by name, so nothing else in this JVM initializes it.
-		byte[] bytes = replace(this.trustingCodec.encode(List.of(new TripwireOne()), null), TRIPWIRE_ONE, TRIPWIRE_TWO);
+		byte[] bytes = replace(this.trustingCodec.encode(List.of(new TripwireOne()), null, KEY), TRIPWIRE_ONE,
+				TRIPWIRE_TWO);
 		assertUntrusted(bytes, TRIPWIRE_TWO);
 		assertThat(Tripwires.TWO_INITIALIZED).hasValue(0);
 		assertThat(Tripwires.TWO_CONSTRUCTED).hasValue(0);
@@ -55,22 +58,23 @@ class MessagePackCodecAllowlistTests {
 
 	@Test
 	void trustedClassOfTheSameBytesIsInstantiated() {
-		byte[] bytes = this.trustingCodec.encode(new TripwireOne(), null);
+		byte[] bytes = this.trustingCodec.encode(new TripwireOne(), null, KEY);
 		int constructed = Tripwires.ONE_CONSTRUCTED.get();
-		assertThat(this.trustingCodec.decode(bytes).value()).isInstanceOf(TripwireOne.class);
+		assertThat(this.trustingCodec.decode(bytes, KEY).value()).isInstanceOf(TripwireOne.class);
 		assertThat(Tripwires.ONE_CONSTRUCTED).hasValue(constructed + 1);
 	}
 
 	@Test
 	void untrustedClassNestedInATrustedValueIsRefused() {
-		byte[] bytes = this.trustingCodec.encode(new Holder(List.of(new Point(1, 2), new TripwireOne())), null);
+		byte[] bytes = this.trustingCodec.encode(new Holder(List.of(new Point(1, 2), new TripwireOne())), null, KEY);
 		assertUntrusted(bytes, TRIPWIRE_ONE);
 	}
 
 	@Test
 	void classOfATrustedPackageIsRefusedByACodecThatDoesNotTrustIt() {
-		byte[] bytes = this.codec.encode(new Point(1, 2), null);
-		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> MessagePackCodec.withDefaults().decode(bytes))
+		byte[] bytes = this.codec.encode(new Point(1, 2), null, KEY);
+		assertThatExceptionOfType(CodecException.class)
+			.isThrownBy(() -> MessagePackCodec.withDefaults().decode(bytes, KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNTRUSTED_TYPE))
 			.withMessageContaining(Point.class.getName());
 	}
@@ -78,15 +82,17 @@ class MessagePackCodecAllowlistTests {
 	@Test
 	void trustedPackageTrustsThePackagesBelowIt() {
 		MessagePackCodec parentTrusting = MessagePackCodec.builder().trustedPackages("io.cachekit.codec").build();
-		assertThat(parentTrusting.decode(this.codec.encode(new Point(1, 2), null)).value()).isEqualTo(new Point(1, 2));
+		assertThat(parentTrusting.decode(this.codec.encode(new Point(1, 2), null, KEY), KEY).value())
+			.isEqualTo(new Point(1, 2));
 	}
 
 	@Test
 	void trustedPackageDoesNotTrustAPackageThatOnlyStartsWithTheSameText() {
 		MessagePackCodec prefixTrusting = MessagePackCodec.builder().trustedPackages("io.cachekit.codec.fix").build();
-		byte[] bytes = this.codec.encode(new Point(1, 2), null);
+		byte[] bytes = this.codec.encode(new Point(1, 2), null, KEY);
 		assertUntrusted(prefixTrusting, bytes, Point.class.getName());
-		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> prefixTrusting.encode(new Point(1, 2), null))
+		assertThatExceptionOfType(CodecException.class)
+			.isThrownBy(() -> prefixTrusting.encode(new Point(1, 2), null, KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNSERIALIZABLE));
 	}
 
@@ -137,7 +143,7 @@ class MessagePackCodecAllowlistTests {
 		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
 		packer.packArrayHeader(2).packString(typeId).packArrayHeader(0);
 		assertThatExceptionOfType(CodecException.class)
-			.isThrownBy(() -> this.codec.decode(MessagePackCodecEnvelopeTests.withPayload(packer.toByteArray())))
+			.isThrownBy(() -> this.codec.decode(MessagePackCodecEnvelopeTests.withPayload(packer.toByteArray()), KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNTRUSTED_TYPE));
 		assertThat(Tripwires.TWO_INITIALIZED).hasValue(0);
 	}
@@ -164,7 +170,7 @@ class MessagePackCodecAllowlistTests {
 	@Test
 	void classValueOnTheAllowlistRoundTrips() {
 		for (Class<?> type : List.of(String.class, int.class, Point.class, long[].class)) {
-			assertThat(this.codec.decode(this.codec.encode(new TypeRef(type), null)).value())
+			assertThat(this.codec.decode(this.codec.encode(new TypeRef(type), null, KEY), KEY).value())
 				.isEqualTo(new TypeRef(type));
 		}
 	}
@@ -172,15 +178,15 @@ class MessagePackCodecAllowlistTests {
 	@Test
 	void classValueOffTheAllowlistIsUnserializable() {
 		assertThatExceptionOfType(CodecException.class)
-			.isThrownBy(() -> this.codec.encode(new TypeRef(java.io.File.class), null))
+			.isThrownBy(() -> this.codec.encode(new TypeRef(java.io.File.class), null, KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNSERIALIZABLE))
 			.withMessageContaining("java.io.File");
 	}
 
 	@Test
 	void allowedClassThatDoesNotExistIsCorrupt() {
-		byte[] bytes = replace(this.codec.encode(new Point(1, 2), null), "fixture.Point", "fixture.Pount");
-		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.codec.decode(bytes))
+		byte[] bytes = replace(this.codec.encode(new Point(1, 2), null, KEY), "fixture.Point", "fixture.Pount");
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.codec.decode(bytes, KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.CORRUPT))
 			.withMessageContaining("io.cachekit.codec.fixture.Pount");
 	}
@@ -192,7 +198,7 @@ class MessagePackCodecAllowlistTests {
 		packer.packString("x").packArrayHeader(2).packString("java.util.UUID").packString("x");
 		packer.packString("y").packInt(1);
 		assertThatExceptionOfType(CodecException.class)
-			.isThrownBy(() -> this.codec.decode(MessagePackCodecEnvelopeTests.withPayload(packer.toByteArray())))
+			.isThrownBy(() -> this.codec.decode(MessagePackCodecEnvelopeTests.withPayload(packer.toByteArray()), KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.CORRUPT));
 	}
 
@@ -201,7 +207,7 @@ class MessagePackCodecAllowlistTests {
 	}
 
 	private static void assertUntrusted(MessagePackCodec codec, byte[] bytes, String className) {
-		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> codec.decode(bytes))
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> codec.decode(bytes, KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNTRUSTED_TYPE))
 			.withMessageContaining(className);
 	}
@@ -223,6 +229,8 @@ class MessagePackCodecAllowlistTests {
 			}
 		}
 		assertThat(found).as("occurrences of %s", from).isPositive();
+		// As someone who writes L2 would, the checks are computed anew.
+		EnvelopeChecks.seal(result, KEY);
 		return result;
 	}
 

@@ -65,6 +65,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class MessagePackCodecTests {
 
+	private static final String KEY = MessagePackCodecEnvelopeTests.KEY;
+
 	private static final Instant EXPIRY = Instant.parse("2031-05-06T07:08:09.123Z");
 
 	private final MessagePackCodec codec = MessagePackCodec.builder()
@@ -342,7 +344,7 @@ class MessagePackCodecTests {
 
 	@Test
 	void nullRoundTripsAsNull() {
-		CachedValue decoded = this.codec.decode(this.codec.encode(null, EXPIRY));
+		CachedValue decoded = this.codec.decode(this.codec.encode(null, EXPIRY, KEY), KEY);
 		assertThat(decoded.value()).isNull();
 		assertThat(decoded.expiresAt()).isEqualTo(EXPIRY);
 	}
@@ -466,7 +468,7 @@ class MessagePackCodecTests {
 	}
 
 	private Object roundTrip(Object value) {
-		CachedValue decoded = this.codec.decode(this.codec.encode(value, EXPIRY));
+		CachedValue decoded = this.codec.decode(this.codec.encode(value, EXPIRY, KEY), KEY);
 		assertThat(decoded.expiresAt()).isEqualTo(EXPIRY);
 		assertThat(decoded.value()).isNotNull();
 		return decoded.value();
@@ -477,7 +479,7 @@ class MessagePackCodecTests {
 	}
 
 	private void assertUnserializable(Object value, String messagePart) {
-		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.codec.encode(value, null))
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.codec.encode(value, null, KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNSERIALIZABLE))
 			.withMessageContaining(value.getClass().getName())
 			.withMessageContaining(messagePart);

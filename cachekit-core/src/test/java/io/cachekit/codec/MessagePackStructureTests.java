@@ -3,6 +3,7 @@ package io.cachekit.codec;
 import java.io.IOException;
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
@@ -23,55 +24,55 @@ class MessagePackStructureTests {
 		for (int i = 0; i < 20; i++) {
 			packer.packInt(i);
 		}
-		assertThat(MessagePackStructure.check(packer.toByteArray(), 0)).isNull();
+		assertThat(check(packer.toByteArray(), 0)).isNull();
 	}
 
 	@Test
 	void startsAtTheOffset() {
-		assertThat(MessagePackStructure.check(new byte[] { 'x', 'y', (byte) 0xc0 }, 2)).isNull();
+		assertThat(check(new byte[] { 'x', 'y', (byte) 0xc0 }, 2)).isNull();
 	}
 
 	@Test
 	void refusesNothingAtAll() {
-		assertThat(MessagePackStructure.check(new byte[0], 0)).contains("truncated");
+		assertThat(check(new byte[0], 0)).contains("truncated");
 	}
 
 	@Test
 	void refusesMissingContainerElements() {
-		assertThat(MessagePackStructure.check(new byte[] { (byte) 0x92, 1 }, 0)).contains("truncated");
-		assertThat(MessagePackStructure.check(new byte[] { (byte) 0x81, 1 }, 0)).contains("truncated");
+		assertThat(check(new byte[] { (byte) 0x92, 1 }, 0)).contains("truncated");
+		assertThat(check(new byte[] { (byte) 0x81, 1 }, 0)).contains("truncated");
 	}
 
 	@Test
 	void refusesTruncatedLengthAndPayload() {
-		assertThat(MessagePackStructure.check(new byte[] { (byte) 0xda, 0 }, 0)).contains("truncated");
-		assertThat(MessagePackStructure.check(new byte[] { (byte) 0xa3, 'a', 'b' }, 0)).contains("truncated");
-		assertThat(MessagePackStructure.check(new byte[] { (byte) 0xcb, 0, 0, 0 }, 0)).contains("truncated");
+		assertThat(check(new byte[] { (byte) 0xda, 0 }, 0)).contains("truncated");
+		assertThat(check(new byte[] { (byte) 0xa3, 'a', 'b' }, 0)).contains("truncated");
+		assertThat(check(new byte[] { (byte) 0xcb, 0, 0, 0 }, 0)).contains("truncated");
 	}
 
 	@Test
 	void refusesLengthsBeyondTheInputWithoutReadingOn() {
 		byte[] hugeMap = { (byte) 0xdf, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 1 };
-		assertThat(MessagePackStructure.check(hugeMap, 0)).contains("truncated");
+		assertThat(check(hugeMap, 0)).contains("truncated");
 		byte[] hugeString = { (byte) 0xdb, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'a' };
-		assertThat(MessagePackStructure.check(hugeString, 0)).contains("truncated");
+		assertThat(check(hugeString, 0)).contains("truncated");
 	}
 
 	@Test
 	void refusesBytesAfterTheValue() {
-		assertThat(MessagePackStructure.check(new byte[] { 1, 2 }, 0)).isEqualTo("payload has 1 bytes after its value");
+		assertThat(check(new byte[] { 1, 2 }, 0)).isEqualTo("payload has 1 bytes after its value");
 	}
 
 	@Test
 	void refusesExtensionTypesAndTheUnusedFormat() {
-		assertThat(MessagePackStructure.check(new byte[] { (byte) 0xc7, 1, 5, 0 }, 0)).contains("0xc7");
-		assertThat(MessagePackStructure.check(new byte[] { (byte) 0xc1 }, 0)).contains("0xc1");
+		assertThat(check(new byte[] { (byte) 0xc7, 1, 5, 0 }, 0)).contains("0xc7");
+		assertThat(check(new byte[] { (byte) 0xc1 }, 0)).contains("0xc1");
 	}
 
 	@Test
 	void acceptsNestingUpToTheLimitAndRefusesDeeper() {
-		assertThat(MessagePackStructure.check(nested(MessagePackStructure.MAX_DEPTH), 0)).isNull();
-		assertThat(MessagePackStructure.check(nested(MessagePackStructure.MAX_DEPTH + 1), 0)).contains("deeper");
+		assertThat(check(nested(MessagePackStructure.MAX_DEPTH), 0)).isNull();
+		assertThat(check(nested(MessagePackStructure.MAX_DEPTH + 1), 0)).contains("deeper");
 	}
 
 	private static byte[] nested(int depth) {
@@ -79,6 +80,10 @@ class MessagePackStructureTests {
 		Arrays.fill(bytes, 0, depth, (byte) 0x91);
 		bytes[depth] = (byte) 0xc0;
 		return bytes;
+	}
+
+	private static @Nullable String check(byte[] bytes, int offset) {
+		return MessagePackStructure.check(bytes, offset, bytes.length);
 	}
 
 }

@@ -1,9 +1,11 @@
 package io.cachekit.tier;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.test.FaultInjectingBackend;
 import io.cachekit.test.InMemoryBackend;
@@ -29,7 +31,7 @@ class RemoteTierTests {
 			new ProblemLog("books"), this.pending);
 
 	private void write(String key, Object value) {
-		byte[] bytes = this.remote.encode(value, this.remote.expiresAt());
+		byte[] bytes = this.remote.encode(value, this.remote.expiresAt(), 1, key);
 		assertThat(bytes).isNotNull();
 		assertThat(this.remote.write(1, key, bytes, 1)).isEqualTo(RemoteTier.Write.STORED);
 	}
@@ -57,8 +59,28 @@ class RemoteTierTests {
 	}
 
 	@Test
+	void entryCopiedToAnotherKeyIsAMissDeletedAndCountedAsMisplaced() {
+		write("k", "value");
+		byte[] copy = Objects.requireNonNull(this.store.get("books:1:k"));
+		this.store.set("books:1:other", copy, null);
+		assertThat(this.remote.read(1, "other", 0)).isNull();
+		assertThat(this.store.keys()).containsExactly("books:1:k");
+		assertThat(this.counters.codecErrorCount(CodecException.Kind.MISPLACED)).isEqualTo(1);
+		assertThat(this.counters.missCount()).isEqualTo(1);
+	}
+
+	@Test
+	void entryWrittenInAnotherGenerationIsAMiss() {
+		write("k", "value");
+		byte[] copy = Objects.requireNonNull(this.store.get("books:1:k"));
+		this.store.set("books:2:k", copy, null);
+		assertThat(this.remote.read(2, "k", 0)).isNull();
+		assertThat(this.counters.codecErrorCount(CodecException.Kind.MISPLACED)).isEqualTo(1);
+	}
+
+	@Test
 	void entryPastTheExpiryInItsEnvelopeIsAMiss() {
-		byte[] bytes = this.remote.encode("value", this.time.instant().plusSeconds(1));
+		byte[] bytes = this.remote.encode("value", this.time.instant().plusSeconds(1), 1, "k");
 		this.store.set("books:1:k", bytes, null);
 		this.time.advance(Duration.ofSeconds(2));
 		assertThat(this.remote.read(1, "k", 0)).isNull();
@@ -115,7 +137,7 @@ class RemoteTierTests {
 
 	@Test
 	void valueThatCannotBeEncodedIsNull() {
-		assertThat(this.remote.encode(new TieredCacheTests.Unserializable(), null)).isNull();
+		assertThat(this.remote.encode(new TieredCacheTests.Unserializable(), null, 1, "k")).isNull();
 	}
 
 }

@@ -39,7 +39,7 @@ class TierReaderTests {
 
 	private void writeToL2(String key, Object value) {
 		long generation = this.generations.current();
-		byte[] bytes = this.l2.encode(value, this.l2.expiresAt());
+		byte[] bytes = this.l2.encode(value, this.l2.expiresAt(), generation, key);
 		assertThat(bytes).isNotNull();
 		this.l2.write(generation, key, bytes, this.stamps.begin(key));
 	}

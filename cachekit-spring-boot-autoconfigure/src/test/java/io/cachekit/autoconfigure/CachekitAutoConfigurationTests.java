@@ -332,12 +332,13 @@ class CachekitAutoConfigurationTests {
 	void trustedPackagesExtendWhatTheCodecReadsBack() {
 		Order order = new Order("o-1", 42);
 		this.contextRunner.run((context) -> assertThatExceptionOfType(CodecException.class)
-			.isThrownBy(() -> context.getBean(ValueCodec.class).encode(order, null)));
+			.isThrownBy(() -> context.getBean(ValueCodec.class).encode(order, null, "orders:0:1")));
 		this.contextRunner
 			.withPropertyValues("cachekit.serialization.trusted-packages=io.cachekit.autoconfigure.fixture")
 			.run((context) -> {
 				ValueCodec codec = context.getBean(ValueCodec.class);
-				assertThat(codec.decode(codec.encode(order, null)).value()).isEqualTo(order);
+				assertThat(codec.decode(codec.encode(order, null, "orders:0:1"), "orders:0:1").value())
+					.isEqualTo(order);
 			});
 	}
 
@@ -553,12 +554,12 @@ class CachekitAutoConfigurationTests {
 	static class OwnCodec implements ValueCodec {
 
 		@Override
-		public byte[] encode(@Nullable Object value, java.time.@Nullable Instant expiresAt) {
+		public byte[] encode(@Nullable Object value, java.time.@Nullable Instant expiresAt, String key) {
 			return new byte[0];
 		}
 
 		@Override
-		public CachedValue decode(byte[] bytes) {
+		public CachedValue decode(byte[] bytes, String key) {
 			return new CachedValue(null, null);
 		}
 
