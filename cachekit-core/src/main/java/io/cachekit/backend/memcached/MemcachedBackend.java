@@ -350,7 +350,9 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		}
 		try {
 			T result = attempt.run(client);
-			if (!this.config.hasCredentials()) {
+			if (refusal != null && !this.config.hasCredentials() && isWrite(operation)) {
+				// Without credentials nothing tells of a server's change of mind but a
+				// write it confirmed; reads that find nothing prove nothing.
 				authentication.accepted();
 			}
 			return result;
@@ -394,6 +396,11 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			future.cancel(false);
 			throw ex;
 		}
+	}
+
+	private static boolean isWrite(BackendOperation operation) {
+		return operation == BackendOperation.SET || operation == BackendOperation.ADD_IF_ABSENT
+				|| operation == BackendOperation.INCREMENT || operation == BackendOperation.HEALTH;
 	}
 
 	private static boolean isNotFound(OperationFuture<?> future) {
