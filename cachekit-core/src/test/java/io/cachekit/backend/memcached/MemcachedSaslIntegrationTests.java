@@ -1,10 +1,14 @@
 package io.cachekit.backend.memcached;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendContract;
@@ -12,6 +16,7 @@ import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.CapturedLogs;
 import io.cachekit.backend.Increment;
 import io.cachekit.test.TestServer;
 import org.junit.jupiter.api.Test;
@@ -91,6 +96,31 @@ class MemcachedSaslIntegrationTests extends BackendContract {
 			System.out
 				.println("[figure] 40 memcached operations refused for a wrong SASL password, total ms: " + millis);
 			assertThat(backend().get(key("k0"))).isNull();
+		}
+	}
+
+	@Test
+	void wrongPasswordIsLoggedOnceNamingTheUserAndNoLogHoldsThePassword() {
+		try (CapturedLogs cachekit = CapturedLogs.of("io.cachekit");
+				CapturedLogs spymemcached = CapturedLogs.of("net.spy.memcached");
+				MemcachedBackend wrong = MemcachedBackend
+					.create(config().credentials(USERNAME, WRONG_PASSWORD).build())) {
+			for (int i = 0; i < 5; i++) {
+				assertThatExceptionOfType(BackendException.class).isThrownBy(() -> wrong.get(key("k")));
+				wrong.health();
+			}
+			assertThat(cachekit.messages(Level.WARN)).filteredOn((message) -> message.contains("refused"))
+				.singleElement()
+				.asString()
+				.contains("user '" + USERNAME + "'");
+			List<ILoggingEvent> events = new ArrayList<>(cachekit.events());
+			events.addAll(spymemcached.events());
+			assertThat(events).isNotEmpty().allSatisfy((event) -> {
+				assertThat(event.getFormattedMessage()).doesNotContain(WRONG_PASSWORD);
+				if (event.getThrowableProxy() != null) {
+					assertThat(String.valueOf(event.getThrowableProxy().getMessage())).doesNotContain(WRONG_PASSWORD);
+				}
+			});
 		}
 	}
 
