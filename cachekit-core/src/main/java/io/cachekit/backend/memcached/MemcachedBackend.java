@@ -54,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * {@code PERMANENT} before anything is sent.
  *
  * <p>
+ * With {@link MemcachedConfig.Builder#credentials(String, String) credentials}, every
+ * connection authenticates with SASL {@code PLAIN}. Credentials the servers refuse, or
+ * their absence where a server requires them, fail operations and the health check as
+ * {@code AUTHENTICATION}, at once rather than after a timeout, until a server accepts
+ * them; the password is never part of a message.
+ *
+ * <p>
  * Also offers {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and
  * {@link Connectivity} (some client holds a live connection to some server). Thread-safe.
  * {@link #close()} stops every client thread.
