@@ -3,8 +3,9 @@
 # against real memcached and redis-server processes (Failsafe, *IntegrationTests).
 #
 # On a fresh Debian or Ubuntu machine it first installs the memcached and redis-server
-# packages when they are missing, and updates a Debian OpenJDK 17 older than 17.0.19 (as
-# root, or through sudo): NullAway checks the JSpecify annotations in full (its JSpecify
+# packages when they are missing, and sasl2-bin and libsasl2-modules (saslpasswd2 and the
+# PLAIN mechanism, for the memcached SASL tests), and updates a Debian OpenJDK 17 older
+# than 17.0.19 (as root, or through sudo): NullAway checks the JSpecify annotations in full (its JSpecify
 # mode) only on 17.0.19+, 21.0.8+ or 22+. The tests start their own servers on free
 # loopback ports; nothing needs to be running.
 #
@@ -67,6 +68,14 @@ for binary in memcached redis-server; do
 		missing+=("$binary")
 	fi
 done
+# saslpasswd2 creates the SASL database of the memcached SASL tests (memcached -S), whose
+# PLAIN mechanism is in libsasl2-modules (only recommended by memcached).
+if ! command -v saslpasswd2 >/dev/null 2>&1 && [ ! -x /usr/sbin/saslpasswd2 ]; then
+	missing+=(sasl2-bin)
+fi
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libsasl2-modules >/dev/null 2>&1; then
+	missing+=(libsasl2-modules)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "Installing missing server packages: ${missing[*]}"
 	apt_install "${missing[@]}"

@@ -8,8 +8,12 @@ import java.util.List;
  */
 public enum ServerKind {
 
-	/** memcached, from the Debian package {@code memcached}. */
-	MEMCACHED("memcached", "memcached", "CACHEKIT_TEST_MEMCACHED", "version\r\n", "VERSION"),
+	/**
+	 * memcached, from the Debian package {@code memcached}. The probe is a binary
+	 * protocol {@code VERSION} request, which memcached answers before authentication, so
+	 * that a server with SASL on ({@code -S}, binary protocol only) is seen to be up too.
+	 */
+	MEMCACHED("memcached", "memcached", "CACHEKIT_TEST_MEMCACHED", "\u0080\u000b" + "\0".repeat(22), "\u0081\u000b"),
 
 	/** Redis, from the Debian package {@code redis-server}. */
 	REDIS("redis-server", "redis-server", "CACHEKIT_TEST_REDIS", "PING\r\n", "+PONG", "-NOAUTH");
@@ -50,6 +54,11 @@ public enum ServerKind {
 		return this.externalVariable;
 	}
 
+	/**
+	 * Returns the request that tells the server is up, one character per byte
+	 * (ISO-8859-1).
+	 * @return the probe
+	 */
 	String probe() {
 		return this.probe;
 	}
@@ -57,7 +66,7 @@ public enum ServerKind {
 	/**
 	 * Tells whether an answer to the probe shows the server is up. A Redis server that
 	 * requires a password answers {@code -NOAUTH}, which shows it is up too.
-	 * @param answer the start of the server's answer
+	 * @param answer the start of the server's answer, one character per byte (ISO-8859-1)
 	 * @return {@code true} when the server is ready
 	 */
 	boolean isReadyAnswer(String answer) {

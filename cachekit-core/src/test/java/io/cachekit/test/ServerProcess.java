@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * {@link #start(ServerKind)} runs the binary found on the {@code PATH} and returns once
  * the server answers its protocol's ping; {@link #start(ServerKind, String...)} adds
- * arguments to the command line, such as a password Redis requires. The process can then
- * be stopped and restarted on the same port, or paused ({@code SIGSTOP}) and resumed
+ * arguments to the command line, such as a password Redis requires, and
+ * {@link #start(ServerKind, Map, String...)} environment variables too, such as the SASL
+ * configuration memcached reads ({@link SaslDatabase}). The process can then be stopped
+ * and restarted on the same port, or paused ({@code SIGSTOP}) and resumed
  * ({@code SIGCONT}) to make it hang without closing its connections. {@link #close()}
  * stops it for good; a JVM shutdown hook also kills any process still running.
  *
@@ -57,16 +60,20 @@ public final class ServerProcess implements AutoCloseable {
 
 	private final List<String> extraArguments;
 
+	private final Map<String, String> environment;
+
 	private @Nullable Process process;
 
 	private boolean paused;
 
-	private ServerProcess(ServerKind kind, String executable, int port, Path log, List<String> extraArguments) {
+	private ServerProcess(ServerKind kind, String executable, int port, Path log, List<String> extraArguments,
+			Map<String, String> environment) {
 		this.kind = kind;
 		this.executable = executable;
 		this.port = port;
 		this.log = log;
 		this.extraArguments = extraArguments;
+		this.environment = environment;
 	}
 
 	/**
@@ -94,6 +101,24 @@ public final class ServerProcess implements AutoCloseable {
 	 * install it) or the server does not come up
 	 */
 	public static ServerProcess start(ServerKind kind, String... extraArguments) {
+		return start(kind, Map.of(), extraArguments);
+	}
+
+	/**
+	 * Starts a server of the given kind on a free loopback port, with more environment
+	 * variables and arguments; both are kept for {@link #restart()}. <pre>{@code
+	 * ServerProcess memcached = ServerProcess.start(ServerKind.MEMCACHED,
+	 *     Map.of("SASL_CONF_PATH", saslDirectory.toString()), "-S");
+	 * }</pre>
+	 * @param kind the kind of server
+	 * @param environment variables added to the process's environment
+	 * @param extraArguments further command-line arguments
+	 * @return the running server
+	 * @throws IllegalStateException when the binary is missing (the message says how to
+	 * install it) or the server does not come up
+	 */
+	public static ServerProcess start(ServerKind kind, Map<String, String> environment, String... extraArguments) {
+		Map<String, String> variables = Map.copyOf(environment);
 		List<String> arguments = List.of(extraArguments);
 		String executable = findExecutable(kind);
 		IllegalStateException failure = null;
@@ -101,7 +126,7 @@ public final class ServerProcess implements AutoCloseable {
 			ServerProcess server;
 			try {
 				server = new ServerProcess(kind, executable, freePort(),
-						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments);
+						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments, variables);
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("cannot prepare a " + kind.binary() + " process", ex);
@@ -226,6 +251,7 @@ public final class ServerProcess implements AutoCloseable {
 		command.addAll(this.extraArguments);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
+		builder.environment().putAll(this.environment);
 		Process started;
 		try {
 			started = builder.start();
@@ -258,12 +284,12 @@ public final class ServerProcess implements AutoCloseable {
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 500);
 			socket.setSoTimeout(500);
 			OutputStream out = socket.getOutputStream();
-			out.write(this.kind.probe().getBytes(StandardCharsets.US_ASCII));
+			out.write(this.kind.probe().getBytes(StandardCharsets.ISO_8859_1));
 			out.flush();
 			InputStream in = socket.getInputStream();
 			byte[] answer = new byte[64];
 			int read = in.read(answer);
-			return read > 0 && this.kind.isReadyAnswer(new String(answer, 0, read, StandardCharsets.US_ASCII));
+			return read > 0 && this.kind.isReadyAnswer(new String(answer, 0, read, StandardCharsets.ISO_8859_1));
 		}
 		catch (IOException ex) {
 			return false;

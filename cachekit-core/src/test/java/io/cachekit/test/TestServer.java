@@ -26,12 +26,24 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
 	private final ServerKind kind;
 
+	private final @Nullable String saslUsername;
+
+	private final @Nullable String saslPassword;
+
+	private @Nullable SaslDatabase sasl;
+
 	private @Nullable ServerProcess process;
 
 	private @Nullable String address;
 
 	private TestServer(ServerKind kind) {
+		this(kind, null, null);
+	}
+
+	private TestServer(ServerKind kind, @Nullable String saslUsername, @Nullable String saslPassword) {
 		this.kind = kind;
+		this.saslUsername = saslUsername;
+		this.saslPassword = saslPassword;
 	}
 
 	/**
@@ -40,6 +52,19 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 	 */
 	public static TestServer memcached() {
 		return new TestServer(ServerKind.MEMCACHED);
+	}
+
+	/**
+	 * Returns an extension that provides a memcached server with SASL authentication on
+	 * ({@code memcached -S}, binary protocol only) and one user in its SASL database,
+	 * made for the test class ({@link SaslDatabase}). Always started locally: the
+	 * external-server variable is ignored, since the tests must know the credentials.
+	 * @param username the user memcached accepts
+	 * @param password the user's password
+	 * @return the extension
+	 */
+	public static TestServer memcachedWithSasl(String username, String password) {
+		return new TestServer(ServerKind.MEMCACHED, username, password);
 	}
 
 	/**
@@ -53,7 +78,13 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		String external = System.getenv(this.kind.externalVariable());
-		if (external != null && !external.isBlank()) {
+		if (this.saslUsername != null && this.saslPassword != null) {
+			SaslDatabase database = SaslDatabase.create(this.saslUsername, this.saslPassword);
+			this.sasl = database;
+			this.process = ServerProcess.start(this.kind, database.environment(), "-S");
+			this.address = this.process.address();
+		}
+		else if (external != null && !external.isBlank()) {
 			this.address = external.strip();
 		}
 		else {
@@ -67,6 +98,10 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 		if (this.process != null) {
 			this.process.close();
 			this.process = null;
+		}
+		if (this.sasl != null) {
+			this.sasl.close();
+			this.sasl = null;
 		}
 	}
 

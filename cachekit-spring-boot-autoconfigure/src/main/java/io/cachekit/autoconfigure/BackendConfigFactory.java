@@ -121,7 +121,31 @@ final class BackendConfigFactory {
 		apply(PREFIX + "max-reconnect-delay", properties.getMaxReconnectDelay(), builder::maxReconnectDelay,
 				MEMCACHED_PROPERTIES);
 		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode, MEMCACHED_PROPERTIES);
+		credentials(properties, builder);
 		return build(PREFIX + "servers", servers, builder::build, MEMCACHED_PROPERTIES);
+	}
+
+	/**
+	 * Applies {@code cachekit.memcached.username} and {@code password}: both or neither.
+	 * A refused password is never shown, only whether it was set.
+	 */
+	private static void credentials(CachekitProperties.Memcached properties, MemcachedConfig.Builder builder) {
+		String username = properties.getUsername();
+		String password = properties.getPassword();
+		if (username == null && password == null) {
+			return;
+		}
+		if (username == null || username.isBlank()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "username", username,
+					"a SASL user name is required when cachekit.memcached.password is set; set both, or neither "
+							+ "for servers without SASL");
+		}
+		if (password == null || password.isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "password", (password != null) ? "" : null,
+					"a SASL password is required when cachekit.memcached.username is set; set both, or neither "
+							+ "for servers without SASL");
+		}
+		builder.credentials(username, password);
 	}
 
 	/**

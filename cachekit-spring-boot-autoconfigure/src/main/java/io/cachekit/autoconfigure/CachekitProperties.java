@@ -361,6 +361,35 @@ public class CachekitProperties {
 			this.failureMode = failureMode;
 		}
 
+		// SASL authentication (memcached -S)
+
+		/**
+		 * SASL user name, sent with the password by the PLAIN mechanism over the binary
+		 * protocol. Set with password, or neither for servers without SASL.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * SASL password of the user. Never shown in health, logs or messages.
+		 */
+		private @Nullable String password;
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
 	}
 
 	/**

@@ -54,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * {@code PERMANENT} before anything is sent.
  *
  * <p>
+ * With {@link MemcachedConfig.Builder#credentials(String, String) credentials}, every
+ * connection authenticates with SASL {@code PLAIN}. Credentials the servers refuse, or
+ * their absence where a server requires them, fail operations and the health check as
+ * {@code AUTHENTICATION}, at once rather than after a timeout, until a server accepts
+ * them; the password is never part of a message.
+ *
+ * <p>
  * Also offers {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and
  * {@link Connectivity} (some client holds a live connection to some server). Thread-safe.
  * {@link #close()} stops every client thread.
@@ -307,7 +314,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	@Override
 	public String toString() {
-		return "MemcachedBackend" + this.config.servers();
+		return "MemcachedBackend" + this.config.servers()
+				+ ((this.config.username() != null) ? "(user '" + this.config.username() + "')" : "");
 	}
 
 	/**
@@ -332,20 +340,59 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	private <T extends @Nullable Object> T once(BackendOperation operation, @Nullable String key, Attempt<T> attempt) {
 		MemcachedClient client = this.pool.next();
+		SaslAuthentication authentication = this.pool.authentication();
+		String refusal = authentication.refusal();
 		if (!MemcachedClientPool.isAnyServerConnected(client)) {
+			if (refusal != null) {
+				// Connections are dropped after a refusal: the cause is the credentials.
+				throw new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, null);
+			}
 			throw new BackendException(BackendErrorType.TRANSIENT, operation, key, "no memcached server is connected ("
 					+ this.config.servers() + "); check that the servers run and are reachable", null);
 		}
+		if (refusal != null && this.config.hasCredentials() && !this.pool.isAnyServerAuthenticated(client)) {
+			// Waiting would only end in a timeout; spymemcached retries in the
+			// background.
+			throw new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, null);
+		}
 		try {
-			return attempt.run(client);
+			T result = attempt.run(client);
+			if (refusal != null && !this.config.hasCredentials() && isWrite(operation)) {
+				// Without credentials nothing tells of a server's change of mind but a
+				// write it confirmed; reads that find nothing prove nothing.
+				authentication.accepted();
+			}
+			return result;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw MemcachedErrors.classify(operation, key, ex);
 		}
 		catch (Exception ex) {
-			throw MemcachedErrors.classify(operation, key, ex);
+			throw authenticationAware(operation, key, MemcachedErrors.classify(operation, key, ex));
 		}
+	}
+
+	/**
+	 * Records a server's authentication error, and reports a timeout or dropped
+	 * connection while the servers refuse the credentials as the refusal it is.
+	 */
+	private BackendException authenticationAware(BackendOperation operation, @Nullable String key,
+			BackendException failure) {
+		SaslAuthentication authentication = this.pool.authentication();
+		if (failure.getErrorType() == BackendErrorType.AUTHENTICATION) {
+			Throwable cause = failure.getCause();
+			authentication.refused(this.config.servers().toString(), (cause != null) ? cause.getMessage() : null);
+			String refusal = authentication.refusal();
+			return (refusal != null)
+					? new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, failure.getCause())
+					: failure;
+		}
+		String refusal = authentication.refusal();
+		if (refusal != null && failure.getErrorType().isRetryable()) {
+			return new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, failure);
+		}
+		return failure;
 	}
 
 	private <T extends @Nullable Object> T await(Future<T> future) throws Exception {
@@ -356,6 +403,11 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			future.cancel(false);
 			throw ex;
 		}
+	}
+
+	private static boolean isWrite(BackendOperation operation) {
+		return operation == BackendOperation.SET || operation == BackendOperation.ADD_IF_ABSENT
+				|| operation == BackendOperation.INCREMENT || operation == BackendOperation.HEALTH;
 	}
 
 	private static boolean isNotFound(OperationFuture<?> future) {

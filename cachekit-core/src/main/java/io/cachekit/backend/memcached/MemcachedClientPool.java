@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.auth.AuthDescriptor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,17 +47,25 @@ final class MemcachedClientPool implements AutoCloseable {
 
 	private final ConnectionLog connectionLog;
 
+	private final Map<MemcachedClient, RedistributingConnectionFactory> factories;
+
+	private final SaslAuthentication authentication;
+
 	private final AtomicInteger next = new AtomicInteger();
 
-	private MemcachedClientPool(List<MemcachedClient> clients, List<ServerAddress> servers,
-			ConnectionLog connectionLog) {
+	private MemcachedClientPool(List<MemcachedClient> clients,
+			Map<MemcachedClient, RedistributingConnectionFactory> factories, List<ServerAddress> servers,
+			ConnectionLog connectionLog, SaslAuthentication authentication) {
 		this.clients = clients;
+		this.factories = factories;
 		this.servers = servers;
 		this.connectionLog = connectionLog;
+		this.authentication = authentication;
 	}
 
 	/**
-	 * Creates the clients and waits up to the connect timeout for their connections.
+	 * Creates the clients and waits up to the connect timeout for their connections, and,
+	 * with credentials, for their authentication or its refusal.
 	 * @param config the backend's configuration
 	 * @return the pool, connected to every server that answered in time
 	 * @throws IOException when a client cannot be created
@@ -66,18 +76,24 @@ final class MemcachedClientPool implements AutoCloseable {
 			addresses.add(server.toSocketAddress());
 		}
 		ConnectionLog connectionLog = new ConnectionLog(config.servers(), config.maxPoolSize(), config.failureMode());
+		SaslAuthentication authentication = new SaslAuthentication(config.username());
 		List<MemcachedClient> clients = new ArrayList<>(config.maxPoolSize());
+		Map<MemcachedClient, RedistributingConnectionFactory> factories = new IdentityHashMap<>();
 		try {
 			for (int i = 0; i < config.maxPoolSize(); i++) {
-				clients.add(new MemcachedClient(factory(config, connectionLog.observer(i)), addresses));
+				RedistributingConnectionFactory factory = factory(config, connectionLog.observer(i), authentication);
+				MemcachedClient client = new MemcachedClient(factory, addresses);
+				clients.add(client);
+				factories.put(client, factory);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			clients.forEach(MemcachedClient::shutdown);
 			throw ex;
 		}
-		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), config.servers(), connectionLog);
-		pool.awaitConnections(config.connectTimeout());
+		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), factories, config.servers(),
+				connectionLog, authentication);
+		pool.awaitConnections(config.connectTimeout(), config.hasCredentials());
 		return pool;
 	}
 
@@ -90,9 +106,16 @@ final class MemcachedClientPool implements AutoCloseable {
 		return this.connectionLog.markUnreachable();
 	}
 
-	private static ConnectionFactory factory(MemcachedConfig config, ConnectionObserver observer) {
-		ConnectionFactory factory = new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
-			.setLocatorType(Locator.CONSISTENT)
+	private static RedistributingConnectionFactory factory(MemcachedConfig config, ConnectionObserver observer,
+			SaslAuthentication authentication) {
+		ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
+			.setOpFact(authentication.operationFactory());
+		AuthDescriptor descriptor = SaslAuthentication.descriptor(config);
+		if (descriptor != null) {
+			// An operation for a server still authenticating waits at most this long.
+			builder.setAuthDescriptor(descriptor).setAuthWaitTime(config.operationTimeout().toMillis());
+		}
+		ConnectionFactory factory = builder.setLocatorType(Locator.CONSISTENT)
 			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
 			.setFailureMode(failureMode(config.failureMode()))
 			.setOpTimeout(config.operationTimeout().toMillis())
@@ -182,6 +205,33 @@ final class MemcachedClientPool implements AutoCloseable {
 	}
 
 	/**
+	 * Returns what the pool knows about SASL authentication.
+	 * @return the authentication state
+	 */
+	SaslAuthentication authentication() {
+		return this.authentication;
+	}
+
+	/**
+	 * Tells whether {@code client} holds a live, authenticated connection to at least one
+	 * server; without credentials, every live connection counts.
+	 * @param client a client of this pool
+	 * @return {@code true} when some server is connected and authenticated
+	 */
+	boolean isAnyServerAuthenticated(MemcachedClient client) {
+		RedistributingConnectionFactory factory = this.factories.get(client);
+		if (factory == null) {
+			return false;
+		}
+		for (MemcachedNode node : factory.nodes()) {
+			if (node.isActive() && node.isAuthenticated()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Shuts every client down at once. Every backend operation waits for its own answer,
 	 * so nothing a caller still waits for is dropped; operations queued for a server that
 	 * is down are abandoned rather than waited for.
@@ -193,9 +243,9 @@ final class MemcachedClientPool implements AutoCloseable {
 		}
 	}
 
-	private void awaitConnections(Duration timeout) {
+	private void awaitConnections(Duration timeout, boolean authenticating) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!allConnected() && System.nanoTime() < deadline) {
+		while (!(allConnected() && (!authenticating || allAuthenticatedOrRefused())) && System.nanoTime() < deadline) {
 			try {
 				Thread.sleep(5);
 			}
@@ -204,6 +254,20 @@ final class MemcachedClientPool implements AutoCloseable {
 				return;
 			}
 		}
+	}
+
+	private boolean allAuthenticatedOrRefused() {
+		if (this.authentication.refusal() != null) {
+			return true;
+		}
+		for (RedistributingConnectionFactory factory : this.factories.values()) {
+			for (MemcachedNode node : factory.nodes()) {
+				if (!node.isAuthenticated()) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	private boolean allConnected() {

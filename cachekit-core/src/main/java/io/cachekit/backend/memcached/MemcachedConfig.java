@@ -11,6 +11,7 @@ import java.util.Objects;
 import io.cachekit.backend.Checks;
 import io.cachekit.backend.Durations;
 import io.cachekit.backend.Retry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable settings of a {@link MemcachedBackend}.
@@ -82,6 +83,10 @@ public final class MemcachedConfig {
 
 	private final FailureMode failureMode;
 
+	private final @Nullable String username;
+
+	private final @Nullable String password;
+
 	private MemcachedConfig(Builder builder) {
 		this.servers = List.copyOf(builder.servers);
 		this.connectTimeout = builder.connectTimeout;
@@ -92,6 +97,8 @@ public final class MemcachedConfig {
 		this.maxItemSize = builder.maxItemSize;
 		this.maxReconnectDelay = builder.maxReconnectDelay;
 		this.failureMode = builder.failureMode;
+		this.username = builder.username;
+		this.password = builder.password;
 	}
 
 	/**
@@ -117,6 +124,8 @@ public final class MemcachedConfig {
 		builder.maxItemSize = this.maxItemSize;
 		builder.maxReconnectDelay = this.maxReconnectDelay;
 		builder.failureMode = this.failureMode;
+		builder.username = this.username;
+		builder.password = this.password;
 		return builder;
 	}
 
@@ -193,13 +202,42 @@ public final class MemcachedConfig {
 		return this.failureMode;
 	}
 
+	/**
+	 * Returns the SASL user name the backend authenticates as.
+	 * @return the user name, or {@code null} when the servers need no authentication
+	 */
+	public @Nullable String username() {
+		return this.username;
+	}
+
+	/**
+	 * Tells whether the backend authenticates with SASL {@code PLAIN}.
+	 * @return {@code true} when a user name and password were set
+	 */
+	public boolean hasCredentials() {
+		return this.username != null;
+	}
+
+	/**
+	 * Returns the SASL password. Package-private: the password is only handed to the
+	 * client, never shown.
+	 * @return the password, or {@code null} when no credentials were set
+	 */
+	@Nullable String password() {
+		return this.password;
+	}
+
+	/**
+	 * Describes the configuration; the password is masked.
+	 */
 	@Override
 	public String toString() {
 		return "MemcachedConfig[servers=" + this.servers + ", connectTimeout=" + Durations.format(this.connectTimeout)
 				+ ", operationTimeout=" + Durations.format(this.operationTimeout) + ", maxPoolSize=" + this.maxPoolSize
 				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxItemSize="
 				+ this.maxItemSize + ", maxReconnectDelay=" + Durations.format(this.maxReconnectDelay)
-				+ ", failureMode=" + this.failureMode + "]";
+				+ ", failureMode=" + this.failureMode + ", username="
+				+ ((this.username != null) ? "'" + this.username + "', password=******" : "none") + "]";
 	}
 
 	/**
@@ -248,6 +286,10 @@ public final class MemcachedConfig {
 		private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
 
 		private FailureMode failureMode = FailureMode.REDISTRIBUTE;
+
+		private @Nullable String username;
+
+		private @Nullable String password;
 
 		private Builder() {
 		}
@@ -410,6 +452,42 @@ public final class MemcachedConfig {
 		 */
 		public Builder failureMode(FailureMode failureMode) {
 			this.failureMode = Objects.requireNonNull(failureMode, "failure mode must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the credentials the backend authenticates with, by SASL {@code PLAIN} over
+		 * the binary protocol, on every connection to every server (servers started with
+		 * {@code memcached -S}). {@code PLAIN} sends the password as it is: use it on a
+		 * trusted network or over TLS.
+		 * @param username the SASL user name, not blank
+		 * @param password the SASL password, not empty
+		 * @return this builder
+		 * @throws IllegalArgumentException when the user name is blank or the password
+		 * empty; the message never holds the password
+		 */
+		public Builder credentials(String username, String password) {
+			Objects.requireNonNull(username, "username must not be null");
+			Objects.requireNonNull(password, "password must not be null");
+			if (username.isBlank()) {
+				throw new IllegalArgumentException("username must not be blank: give the SASL user name");
+			}
+			if (password.isEmpty()) {
+				throw new IllegalArgumentException(
+						"password must not be empty: give the SASL password of '" + username + "'");
+			}
+			this.username = username;
+			this.password = password;
+			return this;
+		}
+
+		/**
+		 * Removes any credentials, for servers that need no authentication (the default).
+		 * @return this builder
+		 */
+		public Builder noCredentials() {
+			this.username = null;
+			this.password = null;
 			return this;
 		}
 

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 
 import net.spy.memcached.ConnectionFactory;
@@ -38,12 +39,15 @@ import org.jspecify.annotations.Nullable;
  * hashes are fixed) was queued for the dead server and timed out on every call while it
  * stayed down: with retries, about six seconds per cache call. Here the sequence goes on,
  * after Ketama's tries, with every server in configuration order, so such a key lands on
- * the first live one; all clients agree on it, since the order is the same everywhere.
- * Everything else is the wrapped factory's.
+ * the first live one; all clients agree on it, since the order is the same everywhere. It
+ * also keeps the nodes it creates, so that the pool can tell whether they are
+ * authenticated. Everything else is the wrapped factory's.
  */
 final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	private final ConnectionFactory delegate;
+
+	private final List<MemcachedNode> nodes = new CopyOnWriteArrayList<>();
 
 	RedistributingConnectionFactory(ConnectionFactory delegate) {
 		this.delegate = delegate;
@@ -63,7 +67,18 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	@Override
 	public MemcachedNode createMemcachedNode(SocketAddress address, SocketChannel channel, int bufferSize) {
-		return this.delegate.createMemcachedNode(address, channel, bufferSize);
+		MemcachedNode node = this.delegate.createMemcachedNode(address, channel, bufferSize);
+		this.nodes.add(node);
+		return node;
+	}
+
+	/**
+	 * Returns the nodes this factory created, one per server: the live objects, whose
+	 * authentication state the client's read-only locator does not show.
+	 * @return the nodes
+	 */
+	List<MemcachedNode> nodes() {
+		return this.nodes;
 	}
 
 	@Override

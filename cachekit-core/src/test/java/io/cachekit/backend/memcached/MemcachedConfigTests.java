@@ -148,4 +148,41 @@ class MemcachedConfigTests {
 		assertThat(config.toBuilder().build()).usingRecursiveComparison().isEqualTo(config);
 	}
 
+	@Test
+	void noCredentialsByDefault() {
+		MemcachedConfig config = MemcachedConfig.builder().servers("localhost:11211").build();
+		assertThat(config.hasCredentials()).isFalse();
+		assertThat(config.username()).isNull();
+		assertThat(config.password()).isNull();
+		assertThat(config.toString()).contains("username=none");
+	}
+
+	@Test
+	void credentialsAreKeptAndThePasswordIsMaskedInToString() {
+		MemcachedConfig config = MemcachedConfig.builder()
+			.servers("localhost:11211")
+			.credentials("app", "pa55-word")
+			.build();
+		assertThat(config.hasCredentials()).isTrue();
+		assertThat(config.username()).isEqualTo("app");
+		assertThat(config.password()).isEqualTo("pa55-word");
+		assertThat(config.toString()).contains("username='app', password=******").doesNotContain("pa55-word");
+		assertThat(config.toBuilder().build().password()).isEqualTo("pa55-word");
+		assertThat(config.toBuilder().noCredentials().build().hasCredentials()).isFalse();
+	}
+
+	@Test
+	void blankUsernameIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().credentials(" ", "secret"))
+			.withMessageContaining("username must not be blank")
+			.withMessageNotContaining("secret");
+	}
+
+	@Test
+	void emptyPasswordIsRefusedNamingTheUser() {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().credentials("app", ""))
+			.withMessageContaining("password must not be empty")
+			.withMessageContaining("'app'");
+	}
+
 }
