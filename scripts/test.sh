@@ -73,7 +73,10 @@ done
 if ! command -v saslpasswd2 >/dev/null 2>&1 && [ ! -x /usr/sbin/saslpasswd2 ]; then
 	missing+=(sasl2-bin)
 fi
-if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libsasl2-modules >/dev/null 2>&1; then
+# dpkg -s succeeds for a removed package whose configuration files remain: ask for its
+# status instead.
+if command -v dpkg-query >/dev/null 2>&1 \
+		&& ! dpkg-query -W -f='${Status}' libsasl2-modules 2>/dev/null | grep -q 'install ok installed'; then
 	missing+=(libsasl2-modules)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
