@@ -238,23 +238,31 @@ class LoadLeaseTests {
 		assertThat(loads).hasValue(0);
 	}
 
+	/**
+	 * Starts an asynchronous load of a key whose lease another process holds for an hour,
+	 * on a cache whose only thread is {@code executor}.
+	 */
+	private CompletableFuture<String> waitForAnotherHolder(ExecutorService executor) {
+		TieredCache cache = TieredCache.builder("test")
+			.codec(MessagePackCodec.withDefaults())
+			.backend(this.backend)
+			.clock(this.time)
+			.ticker(this.time)
+			.executor(executor)
+			.configure((c) -> c.withLease(true)
+				.withLeaseMaxWait(MAX_WAIT)
+				.withLeasePoll(Duration.ofMillis(1), Duration.ofMillis(5)))
+			.build();
+		cache.get("warm-up");
+		this.store.set(leaseKey("k"), "someone-else".getBytes(StandardCharsets.US_ASCII), Duration.ofHours(1));
+		return cache.retrieve("k", () -> CompletableFuture.completedFuture("mine"));
+	}
+
 	@Test
 	void asyncWaitHoldsNoThread() throws Exception {
 		ExecutorService single = Executors.newSingleThreadExecutor();
 		try {
-			TieredCache cache = TieredCache.builder("test")
-				.codec(MessagePackCodec.withDefaults())
-				.backend(this.backend)
-				.clock(this.time)
-				.ticker(this.time)
-				.executor(single)
-				.configure((c) -> c.withLease(true)
-					.withLeaseMaxWait(MAX_WAIT)
-					.withLeasePoll(Duration.ofMillis(1), Duration.ofMillis(5)))
-				.build();
-			cache.get("warm-up");
-			this.store.set(leaseKey("k"), "someone-else".getBytes(StandardCharsets.US_ASCII), Duration.ofHours(1));
-			CompletableFuture<String> waiting = cache.retrieve("k", () -> CompletableFuture.completedFuture("mine"));
+			CompletableFuture<String> waiting = waitForAnotherHolder(single);
 			long addsBefore = this.backend.calls(BackendOperation.ADD_IF_ABSENT);
 			assertThat(Await.until(() -> this.backend.calls(BackendOperation.ADD_IF_ABSENT) >= addsBefore + 3))
 				.isTrue();
@@ -273,19 +281,7 @@ class LoadLeaseTests {
 	void asyncWaitWhoseExecutorStopsTakingTasksLoadsInsteadOfHanging() throws Exception {
 		ExecutorService single = Executors.newSingleThreadExecutor();
 		try {
-			TieredCache cache = TieredCache.builder("test")
-				.codec(MessagePackCodec.withDefaults())
-				.backend(this.backend)
-				.clock(this.time)
-				.ticker(this.time)
-				.executor(single)
-				.configure((c) -> c.withLease(true)
-					.withLeaseMaxWait(MAX_WAIT)
-					.withLeasePoll(Duration.ofMillis(1), Duration.ofMillis(5)))
-				.build();
-			cache.get("warm-up");
-			this.store.set(leaseKey("k"), "someone-else".getBytes(StandardCharsets.US_ASCII), Duration.ofHours(1));
-			CompletableFuture<String> waiting = cache.retrieve("k", () -> CompletableFuture.completedFuture("mine"));
+			CompletableFuture<String> waiting = waitForAnotherHolder(single);
 			long addsBefore = this.backend.calls(BackendOperation.ADD_IF_ABSENT);
 			assertThat(Await.until(() -> this.backend.calls(BackendOperation.ADD_IF_ABSENT) >= addsBefore + 1))
 				.isTrue();
