@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
@@ -40,12 +41,17 @@ class InvalidationJournalTests {
 	private final InMemoryBackend pushing = InMemoryBackend.create(this.time);
 
 	private TieredCache instance(Backend backend) {
+		return instance(backend, UnaryOperator.identity());
+	}
+
+	private TieredCache instance(Backend backend, UnaryOperator<CacheConfiguration> configuration) {
 		return TieredCache.builder("books")
 			.backend(backend)
 			.codec(MessagePackCodec.withDefaults())
 			.clock(this.time)
 			.ticker(this.time)
 			.executor(Runnable::run)
+			.configure(configuration)
 			.build();
 	}
 
@@ -208,14 +214,7 @@ class InvalidationJournalTests {
 	void missingRecordAfterAnOutageOfHalfTheRetentionIsAGapAtOnce() {
 		TieredCache a = instance(this.journalOnly);
 		FaultInjectingBackend cut = FaultInjectingBackend.wrap(this.journalOnly);
-		TieredCache b = TieredCache.builder("books")
-			.backend(cut)
-			.codec(MessagePackCodec.withDefaults())
-			.clock(this.time)
-			.ticker(this.time)
-			.executor(Runnable::run)
-			.configure((c) -> c.withL1Ttl(Duration.ofMinutes(10)))
-			.build();
+		TieredCache b = instance(cut, (c) -> c.withL1Ttl(Duration.ofMinutes(10)));
 		a.put("k", "v1");
 		value(b, "k");
 		cut.fail(BackendErrorType.TRANSIENT);
@@ -317,14 +316,7 @@ class InvalidationJournalTests {
 	void outageLongerThanTheRetentionIsAGap() {
 		TieredCache a = instance(this.journalOnly);
 		FaultInjectingBackend cut = FaultInjectingBackend.wrap(this.journalOnly);
-		TieredCache b = TieredCache.builder("books")
-			.backend(cut)
-			.codec(MessagePackCodec.withDefaults())
-			.clock(this.time)
-			.ticker(this.time)
-			.executor(Runnable::run)
-			.configure((c) -> c.withL1Ttl(Duration.ofMinutes(10)))
-			.build();
+		TieredCache b = instance(cut, (c) -> c.withL1Ttl(Duration.ofMinutes(10)));
 		a.put("k", "v1");
 		value(b, "k");
 		cut.fail(BackendErrorType.TRANSIENT);
@@ -487,22 +479,8 @@ class InvalidationJournalTests {
 	@Test
 	void withCoherenceOffNothingIsWrittenOrReadAndL1AnswersUntilItsTtl() {
 		FaultInjectingBackend counted = FaultInjectingBackend.wrap(this.journalOnly);
-		TieredCache a = TieredCache.builder("books")
-			.backend(counted)
-			.codec(MessagePackCodec.withDefaults())
-			.clock(this.time)
-			.ticker(this.time)
-			.executor(Runnable::run)
-			.configure((c) -> c.withCoherence(false))
-			.build();
-		TieredCache b = TieredCache.builder("books")
-			.backend(this.journalOnly)
-			.codec(MessagePackCodec.withDefaults())
-			.clock(this.time)
-			.ticker(this.time)
-			.executor(Runnable::run)
-			.configure((c) -> c.withCoherence(false))
-			.build();
+		TieredCache a = instance(counted, (c) -> c.withCoherence(false));
+		TieredCache b = instance(this.journalOnly, (c) -> c.withCoherence(false));
 		a.put("k", "v1");
 		assertThat(value(b, "k")).isEqualTo("v1");
 		a.put("k", "v2");
@@ -528,14 +506,7 @@ class InvalidationJournalTests {
 	@Test
 	void cacheWithoutL1WritesTheJournalButDoesNotReadIt() {
 		FaultInjectingBackend counted = FaultInjectingBackend.wrap(this.pushing);
-		TieredCache writer = TieredCache.builder("books")
-			.backend(counted)
-			.codec(MessagePackCodec.withDefaults())
-			.clock(this.time)
-			.ticker(this.time)
-			.executor(Runnable::run)
-			.configure((c) -> c.withL1Enabled(false))
-			.build();
+		TieredCache writer = instance(counted, (c) -> c.withL1Enabled(false));
 		TieredCache b = instance(this.pushing);
 		writer.put("k", "v1");
 		assertThat(value(b, "k")).isEqualTo("v1");
