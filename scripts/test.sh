@@ -68,6 +68,10 @@ for binary in memcached redis-server; do
 		missing+=("$binary")
 	fi
 done
+# openssl makes the certificates of the TLS tests (memcached -Z, redis-server --tls-port).
+if ! command -v openssl >/dev/null 2>&1 && [ ! -x /usr/bin/openssl ]; then
+	missing+=(openssl)
+fi
 # saslpasswd2 creates the SASL database of the memcached SASL tests (memcached -S), whose
 # PLAIN mechanism is in libsasl2-modules (only recommended by memcached).
 if ! command -v saslpasswd2 >/dev/null 2>&1 && [ ! -x /usr/sbin/saslpasswd2 ]; then
