@@ -4,7 +4,8 @@
 #
 # On a fresh Debian or Ubuntu machine it first installs the memcached and redis-server
 # packages when they are missing, and sasl2-bin and libsasl2-modules (saslpasswd2 and the
-# PLAIN mechanism, for the memcached SASL tests), and updates a Debian OpenJDK 17 older
+# PLAIN mechanism, for the memcached SASL tests) and openssl (test certificates for the TLS
+# tests), and updates a Debian OpenJDK 17 older
 # than 17.0.19 (as root, or through sudo): NullAway checks the JSpecify annotations in full (its JSpecify
 # mode) only on 17.0.19+, 21.0.8+ or 22+. The tests start their own servers on free
 # loopback ports; nothing needs to be running.
