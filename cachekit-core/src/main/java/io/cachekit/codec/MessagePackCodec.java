@@ -33,10 +33,11 @@ import org.jspecify.annotations.Nullable;
  * bytes 0-1   magic 'C' 'K' (0x43 0x4B)
  * byte  2     format version: 2
  * byte  3     codec id: 1 = MessagePack through Jackson
- * byte  4     flags: bit 0 compressed, bit 1 encrypted (both reserved, never written),
+ * byte  4     flags: bit 0 compressed, bit 1 encrypted (reserved, never written),
  *             bit 2 null value (no payload follows); bits 3-7 reserved, zero
  * bytes 5-12  expiry time, epoch milliseconds, big-endian signed long; 0 = never
- * bytes 13-   payload: one MessagePack value (absent for a null value)
+ * bytes 13-   body: one MessagePack value (absent for a null value); if compressed,
+ *             the value's length (4 bytes, big-endian) then one LZ4 block of it
  * last 8      entry check: CRC32C of every byte before it, big-endian;
  *             key check: that CRC32C continued over the L2 key's UTF-16 code units
  * </pre>
@@ -55,6 +56,17 @@ import org.jspecify.annotations.Nullable;
  * version (version 1, written without checks, included: such an entry is a miss and is
  * replaced by the next write) or codec id, or with a reserved flag set; it never guesses
  * at a layout it does not know.
+ *
+ * <h2>Compression</h2>
+ *
+ * <p>
+ * With {@link Builder#compression(int)}, a payload longer than the threshold is
+ * compressed with LZ4 when that makes it shorter and it is no longer than the max
+ * decompressed size. Every codec reads compressed entries, whatever its own threshold. A
+ * compressed body that states a length beyond {@link Builder#maxDecompressedSize(int)} or
+ * beyond 255 times its block (more than LZ4 can produce), or whose block does not inflate
+ * into exactly that length, is {@link CodecException.Kind#CORRUPT}; the stated length is
+ * checked before anything is allocated.
  *
  * <h2>Payload</h2>
  *
@@ -145,7 +157,15 @@ public final class MessagePackCodec implements ValueCodec {
 
 	static final int HEADER_LENGTH = 13;
 
+	/**
+	 * The largest payload a compressed entry may hold unless the builder says otherwise:
+	 * 16 MiB.
+	 */
+	public static final int DEFAULT_MAX_DECOMPRESSED_SIZE = 16 * 1024 * 1024;
+
 	private final List<String> trustedPackages;
+
+	private final PayloadCompression compression;
 
 	private final TypeAllowlist allowlist;
 
@@ -156,6 +176,7 @@ public final class MessagePackCodec implements ValueCodec {
 	private MessagePackCodec(Builder builder) {
 		this.trustedPackages = List.copyOf(builder.trustedPackages);
 		this.allowlist = TypeAllowlist.of(this.trustedPackages);
+		this.compression = new PayloadCompression(builder.compressionThreshold, builder.maxDecompressedSize);
 		AllowlistTypeValidator validator = new AllowlistTypeValidator(this.allowlist);
 		ObjectMapper mapper = new ObjectMapper(new MessagePackFactory());
 		mapper.setTypeFactory(new AllowlistTypeFactory(this.allowlist));
@@ -228,6 +249,7 @@ public final class MessagePackCodec implements ValueCodec {
 			if (malformed != null) {
 				throw unserializable(value, malformed, null);
 			}
+			bytes = this.compression.compress(bytes, HEADER_LENGTH, 4, FLAG_COMPRESSED);
 		}
 		EnvelopeChecks.seal(bytes, key);
 		return bytes;
@@ -272,14 +294,15 @@ public final class MessagePackCodec implements ValueCodec {
 					+ CODEC_ID + " (MessagePack)");
 		}
 		int flags = bytes[4] & 0xFF;
-		if ((flags & FLAG_COMPRESSED) != 0) {
-			throw unknownFormat("envelope is compressed, which this reader does not support");
-		}
 		if ((flags & FLAG_ENCRYPTED) != 0) {
 			throw unknownFormat("envelope is encrypted, which this reader does not support");
 		}
-		if ((flags & ~FLAG_NULL) != 0) {
-			throw unknownFormat(String.format("envelope has unknown flags 0x%02x", flags & ~FLAG_NULL));
+		if ((flags & ~(FLAG_NULL | FLAG_COMPRESSED)) != 0) {
+			throw unknownFormat(
+					String.format("envelope has unknown flags 0x%02x", flags & ~(FLAG_NULL | FLAG_COMPRESSED)));
+		}
+		if ((flags & FLAG_NULL) != 0 && (flags & FLAG_COMPRESSED) != 0) {
+			throw corrupt("envelope of a null value is flagged compressed", null);
 		}
 		long expiry = ByteBuffer.wrap(bytes, 5, 8).getLong();
 		Instant expiresAt = (expiry != 0) ? Instant.ofEpochMilli(expiry) : null;
@@ -289,12 +312,19 @@ public final class MessagePackCodec implements ValueCodec {
 			}
 			return new CachedValue(null, expiresAt);
 		}
-		String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH, end);
+		byte[] payload = bytes;
+		int from = HEADER_LENGTH;
+		if ((flags & FLAG_COMPRESSED) != 0) {
+			payload = this.compression.decompress(bytes, HEADER_LENGTH, end);
+			from = 0;
+			end = payload.length;
+		}
+		String malformed = MessagePackStructure.check(payload, from, end);
 		if (malformed != null) {
 			throw corrupt(malformed, null);
 		}
 		try {
-			Object value = this.reader.readValue(bytes, HEADER_LENGTH, end - HEADER_LENGTH);
+			Object value = this.reader.readValue(payload, from, end - from);
 			return new CachedValue(value, expiresAt);
 		}
 		catch (IOException | RuntimeException | StackOverflowError ex) {
@@ -393,7 +423,48 @@ public final class MessagePackCodec implements ValueCodec {
 
 		private final List<String> trustedPackages = new ArrayList<>();
 
+		private int compressionThreshold = -1;
+
+		private int maxDecompressedSize = DEFAULT_MAX_DECOMPRESSED_SIZE;
+
 		private Builder() {
+		}
+
+		/**
+		 * Compresses, with LZ4, every payload longer than {@code threshold} bytes (and no
+		 * longer than the max decompressed size) whose compressed form is shorter.
+		 * Without it nothing is compressed; compressed entries are read either way.
+		 * @param threshold the length in bytes of the longest payload left uncompressed,
+		 * at least 0
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code threshold} is negative
+		 */
+		public Builder compression(int threshold) {
+			if (threshold < 0) {
+				throw new IllegalArgumentException("threshold must be at least 0 bytes, was " + threshold);
+			}
+			this.compressionThreshold = threshold;
+			return this;
+		}
+
+		/**
+		 * Sets the largest payload a compressed entry may hold,
+		 * {@link #DEFAULT_MAX_DECOMPRESSED_SIZE} unless set: a compressed entry that
+		 * states a longer one is refused before anything is allocated, and no longer
+		 * payload is compressed. Give it the largest value the backend stores, so a real
+		 * entry is never refused and a forged one inflates to no more than a real one
+		 * could.
+		 * @param maxDecompressedSize the limit in bytes, at least 1
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code maxDecompressedSize} is below 1
+		 */
+		public Builder maxDecompressedSize(int maxDecompressedSize) {
+			if (maxDecompressedSize < 1) {
+				throw new IllegalArgumentException(
+						"maxDecompressedSize must be at least 1 byte, was " + maxDecompressedSize);
+			}
+			this.maxDecompressedSize = maxDecompressedSize;
+			return this;
 		}
 
 		/**
@@ -445,8 +516,15 @@ public final class MessagePackCodec implements ValueCodec {
 		/**
 		 * Creates the codec.
 		 * @return the codec
+		 * @throws IllegalArgumentException when the compression threshold is not below
+		 * the max decompressed size, so that nothing could be compressed
 		 */
 		public MessagePackCodec build() {
+			if (this.compressionThreshold >= this.maxDecompressedSize) {
+				throw new IllegalArgumentException(
+						"threshold (" + this.compressionThreshold + " bytes) must be less than maxDecompressedSize ("
+								+ this.maxDecompressedSize + " bytes), else no payload would be compressed");
+			}
 			return new MessagePackCodec(this);
 		}
 

@@ -248,11 +248,11 @@ class MessagePackCodecEnvelopeTests {
 	}
 
 	@Test
-	void compressedFlagIsUnknownFormat() {
+	void compressedFlagOnAnUncompressedPayloadIsCorrupt() {
 		byte[] bytes = this.codec.encode("x", EXPIRY, KEY);
 		bytes[4] = 1;
 		EnvelopeChecks.seal(bytes, KEY);
-		assertDecodeFails(bytes, CodecException.Kind.UNKNOWN_FORMAT).withMessageContaining("compressed");
+		assertDecodeFails(bytes, CodecException.Kind.CORRUPT).withMessageContaining("compressed body is truncated");
 	}
 
 	@Test
