@@ -34,8 +34,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Auto-configuration of cachekit: a backend from {@code cachekit.*}, a value codec, and a
- * two-tier {@link io.cachekit.spring.CachekitCacheManager} named {@code cacheManager}.
+ * Auto-configuration of cachekit: a backend from {@code cachekit.*}, a value codec
+ * (compressing as {@code cachekit.compression.*} says), and a two-tier
+ * {@link io.cachekit.spring.CachekitCacheManager} named {@code cacheManager}.
  *
  * <p>
  * The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
@@ -63,7 +64,8 @@ public final class CachekitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(OnCachekitUsedCondition.class)
-	ValueCodec cachekitValueCodec(BeanFactory beanFactory, CachekitProperties properties) {
+	ValueCodec cachekitValueCodec(BeanFactory beanFactory, CachekitProperties properties, Environment environment,
+			ResourceLoader resourceLoader) {
 		List<String> own = properties.getSerialization().getTrustedPackages();
 		try {
 			MessagePackCodec.builder().trustedPackages(own);
@@ -76,7 +78,10 @@ public final class CachekitAutoConfiguration {
 			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
 		trusted.addAll(own);
-		return MessagePackCodec.builder().trustedPackages(trusted).build();
+		BackendSelection backend = BackendSelection.of(environment, resourceLoader.getClassLoader());
+		return CompressionSettings.apply(MessagePackCodec.builder(), properties, backend.type())
+			.trustedPackages(trusted)
+			.build();
 	}
 
 	/**

@@ -64,6 +64,8 @@ public class CachekitProperties {
 
 	private final ServeStale serveStale = new ServeStale();
 
+	private final Compression compression = new Compression();
+
 	/**
 	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
 	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an
@@ -151,6 +153,10 @@ public class CachekitProperties {
 
 	public ServeStale getServeStale() {
 		return this.serveStale;
+	}
+
+	public Compression getCompression() {
+		return this.compression;
 	}
 
 	/**
@@ -1078,6 +1084,58 @@ public class CachekitProperties {
 
 		public void setGrace(@Nullable Duration grace) {
 			this.grace = grace;
+		}
+
+	}
+
+	/**
+	 * LZ4 compression of large values in L2.
+	 */
+	public static class Compression {
+
+		/**
+		 * Whether values whose encoded form is larger than the threshold are compressed
+		 * with LZ4 before they are written to L2, when that makes them smaller.
+		 * Compressed entries are read either way.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Encoded size above which a value is compressed.
+		 */
+		private DataSize threshold = DataSize.ofKilobytes(1);
+
+		/**
+		 * Largest size a compressed entry may decompress to; an entry that claims more is
+		 * refused as corrupt before anything is allocated, and no larger value is
+		 * compressed. Unset, the chosen backend's largest value:
+		 * cachekit.memcached.max-item-size, cachekit.redis.max-value-size or
+		 * cachekit.file.max-value-size, else 16MB.
+		 */
+		private @Nullable DataSize maxDecompressedSize;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(DataSize threshold) {
+			this.threshold = threshold;
+		}
+
+		public @Nullable DataSize getMaxDecompressedSize() {
+			return this.maxDecompressedSize;
+		}
+
+		public void setMaxDecompressedSize(@Nullable DataSize maxDecompressedSize) {
+			this.maxDecompressedSize = maxDecompressedSize;
 		}
 
 	}
