@@ -78,10 +78,10 @@ public final class CachekitAutoConfiguration {
 			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
 		trusted.addAll(own);
-		BackendSelection backend = BackendSelection.of(environment, resourceLoader.getClassLoader());
-		return CompressionSettings.apply(MessagePackCodec.builder(), properties, backend.type())
-			.trustedPackages(trusted)
-			.build();
+		MessagePackCodec.Builder codec = MessagePackCodec.builder().trustedPackages(trusted);
+		CompressionSettings.apply(codec, properties, beanFactory,
+				() -> BackendSelection.of(environment, resourceLoader.getClassLoader()).type());
+		return codec.build();
 	}
 
 	/**

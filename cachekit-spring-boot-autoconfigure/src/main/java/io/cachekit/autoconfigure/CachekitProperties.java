@@ -1095,8 +1095,8 @@ public class CachekitProperties {
 
 		/**
 		 * Whether values whose encoded form is larger than the threshold are compressed
-		 * with LZ4 before they are written to L2, when that makes them smaller.
-		 * Compressed entries are read either way.
+		 * with LZ4 before they are written to L2, when that makes them smaller. Nothing
+		 * is compressed without an L2 backend; compressed entries are read either way.
 		 */
 		private boolean enabled = true;
 
@@ -1110,7 +1110,7 @@ public class CachekitProperties {
 		 * refused as corrupt before anything is allocated, and no larger value is
 		 * compressed. Unset, the chosen backend's largest value:
 		 * cachekit.memcached.max-item-size, cachekit.redis.max-value-size or
-		 * cachekit.file.max-value-size, else 16MB.
+		 * cachekit.file.max-value-size; 16MB with the application's own backend.
 		 */
 		private @Nullable DataSize maxDecompressedSize;
 

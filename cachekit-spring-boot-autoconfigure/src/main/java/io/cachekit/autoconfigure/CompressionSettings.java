@@ -1,24 +1,38 @@
 package io.cachekit.autoconfigure;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import io.cachekit.autoconfigure.CachekitProperties.BackendType;
+import io.cachekit.backend.Backend;
 import io.cachekit.codec.MessagePackCodec;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Applies {@code cachekit.compression.*} to the codec's builder. The max decompressed
- * size defaults to the largest value the chosen backend stores, so a real entry is never
- * refused and a forged one inflates to no more than a real one could; bad values fail
- * startup naming the property.
+ * Applies {@code cachekit.compression.*} to the codec's builder. Values are compressed
+ * only when there is an L2 backend: without one the codec only weighs L1's entries. The
+ * max decompressed size defaults to the largest value cachekit's chosen backend stores,
+ * so a real entry is never refused and a forged one inflates to no more than a real one
+ * could; with the application's own backend it is 16MB. Bad values fail startup naming
+ * the property.
  */
 final class CompressionSettings {
 
 	static final String THRESHOLD = "cachekit.compression.threshold";
 
 	static final String MAX_DECOMPRESSED_SIZE = "cachekit.compression.max-decompressed-size";
+
+	/**
+	 * The names of the backend beans this auto-configuration defines.
+	 */
+	private static final Set<String> OUR_BACKENDS = Set.of("cachekitMemcachedBackend", "cachekitRedisBackend",
+			"cachekitFileBackend");
 
 	private CompressionSettings() {
 	}
@@ -27,12 +41,31 @@ final class CompressionSettings {
 	 * Applies the settings to a codec builder.
 	 * @param builder the builder
 	 * @param properties the properties
-	 * @param backend the chosen backend
-	 * @return the builder
+	 * @param beanFactory the bean factory, which tells whether there is an L2 backend and
+	 * whether it is the application's own
+	 * @param selection the backend the properties choose
 	 * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException
 	 * naming the property of a bad value
 	 */
-	static MessagePackCodec.Builder apply(MessagePackCodec.Builder builder, CachekitProperties properties,
+	static void apply(MessagePackCodec.Builder builder, CachekitProperties properties, BeanFactory beanFactory,
+			Supplier<BackendType> selection) {
+		String[] backends = (beanFactory instanceof ListableBeanFactory listable)
+				? listable.getBeanNamesForType(Backend.class, true, false) : new String[] { "unknown" };
+		boolean ours = backends.length > 0 && Arrays.stream(backends).allMatch(OUR_BACKENDS::contains);
+		apply(builder, properties, backends.length > 0, ours ? selection.get() : BackendType.NONE);
+	}
+
+	/**
+	 * Applies the settings to a codec builder.
+	 * @param builder the builder
+	 * @param properties the properties
+	 * @param l2 whether there is an L2 backend; without one, nothing is compressed
+	 * @param backend the cachekit backend in use, or {@code NONE} for none or the
+	 * application's own
+	 * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException
+	 * naming the property of a bad value
+	 */
+	private static void apply(MessagePackCodec.Builder builder, CachekitProperties properties, boolean l2,
 			BackendType backend) {
 		CachekitProperties.Compression compression = properties.getCompression();
 		String maxProperty = MAX_DECOMPRESSED_SIZE;
@@ -49,21 +82,21 @@ final class CompressionSettings {
 			}
 		}
 		int maxBytes = BackendConfigFactory.toInt(max.toBytes());
-		apply(maxProperty, max, () -> builder.maxDecompressedSize(maxBytes), "maxDecompressedSize");
+		set(maxProperty, max, () -> builder.maxDecompressedSize(maxBytes), "maxDecompressedSize");
 		if (!compression.isEnabled()) {
-			return builder;
+			return;
 		}
 		DataSize threshold = compression.getThreshold();
 		if (threshold == null) {
 			throw PropertyMessages.invalid(THRESHOLD, null, "a value is required");
 		}
 		int thresholdBytes = BackendConfigFactory.toInt(threshold.toBytes());
-		apply(THRESHOLD, threshold, () -> builder.compression(thresholdBytes), "threshold");
+		MessagePackCodec.Builder checked = l2 ? builder : MessagePackCodec.builder();
+		set(THRESHOLD, threshold, () -> checked.compression(thresholdBytes), "threshold");
 		if (thresholdBytes >= maxBytes) {
 			throw PropertyMessages.invalid(THRESHOLD, threshold, "must be less than " + maxProperty + " ("
 					+ PropertyMessages.format(max) + "), else no value would be compressed");
 		}
-		return builder;
 	}
 
 	private static @Nullable String backendMaxProperty(BackendType backend) {
@@ -84,7 +117,7 @@ final class CompressionSettings {
 		};
 	}
 
-	private static void apply(String property, DataSize value, Runnable setter, String setting) {
+	private static void set(String property, DataSize value, Runnable setter, String setting) {
 		try {
 			setter.run();
 		}

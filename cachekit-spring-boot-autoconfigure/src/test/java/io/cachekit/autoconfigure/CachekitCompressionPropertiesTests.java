@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
+import io.cachekit.backend.Backend;
 import io.cachekit.codec.CodecException;
+import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.codec.ValueCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,27 +44,42 @@ class CachekitCompressionPropertiesTests {
 
 	@Test
 	void byDefaultValuesOverOneKilobyteAreCompressedAndSmallerOnesAreNot() {
-		this.contextRunner.run((context) -> {
+		fileBackend().run((context) -> {
 			assertThat(isCompressed(context, text(1020))).isFalse();
 			assertThat(isCompressed(context, text(1030))).isTrue();
 		});
 	}
 
 	@Test
-	void disabledCompressesNothingAndStillReadsCompressedEntries() {
-		this.contextRunner.run((enabled) -> {
-			byte[] compressed = codec(enabled).encode(text(100_000), null, KEY);
-			assertThat(compressed[4] & COMPRESSED).isNotZero();
-			this.contextRunner.withPropertyValues("cachekit.compression.enabled=false").run((context) -> {
-				assertThat(isCompressed(context, text(100_000))).isFalse();
-				assertThat(codec(context).decode(compressed, KEY).value()).isEqualTo(text(100_000));
+	void withoutABackendNothingIsCompressed() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean(Backend.class);
+			assertThat(isCompressed(context, text(100_000))).isFalse();
+		});
+	}
+
+	@Test
+	void withTheApplicationsOwnBackendValuesAreCompressedUpToSixteenMegabytes() {
+		this.contextRunner.withUserConfiguration(OwnBackendConfiguration.class)
+			.withPropertyValues("cachekit.file.max-value-size=64KB")
+			.run((context) -> {
+				assertThat(isCompressed(context, text(100_000))).isTrue();
+				assertRefusedBeyond(context, 16 * 1024 * 1024);
 			});
+	}
+
+	@Test
+	void disabledCompressesNothingAndStillReadsCompressedEntries() {
+		byte[] compressed = compressing().encode(text(100_000), null, KEY);
+		fileBackend().withPropertyValues("cachekit.compression.enabled=false").run((context) -> {
+			assertThat(isCompressed(context, text(100_000))).isFalse();
+			assertThat(codec(context).decode(compressed, KEY).value()).isEqualTo(text(100_000));
 		});
 	}
 
 	@Test
 	void thresholdSetsTheSizeAboveWhichValuesAreCompressed() {
-		this.contextRunner.withPropertyValues("cachekit.compression.threshold=100B").run((context) -> {
+		fileBackend().withPropertyValues("cachekit.compression.threshold=100B").run((context) -> {
 			assertThat(isCompressed(context, text(90))).isFalse();
 			assertThat(isCompressed(context, text(200))).isTrue();
 		});
@@ -69,14 +87,11 @@ class CachekitCompressionPropertiesTests {
 
 	@Test
 	void maxDecompressedSizeIsTheFileBackendsMaxValueSize() {
-		this.contextRunner
-			.withPropertyValues("cachekit.backend=file", "cachekit.file.directory=" + this.directory,
-					"cachekit.file.max-value-size=64KB")
-			.run((context) -> {
-				assertThat(isCompressed(context, text(60_000))).isTrue();
-				assertThat(isCompressed(context, text(70_000))).isFalse();
-				assertRefusedBeyond(context, 64 * 1024);
-			});
+		fileBackend().withPropertyValues("cachekit.file.max-value-size=64KB").run((context) -> {
+			assertThat(isCompressed(context, text(60_000))).isTrue();
+			assertThat(isCompressed(context, text(70_000))).isFalse();
+			assertRefusedBeyond(context, 64 * 1024);
+		});
 	}
 
 	@Test
@@ -96,15 +111,9 @@ class CachekitCompressionPropertiesTests {
 	}
 
 	@Test
-	void maxDecompressedSizeWithoutABackendIsSixteenMegabytes() {
-		this.contextRunner.run((context) -> assertRefusedBeyond(context, 16 * 1024 * 1024));
-	}
-
-	@Test
 	void maxDecompressedSizePropertyWinsOverTheBackends() {
-		this.contextRunner
-			.withPropertyValues("cachekit.backend=file", "cachekit.file.directory=" + this.directory,
-					"cachekit.file.max-value-size=64KB", "cachekit.compression.max-decompressed-size=8KB")
+		fileBackend()
+			.withPropertyValues("cachekit.file.max-value-size=64KB", "cachekit.compression.max-decompressed-size=8KB")
 			.run((context) -> assertRefusedBeyond(context, 8 * 1024));
 	}
 
@@ -129,7 +138,7 @@ class CachekitCompressionPropertiesTests {
 
 	private void assertRefusedBeyond(AssertableApplicationContext context, int max) {
 		ValueCodec codec = codec(context);
-		byte[] entry = codec.encode(text(5000), null, KEY);
+		byte[] entry = compressing().encode(text(5000), null, KEY);
 		assertThat(entry[4] & COMPRESSED).isNotZero();
 		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> codec.decode(restated(entry, max + 1), KEY))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.CORRUPT))
@@ -152,6 +161,15 @@ class CachekitCompressionPropertiesTests {
 		crc.update(KEY.getBytes(StandardCharsets.UTF_16BE));
 		ByteBuffer.wrap(forged, end + 4, 4).putInt((int) crc.getValue());
 		return forged;
+	}
+
+	private ApplicationContextRunner fileBackend() {
+		return this.contextRunner.withPropertyValues("cachekit.backend=file",
+				"cachekit.file.directory=" + this.directory);
+	}
+
+	private static MessagePackCodec compressing() {
+		return MessagePackCodec.builder().compression(1024).build();
 	}
 
 	private static boolean isCompressed(AssertableApplicationContext context, String value) {
@@ -190,6 +208,16 @@ class CachekitCompressionPropertiesTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class CachingConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBackendConfiguration {
+
+		@Bean
+		MapBackend ownBackend() {
+			return new MapBackend();
+		}
 
 	}
 
