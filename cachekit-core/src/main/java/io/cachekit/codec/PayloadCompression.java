@@ -64,14 +64,6 @@ final class PayloadCompression {
 		this.maxDecompressedSize = maxDecompressedSize;
 	}
 
-	int threshold() {
-		return this.threshold;
-	}
-
-	int maxDecompressedSize() {
-		return this.maxDecompressedSize;
-	}
-
 	boolean writes() {
 		return this.threshold >= 0;
 	}

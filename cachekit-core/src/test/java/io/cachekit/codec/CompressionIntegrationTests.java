@@ -61,6 +61,14 @@ class CompressionIntegrationTests {
 		.trustedPackages("io.cachekit.codec.fixture")
 		.build();
 
+	/**
+	 * A real LZ4 block of zeros, one byte more than the default max decompressed size:
+	 * about 64 KB that would inflate to 16 MiB + 1.
+	 */
+	private static final byte[] ZEROS_BLOCK = LZ4Factory.safeInstance()
+		.fastCompressor()
+		.compress(new byte[MessagePackCodec.DEFAULT_MAX_DECOMPRESSED_SIZE + 1]);
+
 	private static MemcachedBackend memcachedBackend;
 
 	private static RedisBackend redisBackend;
@@ -104,8 +112,7 @@ class CompressionIntegrationTests {
 			app.service.orders(1);
 			String key = app.entryKey(1);
 			byte[] real = app.stored(key);
-			List<byte[]> bombs = List.of(zeros(MessagePackCodec.DEFAULT_MAX_DECOMPRESSED_SIZE + 1, key),
-					restated(real, real.length * 1000, key));
+			List<byte[]> bombs = List.of(bomb(key), restated(real, real.length * 1000, key));
 			TierStatistics l2 = app.cache().getNativeCache().statistics(Tier.L2);
 			long corrupt = l2.codecErrorCount(CodecException.Kind.CORRUPT);
 			for (byte[] bomb : bombs) {
@@ -136,13 +143,14 @@ class CompressionIntegrationTests {
 	}
 
 	/**
-	 * A real LZ4 block of {@code length} zero bytes in an envelope with valid checks: a
-	 * bomb of a few kilobytes that would inflate past the max decompressed size.
+	 * The block of zeros in an envelope with valid checks for a key: a bomb of about 64
+	 * KB that would inflate past the max decompressed size.
 	 */
-	private static byte[] zeros(int length, String key) {
-		byte[] block = LZ4Factory.safeInstance().fastCompressor().compress(new byte[length]);
-		ByteBuffer envelope = ByteBuffer.allocate(MessagePackCodec.HEADER_LENGTH + 4 + block.length + 8);
-		envelope.put(MessagePackCodecEnvelopeTests.header(MessagePackCodec.FLAG_COMPRESSED)).putInt(length).put(block);
+	private static byte[] bomb(String key) {
+		ByteBuffer envelope = ByteBuffer.allocate(MessagePackCodec.HEADER_LENGTH + 4 + ZEROS_BLOCK.length + 8);
+		envelope.put(MessagePackCodecEnvelopeTests.header(MessagePackCodec.FLAG_COMPRESSED))
+			.putInt(MessagePackCodec.DEFAULT_MAX_DECOMPRESSED_SIZE + 1)
+			.put(ZEROS_BLOCK);
 		byte[] bytes = envelope.array();
 		EnvelopeChecks.seal(bytes, key);
 		return bytes;
