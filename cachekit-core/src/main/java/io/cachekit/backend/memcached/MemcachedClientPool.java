@@ -15,10 +15,8 @@ import javax.net.ssl.SSLContext;
 import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
-import net.spy.memcached.ConnectionFactoryBuilder.Locator;
 import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
 import net.spy.memcached.ConnectionObserver;
-import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
@@ -33,11 +31,11 @@ import org.jspecify.annotations.Nullable;
  * {@code net.spy.memcached} API), in its static mode: it connects to the configured
  * servers only and never asks them for a cluster configuration (auto-discovery, the
  * dynamic mode, is what it would otherwise choose for a single host name holding
- * {@code .cfg.}). Every client connects to every server with the binary protocol, the
- * Ketama consistent locator and {@code KETAMA_HASH}, so all clients agree on which server
- * holds a key; a key of a server that is down always finds a live one
- * ({@link RedistributingConnectionFactory}). Each client has one I/O thread; closing the
- * pool stops them all.
+ * {@code .cfg.}). Every client connects to every server with the binary protocol and
+ * places keys with spymemcached's MD5 Ketama ring ({@link KetamaRing}), so all clients,
+ * and instances still on spymemcached, agree on which server holds a key; a key of a
+ * server that is down always finds a live one ({@link RedistributingConnectionFactory}).
+ * Each client has one I/O thread; closing the pool stops them all.
  */
 final class MemcachedClientPool implements AutoCloseable {
 
@@ -125,9 +123,8 @@ final class MemcachedClientPool implements AutoCloseable {
 			// An operation for a server still authenticating waits at most this long.
 			builder.setAuthDescriptor(descriptor).setAuthWaitTime(config.operationTimeout().toMillis());
 		}
-		ConnectionFactory factory = builder.setLocatorType(Locator.CONSISTENT)
-			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-			.setFailureMode(failureMode(config.failureMode()))
+		// The locator is the wrapping factory's (KetamaRing), not the builder's.
+		ConnectionFactory factory = builder.setFailureMode(failureMode(config.failureMode()))
 			.setOpTimeout(config.operationTimeout().toMillis())
 			.setOpQueueMaxBlockTime(config.operationTimeout().toMillis())
 			.setMaxReconnectDelay(config.maxReconnectDelay().toSeconds())

@@ -15,6 +15,9 @@ import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
+import io.cachekit.test.ServerKind;
+import io.cachekit.test.ServerProcess;
+import io.cachekit.test.TestCertificates;
 import io.cachekit.test.TestServer;
 import io.cachekit.test.TrustingContexts;
 import org.junit.jupiter.api.Test;
@@ -97,7 +100,25 @@ class MemcachedTlsIntegrationTests extends BackendContract {
 	}
 
 	@Test
-	void certificateThatDoesNotNameTheHostIsRefused() {
+	void certificateThatDoesNotNameTheConfiguredAddressIsRefused() {
+		TestCertificates certificates = memcached.certificates();
+		// The same certificate (127.0.0.1 and localhost) on a server that also listens on
+		// 127.0.0.2, an address the certificate does not name.
+		try (ServerProcess alsoOnSecondAddress = ServerProcess.startWithTls(ServerKind.MEMCACHED, trustingTheServer(),
+				Map.of(), "-Z", "-o",
+				"ssl_chain_cert=" + certificates.serverCertificate() + ",ssl_key=" + certificates.serverKey(), "-l",
+				"127.0.0.2");
+				MemcachedBackend unnamed = MemcachedBackend.create(
+						config().servers("127.0.0.2:" + alsoOnSecondAddress.port()).tls(trustingTheServer()).build())) {
+			BackendHealth health = unnamed.health();
+			assertThat(health.healthy()).isFalse();
+			assertThat(String.valueOf(health.detail("error"))).contains("AUTHENTICATION")
+				.contains("No subject alternative names matching IP address 127.0.0.2");
+		}
+	}
+
+	@Test
+	void certificateThatDoesNotNameTheGivenHostNameIsRefused() {
 		try (MemcachedBackend elsewhere = MemcachedBackend
 			.create(config().tls(trustingTheServer(), "cache.example.com").build())) {
 			BackendHealth health = elsewhere.health();
