@@ -19,6 +19,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,18 +65,22 @@ public final class ServerProcess implements AutoCloseable {
 
 	private final Map<String, String> environment;
 
+	/** Set for a server that speaks only TLS: the readiness probe goes through it. */
+	private final @Nullable SSLContext probeContext;
+
 	private @Nullable Process process;
 
 	private boolean paused;
 
 	private ServerProcess(ServerKind kind, String executable, int port, Path log, List<String> extraArguments,
-			Map<String, String> environment) {
+			Map<String, String> environment, @Nullable SSLContext probeContext) {
 		this.kind = kind;
 		this.executable = executable;
 		this.port = port;
 		this.log = log;
 		this.extraArguments = extraArguments;
 		this.environment = environment;
+		this.probeContext = probeContext;
 	}
 
 	/**
@@ -118,6 +125,28 @@ public final class ServerProcess implements AutoCloseable {
 	 * install it) or the server does not come up
 	 */
 	public static ServerProcess start(ServerKind kind, Map<String, String> environment, String... extraArguments) {
+		return start(kind, environment, null, extraArguments);
+	}
+
+	/**
+	 * Starts a server that speaks only TLS, such as {@code memcached -Z}: as
+	 * {@link #start(ServerKind, Map, String...)}, with the readiness probe sent over TLS
+	 * with {@code probeContext}.
+	 * @param kind the kind of server
+	 * @param probeContext a context that trusts the server's certificate
+	 * @param environment variables added to the process's environment
+	 * @param extraArguments further command-line arguments, the TLS ones included
+	 * @return the running server
+	 * @throws IllegalStateException when the binary is missing or the server does not
+	 * come up
+	 */
+	public static ServerProcess startWithTls(ServerKind kind, SSLContext probeContext, Map<String, String> environment,
+			String... extraArguments) {
+		return start(kind, environment, Objects.requireNonNull(probeContext, "probeContext"), extraArguments);
+	}
+
+	private static ServerProcess start(ServerKind kind, Map<String, String> environment,
+			@Nullable SSLContext probeContext, String... extraArguments) {
 		Map<String, String> variables = Map.copyOf(environment);
 		List<String> arguments = List.of(extraArguments);
 		String executable = findExecutable(kind);
@@ -126,7 +155,8 @@ public final class ServerProcess implements AutoCloseable {
 			ServerProcess server;
 			try {
 				server = new ServerProcess(kind, executable, freePort(),
-						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments, variables);
+						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments, variables,
+						probeContext);
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("cannot prepare a " + kind.binary() + " process", ex);
@@ -280,9 +310,7 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	private boolean answersProbe() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 500);
-			socket.setSoTimeout(500);
+		try (Socket plain = new Socket(); Socket socket = overTls(plain)) {
 			OutputStream out = socket.getOutputStream();
 			out.write(this.kind.probe().getBytes(StandardCharsets.ISO_8859_1));
 			out.flush();
@@ -294,6 +322,18 @@ public final class ServerProcess implements AutoCloseable {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	private Socket overTls(Socket plain) throws IOException {
+		plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 500);
+		plain.setSoTimeout(500);
+		if (this.probeContext == null) {
+			return plain;
+		}
+		SSLSocket tls = (SSLSocket) this.probeContext.getSocketFactory()
+			.createSocket(plain, InetAddress.getLoopbackAddress().getHostAddress(), this.port, true);
+		tls.startHandshake();
+		return tls;
 	}
 
 	private void requireRunning() {

@@ -1,5 +1,8 @@
 package io.cachekit.test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -30,6 +33,10 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
 	private final @Nullable String saslPassword;
 
+	private final boolean tls;
+
+	private @Nullable TestCertificates certificates;
+
 	private @Nullable SaslDatabase sasl;
 
 	private @Nullable ServerProcess process;
@@ -37,13 +44,14 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 	private @Nullable String address;
 
 	private TestServer(ServerKind kind) {
-		this(kind, null, null);
+		this(kind, null, null, false);
 	}
 
-	private TestServer(ServerKind kind, @Nullable String saslUsername, @Nullable String saslPassword) {
+	private TestServer(ServerKind kind, @Nullable String saslUsername, @Nullable String saslPassword, boolean tls) {
 		this.kind = kind;
 		this.saslUsername = saslUsername;
 		this.saslPassword = saslPassword;
+		this.tls = tls;
 	}
 
 	/**
@@ -64,7 +72,29 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 	 * @return the extension
 	 */
 	public static TestServer memcachedWithSasl(String username, String password) {
-		return new TestServer(ServerKind.MEMCACHED, username, password);
+		return new TestServer(ServerKind.MEMCACHED, username, password, false);
+	}
+
+	/**
+	 * Returns an extension that provides a memcached server that speaks only TLS
+	 * ({@code memcached -Z}), with a certificate for {@code 127.0.0.1} and
+	 * {@code localhost} from {@link TestCertificates} made for the test class
+	 * ({@link #certificates()}). Always started locally.
+	 * @return the extension
+	 */
+	public static TestServer memcachedWithTls() {
+		return new TestServer(ServerKind.MEMCACHED, null, null, true);
+	}
+
+	/**
+	 * Returns an extension that provides a memcached server with both TLS and SASL, as
+	 * {@link #memcachedWithTls()} and {@link #memcachedWithSasl(String, String)}.
+	 * @param username the user memcached accepts
+	 * @param password the user's password
+	 * @return the extension
+	 */
+	public static TestServer memcachedWithTlsAndSasl(String username, String password) {
+		return new TestServer(ServerKind.MEMCACHED, username, password, true);
 	}
 
 	/**
@@ -78,7 +108,23 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		String external = System.getenv(this.kind.externalVariable());
-		if (this.saslUsername != null && this.saslPassword != null) {
+		if (this.tls) {
+			TestCertificates made = TestCertificates.create();
+			this.certificates = made;
+			Map<String, String> environment = Map.of();
+			List<String> arguments = new ArrayList<>(
+					List.of("-Z", "-o", "ssl_chain_cert=" + made.serverCertificate() + ",ssl_key=" + made.serverKey()));
+			if (this.saslUsername != null && this.saslPassword != null) {
+				SaslDatabase database = SaslDatabase.create(this.saslUsername, this.saslPassword);
+				this.sasl = database;
+				environment = database.environment();
+				arguments.add("-S");
+			}
+			this.process = ServerProcess.startWithTls(this.kind, TrustingContexts.trusting(made.caCertificate()),
+					environment, arguments.toArray(String[]::new));
+			this.address = this.process.address();
+		}
+		else if (this.saslUsername != null && this.saslPassword != null) {
 			SaslDatabase database = SaslDatabase.create(this.saslUsername, this.saslPassword);
 			this.sasl = database;
 			this.process = ServerProcess.start(this.kind, database.environment(), "-S");
@@ -103,6 +149,22 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 			this.sasl.close();
 			this.sasl = null;
 		}
+		if (this.certificates != null) {
+			this.certificates.close();
+			this.certificates = null;
+		}
+	}
+
+	/**
+	 * Returns the certificates of a TLS server.
+	 * @return the certificates: trust {@link TestCertificates#caCertificate()} to connect
+	 * @throws IllegalStateException when the server does not use TLS
+	 */
+	public TestCertificates certificates() {
+		if (this.certificates == null) {
+			throw new IllegalStateException("this server does not use TLS; use TestServer.memcachedWithTls()");
+		}
+		return this.certificates;
 	}
 
 	/**

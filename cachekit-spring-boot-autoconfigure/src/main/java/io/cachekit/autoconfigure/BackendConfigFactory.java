@@ -1,6 +1,7 @@
 package io.cachekit.autoconfigure;
 
 import java.nio.file.InvalidPathException;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +9,16 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+
 import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.backend.redis.RedisBackendConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 
 /**
  * Turns the backend property groups ({@code cachekit.memcached.*},
@@ -102,6 +107,10 @@ final class BackendConfigFactory {
 	}
 
 	static MemcachedConfig memcached(CachekitProperties.Memcached properties) {
+		return memcached(properties, null);
+	}
+
+	static MemcachedConfig memcached(CachekitProperties.Memcached properties, @Nullable SslBundles sslBundles) {
 		List<String> servers = servers(properties.getServers());
 		if (servers.isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
@@ -122,7 +131,47 @@ final class BackendConfigFactory {
 				MEMCACHED_PROPERTIES);
 		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode, MEMCACHED_PROPERTIES);
 		credentials(properties, builder);
+		tls(properties.getSsl(), sslBundles, builder);
 		return build(PREFIX + "servers", servers, builder::build, MEMCACHED_PROPERTIES);
+	}
+
+	/**
+	 * Applies {@code cachekit.memcached.ssl.*}: the named bundle's trust material, or the
+	 * JDK's default trust store when no bundle is named.
+	 */
+	private static void tls(CachekitProperties.Memcached.Ssl ssl, @Nullable SslBundles sslBundles,
+			MemcachedConfig.Builder builder) {
+		if (!ssl.isOn()) {
+			return;
+		}
+		String bundle = ssl.getBundle();
+		if (bundle == null || bundle.isBlank()) {
+			builder.tls(defaultSslContext());
+			return;
+		}
+		String hint = "define it with spring.ssl.bundle.pem." + bundle
+				+ ".truststore.certificate (the servers' certificate authority, PEM), or remove " + PREFIX
+				+ "ssl.bundle to trust the JDK's default trust store";
+		if (sslBundles == null) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "ssl.bundle", bundle,
+					"no SSL bundles are configured; " + hint);
+		}
+		try {
+			builder.tls(sslBundles.getBundle(bundle).createSslContext());
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "ssl.bundle", bundle,
+					"there is no SSL bundle named '" + bundle + "'; " + hint);
+		}
+	}
+
+	private static SSLContext defaultSslContext() {
+		try {
+			return SSLContext.getDefault();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("the JDK has no default TLS context for cachekit.memcached.ssl", ex);
+		}
 	}
 
 	/**

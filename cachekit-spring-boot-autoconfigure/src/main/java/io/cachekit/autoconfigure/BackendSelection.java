@@ -163,8 +163,9 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	 */
 	@Nullable String missingClient(@Nullable ClassLoader classLoader) {
 		if (this.type == BackendType.MEMCACHED && !isPresent(MEMCACHED_CLIENT, classLoader)) {
-			return "the memcached backend needs spymemcached on the classpath: add the dependency net.spy:spymemcached "
-					+ "(cachekit-spring-boot-starter brings it), or choose another backend with " + BACKEND;
+			return "the memcached backend needs the memcached client on the classpath: add the dependency "
+					+ "com.amazonaws:elasticache-java-cluster-client (cachekit-spring-boot-starter brings it), or choose "
+					+ "another backend with " + BACKEND;
 		}
 		if (this.type == BackendType.REDIS && !isPresent(REDIS_CLIENT, classLoader)) {
 			return "the Redis backend needs Spring Data Redis and Lettuce on the classpath: add the dependency "

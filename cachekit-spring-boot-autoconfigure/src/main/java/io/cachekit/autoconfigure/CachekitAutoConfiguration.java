@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -95,8 +96,10 @@ public final class CachekitAutoConfiguration {
 	static class MemcachedBackendConfiguration {
 
 		@Bean(destroyMethod = "close")
-		MemcachedBackend cachekitMemcachedBackend(CachekitProperties properties) {
-			return MemcachedBackend.create(BackendConfigFactory.memcached(properties.getMemcached()));
+		MemcachedBackend cachekitMemcachedBackend(CachekitProperties properties,
+				ObjectProvider<SslBundles> sslBundles) {
+			return MemcachedBackend
+				.create(BackendConfigFactory.memcached(properties.getMemcached(), sslBundles.getIfAvailable()));
 		}
 
 	}
@@ -156,10 +159,10 @@ public final class CachekitAutoConfiguration {
 	}
 
 	/**
-	 * Stops startup when the chosen backend's client library is missing (spymemcached;
-	 * Spring Data Redis and Lettuce), naming the dependencies to add: without it the
-	 * caches would run L1 only and nobody would notice. Not lazy, so that it fails even
-	 * with {@code spring.main.lazy-initialization}.
+	 * Stops startup when the chosen backend's client library is missing (the memcached
+	 * client; Spring Data Redis and Lettuce), naming the dependencies to add: without it
+	 * the caches would run L1 only and nobody would notice. Not lazy, so that it fails
+	 * even with {@code spring.main.lazy-initialization}.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(Backend.class)

@@ -396,6 +396,59 @@ public class CachekitProperties {
 			this.password = password;
 		}
 
+		// TLS (memcached -Z)
+
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		/**
+		 * TLS for the memcached connections.
+		 */
+		public static class Ssl {
+
+			/**
+			 * Whether to connect over TLS. Enabled automatically if "bundle" is provided
+			 * unless specified otherwise; enabled without a bundle, the JDK's default
+			 * trust store decides which servers are trusted.
+			 */
+			private @Nullable Boolean enabled;
+
+			/**
+			 * SSL bundle name (spring.ssl.bundle.*) whose trust material verifies the
+			 * servers' certificates. The certificate must also name the host each server
+			 * is configured by.
+			 */
+			private @Nullable String bundle;
+
+			public @Nullable Boolean getEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(@Nullable Boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			/**
+			 * Tells whether TLS is on: as set, or else when a bundle is named.
+			 * @return {@code true} to connect over TLS
+			 */
+			boolean isOn() {
+				return (this.enabled != null) ? this.enabled : this.bundle != null;
+			}
+
+			public @Nullable String getBundle() {
+				return this.bundle;
+			}
+
+			public void setBundle(@Nullable String bundle) {
+				this.bundle = bundle;
+			}
+
+		}
+
 	}
 
 	/**

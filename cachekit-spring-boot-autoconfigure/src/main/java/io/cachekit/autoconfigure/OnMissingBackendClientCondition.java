@@ -9,8 +9,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Matches when the properties choose a backend whose client library is not on the
- * classpath (spymemcached for memcached; Spring Data Redis and Lettuce for Redis), so
- * that startup fails naming the dependencies instead of running L1 only in silence.
+ * classpath (the ElastiCache cluster client for memcached; Spring Data Redis and Lettuce
+ * for Redis), so that startup fails naming the dependencies instead of running L1 only in
+ * silence.
  */
 class OnMissingBackendClientCondition extends SpringBootCondition {
 

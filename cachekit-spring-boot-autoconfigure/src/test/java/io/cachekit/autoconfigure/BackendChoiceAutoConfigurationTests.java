@@ -119,7 +119,7 @@ class BackendChoiceAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(MemcachedClient.class))
 			.withPropertyValues("cachekit.memcached.servers=127.0.0.1:1")
 			.run((context) -> assertMissingClient(context.getStartupFailure(), "cachekit.memcached.servers",
-					"127.0.0.1:1", "net.spy:spymemcached"));
+					"127.0.0.1:1", "com.amazonaws:elasticache-java-cluster-client"));
 	}
 
 	@Test
@@ -129,7 +129,7 @@ class BackendChoiceAutoConfigurationTests {
 			.withInitializer((context) -> context
 				.addBeanFactoryPostProcessor(new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
 			.run((context) -> assertMissingClient(context.getStartupFailure(), "cachekit.backend", "memcached",
-					"net.spy:spymemcached"));
+					"com.amazonaws:elasticache-java-cluster-client"));
 	}
 
 	@Test

@@ -134,7 +134,7 @@ class BackendSelectionTests {
 		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
 		FilteredClassLoader withoutSpymemcached = new FilteredClassLoader("net.spy.memcached");
 		assertThat(BackendSelection.of(this.environment, withoutSpymemcached).missingClient(withoutSpymemcached))
-			.contains("net.spy:spymemcached");
+			.contains("com.amazonaws:elasticache-java-cluster-client");
 	}
 
 	private static BackendType selectWithEnvironmentVariable(String name, String value) {

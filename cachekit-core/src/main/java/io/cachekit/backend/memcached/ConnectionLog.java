@@ -1,6 +1,5 @@
 package io.cachekit.backend.memcached;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,9 +33,12 @@ final class ConnectionLog {
 
 	private final String effect;
 
-	ConnectionLog(List<ServerAddress> servers, int clients, MemcachedConfig.FailureMode failureMode) {
+	private final ConfiguredServers servers;
+
+	ConnectionLog(ConfiguredServers servers, int clients, MemcachedConfig.FailureMode failureMode) {
 		this.clients = clients;
-		servers.forEach((server) -> this.connected.put(server, new HashSet<>()));
+		this.servers = servers;
+		servers.servers().forEach((server) -> this.connected.put(server, new HashSet<>()));
 		this.effect = switch (failureMode) {
 			case REDISTRIBUTE -> "its keys go to the other servers meanwhile";
 			case RETRY -> "operations for its keys time out meanwhile";
@@ -111,21 +113,7 @@ final class ConnectionLog {
 	 * @return the server, or {@code null} when it is none of the configured ones
 	 */
 	@Nullable ServerAddress serverOf(SocketAddress address) {
-		if (address instanceof InetSocketAddress inet) {
-			for (ServerAddress server : this.connected.keySet()) {
-				if (server.port() == inet.getPort() && matchesHost(server.host(), inet)) {
-					return server;
-				}
-			}
-		}
-		return null;
-	}
-
-	private static boolean matchesHost(String host, InetSocketAddress inet) {
-		if (host.equalsIgnoreCase(inet.getHostString())) {
-			return true;
-		}
-		return inet.getAddress() != null && host.equalsIgnoreCase(inet.getAddress().getHostAddress());
+		return this.servers.serverOf(address);
 	}
 
 }

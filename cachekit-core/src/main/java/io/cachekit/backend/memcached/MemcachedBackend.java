@@ -61,6 +61,13 @@ import org.slf4j.LoggerFactory;
  * them; the password is never part of a message.
  *
  * <p>
+ * With {@link MemcachedConfig.Builder#tls(javax.net.ssl.SSLContext) TLS}, every
+ * connection is encrypted, and a server whose certificate the context does not trust or
+ * that does not name its host is not connected to: while no server is connected,
+ * operations and the health check fail at once as {@code AUTHENTICATION} with the
+ * handshake's cause, never as an exception to a cache call.
+ *
+ * <p>
  * Also offers {@link AddIfAbsent}, {@link BulkGet}, {@link Increment} and
  * {@link Connectivity} (some client holds a live connection to some server). Thread-safe.
  * {@link #close()} stops every client thread.
@@ -315,7 +322,8 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 	@Override
 	public String toString() {
 		return "MemcachedBackend" + this.config.servers()
-				+ ((this.config.username() != null) ? "(user '" + this.config.username() + "')" : "");
+				+ ((this.config.username() != null) ? "(user '" + this.config.username() + "')" : "")
+				+ (this.config.isTls() ? "(TLS)" : "");
 	}
 
 	/**
@@ -346,6 +354,12 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			if (refusal != null) {
 				// Connections are dropped after a refusal: the cause is the credentials.
 				throw new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, null);
+			}
+			TlsHandshakes tls = this.pool.tls();
+			String handshakeFailure = (tls != null) ? tls.failure() : null;
+			if (handshakeFailure != null) {
+				// The servers could not prove who they are, or do not speak TLS.
+				throw new BackendException(BackendErrorType.AUTHENTICATION, operation, key, handshakeFailure, null);
 			}
 			throw new BackendException(BackendErrorType.TRANSIENT, operation, key, "no memcached server is connected ("
 					+ this.config.servers() + "); check that the servers run and are reachable", null);

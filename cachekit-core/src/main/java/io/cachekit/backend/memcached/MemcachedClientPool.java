@@ -1,7 +1,6 @@
 package io.cachekit.backend.memcached;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,12 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
+import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
-import net.spy.memcached.ConnectionFactoryBuilder.Locator;
 import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
 import net.spy.memcached.ConnectionObserver;
-import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
@@ -24,14 +24,18 @@ import net.spy.memcached.auth.AuthDescriptor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fixed set of spymemcached clients used round-robin.
+ * A fixed set of memcached clients used round-robin.
  *
  * <p>
- * Every client connects to every server with the binary protocol, the Ketama consistent
- * locator and {@code KETAMA_HASH}, so all clients agree on which server holds a key; a
- * key of a server that is down always finds a live one
- * ({@link RedistributingConnectionFactory}). Each client has one I/O thread; closing the
- * pool stops them all.
+ * The client is the ElastiCache cluster client, spymemcached's maintained fork (same
+ * {@code net.spy.memcached} API), in its static mode: it connects to the configured
+ * servers only and never asks them for a cluster configuration (auto-discovery, the
+ * dynamic mode, is what it would otherwise choose for a single host name holding
+ * {@code .cfg.}). Every client connects to every server with the binary protocol and
+ * places keys with spymemcached's MD5 Ketama ring ({@link KetamaRing}), so all clients,
+ * and instances still on spymemcached, agree on which server holds a key; a key of a
+ * server that is down always finds a live one ({@link RedistributingConnectionFactory}).
+ * Each client has one I/O thread; closing the pool stops them all.
  */
 final class MemcachedClientPool implements AutoCloseable {
 
@@ -51,16 +55,19 @@ final class MemcachedClientPool implements AutoCloseable {
 
 	private final SaslAuthentication authentication;
 
+	private final @Nullable TlsHandshakes tls;
+
 	private final AtomicInteger next = new AtomicInteger();
 
 	private MemcachedClientPool(List<MemcachedClient> clients,
 			Map<MemcachedClient, RedistributingConnectionFactory> factories, List<ServerAddress> servers,
-			ConnectionLog connectionLog, SaslAuthentication authentication) {
+			ConnectionLog connectionLog, SaslAuthentication authentication, @Nullable TlsHandshakes tls) {
 		this.clients = clients;
 		this.factories = factories;
 		this.servers = servers;
 		this.connectionLog = connectionLog;
 		this.authentication = authentication;
+		this.tls = tls;
 	}
 
 	/**
@@ -71,18 +78,18 @@ final class MemcachedClientPool implements AutoCloseable {
 	 * @throws IOException when a client cannot be created
 	 */
 	static MemcachedClientPool connect(MemcachedConfig config) throws IOException {
-		List<InetSocketAddress> addresses = new ArrayList<>();
-		for (ServerAddress server : config.servers()) {
-			addresses.add(server.toSocketAddress());
-		}
-		ConnectionLog connectionLog = new ConnectionLog(config.servers(), config.maxPoolSize(), config.failureMode());
+		ConfiguredServers servers = ConfiguredServers.resolve(config.servers());
+		ConnectionLog connectionLog = new ConnectionLog(servers, config.maxPoolSize(), config.failureMode());
 		SaslAuthentication authentication = new SaslAuthentication(config.username());
+		SSLContext sslContext = config.sslContext();
+		TlsHandshakes tls = (sslContext != null) ? new TlsHandshakes(sslContext, config.tlsHostName()) : null;
 		List<MemcachedClient> clients = new ArrayList<>(config.maxPoolSize());
 		Map<MemcachedClient, RedistributingConnectionFactory> factories = new IdentityHashMap<>();
 		try {
 			for (int i = 0; i < config.maxPoolSize(); i++) {
-				RedistributingConnectionFactory factory = factory(config, connectionLog.observer(i), authentication);
-				MemcachedClient client = new MemcachedClient(factory, addresses);
+				RedistributingConnectionFactory factory = factory(config, servers, connectionLog.observer(i),
+						authentication, tls);
+				MemcachedClient client = new MemcachedClient(factory, servers.addresses());
 				clients.add(client);
 				factories.put(client, factory);
 			}
@@ -92,7 +99,7 @@ final class MemcachedClientPool implements AutoCloseable {
 			throw ex;
 		}
 		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), factories, config.servers(),
-				connectionLog, authentication);
+				connectionLog, authentication, tls);
 		pool.awaitConnections(config.connectTimeout(), config.hasCredentials());
 		return pool;
 	}
@@ -106,25 +113,25 @@ final class MemcachedClientPool implements AutoCloseable {
 		return this.connectionLog.markUnreachable();
 	}
 
-	private static RedistributingConnectionFactory factory(MemcachedConfig config, ConnectionObserver observer,
-			SaslAuthentication authentication) {
-		ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
+	private static RedistributingConnectionFactory factory(MemcachedConfig config, ConfiguredServers servers,
+			ConnectionObserver observer, SaslAuthentication authentication, @Nullable TlsHandshakes tls) {
+		ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder().setClientMode(ClientMode.Static)
+			.setProtocol(Protocol.BINARY)
 			.setOpFact(authentication.operationFactory());
 		AuthDescriptor descriptor = SaslAuthentication.descriptor(config);
 		if (descriptor != null) {
 			// An operation for a server still authenticating waits at most this long.
 			builder.setAuthDescriptor(descriptor).setAuthWaitTime(config.operationTimeout().toMillis());
 		}
-		ConnectionFactory factory = builder.setLocatorType(Locator.CONSISTENT)
-			.setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-			.setFailureMode(failureMode(config.failureMode()))
+		// The locator is the wrapping factory's (KetamaRing), not the builder's.
+		ConnectionFactory factory = builder.setFailureMode(failureMode(config.failureMode()))
 			.setOpTimeout(config.operationTimeout().toMillis())
 			.setOpQueueMaxBlockTime(config.operationTimeout().toMillis())
 			.setMaxReconnectDelay(config.maxReconnectDelay().toSeconds())
 			.setInitialObservers(List.of(observer))
 			.setDaemon(true)
 			.build();
-		return new RedistributingConnectionFactory(factory);
+		return new RedistributingConnectionFactory(factory, servers, tls);
 	}
 
 	/**
@@ -213,6 +220,14 @@ final class MemcachedClientPool implements AutoCloseable {
 	}
 
 	/**
+	 * Returns what the pool knows about TLS.
+	 * @return the handshakes' state, or {@code null} when connections are plain TCP
+	 */
+	@Nullable TlsHandshakes tls() {
+		return this.tls;
+	}
+
+	/**
 	 * Tells whether {@code client} holds a live, authenticated connection to at least one
 	 * server; without credentials, every live connection counts.
 	 * @param client a client of this pool
@@ -245,7 +260,8 @@ final class MemcachedClientPool implements AutoCloseable {
 
 	private void awaitConnections(Duration timeout, boolean authenticating) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!(allConnected() && (!authenticating || allAuthenticatedOrRefused())) && System.nanoTime() < deadline) {
+		while (!(allConnected() && (!authenticating || allAuthenticatedOrRefused())) && !handshakeFailed()
+				&& System.nanoTime() < deadline) {
 			try {
 				Thread.sleep(5);
 			}
@@ -254,6 +270,10 @@ final class MemcachedClientPool implements AutoCloseable {
 				return;
 			}
 		}
+	}
+
+	private boolean handshakeFailed() {
+		return this.tls != null && this.tls.failure() != null;
 	}
 
 	private boolean allAuthenticatedOrRefused() {

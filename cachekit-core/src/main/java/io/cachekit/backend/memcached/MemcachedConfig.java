@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
+import javax.net.ssl.SSLContext;
+
 import io.cachekit.backend.Checks;
 import io.cachekit.backend.Durations;
 import io.cachekit.backend.Retry;
@@ -87,6 +89,10 @@ public final class MemcachedConfig {
 
 	private final @Nullable String password;
 
+	private final @Nullable SSLContext sslContext;
+
+	private final @Nullable String tlsHostName;
+
 	private MemcachedConfig(Builder builder) {
 		this.servers = List.copyOf(builder.servers);
 		this.connectTimeout = builder.connectTimeout;
@@ -99,6 +105,8 @@ public final class MemcachedConfig {
 		this.failureMode = builder.failureMode;
 		this.username = builder.username;
 		this.password = builder.password;
+		this.sslContext = builder.sslContext;
+		this.tlsHostName = builder.tlsHostName;
 	}
 
 	/**
@@ -126,6 +134,8 @@ public final class MemcachedConfig {
 		builder.failureMode = this.failureMode;
 		builder.username = this.username;
 		builder.password = this.password;
+		builder.sslContext = this.sslContext;
+		builder.tlsHostName = this.tlsHostName;
 		return builder;
 	}
 
@@ -228,6 +238,31 @@ public final class MemcachedConfig {
 	}
 
 	/**
+	 * Returns the context connections are made over TLS with.
+	 * @return the context, or {@code null} when connections are plain TCP
+	 */
+	public @Nullable SSLContext sslContext() {
+		return this.sslContext;
+	}
+
+	/**
+	 * Tells whether the backend connects over TLS.
+	 * @return {@code true} when a TLS context was set
+	 */
+	public boolean isTls() {
+		return this.sslContext != null;
+	}
+
+	/**
+	 * Returns the host name every server's certificate must name.
+	 * @return the name, or {@code null} when each server's certificate must name the host
+	 * the server is configured by (or when TLS is off)
+	 */
+	public @Nullable String tlsHostName() {
+		return this.tlsHostName;
+	}
+
+	/**
 	 * Describes the configuration; the password is masked.
 	 */
 	@Override
@@ -237,7 +272,10 @@ public final class MemcachedConfig {
 				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxItemSize="
 				+ this.maxItemSize + ", maxReconnectDelay=" + Durations.format(this.maxReconnectDelay)
 				+ ", failureMode=" + this.failureMode + ", username="
-				+ ((this.username != null) ? "'" + this.username + "', password=******" : "none") + "]";
+				+ ((this.username != null) ? "'" + this.username + "', password=******" : "none") + ", tls="
+				+ ((this.sslContext == null) ? "off"
+						: (this.tlsHostName != null) ? "on (host name '" + this.tlsHostName + "')" : "on")
+				+ "]";
 	}
 
 	/**
@@ -290,6 +328,10 @@ public final class MemcachedConfig {
 		private @Nullable String username;
 
 		private @Nullable String password;
+
+		private @Nullable SSLContext sslContext;
+
+		private @Nullable String tlsHostName;
 
 		private Builder() {
 		}
@@ -488,6 +530,55 @@ public final class MemcachedConfig {
 		public Builder noCredentials() {
 			this.username = null;
 			this.password = null;
+			return this;
+		}
+
+		/**
+		 * Connects to every server over TLS ({@code memcached -Z}) with this context.
+		 * Each server's certificate must be trusted by the context and must name the host
+		 * the server is configured by (its DNS name, or its IP address as a subject
+		 * alternative name); a server that fails either check is not connected to, and
+		 * operations and the health check fail as {@code AUTHENTICATION} naming the cause
+		 * while no server is connected.
+		 * @param sslContext an initialized context, such as one made from the trusted
+		 * certificate of the servers' authority, or {@code SSLContext.getDefault()} for
+		 * the JDK's trust store
+		 * @return this builder
+		 */
+		public Builder tls(SSLContext sslContext) {
+			this.sslContext = Objects.requireNonNull(sslContext, "TLS context must not be null");
+			this.tlsHostName = null;
+			return this;
+		}
+
+		/**
+		 * Connects to every server over TLS with this context, and checks that every
+		 * server's certificate names {@code hostName}, for servers configured by an
+		 * address their certificate does not name (such as IP addresses behind a
+		 * cluster's DNS name). Otherwise as {@link #tls(SSLContext)}.
+		 * @param sslContext an initialized context
+		 * @param hostName the name every certificate must hold, not blank
+		 * @return this builder
+		 * @throws IllegalArgumentException when the host name is blank
+		 */
+		public Builder tls(SSLContext sslContext, String hostName) {
+			Objects.requireNonNull(hostName, "TLS host name must not be null");
+			if (hostName.isBlank()) {
+				throw new IllegalArgumentException(
+						"TLS host name must not be blank: give the name the servers' certificates hold");
+			}
+			tls(sslContext);
+			this.tlsHostName = hostName.strip();
+			return this;
+		}
+
+		/**
+		 * Connects over plain TCP (the default).
+		 * @return this builder
+		 */
+		public Builder noTls() {
+			this.sslContext = null;
+			this.tlsHostName = null;
 			return this;
 		}
 

@@ -12,6 +12,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 
+import javax.net.ssl.SSLContext;
+
+import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionObserver;
 import net.spy.memcached.FailureMode;
@@ -21,9 +24,11 @@ import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
 import net.spy.memcached.OperationFactory;
 import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.config.ConfigEndpointSelectionStrategyFactory;
 import net.spy.memcached.metrics.MetricCollector;
 import net.spy.memcached.metrics.MetricType;
 import net.spy.memcached.ops.Operation;
+import net.spy.memcached.protocol.binary.BinaryMemcachedNodeImpl;
 import net.spy.memcached.transcoders.Transcoder;
 import org.jspecify.annotations.Nullable;
 
@@ -41,16 +46,44 @@ import org.jspecify.annotations.Nullable;
  * after Ketama's tries, with every server in configuration order, so such a key lands on
  * the first live one; all clients agree on it, since the order is the same everywhere. It
  * also keeps the nodes it creates, so that the pool can tell whether they are
- * authenticated. Everything else is the wrapped factory's.
+ * authenticated.
+ *
+ * <p>
+ * The Ketama ring names each server by its configured address
+ * ({@link ConfiguredServers#locator(List)}). Over TLS, each node is given a view of this
+ * factory that names its own server's host for the certificate check (the client itself
+ * knows one host name for all servers) and a context that reports the handshakes to
+ * {@link TlsHandshakes}. Everything else is the wrapped factory's.
  */
 final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	private final ConnectionFactory delegate;
 
-	private final List<MemcachedNode> nodes = new CopyOnWriteArrayList<>();
+	private final ConfiguredServers servers;
 
-	RedistributingConnectionFactory(ConnectionFactory delegate) {
+	private final @Nullable TlsHandshakes tls;
+
+	/** The server of a node's view, {@code null} in the client's factory. */
+	private final @Nullable String server;
+
+	private final @Nullable String tlsHostName;
+
+	private final List<MemcachedNode> nodes;
+
+	RedistributingConnectionFactory(ConnectionFactory delegate, ConfiguredServers servers,
+			@Nullable TlsHandshakes tls) {
+		this(delegate, servers, tls, null, null, new CopyOnWriteArrayList<>());
+	}
+
+	private RedistributingConnectionFactory(ConnectionFactory delegate, ConfiguredServers servers,
+			@Nullable TlsHandshakes tls, @Nullable String server, @Nullable String tlsHostName,
+			List<MemcachedNode> nodes) {
 		this.delegate = delegate;
+		this.servers = servers;
+		this.tls = tls;
+		this.server = server;
+		this.tlsHostName = tlsHostName;
+		this.nodes = nodes;
 	}
 
 	@Override
@@ -62,14 +95,31 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	@Override
 	public NodeLocator createLocator(List<MemcachedNode> nodes) {
-		return new RedistributingLocator(this.delegate.createLocator(nodes));
+		return new RedistributingLocator(this.servers.locator(nodes));
 	}
 
 	@Override
 	public MemcachedNode createMemcachedNode(SocketAddress address, SocketChannel channel, int bufferSize) {
-		MemcachedNode node = this.delegate.createMemcachedNode(address, channel, bufferSize);
+		MemcachedNode node = (this.tls != null) ? tlsNode(this.tls, address, channel, bufferSize)
+				: this.delegate.createMemcachedNode(address, channel, bufferSize);
 		this.nodes.add(node);
 		return node;
+	}
+
+	/**
+	 * Creates a binary node, as the wrapped factory does, whose factory is a view that
+	 * names the node's own server for TLS.
+	 */
+	private MemcachedNode tlsNode(TlsHandshakes tls, SocketAddress address, SocketChannel channel, int bufferSize) {
+		ServerAddress configured = this.servers.serverOf(address);
+		String host = (configured != null) ? configured.host()
+				: ((address instanceof InetSocketAddress inet) ? inet.getHostString() : String.valueOf(address));
+		String name = (configured != null) ? configured.toString() : String.valueOf(address);
+		RedistributingConnectionFactory view = new RedistributingConnectionFactory(this.delegate, this.servers, tls,
+				name, tls.hostNameFor(host), this.nodes);
+		return new BinaryMemcachedNodeImpl(address, channel, bufferSize, createReadOperationQueue(),
+				createWriteOperationQueue(), createOperationQueue(), getOpQueueMaxBlockTime(),
+				getAuthDescriptor() != null, getOperationTimeout(), getAuthWaitTime(), view);
 	}
 
 	/**
@@ -189,6 +239,53 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 	@Override
 	public long getAuthWaitTime() {
 		return this.delegate.getAuthWaitTime();
+	}
+
+	@Override
+	public ClientMode getClientMode() {
+		return this.delegate.getClientMode();
+	}
+
+	@Override
+	public void setClientMode(ClientMode clientMode) {
+		this.delegate.setClientMode(clientMode);
+	}
+
+	@Override
+	public long getDynamicModePollingInterval() {
+		return this.delegate.getDynamicModePollingInterval();
+	}
+
+	@Override
+	public ConfigEndpointSelectionStrategyFactory getConfigEndpointSelectionStrategyFactory() {
+		return this.delegate.getConfigEndpointSelectionStrategyFactory();
+	}
+
+	@Override
+	public boolean getKeepAlive() {
+		return this.delegate.getKeepAlive();
+	}
+
+	/**
+	 * Returns the TLS context: in the client's factory the configured one (its presence
+	 * turns TLS on), in a node's view one that reports the handshakes.
+	 */
+	@Override
+	public @Nullable SSLContext getSSLContext() {
+		if (this.tls == null) {
+			return null;
+		}
+		return (this.server != null) ? this.tls.contextFor(this.server) : this.tls.context();
+	}
+
+	@Override
+	public @Nullable String getHostnameForTlsVerification() {
+		return this.tlsHostName;
+	}
+
+	@Override
+	public boolean skipTlsHostnameVerification() {
+		return false;
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.cachekit.backend.memcached;
 
-import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -73,14 +72,6 @@ public record ServerAddress(String host, int port) {
 			throw invalid(text, "the port must be a number from 1 to 65535");
 		}
 		return new ServerAddress(host, number);
-	}
-
-	/**
-	 * Resolves the host and returns a socket address.
-	 * @return the resolved socket address; unresolved when the name cannot be resolved
-	 */
-	InetSocketAddress toSocketAddress() {
-		return new InetSocketAddress(this.host, this.port);
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.cachekit.backend.memcached;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -183,6 +185,34 @@ class MemcachedConfigTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().credentials("app", ""))
 			.withMessageContaining("password must not be empty")
 			.withMessageContaining("'app'");
+	}
+
+	@Test
+	void tlsIsOffByDefault() {
+		MemcachedConfig config = MemcachedConfig.builder().servers("localhost:11211").build();
+		assertThat(config.isTls()).isFalse();
+		assertThat(config.sslContext()).isNull();
+		assertThat(config.toString()).contains("tls=off");
+	}
+
+	@Test
+	void tlsKeepsTheContextAndChecksEachServersOwnHostUnlessOneNameIsGiven() throws Exception {
+		SSLContext context = SSLContext.getDefault();
+		MemcachedConfig own = MemcachedConfig.builder().servers("localhost:11211").tls(context).build();
+		assertThat(own.sslContext()).isSameAs(context);
+		assertThat(own.tlsHostName()).isNull();
+		assertThat(own.toString()).contains("tls=on");
+		MemcachedConfig named = own.toBuilder().tls(context, " cache.example.com ").build();
+		assertThat(named.tlsHostName()).isEqualTo("cache.example.com");
+		assertThat(named.toString()).contains("tls=on (host name 'cache.example.com')");
+		assertThat(named.toBuilder().noTls().build().isTls()).isFalse();
+	}
+
+	@Test
+	void blankTlsHostNameIsRefused() throws Exception {
+		SSLContext context = SSLContext.getDefault();
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().tls(context, " "))
+			.withMessageContaining("TLS host name must not be blank");
 	}
 
 }
