@@ -57,6 +57,11 @@ final class PayloadEncryption {
 
 	private final SecureRandom random = new SecureRandom();
 
+	/**
+	 * {@code Cipher.getInstance} looks the provider up each time: one per thread instead.
+	 */
+	private static final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(PayloadEncryption::newCipher);
+
 	private final CacheKey current;
 
 	private final Map<Integer, CacheKey> keys;
@@ -106,7 +111,7 @@ final class PayloadEncryption {
 		this.random.nextBytes(nonce);
 		System.arraycopy(nonce, 0, sealed, headerLength + KEY_ID_LENGTH, NONCE_LENGTH);
 		try {
-			Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+			Cipher cipher = ciphers.get();
 			cipher.init(Cipher.ENCRYPT_MODE, this.current.secret, new GCMParameterSpec(TAG_LENGTH * 8, nonce));
 			cipher.updateAAD(sealed, 0, prefix);
 			cipher.updateAAD(units(key));
@@ -154,7 +159,7 @@ final class PayloadEncryption {
 		System.arraycopy(sealed, 0, plain, 0, headerLength);
 		plain[4] &= (byte) ~encryptedFlag;
 		try {
-			Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+			Cipher cipher = ciphers.get();
 			cipher.init(Cipher.DECRYPT_MODE, cacheKey.secret,
 					new GCMParameterSpec(TAG_LENGTH * 8, sealed, headerLength + KEY_ID_LENGTH, NONCE_LENGTH));
 			cipher.updateAAD(sealed, 0, prefix);
@@ -191,6 +196,16 @@ final class PayloadEncryption {
 			ids.add(derive(cacheName, key).id);
 		}
 		return ids;
+	}
+
+	private static Cipher newCipher() {
+		try {
+			return Cipher.getInstance(TRANSFORMATION);
+		}
+		catch (GeneralSecurityException ex) {
+			// Every JDK has AES/GCM/NoPadding.
+			throw new IllegalStateException(TRANSFORMATION + " is not available", ex);
+		}
 	}
 
 	private static CacheKey derive(String cacheName, EncryptionKey key) {
