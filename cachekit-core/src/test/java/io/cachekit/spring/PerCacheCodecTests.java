@@ -77,6 +77,23 @@ class PerCacheCodecTests {
 		assertThat(cache.get("k")).isNull();
 	}
 
+	@Test
+	void closedFailModeFailsTheFutureOfRetrieve() {
+		CachekitCacheManager.builder(this.backend, MessagePackCodec.withDefaults())
+			.build()
+			.getCache("books")
+			.put("k", "planted");
+		Cache cache = CachekitCacheManager.builder(this.backend, encrypting("books"))
+			.failMode(FailMode.CLOSED)
+			.build()
+			.getCache("books");
+		assertThat(cache.retrieve("k")).failsWithin(java.time.Duration.ofSeconds(5))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(CacheIntegrityException.class);
+		assertThat(cache.retrieve("k")).succeedsWithin(java.time.Duration.ofSeconds(5)).isNull();
+	}
+
 	private static ValueCodec encrypting(String name) {
 		return MessagePackCodec.builder().encryption(name, KEY, List.of()).build();
 	}
