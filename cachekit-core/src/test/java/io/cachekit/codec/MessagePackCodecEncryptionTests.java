@@ -188,28 +188,6 @@ class MessagePackCodecEncryptionTests {
 	}
 
 	@Test
-	void costOfEncryptionPerEntryIsPrinted() {
-		Object value = List.of(new Point(1, 2), "a title of some length, as a cached value has", 1234567L);
-		long plainNanos = roundTrips(this.plain, value);
-		long encryptedNanos = roundTrips(this.books, value);
-		System.out.println("[figure] encode + decode of a small value, plain / encrypted: " + plainNanos + " / "
-				+ encryptedNanos + " ns (not asserted)");
-		assertThat(this.books.decode(this.books.encode(value, null, KEY), KEY).value()).isEqualTo(value);
-	}
-
-	private static long roundTrips(MessagePackCodec codec, Object value) {
-		int rounds = 20_000;
-		for (int i = 0; i < rounds; i++) {
-			codec.decode(codec.encode(value, null, KEY), KEY);
-		}
-		long start = System.nanoTime();
-		for (int i = 0; i < rounds; i++) {
-			codec.decode(codec.encode(value, null, KEY), KEY);
-		}
-		return (System.nanoTime() - start) / rounds;
-	}
-
-	@Test
 	void sameValueEncryptsDifferentlyEachTime() {
 		assertThat(this.books.encode("x", null, KEY)).isNotEqualTo(this.books.encode("x", null, KEY));
 	}
