@@ -20,12 +20,13 @@ import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAut
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint.ConfigurationPropertiesBeanDescriptor;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint.PropertySourceDescriptor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -156,6 +157,20 @@ class CachekitSecretsSanitizingTests {
 		assertNoSecret(output.getAll());
 	}
 
+	@Test
+	void withoutTheActuatorThereIsNoSanitizingFunctionAndCachekitStillStarts() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(ServiceConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(SanitizingFunction.class))
+			.withPropertyValues("cachekit.encryption.key=" + KEY)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean("cachekitSanitizingFunction");
+				assertThat(context.getBean(BookService.class).title("1")).isEqualTo("title 1");
+			});
+		this.contextRunner.run((context) -> assertThat(context).hasBean("cachekitSanitizingFunction"));
+	}
+
 	private static void assertNoSecret(String text) {
 		for (String secret : SECRETS) {
 			assertThat(text).doesNotContain(secret);
@@ -183,7 +198,7 @@ class CachekitSecretsSanitizingTests {
 
 	}
 
-	static class BookService {
+	public static class BookService {
 
 		@Cacheable("books")
 		public String title(String id) {
