@@ -100,7 +100,8 @@ public class CachekitCacheManager implements CacheManager {
 	/**
 	 * Starts building a manager.
 	 * @param backend the shared L2, or {@code null} for L1-only caches
-	 * @param codec the codec of every cache
+	 * @param codec the codec of every cache, unless {@link Builder#codecs(Function)}
+	 * gives each its own
 	 * @return a builder
 	 */
 	public static Builder builder(@Nullable Backend backend, ValueCodec codec) {
