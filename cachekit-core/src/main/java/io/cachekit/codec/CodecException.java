@@ -57,7 +57,20 @@ public class CodecException extends RuntimeException {
 		 * The entry is intact but was written for another L2 key: copied from another
 		 * key, cache or generation.
 		 */
-		MISPLACED
+		MISPLACED,
+
+		/**
+		 * The entry is encrypted, but not under a key this cache has (an unknown key id),
+		 * or its authentication tag does not match: changed, forged, or moved from
+		 * another key, cache or generation by someone who recomputed the checks.
+		 */
+		UNDECRYPTABLE,
+
+		/**
+		 * The cache encrypts its entries and this one is plaintext (a null marker
+		 * included): written by an instance without encryption, or planted.
+		 */
+		UNENCRYPTED
 
 	}
 

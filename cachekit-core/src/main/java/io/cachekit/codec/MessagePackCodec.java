@@ -33,11 +33,17 @@ import org.jspecify.annotations.Nullable;
  * bytes 0-1   magic 'C' 'K' (0x43 0x4B)
  * byte  2     format version: 2
  * byte  3     codec id: 1 = MessagePack through Jackson
- * byte  4     flags: bit 0 compressed, bit 1 encrypted (reserved, never written),
- *             bit 2 null value (no payload follows); bits 3-7 reserved, zero
+ * byte  4     flags: bit 0 compressed, bit 1 encrypted, bit 2 null value (no payload
+ *             follows); bits 3-7 reserved, zero
  * bytes 5-12  expiry time, epoch milliseconds, big-endian signed long; 0 = never
- * bytes 13-   body: one MessagePack value (absent for a null value); if compressed,
- *             the value's length (4 bytes, big-endian) then one LZ4 block of it
+ * if encrypted:
+ *   4 bytes   key id of the cache's key the entry is encrypted under
+ *   12 bytes  nonce, random per entry
+ *   rest      AES-256-GCM ciphertext of the body, then the 16-byte tag
+ * else:
+ *   rest      the body
+ * body:       one MessagePack value (absent for a null value); if compressed, the
+ *             value's length (4 bytes, big-endian) then one LZ4 block of it
  * last 8      entry check: CRC32C of every byte before it, big-endian;
  *             key check: that CRC32C continued over the L2 key's UTF-16 code units
  * </pre>
@@ -67,6 +73,20 @@ import org.jspecify.annotations.Nullable;
  * beyond 255 times its block (more than LZ4 can produce), or whose block does not inflate
  * into exactly that length, is {@link CodecException.Kind#CORRUPT}; the stated length is
  * checked before anything is allocated.
+ *
+ * <h2>Encryption</h2>
+ *
+ * <p>
+ * A codec built with {@link Builder#encryption(String, EncryptionKey, List)} is one
+ * cache's codec: it encrypts every entry (a null value too) with AES-256-GCM under that
+ * cache's own key, derived with HKDF-SHA256 from the configured key and the cache name.
+ * The tag's associated data is the header, key id and nonce followed by the L2 key, so an
+ * entry changed by someone who recomputed the checks, or moved to another key, cache or
+ * generation, does not decrypt. It reads entries under its current or a previous key; an
+ * unknown key id or a tag that does not match is
+ * {@link CodecException.Kind#UNDECRYPTABLE}, and a plaintext entry is
+ * {@link CodecException.Kind#UNENCRYPTED} (no downgrade). A codec without encryption
+ * refuses an encrypted entry as {@code UNKNOWN_FORMAT}.
  *
  * <h2>Payload</h2>
  *
@@ -127,7 +147,8 @@ import org.jspecify.annotations.Nullable;
  * for bytes that are not an envelope of this codec, truncated, damaged, or whose payload
  * does not parse; {@code MISPLACED} for an entry written for another key;
  * {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the
- * allowlist.
+ * allowlist; {@code UNDECRYPTABLE} and {@code UNENCRYPTED} as above. No message holds key
+ * material.
  *
  * <p>
  * Instances are immutable and thread-safe. Create one with {@link #withDefaults()} or
@@ -173,7 +194,10 @@ public final class MessagePackCodec implements ValueCodec {
 
 	private final ObjectReader reader;
 
+	private final @Nullable PayloadEncryption encryption;
+
 	private MessagePackCodec(Builder builder) {
+		this.encryption = builder.encryption;
 		this.trustedPackages = List.copyOf(builder.trustedPackages);
 		this.allowlist = TypeAllowlist.of(this.trustedPackages);
 		this.compression = new PayloadCompression(builder.compressionThreshold, builder.maxDecompressedSize);
@@ -251,6 +275,9 @@ public final class MessagePackCodec implements ValueCodec {
 			}
 			bytes = this.compression.compress(bytes, HEADER_LENGTH, 4, FLAG_COMPRESSED);
 		}
+		if (this.encryption != null) {
+			bytes = this.encryption.seal(bytes, HEADER_LENGTH, FLAG_ENCRYPTED, key);
+		}
 		EnvelopeChecks.seal(bytes, key);
 		return bytes;
 	}
@@ -288,11 +315,14 @@ public final class MessagePackCodec implements ValueCodec {
 			throw new CodecException(CodecException.Kind.MISPLACED,
 					"Cannot decode: the entry was written for another key than the one it was read from", null);
 		}
-		int end = bytes.length - EnvelopeChecks.LENGTH;
 		if (bytes[3] != CODEC_ID) {
 			throw unknownFormat("envelope codec id " + (bytes[3] & 0xFF) + " is not supported; this reader supports "
 					+ CODEC_ID + " (MessagePack)");
 		}
+		if (this.encryption != null) {
+			bytes = this.encryption.open(bytes, HEADER_LENGTH, FLAG_ENCRYPTED, key);
+		}
+		int end = bytes.length - EnvelopeChecks.LENGTH;
 		int flags = bytes[4] & 0xFF;
 		if ((flags & FLAG_ENCRYPTED) != 0) {
 			throw unknownFormat("envelope is encrypted, which this reader does not support");
@@ -340,7 +370,8 @@ public final class MessagePackCodec implements ValueCodec {
 
 	@Override
 	public String toString() {
-		return "MessagePackCodec[trustedPackages=" + this.trustedPackages + "]";
+		return "MessagePackCodec[trustedPackages=" + this.trustedPackages
+				+ ((this.encryption != null) ? ", encryption=" + this.encryption : "") + "]";
 	}
 
 	private static long expiryMillis(@Nullable Instant expiresAt) {
@@ -427,6 +458,8 @@ public final class MessagePackCodec implements ValueCodec {
 
 		private int maxDecompressedSize = DEFAULT_MAX_DECOMPRESSED_SIZE;
 
+		private @Nullable PayloadEncryption encryption;
+
 		private Builder() {
 		}
 
@@ -464,6 +497,36 @@ public final class MessagePackCodec implements ValueCodec {
 						"maxDecompressedSize must be at least 1 byte, was " + maxDecompressedSize);
 			}
 			this.maxDecompressedSize = maxDecompressedSize;
+			return this;
+		}
+
+		/**
+		 * Makes the codec one cache's encrypting codec: every entry is encrypted with
+		 * AES-256-GCM under the cache's own key, derived from {@code key} and the cache
+		 * name; entries under a key derived from one of {@code previousKeys} are still
+		 * read (and replaced under the current key by the next write); plaintext entries
+		 * are refused. See the class description.
+		 * @param cacheName the name of the cache the codec is for, which every cache of
+		 * the same keys must be given exactly
+		 * @param key the key new entries are encrypted under
+		 * @param previousKeys keys of entries still to be read, possibly empty
+		 * @return this builder
+		 * @throws IllegalArgumentException when the cache name is blank, or a previous
+		 * key is null
+		 */
+		public Builder encryption(String cacheName, EncryptionKey key, List<EncryptionKey> previousKeys) {
+			Objects.requireNonNull(cacheName, "cacheName must not be null");
+			Objects.requireNonNull(key, "key must not be null");
+			Objects.requireNonNull(previousKeys, "previousKeys must not be null");
+			if (cacheName.isBlank()) {
+				throw new IllegalArgumentException("cacheName must not be blank");
+			}
+			for (int i = 0; i < previousKeys.size(); i++) {
+				if (previousKeys.get(i) == null) {
+					throw new IllegalArgumentException("previousKeys[" + i + "] must not be null");
+				}
+			}
+			this.encryption = new PayloadEncryption(cacheName, key, List.copyOf(previousKeys));
 			return this;
 		}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.cachekit.tier.CacheHit;
+import io.cachekit.tier.CacheIntegrityException;
 import io.cachekit.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +26,10 @@ import org.springframework.cache.support.NullValue;
  *
  * <p>
  * Spring's null value is stored as the codec's explicit null marker, never through Java
- * serialization. No L2 or codec failure reaches the caller: see {@link TieredCache}.
+ * serialization. No L2 or codec failure reaches the caller: see {@link TieredCache}. The
+ * exception is a {@link CacheIntegrityException} when the cache fails closed: it
+ * propagates unwrapped from every method, {@code get} with a loader included, so that
+ * Spring's cache interceptor hands it to its {@code CacheErrorHandler}.
  *
  * <p>
  * A cache handed to Spring's cache interceptor by {@link CachekitCacheResolver} knows the
@@ -124,6 +128,9 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 			value = valueLoader.call();
 			store(key, value);
 			return value;
+		}
+		catch (CacheIntegrityException ex) {
+			throw ex;
 		}
 		catch (Exception ex) {
 			throw new ValueRetrievalException(key, valueLoader, ex);

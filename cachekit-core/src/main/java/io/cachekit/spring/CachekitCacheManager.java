@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
@@ -21,6 +22,7 @@ import io.cachekit.codec.ValueCodec;
 import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.CircuitBreaker;
 import io.cachekit.tier.CircuitBreakerConfig;
+import io.cachekit.tier.FailMode;
 import io.cachekit.tier.TieredCache;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +43,11 @@ import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
  * created after startup included (metrics bind this way).
  *
  * <p>
+ * Every cache has the manager's codec unless {@link Builder#codecs(Function) a codec per
+ * cache} is given (an encrypting codec is one cache's own: its key is derived from the
+ * cache name).
+ *
+ * <p>
  * Thread-safe. The manager does not own the backend: whoever created it closes it, after
  * {@link #close()}.
  */
@@ -48,7 +55,9 @@ public class CachekitCacheManager implements CacheManager {
 
 	private final @Nullable Backend backend;
 
-	private final ValueCodec codec;
+	private final Function<String, ValueCodec> codecs;
+
+	private final FailMode failMode;
 
 	private final CacheConfiguration defaults;
 
@@ -74,7 +83,8 @@ public class CachekitCacheManager implements CacheManager {
 
 	private CachekitCacheManager(Builder builder) {
 		this.backend = builder.backend;
-		this.codec = builder.codec;
+		this.codecs = builder.codecs;
+		this.failMode = builder.failMode;
 		this.defaults = builder.defaults;
 		this.configurations = Map.copyOf(builder.configurations);
 		this.createOnMissingCache = builder.createOnMissingCache;
@@ -90,7 +100,8 @@ public class CachekitCacheManager implements CacheManager {
 	/**
 	 * Starts building a manager.
 	 * @param backend the shared L2, or {@code null} for L1-only caches
-	 * @param codec the codec of every cache
+	 * @param codec the codec of every cache, unless {@link Builder#codecs(Function)}
+	 * gives each its own
 	 * @return a builder
 	 */
 	public static Builder builder(@Nullable Backend backend, ValueCodec codec) {
@@ -189,7 +200,8 @@ public class CachekitCacheManager implements CacheManager {
 		TieredCache tiered = TieredCache.builder(name)
 			.configuration(getCacheConfiguration(name))
 			.backend(this.backend)
-			.codec(this.codec)
+			.codec(codec(name))
+			.failMode(this.failMode)
 			.circuitBreaker(this.circuitBreaker)
 			.clock(this.clock)
 			.ticker(this.ticker)
@@ -202,6 +214,14 @@ public class CachekitCacheManager implements CacheManager {
 		return cache;
 	}
 
+	private ValueCodec codec(String name) {
+		ValueCodec codec = this.codecs.apply(name);
+		if (codec == null) {
+			throw new IllegalStateException("the codec function answered null for cache '" + name + "'");
+		}
+		return codec;
+	}
+
 	/**
 	 * Builds a {@link CachekitCacheManager}. Not thread-safe.
 	 */
@@ -209,7 +229,9 @@ public class CachekitCacheManager implements CacheManager {
 
 		private final @Nullable Backend backend;
 
-		private final ValueCodec codec;
+		private Function<String, ValueCodec> codecs;
+
+		private FailMode failMode = FailMode.OPEN;
 
 		private CacheConfiguration defaults = CacheConfiguration.defaults();
 
@@ -229,7 +251,33 @@ public class CachekitCacheManager implements CacheManager {
 
 		private Builder(@Nullable Backend backend, ValueCodec codec) {
 			this.backend = backend;
-			this.codec = Objects.requireNonNull(codec, "codec must not be null");
+			Objects.requireNonNull(codec, "codec must not be null");
+			this.codecs = (name) -> codec;
+		}
+
+		/**
+		 * Gives each cache its own codec, replacing the one the builder was started with;
+		 * the function is called once per cache, as it is created.
+		 * @param codecs answers the codec of a cache, from its name; never {@code null}
+		 * @return this builder
+		 */
+		public Builder codecs(Function<String, ValueCodec> codecs) {
+			this.codecs = Objects.requireNonNull(codecs, "codecs must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets what every cache does with an L2 entry that fails its integrity or
+		 * authenticity check; {@link FailMode#OPEN} (a miss) unless set. With
+		 * {@link FailMode#CLOSED} the lookup throws
+		 * {@link io.cachekit.tier.CacheIntegrityException}, which Spring's cache
+		 * interceptor hands to its {@code CacheErrorHandler}.
+		 * @param failMode the mode
+		 * @return this builder
+		 */
+		public Builder failMode(FailMode failMode) {
+			this.failMode = Objects.requireNonNull(failMode, "failMode must not be null");
+			return this;
 		}
 
 		/**

@@ -29,6 +29,10 @@ final class ProblemLog {
 		this.cacheName = cacheName;
 	}
 
+	String cacheName() {
+		return this.cacheName;
+	}
+
 	void warn(String problem, String message, @Nullable Throwable cause) {
 		try {
 			if (this.reported.add(problem)) {

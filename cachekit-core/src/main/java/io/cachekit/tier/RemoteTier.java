@@ -50,6 +50,8 @@ final class RemoteTier {
 
 	private volatile @Nullable InvalidationJournal journal;
 
+	private volatile FailMode failMode = FailMode.OPEN;
+
 	private final Duration staleGrace;
 
 	private final @Nullable Duration storedTtl;
@@ -108,6 +110,15 @@ final class RemoteTier {
 	 */
 	void announceTo(InvalidationJournal journal) {
 		this.journal = journal;
+	}
+
+	/**
+	 * Sets what a read does with an entry that fails its check; {@link FailMode#OPEN}
+	 * unless set.
+	 * @param failMode the mode
+	 */
+	void failMode(FailMode failMode) {
+		this.failMode = failMode;
 	}
 
 	/**
@@ -177,6 +188,8 @@ final class RemoteTier {
 	 * @param keyString the key
 	 * @param seen the key's change stamp before the read
 	 * @return what the read found
+	 * @throws CacheIntegrityException when the entry failed its check and the fail mode
+	 * is closed
 	 */
 	Lookup lookup(long generation, String keyString, long seen) {
 		Backend backend = this.backend;
@@ -222,6 +235,9 @@ final class RemoteTier {
 					"dropped an unreadable L2 entry (" + ex.getKind() + "): " + ex.getMessage(), null);
 			deleteQuietly(entryKey);
 			this.counters.misses.increment();
+			if (this.failMode == FailMode.CLOSED && FailMode.covers(ex.getKind())) {
+				throw new CacheIntegrityException(this.problems.cacheName(), ex);
+			}
 			return Lookup.MISS;
 		}
 		Instant expiresAt = cached.expiresAt();

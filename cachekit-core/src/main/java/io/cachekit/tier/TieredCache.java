@@ -38,7 +38,10 @@ import org.jspecify.annotations.Nullable;
  * size limit, or a key whose {@code toString()} fails: each is a miss or "not cached",
  * counted in {@link #statistics(Tier)} and logged once per kind until it recovers. Only a
  * loader's own exception propagates, from {@link #get(Object, Callable)} and
- * {@link #retrieve(Object, Supplier)}, unless serve-stale has an entry to serve instead.
+ * {@link #retrieve(Object, Supplier)}, unless serve-stale has an entry to serve instead;
+ * and, when the cache's {@link FailMode} is {@link FailMode#CLOSED}, a
+ * {@link CacheIntegrityException} from a lookup that found an entry failing its integrity
+ * or authenticity check (deleted and counted first).
  *
  * <p>
  * <b>Loading across the cluster</b> (each off unless configured): with the
@@ -138,6 +141,7 @@ public final class TieredCache {
 		this.l2 = new RemoteTier(protectedBackend, Objects.requireNonNull(builder.codec), keys,
 				this.configuration.ttl().orElse(null), this.configuration.serveStaleGrace(), time.clock(),
 				this.l2Counters, this.l1Counters, this.problems, pending);
+		this.l2.failMode(builder.failMode);
 		long refreshNanos = this.configuration.generationRefresh().toNanos();
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;

@@ -27,6 +27,8 @@ public final class TieredCacheBuilder {
 
 	@Nullable CircuitBreaker circuitBreaker;
 
+	FailMode failMode = FailMode.OPEN;
+
 	Clock clock = Clock.systemUTC();
 
 	Ticker ticker = Ticker.systemTicker();
@@ -78,6 +80,17 @@ public final class TieredCacheBuilder {
 	 */
 	public TieredCacheBuilder codec(ValueCodec codec) {
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		return this;
+	}
+
+	/**
+	 * Sets what a read does with an L2 entry that fails its integrity or authenticity
+	 * check; {@link FailMode#OPEN} (a miss) unless set.
+	 * @param failMode the mode
+	 * @return this builder
+	 */
+	public TieredCacheBuilder failMode(FailMode failMode) {
+		this.failMode = Objects.requireNonNull(failMode, "failMode must not be null");
 		return this;
 	}
 

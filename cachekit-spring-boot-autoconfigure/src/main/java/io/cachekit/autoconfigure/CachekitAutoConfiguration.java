@@ -57,10 +57,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 		CachekitAutoConfiguration.RedisBackendConfiguration.class,
 		CachekitAutoConfiguration.FileBackendConfiguration.class,
 		CachekitAutoConfiguration.MissingBackendClientConfiguration.class, CachekitCacheConfiguration.class,
-		CachekitHealthConfiguration.class, CachekitMetricsConfiguration.class })
+		CachekitHealthConfiguration.class, CachekitMetricsConfiguration.class, CachekitSanitizingConfiguration.class })
 public final class CachekitAutoConfiguration {
 
 	private static final String TRUSTED_PACKAGES = "cachekit.serialization.trusted-packages";
+
+	/** The name of cachekit's own codec bean. */
+	static final String CODEC_BEAN = "cachekitValueCodec";
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
@@ -78,7 +79,7 @@ class CachekitCacheConfiguration {
 			ObjectProvider<CachekitCacheManagerBuilderCustomizer> builderCustomizers,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<CacheManagerCustomizer<?>> customizers,
 			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry, Environment environment,
-			ResourceLoader resourceLoader) {
+			ResourceLoader resourceLoader, BeanFactory beanFactory) {
 		checkCacheSettingNames(environment);
 		Backend l2 = backend.getIfUnique();
 		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2);
@@ -89,6 +90,8 @@ class CachekitCacheConfiguration {
 		// properties would give, as a RedisCacheConfiguration bean does for Redis caches.
 		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);
+		boolean ownCodec = !beanFactory.containsBean(CachekitAutoConfiguration.CODEC_BEAN);
+		builder.codecs(CacheEncryptionSettings.codecs(properties, codec, ownCodec)).failMode(properties.getFailMode());
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		builder.cacheNames(cacheProperties.getCacheNames());
 		if (registry != null) {

@@ -10,6 +10,7 @@ import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.CircuitBreakerConfig;
+import io.cachekit.tier.FailMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -66,6 +67,16 @@ public class CachekitProperties {
 
 	private final Compression compression = new Compression();
 
+	private final Encryption encryption = new Encryption();
+
+	/**
+	 * What a read does with an L2 entry that fails its integrity or authenticity check
+	 * (damaged, written for another key, not decryptable, or plaintext in an encrypted
+	 * cache): 'open' treats it as a miss, 'closed' hands an exception to Spring's
+	 * CacheErrorHandler. Either way the entry is deleted and counted.
+	 */
+	private FailMode failMode = FailMode.OPEN;
+
 	/**
 	 * Per-cache settings, keyed by cache name: ttl (time-to-live, zero for no expiry),
 	 * l1-enabled (whether the cache keeps an in-process L1), l1-ttl (longest time an
@@ -73,9 +84,9 @@ public class CachekitProperties {
 	 * results are cached), coherence (whether L1 follows other instances' changes), lock
 	 * (the load lease: lock.enabled, lock.ttl, lock.max-wait, lock.poll-initial,
 	 * lock.poll-max, as under cachekit.lock), refresh-ahead (refresh-ahead.enabled,
-	 * refresh-ahead.at, refresh-ahead.jitter) and serve-stale (serve-stale.grace); unset
-	 * ones come from the global settings. Caches listed here are created at startup. Any
-	 * other key fails startup.
+	 * refresh-ahead.at, refresh-ahead.jitter), serve-stale (serve-stale.grace) and
+	 * encryption (encryption.enabled); unset ones come from the global settings. Caches
+	 * listed here are created at startup. Any other key fails startup.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
@@ -157,6 +168,18 @@ public class CachekitProperties {
 
 	public Compression getCompression() {
 		return this.compression;
+	}
+
+	public Encryption getEncryption() {
+		return this.encryption;
+	}
+
+	public FailMode getFailMode() {
+		return this.failMode;
+	}
+
+	public void setFailMode(FailMode failMode) {
+		this.failMode = failMode;
 	}
 
 	/**
@@ -693,6 +716,8 @@ public class CachekitProperties {
 
 		private final CacheServeStale serveStale = new CacheServeStale();
 
+		private final CacheEncryption encryption = new CacheEncryption();
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -743,6 +768,10 @@ public class CachekitProperties {
 
 		public CacheServeStale getServeStale() {
 			return this.serveStale;
+		}
+
+		public CacheEncryption getEncryption() {
+			return this.encryption;
 		}
 
 	}
@@ -1189,6 +1218,86 @@ public class CachekitProperties {
 
 		public void setMaxDecompressedSize(@Nullable DataSize maxDecompressedSize) {
 			this.maxDecompressedSize = maxDecompressedSize;
+		}
+
+	}
+
+	/**
+	 * Encryption at rest of the values cachekit writes to L2.
+	 */
+	public static class Encryption {
+
+		/**
+		 * Whether caches encrypt their L2 entries with AES-256-GCM. Unset means on
+		 * exactly when cachekit.encryption.key is set. A cache's own
+		 * cachekit.caches.<name>.encryption.enabled overrides it.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Secret key of at least 32 bytes: 'hex:' followed by hex digits, 'base64:'
+		 * followed by base64, or without a prefix hex when it is hex digits only, else
+		 * base64. Each cache encrypts under its own key derived from it and the cache
+		 * name. Never shown by the actuator endpoints.
+		 */
+		private @Nullable String key;
+
+		/**
+		 * Keys used before cachekit.encryption.key, in the same forms: entries written
+		 * under them are still read, and replaced under the current key by the next
+		 * write. Never shown by the actuator endpoints.
+		 */
+		private List<String> previousKeys = new ArrayList<>();
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
+		}
+
+		public List<String> getPreviousKeys() {
+			return this.previousKeys;
+		}
+
+		public void setPreviousKeys(List<String> previousKeys) {
+			this.previousKeys = previousKeys;
+		}
+
+		@Override
+		public String toString() {
+			return "Encryption[enabled=" + this.enabled + ", key=" + ((this.key != null) ? "******" : "none")
+					+ ", previousKeys=" + this.previousKeys.size() + "]";
+		}
+
+	}
+
+	/**
+	 * Encryption of one cache; unset values come from cachekit.encryption.
+	 */
+	public static class CacheEncryption {
+
+		/**
+		 * Whether the cache encrypts its L2 entries, with a key derived from
+		 * cachekit.encryption.key and the cache name.
+		 */
+		private @Nullable Boolean enabled;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

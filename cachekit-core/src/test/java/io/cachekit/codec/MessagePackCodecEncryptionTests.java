@@ -1,0 +1,233 @@
+package io.cachekit.codec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.cachekit.codec.fixture.Point;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Encryption at rest in {@link MessagePackCodec}: AES-256-GCM with a key per cache, the
+ * key id and nonce in the envelope, the L2 key in the associated data, rotation and no
+ * downgrade.
+ */
+class MessagePackCodecEncryptionTests {
+
+	private static final String KEY = "books:7:isbn-1";
+
+	private static final Instant EXPIRY = Instant.parse("2030-01-02T03:04:05.678Z");
+
+	private static final EncryptionKey OLD = EncryptionKey.of(EncryptionKeyTests.bytes(32, 1));
+
+	private static final EncryptionKey NEW = EncryptionKey.of(EncryptionKeyTests.bytes(32, 2));
+
+	private static final int PREFIX = MessagePackCodec.HEADER_LENGTH + PayloadEncryption.KEY_ID_LENGTH;
+
+	private final MessagePackCodec books = codec("books", NEW);
+
+	private final MessagePackCodec plain = MessagePackCodec.builder()
+		.trustedPackages("io.cachekit.codec.fixture")
+		.build();
+
+	@Test
+	void roundTripsValuesAndNull() {
+		for (Object value : List.of("a title", 42L, new Point(3, 4), List.of("x", "y"))) {
+			byte[] bytes = this.books.encode(value, EXPIRY, KEY);
+			assertThat(this.books.decode(bytes, KEY)).isEqualTo(new CachedValue(value, EXPIRY));
+		}
+		byte[] nullMarker = this.books.encode(null, null, KEY);
+		assertThat(this.books.decode(nullMarker, KEY)).isEqualTo(new CachedValue(null, null));
+	}
+
+	@Test
+	void envelopeHasTheEncryptedFlagKeyIdNonceAndNoPlaintext() {
+		byte[] bytes = this.books.encode("a secret title", EXPIRY, KEY);
+		byte[] plainBytes = this.plain.encode("a secret title", EXPIRY, KEY);
+		assertThat(Arrays.copyOf(bytes, 5)).containsExactly('C', 'K', 2, 1, 2);
+		assertThat(ByteBuffer.wrap(bytes, 5, 8).getLong()).isEqualTo(EXPIRY.toEpochMilli());
+		assertThat(ByteBuffer.wrap(bytes, 13, 4).getInt())
+			.isEqualTo(PayloadEncryption.keyIds("books", List.of(NEW)).get(0));
+		assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("secret");
+		int overhead = bytes.length - plainBytes.length;
+		System.out.println("[figure] encryption overhead per entry: " + overhead + " bytes");
+		assertThat(overhead).isEqualTo(4 + 12 + 16);
+	}
+
+	@Test
+	void nullIsEncryptedToo() {
+		byte[] bytes = this.books.encode(null, null, KEY);
+		assertThat(bytes[4]).isEqualTo((byte) (MessagePackCodec.FLAG_ENCRYPTED | MessagePackCodec.FLAG_NULL));
+		assertThat(bytes).hasSize(13 + 4 + 12 + 16 + 8);
+	}
+
+	@Test
+	void eachCacheHasItsOwnKey() {
+		MessagePackCodec authors = codec("authors", NEW);
+		List<Integer> ids = List.of(PayloadEncryption.keyIds("books", List.of(NEW)).get(0),
+				PayloadEncryption.keyIds("authors", List.of(NEW)).get(0),
+				PayloadEncryption.keyIds("books ", List.of(NEW)).get(0),
+				PayloadEncryption.keyIds("books", List.of(OLD)).get(0));
+		assertThat(new HashSet<>(ids)).hasSize(4);
+		// Same L2 key, same key material, another cache: its key does not open the entry.
+		byte[] bytes = this.books.encode("x", null, KEY);
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> authors.decode(bytes, KEY))
+			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNDECRYPTABLE))
+			.withMessageContaining("key id");
+		// Even with the key id of the other cache written in, the tag fails.
+		int authorsId = PayloadEncryption.keyIds("authors", List.of(NEW)).get(0);
+		ByteBuffer.wrap(bytes, MessagePackCodec.HEADER_LENGTH, 4).putInt(authorsId);
+		EnvelopeChecks.seal(bytes, KEY);
+		assertUndecryptable(authors, bytes, KEY);
+	}
+
+	@Test
+	void entryMovedToAnotherKeyIsMisplacedAndWithRecomputedChecksDoesNotDecrypt() {
+		String otherKey = "books:7:isbn-2";
+		byte[] bytes = this.books.encode("x", null, KEY);
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.books.decode(bytes, otherKey))
+			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.MISPLACED));
+		for (String moved : List.of(otherKey, "books:8:isbn-1", "authors:7:isbn-1")) {
+			byte[] copy = bytes.clone();
+			EnvelopeChecks.seal(copy, moved);
+			assertUndecryptable(this.books, copy, moved);
+		}
+	}
+
+	@Test
+	void everyTamperedByteWithRecomputedChecksFailsOnTheTag() {
+		byte[] original = this.books.encode(new Point(1, 2), EXPIRY, KEY);
+		int end = original.length - EnvelopeChecks.LENGTH;
+		int refused = 0;
+		for (int position = 0; position < end; position++) {
+			if (position < 4) {
+				// Magic, version and codec id are refused before decryption.
+				continue;
+			}
+			for (int bit = 0; bit < 8; bit++) {
+				byte[] tampered = original.clone();
+				tampered[position] ^= (byte) (1 << bit);
+				EnvelopeChecks.seal(tampered, KEY);
+				CodecException.Kind kind = refusal(this.books, tampered, KEY);
+				CodecException.Kind expected = (position == 4 && bit == 1) ? CodecException.Kind.UNENCRYPTED
+						: CodecException.Kind.UNDECRYPTABLE;
+				assertThat(kind).as("byte %d bit %d", position, bit).isEqualTo(expected);
+				refused++;
+			}
+		}
+		System.out.println("[figure] tampered encrypted entry, checks recomputed: " + refused + " of " + refused
+				+ " single-bit changes refused");
+	}
+
+	@Test
+	void flagsByteTamperedToPlaintextIsRefused() {
+		byte[] bytes = this.books.encode("x", null, KEY);
+		bytes[4] = 0;
+		EnvelopeChecks.seal(bytes, KEY);
+		assertThat(refusal(this.books, bytes, KEY)).isEqualTo(CodecException.Kind.UNENCRYPTED);
+	}
+
+	@Test
+	void previousKeysStillDecryptAndTheNextWriteUsesTheCurrentKey() {
+		MessagePackCodec before = codec("books", OLD);
+		MessagePackCodec after = MessagePackCodec.builder()
+			.trustedPackages("io.cachekit.codec.fixture")
+			.encryption("books", NEW, List.of(OLD))
+			.build();
+		byte[] written = before.encode("x", EXPIRY, KEY);
+		assertThat(after.decode(written, KEY)).isEqualTo(new CachedValue("x", EXPIRY));
+		byte[] rewritten = after.encode("x", EXPIRY, KEY);
+		assertThat(ByteBuffer.wrap(rewritten, 13, 4).getInt())
+			.isEqualTo(PayloadEncryption.keyIds("books", List.of(NEW)).get(0))
+			.isNotEqualTo(ByteBuffer.wrap(written, 13, 4).getInt());
+		assertThat(this.books.decode(rewritten, KEY)).isEqualTo(new CachedValue("x", EXPIRY));
+		assertUndecryptable(this.books, written, KEY);
+	}
+
+	@Test
+	void plaintextEntriesAndNullMarkersAreRefusedByAnEncryptingCodec() {
+		for (Object value : new Object[] { "x", null }) {
+			byte[] bytes = this.plain.encode(value, null, KEY);
+			assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.books.decode(bytes, KEY))
+				.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNENCRYPTED));
+		}
+	}
+
+	@Test
+	void encryptedEntriesAreAnUnknownFormatToACodecWithoutEncryption() {
+		byte[] bytes = this.books.encode("x", null, KEY);
+		assertThat(refusal(this.plain, bytes, KEY)).isEqualTo(CodecException.Kind.UNKNOWN_FORMAT);
+	}
+
+	@Test
+	void truncatedCiphertextIsCorrupt() {
+		byte[] bytes = this.books.encode(null, null, KEY);
+		byte[] truncated = Arrays.copyOfRange(bytes, 0, bytes.length - 10);
+		EnvelopeChecks.seal(truncated, KEY);
+		assertThat(refusal(this.books, truncated, KEY)).isEqualTo(CodecException.Kind.CORRUPT);
+	}
+
+	@Test
+	void noncesAreUniqueOverManyEncryptions() {
+		int count = 200_000;
+		Set<ByteBuffer> nonces = new HashSet<>(count * 2);
+		for (int i = 0; i < count; i++) {
+			byte[] bytes = this.books.encode(null, null, KEY);
+			nonces.add(ByteBuffer.wrap(Arrays.copyOfRange(bytes, PREFIX, PREFIX + PayloadEncryption.NONCE_LENGTH)));
+		}
+		System.out.println("[figure] distinct nonces over " + count + " encryptions: " + nonces.size());
+		assertThat(nonces).hasSize(count);
+	}
+
+	@Test
+	void sameValueEncryptsDifferentlyEachTime() {
+		assertThat(this.books.encode("x", null, KEY)).isNotEqualTo(this.books.encode("x", null, KEY));
+	}
+
+	@Test
+	void toStringShowsNoKeyMaterial() {
+		assertThat(this.books.toString())
+			.isEqualTo("MessagePackCodec[trustedPackages=[io.cachekit.codec.fixture], encryption=AES-256-GCM, 1 key]");
+	}
+
+	@Test
+	void builderRefusesABlankCacheNameAndNullPreviousKeys() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> MessagePackCodec.builder().encryption(" ", NEW, List.of()))
+			.withMessage("cacheName must not be blank");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> MessagePackCodec.builder().encryption("books", NEW, Arrays.asList(OLD, null)))
+			.withMessage("previousKeys[1] must not be null");
+	}
+
+	private static MessagePackCodec codec(String cacheName, EncryptionKey key) {
+		return MessagePackCodec.builder()
+			.trustedPackages("io.cachekit.codec.fixture")
+			.encryption(cacheName, key, List.of())
+			.build();
+	}
+
+	private static void assertUndecryptable(MessagePackCodec codec, byte[] bytes, String key) {
+		assertThat(refusal(codec, bytes, key)).isEqualTo(CodecException.Kind.UNDECRYPTABLE);
+	}
+
+	private static CodecException.Kind refusal(MessagePackCodec codec, byte[] bytes, String key) {
+		try {
+			CachedValue value = codec.decode(bytes, key);
+			throw new AssertionError("decoded " + value);
+		}
+		catch (CodecException ex) {
+			assertThat(ex.getMessage()).doesNotContain(key);
+			return ex.getKind();
+		}
+	}
+
+}
