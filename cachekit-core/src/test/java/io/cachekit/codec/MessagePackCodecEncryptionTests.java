@@ -208,6 +208,27 @@ class MessagePackCodecEncryptionTests {
 			.withMessage("previousKeys[1] must not be null");
 	}
 
+	@Test
+	void compressesBeforeItEncryptsAndDecryptsBeforeItDecompresses() {
+		MessagePackCodec both = MessagePackCodec.builder()
+			.trustedPackages("io.cachekit.codec.fixture")
+			.compression(64)
+			.encryption("books", NEW, List.of())
+			.build();
+		String text = "a long and repetitive title, ".repeat(40);
+		byte[] bytes = both.encode(text, EXPIRY, KEY);
+		byte[] uncompressed = this.books.encode(text, EXPIRY, KEY);
+		assertThat(bytes[4]).isEqualTo((byte) (MessagePackCodec.FLAG_ENCRYPTED | MessagePackCodec.FLAG_COMPRESSED));
+		assertThat(bytes.length).isLessThan(uncompressed.length / 4);
+		assertThat(both.decode(bytes, KEY)).isEqualTo(new CachedValue(text, EXPIRY));
+		assertThat(this.books.decode(bytes, KEY)).as("a reader without compression reads it too")
+			.isEqualTo(new CachedValue(text, EXPIRY));
+		byte[] tampered = bytes.clone();
+		tampered[PREFIX + 12 + 3] ^= 1;
+		EnvelopeChecks.seal(tampered, KEY);
+		assertUndecryptable(both, tampered, KEY);
+	}
+
 	private static MessagePackCodec codec(String cacheName, EncryptionKey key) {
 		return MessagePackCodec.builder()
 			.trustedPackages("io.cachekit.codec.fixture")
