@@ -62,18 +62,21 @@ public final class ServerProcess implements AutoCloseable {
 
 	private final Map<String, String> environment;
 
+	private final @Nullable TestCertificates tls;
+
 	private @Nullable Process process;
 
 	private boolean paused;
 
 	private ServerProcess(ServerKind kind, String executable, int port, Path log, List<String> extraArguments,
-			Map<String, String> environment) {
+			Map<String, String> environment, @Nullable TestCertificates tls) {
 		this.kind = kind;
 		this.executable = executable;
 		this.port = port;
 		this.log = log;
 		this.extraArguments = extraArguments;
 		this.environment = environment;
+		this.tls = tls;
 	}
 
 	/**
@@ -118,6 +121,29 @@ public final class ServerProcess implements AutoCloseable {
 	 * install it) or the server does not come up
 	 */
 	public static ServerProcess start(ServerKind kind, Map<String, String> environment, String... extraArguments) {
+		return start(kind, environment, null, extraArguments);
+	}
+
+	/**
+	 * Starts a server of the given kind that accepts TLS connections only, on a free
+	 * loopback port, with the server certificate of {@code certificates}; clients are not
+	 * asked for certificates. The readiness probe speaks TLS and trusts
+	 * {@link TestCertificates#caCertificate()}. <pre>{@code
+	 * ServerProcess redis = ServerProcess.startWithTls(ServerKind.REDIS, certificates);
+	 * }</pre>
+	 * @param kind the kind of server; Redis only ({@code --port 0 --tls-port ...})
+	 * @param certificates the certificates, open while the server runs
+	 * @param extraArguments further command-line arguments
+	 * @return the running server
+	 * @throws IllegalStateException when the binary is missing or the server does not
+	 * come up
+	 */
+	public static ServerProcess startWithTls(ServerKind kind, TestCertificates certificates, String... extraArguments) {
+		return start(kind, Map.of(), Objects.requireNonNull(certificates, "certificates"), extraArguments);
+	}
+
+	private static ServerProcess start(ServerKind kind, Map<String, String> environment, @Nullable TestCertificates tls,
+			String... extraArguments) {
 		Map<String, String> variables = Map.copyOf(environment);
 		List<String> arguments = List.of(extraArguments);
 		String executable = findExecutable(kind);
@@ -126,7 +152,7 @@ public final class ServerProcess implements AutoCloseable {
 			ServerProcess server;
 			try {
 				server = new ServerProcess(kind, executable, freePort(),
-						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments, variables);
+						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments, variables, tls);
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("cannot prepare a " + kind.binary() + " process", ex);
@@ -248,6 +274,9 @@ public final class ServerProcess implements AutoCloseable {
 
 	private void launch() {
 		List<String> command = new ArrayList<>(this.kind.command(this.executable, this.port));
+		if (this.tls != null) {
+			command.addAll(this.kind.tlsArguments(this.port, this.tls));
+		}
 		command.addAll(this.extraArguments);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
@@ -280,9 +309,12 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	private boolean answersProbe() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 500);
-			socket.setSoTimeout(500);
+		try (Socket plain = new Socket()) {
+			plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 500);
+			plain.setSoTimeout(500);
+			Socket socket = (this.tls != null)
+					? this.tls.clientContext().getSocketFactory().createSocket(plain, "127.0.0.1", this.port, true)
+					: plain;
 			OutputStream out = socket.getOutputStream();
 			out.write(this.kind.probe().getBytes(StandardCharsets.ISO_8859_1));
 			out.flush();

@@ -30,7 +30,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
 	private final @Nullable String saslPassword;
 
+	private final boolean tls;
+
 	private @Nullable SaslDatabase sasl;
+
+	private @Nullable TestCertificates certificates;
 
 	private @Nullable ServerProcess process;
 
@@ -41,9 +45,14 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	private TestServer(ServerKind kind, @Nullable String saslUsername, @Nullable String saslPassword) {
+		this(kind, saslUsername, saslPassword, false);
+	}
+
+	private TestServer(ServerKind kind, @Nullable String saslUsername, @Nullable String saslPassword, boolean tls) {
 		this.kind = kind;
 		this.saslUsername = saslUsername;
 		this.saslPassword = saslPassword;
+		this.tls = tls;
 	}
 
 	/**
@@ -75,10 +84,26 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 		return new TestServer(ServerKind.REDIS);
 	}
 
+	/**
+	 * Returns an extension that provides a Redis server that accepts TLS connections only
+	 * ({@code --tls-port}), with a server certificate for {@code 127.0.0.1} made for the
+	 * test class ({@link #certificates()}). Always started locally.
+	 * @return the extension
+	 */
+	public static TestServer redisWithTls() {
+		return new TestServer(ServerKind.REDIS, null, null, true);
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		String external = System.getenv(this.kind.externalVariable());
-		if (this.saslUsername != null && this.saslPassword != null) {
+		if (this.tls) {
+			TestCertificates made = TestCertificates.create();
+			this.certificates = made;
+			this.process = ServerProcess.startWithTls(this.kind, made);
+			this.address = this.process.address();
+		}
+		else if (this.saslUsername != null && this.saslPassword != null) {
 			SaslDatabase database = SaslDatabase.create(this.saslUsername, this.saslPassword);
 			this.sasl = database;
 			this.process = ServerProcess.start(this.kind, database.environment(), "-S");
@@ -103,6 +128,22 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 			this.sasl.close();
 			this.sasl = null;
 		}
+		if (this.certificates != null) {
+			this.certificates.close();
+			this.certificates = null;
+		}
+	}
+
+	/**
+	 * Returns the certificates of a server started by {@link #redisWithTls()}.
+	 * @return the certificates
+	 * @throws IllegalStateException for a server without TLS
+	 */
+	public TestCertificates certificates() {
+		if (this.certificates == null) {
+			throw new IllegalStateException("this server has no TLS; use TestServer.redisWithTls()");
+		}
+		return this.certificates;
 	}
 
 	/**
