@@ -166,8 +166,7 @@ public final class RedisBackend
 			throw new IllegalArgumentException("the Redis URL must be set for a backend that connects by itself; "
 					+ "otherwise create the backend over a RedisConnectionFactory");
 		}
-		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config.connectTimeout(),
-				config.commandTimeout());
+		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config);
 		return new RedisBackend(owned.factory(), owned, config);
 	}
 
