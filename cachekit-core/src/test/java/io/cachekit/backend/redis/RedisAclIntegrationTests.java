@@ -10,6 +10,7 @@ import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendContract;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
@@ -88,6 +89,9 @@ class RedisAclIntegrationTests extends BackendContract {
 			assertThatExceptionOfType(BackendException.class)
 				.isThrownBy(() -> other.publish("invalidations", bytes("x")))
 				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.AUTHENTICATION));
+			BackendHealth health = other.health();
+			assertThat(health.healthy()).isFalse();
+			assertThat(String.valueOf(health.detail("error"))).contains("AUTHENTICATION").contains("NOPERM");
 		}
 	}
 
