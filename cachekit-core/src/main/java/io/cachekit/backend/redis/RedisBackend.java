@@ -73,6 +73,14 @@ import org.springframework.data.redis.core.types.Expiration;
  * {@code PERMANENT}.
  *
  * <p>
+ * Credentials (a password, or an ACL user and password) and TLS are the connection's: the
+ * URL's for {@link #create(RedisBackendConfig)}, where {@code rediss://} always verifies
+ * the server's certificate and host name (see {@link RedisBackendConfig}), or the given
+ * factory's. The broadcast's pub/sub connection comes from the same factory, so it has
+ * the same credentials and TLS. No password appears in {@link #toString()}, health or any
+ * exception message.
+ *
+ * <p>
  * Also offers {@link AddIfAbsent} ({@code SET NX PX}), {@link BulkGet} (one
  * {@code MGET}), {@link Increment} (a Lua script, atomic) and {@link TtlInspection}
  * ({@code PTTL}). Thread-safe.

@@ -183,9 +183,8 @@ public final class RedisBackendConfig {
 	/**
 	 * Tells whether TLS settings other than the defaults are made (trust, client
 	 * certificate, protocols or cipher suites).
-	 * @return {@code true} when any TLS setting is made
 	 */
-	public boolean hasTlsSettings() {
+	boolean hasTlsSettings() {
 		return this.trustManagerFactory != null || this.keyManagerFactory != null || !this.tlsProtocols.isEmpty()
 				|| !this.tlsCipherSuites.isEmpty();
 	}

@@ -90,7 +90,8 @@ final class RedisErrors {
 		BackendErrorType type = typeOf(failure);
 		String message = describe(failure);
 		if (type == BackendErrorType.AUTHENTICATION) {
-			message += "; check the user name and password (in the Redis URL) and the user's ACL rights";
+			message += "; check the user name and password (of the Redis URL or the connection factory) and the "
+					+ "user's ACL rights";
 		}
 		else if (isTlsFailure(failure)) {
 			message += "; the TLS handshake failed: check that the server listens for TLS on that port, that the "
