@@ -79,6 +79,19 @@ public enum ServerKind {
 				+ "=host:port to use a running server.";
 	}
 
+	/**
+	 * Returns the arguments, added after {@link #command(String, int)}'s, that make the
+	 * server accept TLS connections only, on {@code port}.
+	 */
+	List<String> tlsArguments(int port, TestCertificates certificates) {
+		return switch (this) {
+			case MEMCACHED -> throw new UnsupportedOperationException("a TLS memcached is not supported here");
+			case REDIS -> List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
+					certificates.serverCertificate().toString(), "--tls-key-file", certificates.serverKey().toString(),
+					"--tls-ca-cert-file", certificates.caCertificate().toString(), "--tls-auth-clients", "no");
+		};
+	}
+
 	List<String> command(String executable, int port) {
 		return switch (this) {
 			case MEMCACHED -> {

@@ -68,12 +68,15 @@ public final class ServerProcess implements AutoCloseable {
 	/** Set for a server that speaks only TLS: the readiness probe goes through it. */
 	private final @Nullable SSLContext probeContext;
 
+	/** Set for a server whose TLS arguments the kind adds (Redis): its certificates. */
+	private final @Nullable TestCertificates tls;
+
 	private @Nullable Process process;
 
 	private boolean paused;
 
 	private ServerProcess(ServerKind kind, String executable, int port, Path log, List<String> extraArguments,
-			Map<String, String> environment, @Nullable SSLContext probeContext) {
+			Map<String, String> environment, @Nullable SSLContext probeContext, @Nullable TestCertificates tls) {
 		this.kind = kind;
 		this.executable = executable;
 		this.port = port;
@@ -81,6 +84,7 @@ public final class ServerProcess implements AutoCloseable {
 		this.extraArguments = extraArguments;
 		this.environment = environment;
 		this.probeContext = probeContext;
+		this.tls = tls;
 	}
 
 	/**
@@ -125,7 +129,7 @@ public final class ServerProcess implements AutoCloseable {
 	 * install it) or the server does not come up
 	 */
 	public static ServerProcess start(ServerKind kind, Map<String, String> environment, String... extraArguments) {
-		return start(kind, environment, null, extraArguments);
+		return start(kind, environment, null, null, extraArguments);
 	}
 
 	/**
@@ -142,11 +146,30 @@ public final class ServerProcess implements AutoCloseable {
 	 */
 	public static ServerProcess startWithTls(ServerKind kind, SSLContext probeContext, Map<String, String> environment,
 			String... extraArguments) {
-		return start(kind, environment, Objects.requireNonNull(probeContext, "probeContext"), extraArguments);
+		return start(kind, environment, Objects.requireNonNull(probeContext, "probeContext"), null, extraArguments);
+	}
+
+	/**
+	 * Starts a server of the given kind that accepts TLS connections only, on a free
+	 * loopback port, with the server certificate of {@code certificates}; clients are not
+	 * asked for certificates. The readiness probe speaks TLS and trusts
+	 * {@link TestCertificates#caCertificate()}. <pre>{@code
+	 * ServerProcess redis = ServerProcess.startWithTls(ServerKind.REDIS, certificates);
+	 * }</pre>
+	 * @param kind the kind of server; Redis only ({@code --port 0 --tls-port ...})
+	 * @param certificates the certificates, open while the server runs
+	 * @param extraArguments further command-line arguments
+	 * @return the running server
+	 * @throws IllegalStateException when the binary is missing or the server does not
+	 * come up
+	 */
+	public static ServerProcess startWithTls(ServerKind kind, TestCertificates certificates, String... extraArguments) {
+		Objects.requireNonNull(certificates, "certificates");
+		return start(kind, Map.of(), certificates.clientContext(), certificates, extraArguments);
 	}
 
 	private static ServerProcess start(ServerKind kind, Map<String, String> environment,
-			@Nullable SSLContext probeContext, String... extraArguments) {
+			@Nullable SSLContext probeContext, @Nullable TestCertificates tls, String... extraArguments) {
 		Map<String, String> variables = Map.copyOf(environment);
 		List<String> arguments = List.of(extraArguments);
 		String executable = findExecutable(kind);
@@ -156,7 +179,7 @@ public final class ServerProcess implements AutoCloseable {
 			try {
 				server = new ServerProcess(kind, executable, freePort(),
 						Files.createTempFile("cachekit-" + kind.binary() + "-", ".log"), arguments, variables,
-						probeContext);
+						probeContext, tls);
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("cannot prepare a " + kind.binary() + " process", ex);
@@ -278,6 +301,9 @@ public final class ServerProcess implements AutoCloseable {
 
 	private void launch() {
 		List<String> command = new ArrayList<>(this.kind.command(this.executable, this.port));
+		if (this.tls != null) {
+			command.addAll(this.kind.tlsArguments(this.port, this.tls));
+		}
 		command.addAll(this.extraArguments);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));

@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A certificate authority and a server certificate made at test time by {@code openssl}
@@ -118,6 +124,36 @@ public final class TestCertificates implements AutoCloseable {
 		catch (IOException ex) {
 			// A leftover directory in the temp directory is harmless.
 		}
+	}
+
+	/**
+	 * Returns trust managers that trust one authority's certificate and nothing else (not
+	 * the JDK's default authorities).
+	 * @param caCertificate the authority's PEM file, such as {@link #caCertificate()}
+	 * @return the initialized trust manager factory
+	 * @throws IllegalStateException when the file cannot be read
+	 */
+	public static TrustManagerFactory trusting(Path caCertificate) {
+		try (var in = Files.newInputStream(caCertificate)) {
+			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+			store.load(null, null);
+			store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(store);
+			return trust;
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException("cannot read the certificate " + caCertificate, ex);
+		}
+	}
+
+	/**
+	 * Returns a TLS context that trusts only {@link #caCertificate()}, for a plain client
+	 * such as a readiness probe.
+	 * @return the context
+	 */
+	public SSLContext clientContext() {
+		return TrustingContexts.trusting(caCertificate());
 	}
 
 	private void authority(String name, String commonName) {

@@ -35,9 +35,9 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
 	private final boolean tls;
 
-	private @Nullable TestCertificates certificates;
-
 	private @Nullable SaslDatabase sasl;
+
+	private @Nullable TestCertificates certificates;
 
 	private @Nullable ServerProcess process;
 
@@ -105,23 +105,38 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 		return new TestServer(ServerKind.REDIS);
 	}
 
+	/**
+	 * Returns an extension that provides a Redis server that accepts TLS connections only
+	 * ({@code --tls-port}), with a server certificate for {@code 127.0.0.1} made for the
+	 * test class ({@link #certificates()}). Always started locally.
+	 * @return the extension
+	 */
+	public static TestServer redisWithTls() {
+		return new TestServer(ServerKind.REDIS, null, null, true);
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		String external = System.getenv(this.kind.externalVariable());
 		if (this.tls) {
 			TestCertificates made = TestCertificates.create();
 			this.certificates = made;
-			Map<String, String> environment = Map.of();
-			List<String> arguments = new ArrayList<>(
-					List.of("-Z", "-o", "ssl_chain_cert=" + made.serverCertificate() + ",ssl_key=" + made.serverKey()));
-			if (this.saslUsername != null && this.saslPassword != null) {
-				SaslDatabase database = SaslDatabase.create(this.saslUsername, this.saslPassword);
-				this.sasl = database;
-				environment = database.environment();
-				arguments.add("-S");
+			if (this.kind == ServerKind.REDIS) {
+				this.process = ServerProcess.startWithTls(this.kind, made);
 			}
-			this.process = ServerProcess.startWithTls(this.kind, TrustingContexts.trusting(made.caCertificate()),
-					environment, arguments.toArray(String[]::new));
+			else {
+				Map<String, String> environment = Map.of();
+				List<String> arguments = new ArrayList<>(List.of("-Z", "-o",
+						"ssl_chain_cert=" + made.serverCertificate() + ",ssl_key=" + made.serverKey()));
+				if (this.saslUsername != null && this.saslPassword != null) {
+					SaslDatabase database = SaslDatabase.create(this.saslUsername, this.saslPassword);
+					this.sasl = database;
+					environment = database.environment();
+					arguments.add("-S");
+				}
+				this.process = ServerProcess.startWithTls(this.kind, TrustingContexts.trusting(made.caCertificate()),
+						environment, arguments.toArray(String[]::new));
+			}
 			this.address = this.process.address();
 		}
 		else if (this.saslUsername != null && this.saslPassword != null) {
@@ -162,7 +177,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 	 */
 	public TestCertificates certificates() {
 		if (this.certificates == null) {
-			throw new IllegalStateException("this server does not use TLS; use TestServer.memcachedWithTls()");
+			throw new IllegalStateException(
+					"this server does not use TLS; use TestServer.memcachedWithTls() or TestServer.redisWithTls()");
 		}
 		return this.certificates;
 	}

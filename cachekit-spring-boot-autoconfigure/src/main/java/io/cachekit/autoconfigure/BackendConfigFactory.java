@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 
 /**
  * Turns the backend property groups ({@code cachekit.memcached.*},
@@ -35,6 +37,8 @@ final class BackendConfigFactory {
 	private static final String FILE = "cachekit.file.";
 
 	private static final String REDIS = "cachekit.redis.";
+
+	private static final String REDIS_SSL_BUNDLE = REDIS + "ssl.bundle";
 
 	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.ofEntries(
 			Map.entry("servers", PREFIX + "servers"), Map.entry("operationTimeout", PREFIX + "timeout"),
@@ -77,9 +81,12 @@ final class BackendConfigFactory {
 	 * @param url the URL to connect to, or {@code null} to use the application's
 	 * connection factory
 	 * @param urlProperty the property or environment variable the URL came from
+	 * @param sslBundles the application's SSL bundles, for
+	 * {@code cachekit.redis.ssl.bundle}, or {@code null} when there are none
 	 * @return the configuration
 	 */
-	static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url, String urlProperty) {
+	static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url, String urlProperty,
+			@Nullable SslBundles sslBundles) {
 		Map<String, String> names = Map.ofEntries(Map.entry("url", urlProperty),
 				Map.entry("commandTimeout", REDIS + "timeout"), Map.entry("command timeout", REDIS + "timeout"),
 				Map.entry("connectTimeout", REDIS + "connect-timeout"),
@@ -99,11 +106,61 @@ final class BackendConfigFactory {
 			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout, names);
 			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout, names);
 		}
+		redisSsl(properties.getSsl().getBundle(), url, urlProperty, sslBundles, builder);
 		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts, names);
 		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix, names);
 		apply(REDIS + "max-value-size", properties.getMaxValueSize(),
 				(size) -> builder.maxValueSize(toInt(size.toBytes())), names);
 		return build(urlProperty, null, builder::build, names);
+	}
+
+	/**
+	 * Applies {@code cachekit.redis.ssl.bundle}: the bundle's trust managers, its key
+	 * managers when it holds a key, and its protocols and ciphers. It needs a
+	 * {@code rediss://} URL of cachekit's own; Spring Boot's connection factory takes
+	 * {@code spring.data.redis.ssl.bundle} instead.
+	 */
+	private static void redisSsl(@Nullable String bundleName, @Nullable String url, String urlProperty,
+			@Nullable SslBundles sslBundles, RedisBackendConfig.Builder builder) {
+		if (bundleName == null || bundleName.isBlank()) {
+			return;
+		}
+		if (url == null) {
+			throw new InvalidConfigurationPropertyValueException(REDIS_SSL_BUNDLE, bundleName,
+					"it applies to the connection cachekit makes for " + BackendSelection.REDIS_URL
+							+ "; Spring Boot's Redis connection, which cachekit uses now, takes "
+							+ "spring.data.redis.ssl.bundle instead");
+		}
+		if (!url.strip().regionMatches(true, 0, "rediss://", 0, 9)) {
+			throw new InvalidConfigurationPropertyValueException(REDIS_SSL_BUNDLE, bundleName,
+					"TLS needs a rediss:// URL, but " + urlProperty + " is '" + maskPassword(url) + "'");
+		}
+		if (sslBundles == null) {
+			throw new InvalidConfigurationPropertyValueException(REDIS_SSL_BUNDLE, bundleName,
+					"no SSL bundles are configured; define one as spring.ssl.bundle.pem." + bundleName
+							+ ".truststore.certificate (or spring.ssl.bundle.jks." + bundleName + ".*)");
+		}
+		SslBundle bundle;
+		try {
+			bundle = sslBundles.getBundle(bundleName);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException(REDIS_SSL_BUNDLE, bundleName,
+					"there is no SSL bundle named '" + bundleName + "' (known: " + sslBundles.getBundleNames()
+							+ "); define it as spring.ssl.bundle.pem." + bundleName
+							+ ".truststore.certificate (or spring.ssl.bundle.jks." + bundleName + ".*)");
+		}
+		builder.trustManagerFactory(bundle.getManagers().getTrustManagerFactory());
+		if (bundle.getStores().getKeyStore() != null) {
+			builder.keyManagerFactory(bundle.getManagers().getKeyManagerFactory());
+		}
+		SslOptions options = bundle.getOptions();
+		if (options.getEnabledProtocols() != null) {
+			builder.tlsProtocols(List.of(options.getEnabledProtocols()));
+		}
+		if (options.getCiphers() != null) {
+			builder.tlsCipherSuites(List.of(options.getCiphers()));
+		}
 	}
 
 	static MemcachedConfig memcached(CachekitProperties.Memcached properties) {

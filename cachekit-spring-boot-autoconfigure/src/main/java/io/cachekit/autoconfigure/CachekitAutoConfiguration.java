@@ -115,7 +115,9 @@ public final class CachekitAutoConfiguration {
 	 * is then shared and not closed; else from the {@code REDIS_URL} environment
 	 * variable. When {@code REDIS_URL} is set and no {@code spring.data.redis.*}
 	 * connection property is, {@code REDIS_URL} wins over the factory, whose defaults
-	 * would point at localhost.
+	 * would point at localhost. A {@code rediss://} URL trusts the SSL bundle named by
+	 * {@code cachekit.redis.ssl.bundle}, else the JDK's default authorities; the shared
+	 * factory keeps Spring Boot's own TLS and credentials ({@code spring.data.redis.*}).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(value = { RedisConnectionFactory.class, LettuceConnectionFactory.class },
@@ -126,11 +128,13 @@ public final class CachekitAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		RedisBackend cachekitRedisBackend(CachekitProperties properties,
-				ObjectProvider<RedisConnectionFactory> connectionFactory, Environment environment) {
+				ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<SslBundles> sslBundles,
+				Environment environment) {
 			CachekitProperties.Redis redis = properties.getRedis();
+			SslBundles bundles = sslBundles.getIfAvailable();
 			String url = redis.getUrl();
 			if (url != null && !url.isBlank()) {
-				return RedisBackend.create(BackendConfigFactory.redis(redis, url, BackendSelection.REDIS_URL));
+				return RedisBackend.create(BackendConfigFactory.redis(redis, url, BackendSelection.REDIS_URL, bundles));
 			}
 			RedisConnectionFactory shared = connectionFactory.getIfUnique();
 			String platformUrl = environment.getProperty(BackendSelection.PLATFORM_REDIS_URL);
@@ -138,11 +142,12 @@ public final class CachekitAutoConfiguration {
 			// Spring Boot's factory points at localhost:6379 unless told otherwise, so
 			// REDIS_URL wins over a factory nobody configured.
 			if (shared != null && (!hasPlatformUrl || isSpringRedisConfigured(environment))) {
-				return RedisBackend.create(shared, BackendConfigFactory.redis(redis, null, BackendSelection.REDIS_URL));
+				return RedisBackend.create(shared,
+						BackendConfigFactory.redis(redis, null, BackendSelection.REDIS_URL, bundles));
 			}
 			if (hasPlatformUrl) {
-				return RedisBackend
-					.create(BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL));
+				return RedisBackend.create(
+						BackendConfigFactory.redis(redis, platformUrl, BackendSelection.PLATFORM_REDIS_URL, bundles));
 			}
 			throw BackendSelection.missing(BackendSelection.REDIS_URL,
 					"Redis needs a URL such as redis://localhost:6379 (cachekit.redis.url, CACHEKIT_REDIS_URL or "

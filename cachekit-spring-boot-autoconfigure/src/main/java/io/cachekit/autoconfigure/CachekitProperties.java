@@ -560,6 +560,38 @@ public class CachekitProperties {
 			this.maxValueSize = maxValueSize;
 		}
 
+		// TLS of cachekit's own Redis connection (issue 9, part R).
+
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		/**
+		 * TLS of the connection cachekit makes for a rediss:// URL. Spring Boot's own
+		 * connection factory takes spring.data.redis.ssl.* instead.
+		 */
+		public static class Ssl {
+
+			/**
+			 * Name of the SSL bundle (spring.ssl.bundle.*) whose trusted certificates,
+			 * and client key if any, a rediss:// URL uses. Unset, the JDK's default
+			 * trusted authorities are used. The server's certificate and host name are
+			 * verified either way.
+			 */
+			private @Nullable String bundle;
+
+			public @Nullable String getBundle() {
+				return this.bundle;
+			}
+
+			public void setBundle(@Nullable String bundle) {
+				this.bundle = bundle;
+			}
+
+		}
+
 	}
 
 	/**

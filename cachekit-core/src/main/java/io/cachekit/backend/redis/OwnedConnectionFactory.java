@@ -3,8 +3,13 @@ package io.cachekit.backend.redis;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -28,6 +33,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * within half a second, whatever the phase of the back-off; an attempt on a server that
  * is down costs one refused connection.</li>
  * <li>Shutdown has no quiet period.</li>
+ * <li>Over TLS ({@code rediss://}), the server's certificate and host name are verified
+ * (against the configured trust, else the JDK's default authorities), through the JDK's
+ * TLS provider.</li>
  * </ul>
  * The native connection is shared by every caller (Lettuce's default), and connected on
  * first use rather than at creation.
@@ -50,7 +58,7 @@ final class OwnedConnectionFactory implements AutoCloseable {
 
 	// Shutting down after a failure is best effort.
 	@SuppressWarnings("FutureReturnValueIgnored")
-	static OwnedConnectionFactory create(RedisUrl url, Duration connectTimeout, Duration commandTimeout) {
+	static OwnedConnectionFactory create(RedisUrl url, RedisBackendConfig config) {
 		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.host(), url.port());
 		server.setDatabase(url.database());
 		if (url.username() != null) {
@@ -63,18 +71,22 @@ final class OwnedConnectionFactory implements AutoCloseable {
 			.reconnectDelay(Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
 			.build();
 		try {
-			ClientOptions options = ClientOptions.builder()
-				.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-				.build();
+			ClientOptions.Builder options = ClientOptions.builder()
+				.socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).build())
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+			if (url.ssl()) {
+				options.sslOptions(sslOptions(config));
+			}
 			LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
 				.clientResources(resources)
-				.clientOptions(options)
-				.commandTimeout(commandTimeout)
+				.clientOptions(options.build())
+				.commandTimeout(config.commandTimeout())
 				.shutdownQuietPeriod(Duration.ZERO)
 				.shutdownTimeout(Duration.ofSeconds(2));
 			if (url.ssl()) {
-				client.useSsl();
+				// Spring Data Redis verifies the peer by default: certificate and host
+				// name.
+				client.useSsl().verifyPeer(SslVerifyMode.FULL);
 			}
 			LettuceConnectionFactory factory = new LettuceConnectionFactory(server, client.build());
 			factory.afterPropertiesSet();
@@ -84,6 +96,25 @@ final class OwnedConnectionFactory implements AutoCloseable {
 			resources.shutdown(0, 0, TimeUnit.SECONDS);
 			throw ex;
 		}
+	}
+
+	private static SslOptions sslOptions(RedisBackendConfig config) {
+		SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+		TrustManagerFactory trust = config.trustManagerFactory();
+		if (trust != null) {
+			ssl.trustManager(trust);
+		}
+		KeyManagerFactory keys = config.keyManagerFactory();
+		if (keys != null) {
+			ssl.keyManager(keys);
+		}
+		if (!config.tlsProtocols().isEmpty()) {
+			ssl.protocols(config.tlsProtocols().toArray(new String[0]));
+		}
+		if (!config.tlsCipherSuites().isEmpty()) {
+			ssl.cipherSuites(config.tlsCipherSuites().toArray(new String[0]));
+		}
+		return ssl.build();
 	}
 
 	LettuceConnectionFactory factory() {

@@ -73,6 +73,14 @@ import org.springframework.data.redis.core.types.Expiration;
  * {@code PERMANENT}.
  *
  * <p>
+ * Credentials (a password, or an ACL user and password) and TLS are the connection's: the
+ * URL's for {@link #create(RedisBackendConfig)}, where {@code rediss://} always verifies
+ * the server's certificate and host name (see {@link RedisBackendConfig}), or the given
+ * factory's. The broadcast's pub/sub connection comes from the same factory, so it has
+ * the same credentials and TLS. No password appears in {@link #toString()}, health or any
+ * exception message.
+ *
+ * <p>
  * Also offers {@link AddIfAbsent} ({@code SET NX PX}), {@link BulkGet} (one
  * {@code MGET}), {@link Increment} (a Lua script, atomic) and {@link TtlInspection}
  * ({@code PTTL}). Thread-safe.
@@ -107,6 +115,11 @@ public final class RedisBackend
 			return redis.call('GET', KEYS[1])
 			""";
 
+	/**
+	 * The key, under the prefix, whose existence a health check asks for: never written.
+	 */
+	static final String HEALTH_KEY = "cachekit:health";
+
 	/** How many connection attempts are made when a handshake fails without a reason. */
 	private static final int HANDSHAKE_ATTEMPTS = 3;
 
@@ -121,6 +134,8 @@ public final class RedisBackend
 	private final RedisBackendConfig config;
 
 	private final RedisKeys keys;
+
+	private final byte[] healthKey;
 
 	private final Map<String, Object> serverDetails;
 
@@ -138,6 +153,7 @@ public final class RedisBackend
 		this.owned = owned;
 		this.config = config;
 		this.keys = new RedisKeys(config.keyPrefix());
+		this.healthKey = this.keys.map(HEALTH_KEY);
 		this.serverDetails = serverDetails(factory);
 		this.description = "RedisBackend["
 				+ this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
@@ -166,8 +182,7 @@ public final class RedisBackend
 			throw new IllegalArgumentException("the Redis URL must be set for a backend that connects by itself; "
 					+ "otherwise create the backend over a RedisConnectionFactory");
 		}
-		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config.connectTimeout(),
-				config.commandTimeout());
+		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config);
 		return new RedisBackend(owned.factory(), owned, config);
 	}
 
@@ -387,16 +402,23 @@ public final class RedisBackend
 	 * {@inheritDoc}
 	 * <p>
 	 * Takes a connection (connecting when none is open, bounded by the connect timeout)
-	 * and sends {@code PING} (bounded by the command timeout). Details: {@code server}
-	 * ({@code host:port}) and {@code database} when the factory is Lettuce's standalone
-	 * one, never credentials; an unhealthy result adds {@code error}. Not retried.
+	 * and sends {@code PING}, then {@code EXISTS} of the key {@value #HEALTH_KEY} under
+	 * the prefix, so that an ACL user who may connect but not use the prefix's keys
+	 * ({@code NOPERM}) is reported as {@code AUTHENTICATION} too (each bounded by the
+	 * command timeout). Details: {@code server} ({@code host:port}), {@code database} and
+	 * {@code ssl} when the factory is Lettuce's standalone one, never credentials; an
+	 * unhealthy result adds {@code error}. Not retried.
 	 */
 	@Override
 	public BackendHealth health() {
 		long start = System.nanoTime();
 		try {
 			Checks.open(this.closed, BackendOperation.HEALTH, null);
-			String pong = once((connection) -> connection.ping());
+			String pong = once((connection) -> {
+				String answer = connection.ping();
+				connection.keyCommands().exists(this.healthKey);
+				return answer;
+			});
 			long latency = elapsedMillis(start);
 			if (!"PONG".equalsIgnoreCase(pong)) {
 				return BackendHealth.down(backendType(), latency,

@@ -2,8 +2,12 @@ package io.cachekit.backend.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 import io.cachekit.backend.Checks;
 import io.cachekit.backend.Durations;
@@ -31,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  *     .keyPrefix("orders:")
  *     .build();
  * }</pre>
+ *
+ * <p>
+ * Over TLS ({@code rediss://}) the server's certificate and host name are always
+ * verified: against the JDK's default trusted authorities, or against
+ * {@link Builder#trustManagerFactory(TrustManagerFactory)}. A client certificate, TLS
+ * protocols and cipher suites may be set too. These TLS settings need a {@code rediss://}
+ * URL; {@link Builder#build()} refuses them otherwise.
  *
  * <p>
  * {@link #toString()} and every message mask the URL's password.
@@ -71,7 +82,19 @@ public final class RedisBackendConfig {
 
 	private final int maxValueSize;
 
+	private final @Nullable TrustManagerFactory trustManagerFactory;
+
+	private final @Nullable KeyManagerFactory keyManagerFactory;
+
+	private final List<String> tlsProtocols;
+
+	private final List<String> tlsCipherSuites;
+
 	private RedisBackendConfig(Builder builder) {
+		this.trustManagerFactory = builder.trustManagerFactory;
+		this.keyManagerFactory = builder.keyManagerFactory;
+		this.tlsProtocols = builder.tlsProtocols;
+		this.tlsCipherSuites = builder.tlsCipherSuites;
 		this.url = builder.url;
 		this.connectTimeout = builder.connectTimeout;
 		this.commandTimeout = builder.commandTimeout;
@@ -100,6 +123,10 @@ public final class RedisBackendConfig {
 		builder.retryAttempts = this.retryAttempts;
 		builder.keyPrefix = this.keyPrefix;
 		builder.maxValueSize = this.maxValueSize;
+		builder.trustManagerFactory = this.trustManagerFactory;
+		builder.keyManagerFactory = this.keyManagerFactory;
+		builder.tlsProtocols = this.tlsProtocols;
+		builder.tlsCipherSuites = this.tlsCipherSuites;
 		return builder;
 	}
 
@@ -153,8 +180,33 @@ public final class RedisBackendConfig {
 		return this.maxValueSize;
 	}
 
+	/**
+	 * Tells whether TLS settings other than the defaults are made (trust, client
+	 * certificate, protocols or cipher suites).
+	 */
+	boolean hasTlsSettings() {
+		return this.trustManagerFactory != null || this.keyManagerFactory != null || !this.tlsProtocols.isEmpty()
+				|| !this.tlsCipherSuites.isEmpty();
+	}
+
 	@Nullable RedisUrl parsedUrl() {
 		return this.url;
+	}
+
+	@Nullable TrustManagerFactory trustManagerFactory() {
+		return this.trustManagerFactory;
+	}
+
+	@Nullable KeyManagerFactory keyManagerFactory() {
+		return this.keyManagerFactory;
+	}
+
+	List<String> tlsProtocols() {
+		return this.tlsProtocols;
+	}
+
+	List<String> tlsCipherSuites() {
+		return this.tlsCipherSuites;
 	}
 
 	@Override
@@ -162,7 +214,21 @@ public final class RedisBackendConfig {
 		return "RedisBackendConfig[url=" + ((this.url != null) ? this.url : "(none)") + ", connectTimeout="
 				+ Durations.format(this.connectTimeout) + ", commandTimeout=" + Durations.format(this.commandTimeout)
 				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxValueSize="
-				+ this.maxValueSize + "]";
+				+ this.maxValueSize + ((this.url != null && this.url.ssl()) ? ", tls=" + describeTls() : "") + "]";
+	}
+
+	private String describeTls() {
+		StringBuilder text = new StringBuilder((this.trustManagerFactory != null) ? "trust given" : "default trust");
+		if (this.keyManagerFactory != null) {
+			text.append(", client certificate");
+		}
+		if (!this.tlsProtocols.isEmpty()) {
+			text.append(", protocols ").append(this.tlsProtocols);
+		}
+		if (!this.tlsCipherSuites.isEmpty()) {
+			text.append(", cipher suites ").append(this.tlsCipherSuites);
+		}
+		return "[" + text + "]";
 	}
 
 	/**
@@ -181,6 +247,14 @@ public final class RedisBackendConfig {
 		private String keyPrefix = "";
 
 		private int maxValueSize = DEFAULT_MAX_VALUE_SIZE;
+
+		private @Nullable TrustManagerFactory trustManagerFactory;
+
+		private @Nullable KeyManagerFactory keyManagerFactory;
+
+		private List<String> tlsProtocols = List.of();
+
+		private List<String> tlsCipherSuites = List.of();
 
 		private Builder() {
 		}
@@ -273,11 +347,76 @@ public final class RedisBackendConfig {
 		}
 
 		/**
+		 * Sets the authorities a {@code rediss://} server's certificate must be signed
+		 * by, instead of the JDK's default ones; the host name is verified either way. A
+		 * Spring Boot SSL bundle's {@code getManagers().getTrustManagerFactory()} fits.
+		 * @param trustManagerFactory an initialized trust manager factory
+		 * @return this builder
+		 */
+		public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+			this.trustManagerFactory = Objects.requireNonNull(trustManagerFactory,
+					"trust manager factory must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the client certificate and key offered to a {@code rediss://} server that
+		 * asks for one ({@code tls-auth-clients}).
+		 * @param keyManagerFactory an initialized key manager factory
+		 * @return this builder
+		 */
+		public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory) {
+			this.keyManagerFactory = Objects.requireNonNull(keyManagerFactory, "key manager factory must not be null");
+			return this;
+		}
+
+		/**
+		 * Limits the TLS protocol versions offered, such as {@code TLSv1.3}.
+		 * @param protocols the protocol names; none for the JDK's defaults
+		 * @return this builder
+		 * @throws IllegalArgumentException when a name is blank
+		 */
+		public Builder tlsProtocols(List<String> protocols) {
+			this.tlsProtocols = names("tls protocols", protocols);
+			return this;
+		}
+
+		/**
+		 * Limits the TLS cipher suites offered.
+		 * @param cipherSuites the cipher suite names; none for the JDK's defaults
+		 * @return this builder
+		 * @throws IllegalArgumentException when a name is blank
+		 */
+		public Builder tlsCipherSuites(List<String> cipherSuites) {
+			this.tlsCipherSuites = names("tls cipher suites", cipherSuites);
+			return this;
+		}
+
+		/**
 		 * Creates the configuration.
 		 * @return the configuration
+		 * @throws IllegalArgumentException when TLS settings are made but the URL is not
+		 * {@code rediss://} (a backend over an application's connection factory takes TLS
+		 * from that factory)
 		 */
 		public RedisBackendConfig build() {
-			return new RedisBackendConfig(this);
+			RedisBackendConfig config = new RedisBackendConfig(this);
+			if (config.hasTlsSettings() && (this.url == null || !this.url.ssl())) {
+				throw new IllegalArgumentException("url must start with rediss:// when TLS settings are made (trust, "
+						+ "client certificate, protocols or cipher suites), was "
+						+ ((this.url != null) ? "'" + this.url + "'" : "not set"));
+			}
+			return config;
+		}
+
+		private static List<String> names(String setting, List<String> names) {
+			Objects.requireNonNull(names, setting + " must not be null");
+			for (String name : names) {
+				if (name == null || name.isBlank()) {
+					throw new IllegalArgumentException(setting + " must not contain blank names, was " + names);
+				}
+			}
+			return List.copyOf(names);
 		}
 
 	}

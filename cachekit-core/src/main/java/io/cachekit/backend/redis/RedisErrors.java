@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLException;
+
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendOperation;
@@ -52,9 +54,10 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * also when Spring wraps it in {@code RedisSystemException} or
  * {@code InvalidDataAccessApiUsageException}.</li>
  * <li>{@code TRANSIENT}: connection failures ({@code RedisConnectionFailureException},
- * {@code RedisConnectionException}, I/O and channel errors, unresolved hosts), Lettuce's
- * own rejections while disconnected or overloaded (a {@code RedisException} with no
- * cause), interruptions, and Spring's other transient or resource failures.</li>
+ * {@code RedisConnectionException}, I/O and channel errors, unresolved hosts, a refused
+ * TLS handshake, whose message then says what to check), Lettuce's own rejections while
+ * disconnected or overloaded (a {@code RedisException} with no cause), interruptions, and
+ * Spring's other transient or resource failures.</li>
  * <li>{@code PERMANENT}: API misuse ({@code InvalidDataAccessApiUsageException},
  * {@code IllegalArgumentException}).</li>
  * <li>{@code UNKNOWN}: anything else.</li>
@@ -87,7 +90,13 @@ final class RedisErrors {
 		BackendErrorType type = typeOf(failure);
 		String message = describe(failure);
 		if (type == BackendErrorType.AUTHENTICATION) {
-			message += "; check the user name and password (in the Redis URL)";
+			message += "; check the user name and password (of the Redis URL or the connection factory) and the "
+					+ "user's ACL rights";
+		}
+		else if (isTlsFailure(failure)) {
+			message += "; the TLS handshake failed: check that the server listens for TLS on that port, that the "
+					+ "client trusts the authority that signed the server's certificate, and that the certificate "
+					+ "names the host";
 		}
 		else if (isUnreachable(failure)) {
 			message += "; check that the Redis server runs and is reachable";
@@ -183,6 +192,21 @@ final class RedisErrors {
 		for (Throwable cause : chain(failure)) {
 			if (cause instanceof RedisNoScriptException || (cause instanceof RedisCommandExecutionException
 					&& String.valueOf(cause.getMessage()).startsWith("NOSCRIPT"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Tells whether a failure happened in a TLS handshake (an untrusted certificate, a
+	 * host name the certificate does not name, a server that does not speak TLS).
+	 * @param failure what was thrown
+	 * @return {@code true} when TLS refused the connection
+	 */
+	static boolean isTlsFailure(Throwable failure) {
+		for (Throwable cause : chain(failure)) {
+			if (cause instanceof SSLException) {
 				return true;
 			}
 		}

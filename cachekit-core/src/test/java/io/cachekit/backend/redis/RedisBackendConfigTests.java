@@ -1,10 +1,16 @@
 package io.cachekit.backend.redis;
 
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
+
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -229,6 +235,48 @@ class RedisBackendConfigTests {
 	void createWithoutUrlIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackend.create(RedisBackendConfig.builder().build()))
 			.withMessageContaining("the Redis URL must be set");
+	}
+
+	@Test
+	void tlsSettingsNeedARedissUrl() throws Exception {
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init((KeyStore) null);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisBackendConfig.builder()
+				.url("redis://:s3cret@cache.example.com")
+				.trustManagerFactory(trust)
+				.build())
+			.withMessageContaining("url must start with rediss://")
+			.withMessageNotContaining("s3cret");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisBackendConfig.builder().tlsProtocols(List.of("TLSv1.3")).build())
+			.withMessageContaining("was not set");
+		RedisBackendConfig config = RedisBackendConfig.builder()
+			.url("rediss://:s3cret@cache.example.com")
+			.trustManagerFactory(trust)
+			.tlsProtocols(List.of("TLSv1.3"))
+			.build();
+		assertThat(config.hasTlsSettings()).isTrue();
+		assertThat(config.toString()).contains("tls=[trust given, protocols [TLSv1.3]]").doesNotContain("s3cret");
+		assertThat(config.toBuilder().build()).hasToString(config.toString());
+	}
+
+	@Test
+	void blankTlsNamesAreRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisBackendConfig.builder().tlsCipherSuites(List.of(" ")))
+			.withMessageContaining("tls cipher suites");
+	}
+
+	@Test
+	void aGivenConnectionFactoryRefusesTlsSettings() {
+		RedisBackendConfig config = RedisBackendConfig.builder()
+			.url("rediss://cache.example.com")
+			.tlsProtocols(List.of("TLSv1.3"))
+			.build();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisBackend.create(new LettuceConnectionFactory(), config))
+			.withMessageContaining("remove the url");
 	}
 
 	private static RedisUrl parse(String url) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendOperation;
@@ -66,6 +68,23 @@ class RedisErrorsTests {
 		assertThat(type(failure)).isEqualTo(BackendErrorType.AUTHENTICATION);
 		assertThat(RedisErrors.classify(BackendOperation.GET, "k", failure).getMessage()).contains("WRONGPASS")
 			.contains("check the user name and password");
+	}
+
+	@Test
+	void refusedTlsHandshakeIsTransientAndSaysWhatToCheck() {
+		// As LettuceConnectionFactory reports a server certificate the client does not
+		// trust.
+		RuntimeException failure = new RedisConnectionFailureException("Unable to connect to Redis",
+				new RedisConnectionException("Unable to connect to 127.0.0.1/<unresolved>:6380",
+						new SSLHandshakeException("PKIX path building failed")));
+		assertThat(type(failure)).isEqualTo(BackendErrorType.TRANSIENT);
+		assertThat(RedisErrors.isTlsFailure(failure)).isTrue();
+		assertThat(RedisErrors.classify(BackendOperation.GET, "k", failure).getMessage())
+			.contains("PKIX path building failed")
+			.contains("the TLS handshake failed")
+			.contains("trusts the authority");
+		assertThat(RedisErrors.isTlsFailure(new RedisConnectionFailureException("refused", new ConnectException())))
+			.isFalse();
 	}
 
 	@Test
