@@ -264,7 +264,7 @@ public final class TieredCache {
 	 */
 	public @Nullable CacheHit get(Object key) {
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
-		return (keyString != null) ? counted(this.reader.lookup(keyString)) : null;
+		return counted((keyString != null) ? this.reader.lookup(keyString) : null);
 	}
 
 	/**
@@ -282,6 +282,7 @@ public final class TieredCache {
 		Objects.requireNonNull(loader, "loader must not be null");
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
 		if (keyString == null) {
+			counted(null);
 			return loader.call();
 		}
 		long ticket = this.loader.ticket(keyString);
@@ -303,6 +304,7 @@ public final class TieredCache {
 	public CompletableFuture<@Nullable CacheHit> retrieve(Object key) {
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
 		if (keyString == null) {
+			counted(null);
 			return CompletableFuture.completedFuture(null);
 		}
 		return findAsync(keyString).thenApply(TieredCache::hit);
@@ -337,6 +339,7 @@ public final class TieredCache {
 		Objects.requireNonNull(loader, "loader must not be null");
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
 		if (keyString == null) {
+			counted(null);
 			return loader.get();
 		}
 		long ticket = this.loader.ticket(keyString);
