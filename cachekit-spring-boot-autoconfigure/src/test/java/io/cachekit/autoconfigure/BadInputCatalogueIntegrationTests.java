@@ -441,6 +441,8 @@ class BadInputCatalogueIntegrationTests {
 		int overhead = codec.encode("v".repeat(guess), null, "values:1:row").length - guess;
 		String text = "v".repeat(entrySize - overhead);
 		assertThat(codec.encode(text, null, "values:1:row")).hasSize(entrySize);
+		System.out.println("[figure] " + stand + ": entry of " + entrySize + " bytes against an L2 limit of "
+				+ stand.l2Limit() + " bytes");
 		return text;
 	}
 
