@@ -104,7 +104,7 @@ public final class RawMemcached implements AutoCloseable {
 			if (header.equals("END")) {
 				return null;
 			}
-			String[] parts = header.split(" ");
+			String[] parts = header.split(" ", -1);
 			if (parts.length < 4 || !parts[0].equals("VALUE")) {
 				throw new IllegalStateException("get " + key + " answered " + header);
 			}
@@ -159,7 +159,7 @@ public final class RawMemcached implements AutoCloseable {
 			if (!line.startsWith("ME ")) {
 				throw new IllegalStateException("me " + key + " answered " + line);
 			}
-			String[] parts = line.split(" ");
+			String[] parts = line.split(" ", -1);
 			for (int i = 2; i < parts.length; i++) {
 				int equals = parts[i].indexOf('=');
 				fields.put(parts[i].substring(0, equals), parts[i].substring(equals + 1));

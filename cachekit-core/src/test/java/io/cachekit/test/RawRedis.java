@@ -94,7 +94,7 @@ public final class RawRedis implements AutoCloseable {
 	public Map<String, Long> commandCalls() {
 		String info = new String((byte[]) command(bytes("INFO"), bytes("commandstats")), StandardCharsets.UTF_8);
 		Map<String, Long> calls = new LinkedHashMap<>();
-		for (String line : info.split("\r\n")) {
+		for (String line : info.split("\r\n", -1)) {
 			if (line.startsWith("cmdstat_")) {
 				String name = line.substring("cmdstat_".length(), line.indexOf(':'));
 				int start = line.indexOf("calls=") + "calls=".length();
@@ -135,33 +135,30 @@ public final class RawRedis implements AutoCloseable {
 	private @Nullable Object reply() throws IOException {
 		int type = this.in.read();
 		String line = readLine();
-		switch (type) {
-			case '+':
-				return line;
-			case '-':
-				throw new IllegalStateException("Redis answered " + line);
-			case ':':
-				return Long.parseLong(line);
-			case '$': {
-				int length = Integer.parseInt(line);
-				if (length < 0) {
-					return null;
-				}
-				byte[] value = this.in.readNBytes(length);
-				readLine();
-				return value;
-			}
-			case '*': {
+		return switch (type) {
+			case '+' -> line;
+			case '-' -> throw new IllegalStateException("Redis answered " + line);
+			case ':' -> Long.parseLong(line);
+			case '$' -> bulk(Integer.parseInt(line));
+			case '*' -> {
 				int count = Integer.parseInt(line);
 				List<@Nullable Object> items = new ArrayList<>();
 				for (int i = 0; i < count; i++) {
 					items.add(reply());
 				}
-				return items;
+				yield items;
 			}
-			default:
-				throw new IOException("unexpected reply type " + type + ": " + line);
+			default -> throw new IOException("unexpected reply type " + type + ": " + line);
+		};
+	}
+
+	private byte @Nullable [] bulk(int length) throws IOException {
+		if (length < 0) {
+			return null;
 		}
+		byte[] value = this.in.readNBytes(length);
+		readLine();
+		return value;
 	}
 
 	private String readLine() throws IOException {

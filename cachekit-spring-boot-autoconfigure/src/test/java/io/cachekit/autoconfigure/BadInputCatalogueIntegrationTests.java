@@ -213,6 +213,8 @@ class BadInputCatalogueIntegrationTests {
 	 * Rows of an encrypted cache whose ciphertext was tampered with: added with
 	 * encryption at rest.
 	 */
+	@SuppressWarnings("UnusedVariable") // the rows to come plant their bytes in this
+										// stand
 	private static Stream<DynamicNode> tamperedCiphertext(Stand stand) {
 		return Stream.empty();
 	}
@@ -480,15 +482,17 @@ class BadInputCatalogueIntegrationTests {
 	}
 
 	/** A real entry of the {@code orders} cache, written by the application. */
-	record Real(byte[] bytes) {
+	static final class Real {
+
+		private final byte[] bytes;
 
 		Real(Stand stand, String id) {
-			this(read(stand, id));
+			stand.service().order(id);
+			this.bytes = Objects.requireNonNull(stand.readRaw(stand.entryKey("orders", id)));
 		}
 
-		private static byte[] read(Stand stand, String id) {
-			stand.service().order(id);
-			return Objects.requireNonNull(stand.readRaw(stand.entryKey("orders", id)));
+		byte[] bytes() {
+			return this.bytes;
 		}
 
 	}
@@ -776,7 +780,8 @@ class BadInputCatalogueIntegrationTests {
 	static final class NullKey {
 
 		@Override
-		@SuppressWarnings("NullAway") // the bad input under test
+		@SuppressWarnings({ "NullAway", "ToStringReturnsNull" }) // the bad input under
+																	// test
 		public String toString() {
 			return null;
 		}
