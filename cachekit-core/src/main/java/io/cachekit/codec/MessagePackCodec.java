@@ -184,6 +184,9 @@ public final class MessagePackCodec implements ValueCodec {
 	 */
 	public static final int DEFAULT_MAX_DECOMPRESSED_SIZE = 16 * 1024 * 1024;
 
+	/** The longest reason a failure's message quotes from the serializer. */
+	private static final int MAX_REASON_LENGTH = 300;
+
 	private final List<String> trustedPackages;
 
 	private final PayloadCompression compression;
@@ -431,7 +434,13 @@ public final class MessagePackCodec implements ValueCodec {
 			return "it nests too deeply";
 		}
 		String message = ex.getMessage();
-		return (message != null) ? message : ex.getClass().getName();
+		if (message == null) {
+			return ex.getClass().getName();
+		}
+		// Jackson appends the reference chain, which for a cycle runs as deep as the
+		// stack
+		// did (60 KB in one log line).
+		return (message.length() <= MAX_REASON_LENGTH) ? message : message.substring(0, MAX_REASON_LENGTH) + "...";
 	}
 
 	private static CodecException unserializable(Object value, String reason, @Nullable Throwable cause) {

@@ -23,6 +23,13 @@ public final class CacheConfiguration {
 	/** Entries live one hour in L2 unless configured otherwise. */
 	public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
+	/**
+	 * The longest TTL, about 1,000 years (Redis's own limit); longer ones, up to
+	 * {@code Duration}'s maximum, are taken as this. Expiry times are computed from the
+	 * TTL, and a TTL past the year 1,000,000,000 has none.
+	 */
+	public static final Duration MAX_TTL = Duration.ofDays(365_000);
+
 	/** An entry stays at most 30 seconds in L1 unless configured otherwise. */
 	public static final Duration DEFAULT_L1_TTL = Duration.ofSeconds(30);
 
@@ -144,7 +151,8 @@ public final class CacheConfiguration {
 
 	/**
 	 * Returns this configuration with another TTL.
-	 * @param ttl how long entries live; {@code null} or zero for no expiry
+	 * @param ttl how long entries live; {@code null} or zero for no expiry; over
+	 * {@link #MAX_TTL}, that
 	 * @return the new configuration
 	 * @throws IllegalArgumentException when {@code ttl} is negative
 	 */
@@ -152,7 +160,7 @@ public final class CacheConfiguration {
 		if (ttl != null && ttl.isNegative()) {
 			throw new IllegalArgumentException("ttl must not be negative (zero means no expiry), was " + ttl);
 		}
-		Duration effective = (ttl == null || ttl.isZero()) ? null : ttl;
+		Duration effective = (ttl == null || ttl.isZero()) ? null : (ttl.compareTo(MAX_TTL) > 0) ? MAX_TTL : ttl;
 		return new CacheConfiguration(effective, this.allowNullValues, this.l1Enabled, this.l1Ttl, this.l1MaxSize,
 				this.generationRefresh, this.coherence, this.loading);
 	}

@@ -18,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  * Written as bytes, big-endian: format version 1, kind, sequence, instance, generation
  * (of a clear, else 0), the cache name's UTF-8 length and bytes, then the key's UTF-8
  * bytes to the end. A key that is not well-formed UTF-16 (an unpaired surrogate) cannot
- * be written as UTF-8 without becoming another key, so its change is announced as
- * {@link Kind#DROP_ALL} instead.
+ * be written as UTF-8 without becoming another key, and a key of more than
+ * {@link #MAX_KEY_CHARS} characters may make a record larger than a backend takes (1 MiB
+ * in memcached, where the record would be refused on every try), so the change of either
+ * is announced as {@link Kind#DROP_ALL} instead.
  *
  * @param cacheName the cache's name
  * @param sequence the change's number in the cache's journal
@@ -35,15 +37,22 @@ record Invalidation(String cacheName, long sequence, long instance, Kind kind, l
 	private static final int HEADER = 1 + 1 + 8 + 8 + 8 + 4;
 
 	/**
+	 * The longest key announced by name: 16,384 characters, at most 48 KiB of UTF-8.
+	 */
+	static final int MAX_KEY_CHARS = 16_384;
+
+	/**
 	 * Creates the announcement of a change of one key.
 	 * @param cacheName the cache's name
 	 * @param sequence the change's number
 	 * @param instance the id of the instance that made it
 	 * @param keyString the key
-	 * @return the announcement; {@link Kind#DROP_ALL} when the key cannot be written
+	 * @return the announcement; {@link Kind#DROP_ALL} when the key cannot be written or
+	 * is longer than {@link #MAX_KEY_CHARS}
 	 */
 	static Invalidation ofKey(String cacheName, long sequence, long instance, String keyString) {
-		return isWellFormed(keyString) ? new Invalidation(cacheName, sequence, instance, Kind.KEY, 0, keyString)
+		return (keyString.length() <= MAX_KEY_CHARS && isWellFormed(keyString))
+				? new Invalidation(cacheName, sequence, instance, Kind.KEY, 0, keyString)
 				: new Invalidation(cacheName, sequence, instance, Kind.DROP_ALL, 0, "");
 	}
 

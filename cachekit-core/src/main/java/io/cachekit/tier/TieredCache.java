@@ -268,7 +268,7 @@ public final class TieredCache {
 	 */
 	public @Nullable CacheHit get(Object key) {
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
-		return (keyString != null) ? counted(this.reader.lookup(keyString)) : null;
+		return counted((keyString != null) ? this.reader.lookup(keyString) : null);
 	}
 
 	/**
@@ -286,6 +286,7 @@ public final class TieredCache {
 		Objects.requireNonNull(loader, "loader must not be null");
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
 		if (keyString == null) {
+			counted(null);
 			return loader.call();
 		}
 		long ticket = this.loader.ticket(keyString);
@@ -307,6 +308,7 @@ public final class TieredCache {
 	public CompletableFuture<@Nullable CacheHit> retrieve(Object key) {
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
 		if (keyString == null) {
+			counted(null);
 			return CompletableFuture.completedFuture(null);
 		}
 		return findAsync(keyString).thenApply(TieredCache::hit);
@@ -341,6 +343,7 @@ public final class TieredCache {
 		Objects.requireNonNull(loader, "loader must not be null");
 		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
 		if (keyString == null) {
+			counted(null);
 			return loader.get();
 		}
 		long ticket = this.loader.ticket(keyString);

@@ -380,6 +380,17 @@ class MessagePackCodecTests {
 	}
 
 	@Test
+	void failureOfAValueThatRefersToItselfHasAShortMessage() {
+		Unwritable.Node a = new Unwritable.Node();
+		Unwritable.Node b = new Unwritable.Node();
+		a.setNext(b);
+		b.setNext(a);
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.codec.encode(a, null, KEY))
+			.satisfies(
+					(ex) -> assertThat(ex.getMessage()).hasSizeLessThan(500).contains(Unwritable.Node.class.getName()));
+	}
+
+	@Test
 	void threadIsUnserializable() {
 		assertUnserializable(Thread.currentThread(), "java.lang.Thread");
 	}

@@ -45,6 +45,16 @@ class CacheConfigurationTests {
 	}
 
 	@Test
+	void ttlOverTheMaximumIsTheMaximum() {
+		Duration longest = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+		assertThat(CacheConfiguration.defaults().withTtl(longest).ttl()).hasValue(CacheConfiguration.MAX_TTL);
+		assertThat(CacheConfiguration.defaults().withTtl(CacheConfiguration.MAX_TTL).ttl())
+			.hasValue(CacheConfiguration.MAX_TTL);
+		assertThat(CacheConfiguration.defaults().withTtl(Duration.ofDays(30).plusSeconds(1)).ttl())
+			.hasValue(Duration.ofDays(30).plusSeconds(1));
+	}
+
+	@Test
 	void outOfRangeValuesAreRefusedNamingTheSetting() {
 		CacheConfiguration defaults = CacheConfiguration.defaults();
 		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withTtl(Duration.ofSeconds(-1)))

@@ -32,6 +32,14 @@ class InvalidationTests {
 	}
 
 	@Test
+	void keyTooLongForARecordIsAnnouncedAsADropOfEverything() {
+		String longest = "k".repeat(Invalidation.MAX_KEY_CHARS);
+		assertThat(Invalidation.ofKey("books", 1, 2, longest).kind()).isEqualTo(Invalidation.Kind.KEY);
+		assertThat(Invalidation.ofKey("books", 1, 2, longest + "k").kind()).isEqualTo(Invalidation.Kind.DROP_ALL);
+		assertThat(Invalidation.ofKey("books", 1, 2, "k".repeat(1 << 20)).encode()).hasSizeLessThan(100);
+	}
+
+	@Test
 	void bytesThatAreNotARecordAreRefused() {
 		byte[] good = Invalidation.ofKey("books", 1, 2, "k").encode();
 		assertThat(Invalidation.decode(new byte[0])).isNull();

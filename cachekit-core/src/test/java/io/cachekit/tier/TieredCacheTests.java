@@ -144,6 +144,18 @@ class TieredCacheTests {
 	}
 
 	@Test
+	void lookupOfAKeyWhoseToStringFailsIsCountedAsAMiss() throws Exception {
+		TieredCache cache = builder().build();
+		BadKey key = new BadKey();
+		cache.get(key);
+		cache.get(key, () -> "loaded");
+		cache.retrieve(key).join();
+		cache.retrieve(key, () -> CompletableFuture.completedFuture("loaded")).join();
+		assertThat(cache.statistics().missCount()).isEqualTo(4);
+		assertThat(cache.statistics().hitCount()).isZero();
+	}
+
+	@Test
 	void loaderRunsOnceForConcurrentCallersOfOneKey() throws Exception {
 		TieredCache cache = builder().build();
 		AtomicInteger calls = new AtomicInteger();

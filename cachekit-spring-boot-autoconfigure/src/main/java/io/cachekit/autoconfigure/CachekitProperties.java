@@ -303,7 +303,9 @@ public class CachekitProperties {
 		private String keyPrefix = "";
 
 		/**
-		 * Largest value sent to memcached; larger values are not cached.
+		 * Largest value sent to memcached; larger values are not cached. memcached's own
+		 * item limit (-I, 1 MiB by default) also counts a 59-byte header and the key: set
+		 * this to that limit less 309 bytes.
 		 */
 		private DataSize maxItemSize = DataSize.ofBytes(MemcachedConfig.DEFAULT_MAX_ITEM_SIZE);
 

@@ -53,8 +53,13 @@ public final class MemcachedConfig {
 	/** The default number of retries after a failed first attempt. */
 	public static final int DEFAULT_RETRY_ATTEMPTS = 2;
 
-	/** The default largest value, in bytes, that is sent to memcached: 1 MiB. */
-	public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
+	/**
+	 * The default largest value, in bytes, that is sent to memcached: 1,048,267, the
+	 * largest value a memcached with its default item size limit ({@code -I 1m}) stores
+	 * under any key. memcached counts its own item header (59 bytes) and the key (up to
+	 * 250 bytes) in that limit, so a larger value would travel only to be refused.
+	 */
+	public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024 - 59 - 250;
 
 	/**
 	 * The default longest wait between attempts to reconnect to a failed server: one

@@ -22,7 +22,7 @@ class MemcachedConfigTests {
 		assertThat(config.operationTimeout()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(config.retryAttempts()).isEqualTo(2);
 		assertThat(config.keyPrefix()).isEmpty();
-		assertThat(config.maxItemSize()).isEqualTo(1024 * 1024);
+		assertThat(config.maxItemSize()).isEqualTo(1024 * 1024 - 59 - 250);
 		assertThat(config.maxPoolSize()).isEqualTo(MemcachedConfig.DEFAULT_MAX_POOL_SIZE);
 		assertThat(config.failureMode()).isEqualTo(MemcachedConfig.FailureMode.REDISTRIBUTE);
 	}
