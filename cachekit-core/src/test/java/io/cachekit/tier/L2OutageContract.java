@@ -85,8 +85,13 @@ abstract class L2OutageContract {
 			for (long downMillis : new long[] { 2000, 2650 }) {
 				server.stop();
 				Thread.sleep(downMillis);
-				load.measureFromNow();
+				// The bound runs from when the server answers again: restart() returns
+				// once
+				// it answers a ping, so the server's own start-up time (which grows with
+				// the
+				// machine's load) is not counted against the cache.
 				server.restart();
+				load.measureFromNow();
 				assertThat(Await.until(Duration.ofSeconds(15), () -> load.firstHitMillis() >= 0))
 					.as("L2 hits resume after the restart")
 					.isTrue();
@@ -95,7 +100,7 @@ abstract class L2OutageContract {
 						+ " ms down -> first L2 hit: " + resumed + " ms");
 				worst = Math.max(worst, resumed);
 			}
-			assertThat(worst).as("L2 hits resume at most 2 s after the restart").isLessThanOrEqualTo(2000);
+			assertThat(worst).as("L2 hits resume at most 2 s after the server answers again").isLessThanOrEqualTo(2000);
 		}
 	}
 
