@@ -11,6 +11,7 @@ import net.spy.memcached.ops.OperationCallback;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.SASLAuthOperation;
 import net.spy.memcached.ops.SASLStepOperation;
+import net.spy.memcached.ops.StatusCode;
 import net.spy.memcached.protocol.binary.BinaryOperationFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * accepts the credentials again. The backend turns a failure during a refusal into
  * {@code AUTHENTICATION}, and with credentials set it fails at once instead of waiting. A
  * server that requires SASL from a client without credentials answers every operation
- * with an authentication error, which the backend records here too.
+ * with an authentication error, which the backend records here too. A SASL exchange
+ * cancelled, interrupted or timed out on this side (the connection dropped, the client
+ * shut down) is no refusal.
  *
  * <p>
  * The refusal is logged once (WARN, under {@code MemcachedBackend}'s logger) until a
@@ -124,13 +127,36 @@ final class SaslAuthentication {
 		}
 	}
 
-	private OperationCallback observed(String serverName, OperationCallback callback) {
+	/**
+	 * Tells whether a failed status is the server's answer rather than this side giving
+	 * up on the operation.
+	 */
+	private static boolean isServerAnswer(OperationStatus status) {
+		StatusCode code = status.getStatusCode();
+		return code != StatusCode.CANCELLED && code != StatusCode.INTERRUPTED && code != StatusCode.TIMEDOUT;
+	}
+
+	/** {@code host/1.2.3.4:11211} to {@code 1.2.3.4:11211}. */
+	private static String nameOf(String socketAddress) {
+		return socketAddress.replaceFirst("^[^/]*/", "");
+	}
+
+	/**
+	 * Wraps the callback of a SASL operation so that the server's refusal, or its
+	 * acceptance at the end of the exchange, is recorded before the callback hears it.
+	 * @param serverName the server, as spymemcached names it
+	 * @param callback spymemcached's callback
+	 * @return the observing callback
+	 */
+	OperationCallback observed(String serverName, OperationCallback callback) {
 		return new OperationCallback() {
 
 			@Override
 			public void receivedStatus(OperationStatus status) {
 				if (!status.isSuccess()) {
-					refused(serverName.replaceFirst("^[^/]*/", ""), status.getMessage());
+					if (isServerAnswer(status)) {
+						refused(nameOf(serverName), status.getMessage());
+					}
 				}
 				else if (status.getMessage().isEmpty()) {
 					// An empty success is the end of the exchange; a non-empty one is a
