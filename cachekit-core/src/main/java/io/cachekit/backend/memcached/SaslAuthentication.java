@@ -1,17 +1,24 @@
 package io.cachekit.backend.memcached;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Map;
 
 import javax.security.auth.callback.CallbackHandler;
 
+import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.OperationFactory;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
+import net.spy.memcached.ops.GetOperation;
 import net.spy.memcached.ops.OperationCallback;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.SASLAuthOperation;
 import net.spy.memcached.ops.SASLStepOperation;
+import net.spy.memcached.ops.StatusCode;
 import net.spy.memcached.protocol.binary.BinaryOperationFactory;
+import net.spy.memcached.protocol.binary.MultiGetOperationImpl;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +36,12 @@ import org.slf4j.LoggerFactory;
  * accepts the credentials again. The backend turns a failure during a refusal into
  * {@code AUTHENTICATION}, and with credentials set it fails at once instead of waiting. A
  * server that requires SASL from a client without credentials answers every operation
- * with an authentication error, which the backend records here too.
+ * with an authentication error, which the backend records here too. A bulk read does not
+ * report that error (spymemcached logs it and the server then closes the connection, so
+ * the read ends cancelled), so the operation factory records it on the I/O thread, before
+ * the read is cancelled: the backend then reports the cancelled read as the refusal it
+ * is, not as a dropped connection. A SASL exchange cancelled, interrupted or timed out on
+ * this side (the connection dropped, the client shut down) is no refusal.
  *
  * <p>
  * The refusal is logged once (WARN, under {@code MemcachedBackend}'s logger) until a
@@ -38,6 +50,9 @@ import org.slf4j.LoggerFactory;
 final class SaslAuthentication {
 
 	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackend.class);
+
+	/** memcached's binary status for a command refused for want of authentication. */
+	private static final int AUTH_ERROR = 0x20;
 
 	private final @Nullable String username;
 
@@ -83,6 +98,21 @@ final class SaslAuthentication {
 						SaslAuthentication.this.observed(serverName, cb));
 			}
 
+			@Override
+			public GetOperation get(Collection<String> keys, GetOperation.Callback cb) {
+				return new MultiGetOperationImpl(keys, cb) {
+
+					@Override
+					protected void finishedPayload(byte[] payload) throws IOException {
+						if (this.errorCode == AUTH_ERROR) {
+							refused(nameOf(getHandlingNode()), new String(payload, StandardCharsets.UTF_8));
+						}
+						super.finishedPayload(payload);
+					}
+
+				};
+			}
+
 		};
 	}
 
@@ -124,13 +154,40 @@ final class SaslAuthentication {
 		}
 	}
 
-	private OperationCallback observed(String serverName, OperationCallback callback) {
+	/**
+	 * Tells whether a failed status is the server's answer rather than this side giving
+	 * up on the operation.
+	 */
+	private static boolean isServerAnswer(OperationStatus status) {
+		StatusCode code = status.getStatusCode();
+		return code != StatusCode.CANCELLED && code != StatusCode.INTERRUPTED && code != StatusCode.TIMEDOUT;
+	}
+
+	private static String nameOf(@Nullable MemcachedNode node) {
+		return (node != null) ? nameOf(String.valueOf(node.getSocketAddress())) : "a server";
+	}
+
+	/** {@code host/1.2.3.4:11211} to {@code 1.2.3.4:11211}. */
+	private static String nameOf(String socketAddress) {
+		return socketAddress.replaceFirst("^[^/]*/", "");
+	}
+
+	/**
+	 * Wraps the callback of a SASL operation so that the server's refusal, or its
+	 * acceptance at the end of the exchange, is recorded before the callback hears it.
+	 * @param serverName the server, as spymemcached names it
+	 * @param callback spymemcached's callback
+	 * @return the observing callback
+	 */
+	OperationCallback observed(String serverName, OperationCallback callback) {
 		return new OperationCallback() {
 
 			@Override
 			public void receivedStatus(OperationStatus status) {
 				if (!status.isSuccess()) {
-					refused(serverName.replaceFirst("^[^/]*/", ""), status.getMessage());
+					if (isServerAnswer(status)) {
+						refused(nameOf(serverName), status.getMessage());
+					}
 				}
 				else if (status.getMessage().isEmpty()) {
 					// An empty success is the end of the exchange; a non-empty one is a

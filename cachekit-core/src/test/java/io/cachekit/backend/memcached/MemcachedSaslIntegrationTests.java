@@ -141,6 +141,22 @@ class MemcachedSaslIntegrationTests extends BackendContract {
 	}
 
 	@Test
+	void missingCredentialsFailTheFirstBulkReadAsAuthenticationNotAsADroppedConnection() {
+		try (MemcachedBackend anonymous = MemcachedBackend.create(config().build())) {
+			// memcached answers the first key with an auth error and closes the
+			// connection, which cancels the rest of the bulk read.
+			assertThatExceptionOfType(BackendException.class)
+				.isThrownBy(() -> anonymous.getAll(List.of(key("a"), key("b"))))
+				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.AUTHENTICATION))
+				.withMessageContaining("without SASL credentials")
+				.withMessageContaining(memcached.address());
+			assertThatExceptionOfType(BackendException.class)
+				.isThrownBy(() -> anonymous.getAll(List.of(key("a"), key("b"))))
+				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.AUTHENTICATION));
+		}
+	}
+
+	@Test
 	void toStringOfBackendAndConfigNameTheUserButNeverThePassword() {
 		MemcachedBackend authenticated = (MemcachedBackend) backend();
 		assertThat(authenticated.toString()).contains(USERNAME).doesNotContain(PASSWORD);
