@@ -9,6 +9,8 @@ import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.spring.CachekitCacheManager;
 import io.cachekit.test.Await;
+import io.cachekit.test.ServerKind;
+import io.cachekit.test.ServerProcess;
 import io.cachekit.test.TestServer;
 import io.cachekit.tier.TierStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Redis over TLS against a real redis-server that accepts TLS connections only:
  * {@code rediss://} in {@code cachekit.redis.url} trusting the SSL bundle
  * {@code cachekit.redis.ssl.bundle} names, Spring Boot's {@code spring.data.redis.ssl.*}
- * for the shared factory, certificate verification, and two instances that see each
- * other's invalidations over TLS.
+ * for the shared factory, certificate verification (the authority, and the host name on
+ * both paths), and two instances that see each other's invalidations over TLS.
  */
 class RedisTlsAutoConfigurationIntegrationTests {
 
@@ -90,6 +92,27 @@ class RedisTlsAutoConfigurationIntegrationTests {
 	void withoutABundleTheJdkAuthoritiesDecideAndRefuseTheServer() {
 		this.contextRunner.withPropertyValues(url())
 			.run(RedisTlsAutoConfigurationIntegrationTests::assertRefusedByTlsButServed);
+	}
+
+	@Test
+	void serverReachedAtAnAddressItsCertificateDoesNotNameIsRefusedOnBothPaths() {
+		// The same certificate (127.0.0.1 and localhost) on a server that also listens on
+		// 127.0.0.2, an address the certificate does not name: trusted, but not that
+		// host.
+		try (ServerProcess alsoOnSecondAddress = ServerProcess.startWithTls(ServerKind.REDIS, redis.certificates(),
+				"--bind", "127.0.0.1", "127.0.0.2")) {
+			String port = Integer.toString(alsoOnSecondAddress.port());
+			String cause = "No subject alternative names matching IP address 127.0.0.2";
+			this.contextRunner
+				.withPropertyValues("cachekit.redis.url=rediss://127.0.0.2:" + port,
+						"cachekit.redis.ssl.bundle=redis-ca")
+				.run((context) -> assertRefusedByTlsButServed(context, cause));
+			this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+				.withPropertyValues("cachekit.backend=redis", "spring.data.redis.host=127.0.0.2",
+						"spring.data.redis.port=" + port, "spring.data.redis.ssl.enabled=true",
+						"spring.data.redis.ssl.bundle=redis-ca")
+				.run((context) -> assertRefusedByTlsButServed(context, cause));
+		}
 	}
 
 	@Test
@@ -191,6 +214,10 @@ class RedisTlsAutoConfigurationIntegrationTests {
 	}
 
 	private static void assertRefusedByTlsButServed(AssertableApplicationContext context) {
+		assertRefusedByTlsButServed(context, "PKIX path building failed");
+	}
+
+	private static void assertRefusedByTlsButServed(AssertableApplicationContext context, String cause) {
 		assertThat(context).hasNotFailed();
 		BookService service = context.getBean(BookService.class);
 		ServiceConfiguration.database.put("refused", "v0");
@@ -199,8 +226,8 @@ class RedisTlsAutoConfigurationIntegrationTests {
 		Health health = health(context);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		String error = String.valueOf(health.getDetails().get("error"));
-		System.out.println("[figure] Redis over TLS, server certificate not trusted, health error: " + error);
-		assertThat(error).contains("TLS handshake failed").contains("PKIX path building failed");
+		System.out.println("[figure] Redis over TLS, server certificate refused, health error: " + error);
+		assertThat(error).contains("TLS handshake failed").contains(cause);
 	}
 
 	private static Health health(AssertableApplicationContext context) {

@@ -260,7 +260,7 @@ final class MemcachedClientPool implements AutoCloseable {
 
 	private void awaitConnections(Duration timeout, boolean authenticating) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!(allConnected() && (!authenticating || allAuthenticatedOrRefused())) && !handshakeFailed()
+		while (!(allConnectedOrRefusedByTls() && (!authenticating || allAuthenticatedOrRefused()))
 				&& System.nanoTime() < deadline) {
 			try {
 				Thread.sleep(5);
@@ -272,8 +272,12 @@ final class MemcachedClientPool implements AutoCloseable {
 		}
 	}
 
-	private boolean handshakeFailed() {
-		return this.tls != null && this.tls.failure() != null;
+	/**
+	 * Tells whether the handshake with a server failed: waiting for it would only end in
+	 * the timeout, as the client retries in the background.
+	 */
+	private boolean handshakeFailed(@Nullable ServerAddress server) {
+		return this.tls != null && server != null && this.tls.failure(server.toString()) != null;
 	}
 
 	private boolean allAuthenticatedOrRefused() {
@@ -282,7 +286,7 @@ final class MemcachedClientPool implements AutoCloseable {
 		}
 		for (RedistributingConnectionFactory factory : this.factories.values()) {
 			for (MemcachedNode node : factory.nodes()) {
-				if (!node.isAuthenticated()) {
+				if (!node.isAuthenticated() && !handshakeFailed(serverOf(node.getSocketAddress()))) {
 					return false;
 				}
 			}
@@ -290,8 +294,18 @@ final class MemcachedClientPool implements AutoCloseable {
 		return true;
 	}
 
-	private boolean allConnected() {
-		return serverStates().values().stream().allMatch(Boolean::booleanValue);
+	/**
+	 * Tells whether every server is connected, or refused by its TLS handshake: each
+	 * server is waited for on its own, so that one refused server does not end the wait
+	 * for the others.
+	 */
+	private boolean allConnectedOrRefusedByTls() {
+		for (Map.Entry<ServerAddress, Boolean> state : serverStates().entrySet()) {
+			if (!state.getValue() && !handshakeFailed(state.getKey())) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private @Nullable ServerAddress serverOf(SocketAddress socketAddress) {

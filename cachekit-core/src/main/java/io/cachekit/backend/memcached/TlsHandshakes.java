@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.BiFunction;
 
 import javax.net.ssl.KeyManager;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a pool knows about TLS: the context its connections are made with, the host name
- * each server's certificate is checked against, and why the last handshake failed.
+ * each server's certificate is checked against, and, per server, why its last handshake
+ * failed.
  *
  * <p>
  * The client does the handshake on its I/O thread when a connection is made; when it
@@ -37,18 +40,28 @@ import org.slf4j.LoggerFactory;
  * {@code AUTHENTICATION} error while no server is connected, so that health names it.
  *
  * <p>
- * A failure is logged once (WARN, under {@code MemcachedBackend}'s logger) until a
- * handshake succeeds again. Thread-safe.
+ * Each server's state is its own: a handshake that succeeds with one server clears no
+ * other server's failure. A server's failure is logged once (WARN, under
+ * {@code MemcachedBackend}'s logger) until a handshake with that server succeeds again.
+ * Thread-safe.
  */
 final class TlsHandshakes {
 
 	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackend.class);
 
+	private static final String HINT = "check that the trusted certificates (cachekit.memcached.ssl.bundle) hold "
+			+ "the authority that signed the server's certificate, that the certificate names the server's host, and "
+			+ "that the server runs with TLS (memcached -Z)";
+
 	private final SSLContext context;
 
 	private final @Nullable String hostName;
 
-	private volatile @Nullable String failure;
+	/**
+	 * Each failing server's last failure, by the server as shown in messages, sorted so
+	 * that the message is stable.
+	 */
+	private final Map<String, String> failures = new ConcurrentSkipListMap<>();
 
 	TlsHandshakes(SSLContext context, @Nullable String hostName) {
 		this.context = context;
@@ -83,29 +96,35 @@ final class TlsHandshakes {
 	}
 
 	/**
-	 * Tells why the last TLS handshake failed, if no handshake succeeded since.
-	 * @return the reason, naming the server, or {@code null} when none failed
+	 * Tells why the TLS handshakes fail, for every server whose last handshake failed.
+	 * @return the reasons, each naming its server, in the order of the servers' names, or
+	 * {@code null} when no server's last handshake failed
 	 */
 	@Nullable String failure() {
-		return this.failure;
+		String failed = String.join("; ", this.failures.values());
+		return failed.isEmpty() ? null : failed + "; " + HINT;
+	}
+
+	/**
+	 * Tells why the last TLS handshake with one server failed, if none succeeded since.
+	 * @param server the server, as shown in messages
+	 * @return the reason, or {@code null} when its last handshake did not fail
+	 */
+	@Nullable String failure(String server) {
+		String failed = this.failures.get(server);
+		return (failed != null) ? failed + "; " + HINT : null;
 	}
 
 	void failed(String server, SSLException ex) {
-		String reason = "TLS handshake with memcached " + server + " failed: " + rootMessage(ex)
-				+ "; check that the trusted certificates (cachekit.memcached.ssl.bundle) hold the authority that "
-				+ "signed the server's certificate, that the certificate names the server's host, and that the "
-				+ "server runs with TLS (memcached -Z)";
-		String previous = this.failure;
-		this.failure = reason;
-		if (previous == null) {
-			logger.warn("{}; retried in the background", reason);
+		String failed = "TLS handshake with memcached " + server + " failed: " + rootMessage(ex);
+		if (this.failures.put(server, failed) == null) {
+			logger.warn("{}; {}; retried in the background", failed, HINT);
 		}
 	}
 
-	void succeeded() {
-		if (this.failure != null) {
-			this.failure = null;
-			logger.info("memcached TLS handshakes succeed again");
+	void succeeded(String server) {
+		if (this.failures.remove(server) != null) {
+			logger.info("TLS handshakes with memcached {} succeed again", server);
 		}
 	}
 
@@ -224,7 +243,7 @@ final class TlsHandshakes {
 
 		private SSLEngineResult reported(SSLEngineResult result) {
 			if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
-				succeeded();
+				succeeded(this.server);
 			}
 			return result;
 		}

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,6 +42,11 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * logged (once at WARN, then at DEBUG) and does not stop the others. Lettuce only (a
  * Jedis subscription would hold its thread for good), which is why {@link RedisBackend}
  * offers {@code Broadcast} only over a Lettuce connection factory. Thread-safe.
+ *
+ * <p>
+ * {@link #close()} returns only once the thread has stopped and the connection is closed,
+ * so that nothing of this object acts on the client after its owner shuts the client's
+ * event loops down.
  */
 final class RedisBroadcast implements AutoCloseable {
 
@@ -49,6 +54,12 @@ final class RedisBroadcast implements AutoCloseable {
 	static final long MAX_RETRY_DELAY_MILLIS = 1_000;
 
 	private static final long FIRST_RETRY_DELAY_MILLIS = 100;
+
+	/**
+	 * How long {@link #close()} lets a change in progress finish before interrupting it
+	 * (a server that answers nothing), and then waits for the thread to end.
+	 */
+	private static final long CLOSE_WAIT_MILLIS = 2_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisBroadcast.class);
 
@@ -112,11 +123,12 @@ final class RedisBroadcast implements AutoCloseable {
 	}
 
 	/**
-	 * Ends every subscription and closes the connection. Idempotent.
+	 * Ends every subscription and closes the connection, after the thread that talks to
+	 * the server has finished what it was doing: a connection it is making is then closed
+	 * by it, before this method returns. Waits at most a few seconds. Idempotent.
 	 */
 	@Override
 	public void close() {
-		RedisConnection current;
 		ScheduledExecutorService running;
 		synchronized (this) {
 			if (this.closed) {
@@ -124,15 +136,36 @@ final class RedisBroadcast implements AutoCloseable {
 			}
 			this.closed = true;
 			this.listeners.clear();
-			current = this.connection;
-			this.connection = null;
 			running = this.worker;
 		}
 		if (running != null) {
-			running.shutdownNow();
+			// Drops the changes not started yet; the one in progress makes no more once
+			// closed, and closes what it made.
+			running.shutdown();
+			if (!awaitTermination(running)) {
+				running.shutdownNow();
+				if (!awaitTermination(running)) {
+					logger.warn("The Redis subscription thread did not stop within {} ms", 2 * CLOSE_WAIT_MILLIS);
+				}
+			}
+		}
+		RedisConnection current;
+		synchronized (this) {
+			current = this.connection;
+			this.connection = null;
 		}
 		if (current != null) {
 			closeQuietly(current);
+		}
+	}
+
+	private static boolean awaitTermination(ScheduledExecutorService running) {
+		try {
+			return running.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
@@ -152,11 +185,14 @@ final class RedisBroadcast implements AutoCloseable {
 		}
 		ScheduledExecutorService running = this.worker;
 		if (running == null) {
-			running = Executors.newSingleThreadScheduledExecutor((task) -> {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 				Thread thread = new Thread(task, "cachekit-redis-subscribe");
 				thread.setDaemon(true);
 				return thread;
 			});
+			// A retry waiting for its delay is dropped at close, not waited for.
+			executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+			running = executor;
 			this.worker = running;
 		}
 		this.syncScheduled = true;
@@ -182,8 +218,8 @@ final class RedisBroadcast implements AutoCloseable {
 		}
 		try {
 			if (wanted.isEmpty()) {
-				if (current != null) {
-					replaceConnection(null, Set.of());
+				// Once closed, close() closes the connection.
+				if (current != null && replaceConnection(null, Set.of())) {
 					closeQuietly(current);
 				}
 				return;

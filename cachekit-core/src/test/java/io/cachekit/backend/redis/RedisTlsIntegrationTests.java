@@ -16,6 +16,8 @@ import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.TtlInspection;
 import io.cachekit.test.Await;
+import io.cachekit.test.ServerKind;
+import io.cachekit.test.ServerProcess;
 import io.cachekit.test.TestCertificates;
 import io.cachekit.test.TestServer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * {@link RedisBackend} over TLS ({@code rediss://}) against a real redis-server that
  * accepts TLS connections only: the backend contract, the broadcast between two
- * instances, and certificate verification (on by default).
+ * instances, and certificate verification (on by default): a certificate of an unrelated
+ * authority, and a certificate that does not name the address the server is reached at,
+ * are refused.
  */
 class RedisTlsIntegrationTests extends BackendContract {
 
@@ -51,6 +55,13 @@ class RedisTlsIntegrationTests extends BackendContract {
 
 	private static RedisBackendConfig.Builder trusted() {
 		return url().trustManagerFactory(TestCertificates.trusting(redis.certificates().caCertificate()));
+	}
+
+	private static RedisBackendConfig.Builder trusted(ServerProcess server, String address) {
+		return RedisBackendConfig.builder()
+			.url("rediss://" + address + ":" + server.port())
+			.connectTimeout(Duration.ofSeconds(1))
+			.trustManagerFactory(TestCertificates.trusting(redis.certificates().caCertificate()));
 	}
 
 	private static RedisBackendConfig.Builder url() {
@@ -90,6 +101,23 @@ class RedisTlsIntegrationTests extends BackendContract {
 	}
 
 	@Test
+	void serverReachedAtAnAddressItsCertificateDoesNotNameIsRefused() {
+		// The same certificate (127.0.0.1 and localhost) on a server that also listens on
+		// 127.0.0.2, an address the certificate does not name: trusted, but not that
+		// host.
+		try (ServerProcess alsoOnSecondAddress = ServerProcess.startWithTls(ServerKind.REDIS, redis.certificates(),
+				"--bind", "127.0.0.1", "127.0.0.2");
+				RedisBackend named = RedisBackend.create(trusted(alsoOnSecondAddress, "127.0.0.1").build());
+				RedisBackend unnamed = RedisBackend.create(trusted(alsoOnSecondAddress, "127.0.0.2").build())) {
+			named.set(key("named"), bytes("v"), null);
+			assertThat(named.get(key("named"))).isEqualTo(bytes("v"));
+			assertRefusedByTls(unnamed);
+			assertThat(String.valueOf(unnamed.health().detail("error")))
+				.contains("No subject alternative names matching IP address 127.0.0.2");
+		}
+	}
+
+	@Test
 	void withoutTrustSettingsTheJdkAuthoritiesDecideAndRefuseTheTestAuthority() {
 		try (RedisBackend backend = RedisBackend.create(url().build())) {
 			assertRefusedByTls(backend);
@@ -107,7 +135,7 @@ class RedisTlsIntegrationTests extends BackendContract {
 
 	private void assertRefusedByTls(RedisBackend backend) {
 		BackendHealth health = backend.health();
-		System.out.println("[figure] Redis TLS with an untrusted certificate, health error: " + health.detail("error"));
+		System.out.println("[figure] Redis TLS with a refused certificate, health error: " + health.detail("error"));
 		assertThat(health.healthy()).isFalse();
 		assertThat(String.valueOf(health.detail("error"))).contains("TLS handshake failed")
 			.contains("trusts the authority");
