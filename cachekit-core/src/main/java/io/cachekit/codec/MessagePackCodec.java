@@ -145,9 +145,11 @@ import org.jspecify.annotations.Nullable;
  * deeper than 500 levels; and {@link IllegalArgumentException} for an expiry time not
  * after the epoch. {@link #decode} throws only {@link CodecException}: {@code CORRUPT}
  * for bytes that are not an envelope of this codec, truncated, damaged, or whose payload
- * does not parse; {@code MISPLACED} for an entry written for another key;
+ * is not well-formed MessagePack; {@code MISPLACED} for an entry written for another key;
  * {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the
- * allowlist; {@code UNDECRYPTABLE} and {@code UNENCRYPTED} as above. No message holds key
+ * allowlist; {@code UNDECRYPTABLE} and {@code UNENCRYPTED} as above; {@code INCOMPATIBLE}
+ * for an intact, well-formed payload that does not fit the classes it is read into (a
+ * field removed or retyped, a class renamed since it was written). No message holds key
  * material.
  *
  * <p>
@@ -364,7 +366,10 @@ public final class MessagePackCodec implements ValueCodec {
 						"Refused to read class " + refused + ": it is not on the codec's allowlist and was not loaded",
 						null);
 			}
-			throw corrupt("payload does not parse: " + reason(ex), ex);
+			// The checks (and the tag) held and the payload is well-formed: the entry is
+			// intact, and what fails is the class it is read into (schema drift).
+			throw new CodecException(CodecException.Kind.INCOMPATIBLE,
+					"Cannot decode: the payload does not fit the classes it is read into: " + reason(ex), ex);
 		}
 	}
 
