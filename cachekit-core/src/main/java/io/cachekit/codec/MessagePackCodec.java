@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -369,7 +371,7 @@ public final class MessagePackCodec implements ValueCodec {
 			// The checks (and the tag) held and the payload is well-formed: the entry is
 			// intact, and what fails is the class it is read into (schema drift).
 			throw new CodecException(CodecException.Kind.INCOMPATIBLE,
-					"Cannot decode: the payload does not fit the classes it is read into: " + reason(ex), ex);
+					"Cannot decode: the payload does not fit the classes it is read into: " + parseFailure(ex), null);
 		}
 	}
 
@@ -437,6 +439,37 @@ public final class MessagePackCodec implements ValueCodec {
 		}
 		String message = ex.getMessage();
 		return (message != null) ? message : ex.getClass().getName();
+	}
+
+	/**
+	 * Describes a failure to read a payload by the exception's class and where in the
+	 * value it happened, never by the message: Jackson's messages quote the values read
+	 * ({@code from String "..."}), which may be personal data and would reach logs. A map
+	 * key is a value too, and is left out of the path.
+	 */
+	private static String parseFailure(Throwable ex) {
+		StringBuilder description = new StringBuilder(ex.getClass().getSimpleName());
+		if (ex instanceof InvalidTypeIdException invalid && invalid.getTypeId() != null) {
+			description.append(" for type id '").append(invalid.getTypeId()).append('\'');
+		}
+		if (ex instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+			description.append(" at ");
+			for (JsonMappingException.Reference reference : mapping.getPath()) {
+				Object from = reference.getFrom();
+				if (reference.getIndex() >= 0) {
+					description.append('[').append(reference.getIndex()).append(']');
+				}
+				else if (from instanceof Map || (from instanceof Class<?> type && Map.class.isAssignableFrom(type))) {
+					description.append("[<key>]");
+				}
+				else {
+					String type = (from instanceof Class<?> declared) ? declared.getName()
+							: (from != null) ? from.getClass().getName() : "?";
+					description.append(type).append('.').append(reference.getFieldName());
+				}
+			}
+		}
+		return description.toString();
 	}
 
 	private static CodecException unserializable(Object value, String reason, @Nullable Throwable cause) {

@@ -202,6 +202,23 @@ class MessagePackCodecAllowlistTests {
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.INCOMPATIBLE));
 	}
 
+	@Test
+	void incompatiblePayloadIsDescribedByPathWithoutTheValuesItHolds() throws IOException {
+		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+		packer.packArrayHeader(2).packString(Point.class.getName()).packMapHeader(2);
+		packer.packString("x").packString("123-45-6789");
+		packer.packString("y").packInt(1);
+		assertThatExceptionOfType(CodecException.class)
+			.isThrownBy(() -> this.codec.decode(MessagePackCodecEnvelopeTests.withPayload(packer.toByteArray()), KEY))
+			.satisfies((ex) -> {
+				assertThat(ex.getKind()).isEqualTo(CodecException.Kind.INCOMPATIBLE);
+				assertThat(ex.getMessage()).contains(Point.class.getName() + ".x").doesNotContain("123-45-6789");
+				for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+					assertThat(cause.getMessage()).doesNotContain("123-45-6789");
+				}
+			});
+	}
+
 	private void assertUntrusted(byte[] bytes, String className) {
 		assertUntrusted(this.codec, bytes, className);
 	}
