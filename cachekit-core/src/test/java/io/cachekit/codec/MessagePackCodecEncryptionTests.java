@@ -63,6 +63,15 @@ class MessagePackCodecEncryptionTests {
 	}
 
 	@Test
+	void keyIdIsDerivedFromTheConfiguredKeyWithItsOwnInfo() {
+		byte[] info = "cachekit key id v2\0books".getBytes(StandardCharsets.US_ASCII);
+		byte[] expected = Hkdf.derive("cachekit encryption at rest".getBytes(StandardCharsets.US_ASCII), NEW.material(),
+				info, 4);
+		assertThat(PayloadEncryption.keyIds("books", List.of(NEW)).get(0))
+			.isEqualTo(ByteBuffer.wrap(expected).getInt());
+	}
+
+	@Test
 	void nullIsEncryptedToo() {
 		byte[] bytes = this.books.encode(null, null, KEY);
 		assertThat(bytes[4]).isEqualTo((byte) (MessagePackCodec.FLAG_ENCRYPTED | MessagePackCodec.FLAG_NULL));
