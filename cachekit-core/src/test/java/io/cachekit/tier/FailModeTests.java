@@ -1,7 +1,9 @@
 package io.cachekit.tier;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -75,6 +77,28 @@ class FailModeTests {
 		this.backend.set(booksKey, withChecksFor(this.backend.get(authorsKey), booksKey), null);
 		assertThatExceptionOfType(CacheIntegrityException.class).isThrownBy(() -> encrypted.get("k"))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.UNDECRYPTABLE));
+	}
+
+	@Test
+	void closedModeKeepsTheLoadersFailureWhenTheStaleLookupAfterItFindsABadEntry() {
+		TieredCache encrypted = TieredCache.builder("books")
+			.backend(this.backend)
+			.codec(encrypting())
+			.failMode(FailMode.CLOSED)
+			.configure((c) -> c.withL1Enabled(false).withServeStaleGrace(Duration.ofMinutes(1)))
+			.clock(this.time)
+			.ticker(this.time)
+			.executor(Runnable::run)
+			.build();
+		IOException loaderFailure = new IOException("database down");
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> encrypted.get("k", () -> {
+			this.plainWriter.put("k", "planted");
+			throw loaderFailure;
+		}))
+			.isSameAs(loaderFailure)
+			.satisfies((ex) -> assertThat(ex.getSuppressed()).singleElement()
+				.isInstanceOfSatisfying(CacheIntegrityException.class,
+						(integrity) -> assertThat(integrity.getKind()).isEqualTo(CodecException.Kind.UNENCRYPTED)));
 	}
 
 	@Test
