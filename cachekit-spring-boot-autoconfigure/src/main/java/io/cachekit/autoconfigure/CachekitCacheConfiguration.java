@@ -91,7 +91,11 @@ class CachekitCacheConfiguration {
 		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);
 		boolean ownCodec = !beanFactory.containsBean(CachekitAutoConfiguration.CODEC_BEAN);
-		builder.codecs(CacheEncryptionSettings.codecs(properties, codec, ownCodec)).failMode(properties.getFailMode());
+		builder
+			.codecs(CacheEncryptionSettings.codecs(properties, codec, ownCodec,
+					(encrypting, compress) -> CompressionSettings.apply(encrypting, properties, beanFactory,
+							() -> BackendSelection.of(environment, resourceLoader.getClassLoader()).type(), compress)))
+			.failMode(properties.getFailMode());
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		builder.cacheNames(cacheProperties.getCacheNames());
 		if (registry != null) {
