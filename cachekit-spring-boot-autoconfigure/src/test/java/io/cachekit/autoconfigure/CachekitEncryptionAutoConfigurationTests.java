@@ -3,6 +3,7 @@ package io.cachekit.autoconfigure;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachekit.codec.CodecException;
@@ -34,9 +35,11 @@ import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.cache.interceptor.SimpleCacheErrorHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@code cachekit.encryption.*}, {@code cachekit.caches.<name>.encryption.enabled} and
@@ -184,6 +187,28 @@ class CachekitEncryptionAutoConfigurationTests {
 			context.getBean(BookService.class).title("1");
 			assertThat(stored(context, "books:")[4] & 2).isZero();
 		});
+	}
+
+	@Test
+	void cacheNamedLikeAnEnvironmentVariablesLowerCasedKeyIsRefusedNotLeftPlain() {
+		this.contextRunner.withPropertyValues("cachekit.encryption.enabled=false", "cachekit.encryption.key=" + KEY)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("CACHEKIT_CACHES_USERPROFILES_ENCRYPTION_ENABLED", "true"))))
+			.run((context) -> {
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getCacheNames()).contains("userprofiles");
+				assertThatIllegalStateException().isThrownBy(() -> manager.getCache("userProfiles"))
+					.withMessageContaining("cache 'userProfiles' has no settings")
+					.withMessageContaining("cachekit.caches.userprofiles");
+			});
+		this.contextRunner
+			.withPropertyValues("cachekit.caches.userprofiles.ttl=1m", "spring.cache.cache-names=userProfiles")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("cache 'userProfiles' has no settings"));
 	}
 
 	@Test
