@@ -44,7 +44,10 @@ public class CodecException extends RuntimeException {
 		/** The value could not be written (no serializer, a cycle, a failing getter). */
 		UNSERIALIZABLE,
 
-		/** The bytes are not an envelope, or are truncated or damaged. */
+		/**
+		 * The bytes are not an envelope, or are truncated or damaged: the checks do not
+		 * match, or the payload is not well-formed MessagePack.
+		 */
 		CORRUPT,
 
 		/** The envelope is of a version, codec or feature this reader does not know. */
@@ -70,7 +73,15 @@ public class CodecException extends RuntimeException {
 		 * The cache encrypts its entries and this one is plaintext (a null marker
 		 * included): written by an instance without encryption, or planted.
 		 */
-		UNENCRYPTED
+		UNENCRYPTED,
+
+		/**
+		 * The entry is intact (its checks, and its tag when encrypted, match) and its
+		 * payload is well-formed, but it does not fit the classes it is read into: a
+		 * field removed or retyped, or a class renamed, since it was written (schema
+		 * drift across a deploy).
+		 */
+		INCOMPATIBLE
 
 	}
 

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -145,9 +147,11 @@ import org.jspecify.annotations.Nullable;
  * deeper than 500 levels; and {@link IllegalArgumentException} for an expiry time not
  * after the epoch. {@link #decode} throws only {@link CodecException}: {@code CORRUPT}
  * for bytes that are not an envelope of this codec, truncated, damaged, or whose payload
- * does not parse; {@code MISPLACED} for an entry written for another key;
+ * is not well-formed MessagePack; {@code MISPLACED} for an entry written for another key;
  * {@code UNKNOWN_FORMAT} as above; {@code UNTRUSTED_TYPE} naming a class off the
- * allowlist; {@code UNDECRYPTABLE} and {@code UNENCRYPTED} as above. No message holds key
+ * allowlist; {@code UNDECRYPTABLE} and {@code UNENCRYPTED} as above; {@code INCOMPATIBLE}
+ * for an intact, well-formed payload that does not fit the classes it is read into (a
+ * field removed or retyped, a class renamed since it was written). No message holds key
  * material.
  *
  * <p>
@@ -367,7 +371,10 @@ public final class MessagePackCodec implements ValueCodec {
 						"Refused to read class " + refused + ": it is not on the codec's allowlist and was not loaded",
 						null);
 			}
-			throw corrupt("payload does not parse: " + reason(ex), ex);
+			// The checks (and the tag) held and the payload is well-formed: the entry is
+			// intact, and what fails is the class it is read into (schema drift).
+			throw new CodecException(CodecException.Kind.INCOMPATIBLE,
+					"Cannot decode: the payload does not fit the classes it is read into: " + parseFailure(ex), null);
 		}
 	}
 
@@ -441,6 +448,37 @@ public final class MessagePackCodec implements ValueCodec {
 		// stack
 		// did (60 KB in one log line).
 		return (message.length() <= MAX_REASON_LENGTH) ? message : message.substring(0, MAX_REASON_LENGTH) + "...";
+	}
+
+	/**
+	 * Describes a failure to read a payload by the exception's class and where in the
+	 * value it happened, never by the message: Jackson's messages quote the values read
+	 * ({@code from String "..."}), which may be personal data and would reach logs. A map
+	 * key is a value too, and is left out of the path.
+	 */
+	private static String parseFailure(Throwable ex) {
+		StringBuilder description = new StringBuilder(ex.getClass().getSimpleName());
+		if (ex instanceof InvalidTypeIdException invalid && invalid.getTypeId() != null) {
+			description.append(" for type id '").append(invalid.getTypeId()).append('\'');
+		}
+		if (ex instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+			description.append(" at ");
+			for (JsonMappingException.Reference reference : mapping.getPath()) {
+				Object from = reference.getFrom();
+				if (reference.getIndex() >= 0) {
+					description.append('[').append(reference.getIndex()).append(']');
+				}
+				else if (from instanceof Map || (from instanceof Class<?> type && Map.class.isAssignableFrom(type))) {
+					description.append("[<key>]");
+				}
+				else {
+					String type = (from instanceof Class<?> declared) ? declared.getName()
+							: (from != null) ? from.getClass().getName() : "?";
+					description.append(type).append('.').append(reference.getFieldName());
+				}
+			}
+		}
+		return description.toString();
 	}
 
 	private static CodecException unserializable(Object value, String reason, @Nullable Throwable cause) {

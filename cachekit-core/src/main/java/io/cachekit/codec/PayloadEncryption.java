@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * Each configured {@link EncryptionKey} (the current one and any previous ones) is turned
  * into this cache's own AES-256 key with HKDF-SHA256: the key material as input, the
  * cache name in the info, so every cache has its own key and an entry copied to another
- * cache cannot be decrypted there. The key id written before the nonce is the first four
- * bytes of HMAC-SHA256 of a fixed label under the derived key: it tells the keys of one
- * cache apart and reveals nothing of them. Entries are always written under the current
- * key; those under a previous key are read, and replaced by the next write.
+ * cache cannot be decrypted there. The key id written before the nonce is four bytes
+ * derived the same way from the configured key with an info of its own (never from the
+ * AES key, which is used for nothing but AES-GCM): it tells the keys of one cache apart
+ * and reveals nothing of them. Entries are always written under the current key; those
+ * under a previous key are read, and replaced by the next write.
  *
  * <p>
  * An encrypted envelope is the plain envelope's header with the encrypted flag set, the
@@ -53,7 +54,7 @@ final class PayloadEncryption {
 
 	private static final byte[] SALT = "cachekit encryption at rest".getBytes(StandardCharsets.US_ASCII);
 
-	private static final byte[] KEY_ID_LABEL = "cachekit key id v1".getBytes(StandardCharsets.US_ASCII);
+	private static final byte[] KEY_ID_INFO = "cachekit key id v2\0".getBytes(StandardCharsets.US_ASCII);
 
 	private final SecureRandom random = new SecureRandom();
 
@@ -209,17 +210,23 @@ final class PayloadEncryption {
 	}
 
 	private static CacheKey derive(String cacheName, EncryptionKey key) {
-		byte[] name = cacheName.getBytes(StandardCharsets.UTF_8);
-		byte[] info = Arrays.copyOf(KEY_INFO, KEY_INFO.length + name.length);
-		System.arraycopy(name, 0, info, KEY_INFO.length, name.length);
-		byte[] material = Hkdf.derive(SALT, key.material(), info, 32);
+		byte[] material = Hkdf.derive(SALT, key.material(), info(KEY_INFO, cacheName), 32);
 		try {
-			byte[] id = Hkdf.expand(material, KEY_ID_LABEL, KEY_ID_LENGTH);
+			// Its own derivation from the configured key, never a function of the AES
+			// key: key separation.
+			byte[] id = Hkdf.derive(SALT, key.material(), info(KEY_ID_INFO, cacheName), KEY_ID_LENGTH);
 			return new CacheKey(readInt(id, 0), new SecretKeySpec(material, "AES"));
 		}
 		finally {
 			Arrays.fill(material, (byte) 0);
 		}
+	}
+
+	private static byte[] info(byte[] label, String cacheName) {
+		byte[] name = cacheName.getBytes(StandardCharsets.UTF_8);
+		byte[] info = Arrays.copyOf(label, label.length + name.length);
+		System.arraycopy(name, 0, info, label.length, name.length);
+		return info;
 	}
 
 	/**

@@ -43,7 +43,9 @@ public interface ValueCodec {
 	 * truncated or damaged bytes, {@link CodecException.Kind#MISPLACED} for an entry
 	 * written for another key, {@link CodecException.Kind#UNKNOWN_FORMAT} for an envelope
 	 * of another version, codec or feature, {@link CodecException.Kind#UNTRUSTED_TYPE}
-	 * when the bytes name a class outside the allowlist (never instantiated)
+	 * when the bytes name a class outside the allowlist (never instantiated),
+	 * {@link CodecException.Kind#INCOMPATIBLE} for an intact entry that does not fit the
+	 * classes it is read into (schema drift)
 	 */
 	CachedValue decode(byte[] bytes, String key);
 

@@ -3,6 +3,7 @@ package io.cachekit.spring;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import io.cachekit.tier.CacheHit;
@@ -139,13 +140,13 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
-		return this.cache.retrieve(key).thenApply((hit) -> {
+		return unwrapped(this.cache.retrieve(key).thenApply((hit) -> {
 			Object stored = toStored(hit);
 			if (stored != null && !fits(fromStoreValue(stored), false)) {
 				return null;
 			}
 			return isAllowNullValues() ? toValueWrapper(stored) : stored;
-		});
+		}));
 	}
 
 	@Override
@@ -154,7 +155,7 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 		if (this.expected.isAny()) {
 			return found;
 		}
-		return found.thenCompose((value) -> {
+		return unwrapped(found.thenCompose((value) -> {
 			if (fits(value, true)) {
 				return CompletableFuture.completedFuture(value);
 			}
@@ -168,7 +169,26 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 					return loaded;
 				});
 			});
+		}));
+	}
+
+	/**
+	 * A future that fails with what went wrong itself, not wrapped in the
+	 * {@link CompletionException} a dependent stage adds: Spring's cache interceptor
+	 * hands the future's throwable as it is to its {@code CacheErrorHandler}.
+	 */
+	private static <T> CompletableFuture<T> unwrapped(CompletableFuture<T> future) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		future.whenComplete((value, failure) -> {
+			if (failure == null) {
+				result.complete(value);
+			}
+			else {
+				result.completeExceptionally((failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure);
+			}
 		});
+		return result;
 	}
 
 	@Override

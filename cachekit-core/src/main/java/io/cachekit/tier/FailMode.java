@@ -13,8 +13,10 @@ import io.cachekit.codec.CodecException;
  * {@link CodecException.Kind#MISPLACED an entry of another key},
  * {@link CodecException.Kind#UNDECRYPTABLE an unknown key id or a tag that does not
  * match}, and {@link CodecException.Kind#UNENCRYPTED a plaintext entry in an encrypted
- * cache}. Entries of another format version or codec and classes off the allowlist (both
- * expected during a rolling deploy), and failures of the backend itself, are always a
+ * cache}. Entries of another format version or codec, classes off the allowlist, and
+ * intact entries that no longer fit their classes
+ * ({@link CodecException.Kind#INCOMPATIBLE a field removed or retyped, a class renamed}:
+ * all expected during a rolling deploy), and failures of the backend itself, are always a
  * miss.
  */
 public enum FailMode {

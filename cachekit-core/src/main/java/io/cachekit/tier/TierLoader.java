@@ -171,7 +171,10 @@ final class TierLoader {
 		catch (RejectedExecutionException ex) {
 			return CompletableFuture.failedFuture(failure);
 		}
-		return stale.exceptionally((lookFailed) -> null)
+		return stale.exceptionally((lookFailed) -> {
+			failure.addSuppressed(unwrap(lookFailed));
+			return null;
+		})
 			.thenCompose((found) -> (found != null) ? CompletableFuture.completedFuture((T) found.hit().value())
 					: CompletableFuture.<T>failedFuture(failure));
 	}
@@ -183,7 +186,16 @@ final class TierLoader {
 			value = loader.call();
 		}
 		catch (Exception ex) {
-			TierReader.Found stale = this.reader.staleAfterFailedLoad(keyString);
+			TierReader.Found stale;
+			try {
+				stale = this.reader.staleAfterFailedLoad(keyString);
+			}
+			catch (RuntimeException lookFailed) {
+				// A CacheIntegrityException (fail-mode closed) must not replace the
+				// loader's failure, which is the answer.
+				ex.addSuppressed(lookFailed);
+				throw ex;
+			}
 			if (stale != null) {
 				return (T) stale.hit().value();
 			}

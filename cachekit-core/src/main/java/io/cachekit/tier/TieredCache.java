@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -311,7 +312,7 @@ public final class TieredCache {
 			counted(null);
 			return CompletableFuture.completedFuture(null);
 		}
-		return findAsync(keyString).thenApply(TieredCache::hit);
+		return unwrapped(findAsync(keyString).thenApply(TieredCache::hit));
 	}
 
 	private CompletableFuture<TierReader.@Nullable Found> findAsync(String keyString) {
@@ -347,13 +348,13 @@ public final class TieredCache {
 			return loader.get();
 		}
 		long ticket = this.loader.ticket(keyString);
-		return findAsync(keyString).thenCompose((found) -> {
+		return unwrapped(findAsync(keyString).thenCompose((found) -> {
 			if (found != null) {
 				this.loader.refreshAfterHit(keyString, found, loader);
 				return CompletableFuture.completedFuture((T) found.hit().value());
 			}
 			return this.loader.loadAsync(keyString, ticket, loader);
-		});
+		}));
 	}
 
 	/**
@@ -458,6 +459,25 @@ public final class TieredCache {
 			counted(null);
 			return CompletableFuture.completedFuture(null);
 		}
+	}
+
+	/**
+	 * A future that fails with what went wrong itself, not wrapped in the
+	 * {@link CompletionException} a dependent stage adds: what Spring's cache interceptor
+	 * hands its {@code CacheErrorHandler} is the future's throwable as it is.
+	 */
+	private static <T> CompletableFuture<T> unwrapped(CompletableFuture<T> future) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		future.whenComplete((value, failure) -> {
+			if (failure == null) {
+				result.complete(value);
+			}
+			else {
+				result.completeExceptionally((failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure);
+			}
+		});
+		return result;
 	}
 
 	private @Nullable CacheHit counted(@Nullable CacheHit hit) {

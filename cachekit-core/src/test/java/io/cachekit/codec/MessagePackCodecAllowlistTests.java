@@ -184,22 +184,39 @@ class MessagePackCodecAllowlistTests {
 	}
 
 	@Test
-	void allowedClassThatDoesNotExistIsCorrupt() {
+	void allowedClassThatDoesNotExistIsIncompatible() {
 		byte[] bytes = replace(this.codec.encode(new Point(1, 2), null, KEY), "fixture.Point", "fixture.Pount");
 		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.codec.decode(bytes, KEY))
-			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.CORRUPT))
+			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.INCOMPATIBLE))
 			.withMessageContaining("io.cachekit.codec.fixture.Pount");
 	}
 
 	@Test
-	void allowedClassThatIsNotASubtypeOfTheDeclaredTypeIsCorrupt() throws IOException {
+	void allowedClassThatIsNotASubtypeOfTheDeclaredTypeIsIncompatible() throws IOException {
 		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
 		packer.packArrayHeader(2).packString(Point.class.getName()).packMapHeader(2);
 		packer.packString("x").packArrayHeader(2).packString("java.util.UUID").packString("x");
 		packer.packString("y").packInt(1);
 		assertThatExceptionOfType(CodecException.class)
 			.isThrownBy(() -> this.codec.decode(MessagePackCodecEnvelopeTests.withPayload(packer.toByteArray()), KEY))
-			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.CORRUPT));
+			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.INCOMPATIBLE));
+	}
+
+	@Test
+	void incompatiblePayloadIsDescribedByPathWithoutTheValuesItHolds() throws IOException {
+		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+		packer.packArrayHeader(2).packString(Point.class.getName()).packMapHeader(2);
+		packer.packString("x").packString("123-45-6789");
+		packer.packString("y").packInt(1);
+		assertThatExceptionOfType(CodecException.class)
+			.isThrownBy(() -> this.codec.decode(MessagePackCodecEnvelopeTests.withPayload(packer.toByteArray()), KEY))
+			.satisfies((ex) -> {
+				assertThat(ex.getKind()).isEqualTo(CodecException.Kind.INCOMPATIBLE);
+				assertThat(ex.getMessage()).contains(Point.class.getName() + ".x").doesNotContain("123-45-6789");
+				for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+					assertThat(cause.getMessage()).doesNotContain("123-45-6789");
+				}
+			});
 	}
 
 	private void assertUntrusted(byte[] bytes, String className) {

@@ -63,6 +63,15 @@ class MessagePackCodecEncryptionTests {
 	}
 
 	@Test
+	void keyIdIsDerivedFromTheConfiguredKeyWithItsOwnInfo() {
+		byte[] info = "cachekit key id v2\0books".getBytes(StandardCharsets.US_ASCII);
+		byte[] expected = Hkdf.derive("cachekit encryption at rest".getBytes(StandardCharsets.US_ASCII), NEW.material(),
+				info, 4);
+		assertThat(PayloadEncryption.keyIds("books", List.of(NEW)).get(0))
+			.isEqualTo(ByteBuffer.wrap(expected).getInt());
+	}
+
+	@Test
 	void nullIsEncryptedToo() {
 		byte[] bytes = this.books.encode(null, null, KEY);
 		assertThat(bytes[4]).isEqualTo((byte) (MessagePackCodec.FLAG_ENCRYPTED | MessagePackCodec.FLAG_NULL));
@@ -103,28 +112,45 @@ class MessagePackCodecEncryptionTests {
 	}
 
 	@Test
-	void everyTamperedByteWithRecomputedChecksFailsOnTheTag() {
+	void everyTamperedByteWithRecomputedChecksIsRefused() {
 		byte[] original = this.books.encode(new Point(1, 2), EXPIRY, KEY);
 		int end = original.length - EnvelopeChecks.LENGTH;
-		int refused = 0;
-		for (int position = 0; position < end; position++) {
-			if (position < 4) {
-				// Magic, version and codec id are refused before decryption.
-				continue;
-			}
+		int keyIdStart = MessagePackCodec.HEADER_LENGTH;
+		int keyIdEnd = keyIdStart + PayloadEncryption.KEY_ID_LENGTH;
+		int onTheTag = 0;
+		int onTheKeyId = 0;
+		int onTheFlag = 0;
+		for (int position = 4; position < end; position++) {
+			// Magic, version and codec id (bytes 0-3) are refused before decryption.
 			for (int bit = 0; bit < 8; bit++) {
 				byte[] tampered = original.clone();
 				tampered[position] ^= (byte) (1 << bit);
 				EnvelopeChecks.seal(tampered, KEY);
-				CodecException.Kind kind = refusal(this.books, tampered, KEY);
-				CodecException.Kind expected = (position == 4 && bit == 1) ? CodecException.Kind.UNENCRYPTED
-						: CodecException.Kind.UNDECRYPTABLE;
-				assertThat(kind).as("byte %d bit %d", position, bit).isEqualTo(expected);
-				refused++;
+				CodecException refusal = assertThatExceptionOfType(CodecException.class)
+					.isThrownBy(() -> this.books.decode(tampered, KEY))
+					.actual();
+				if (position == 4 && bit == 1) {
+					// The encrypted flag cleared: refused as plaintext, never parsed.
+					assertThat(refusal.getKind()).isEqualTo(CodecException.Kind.UNENCRYPTED);
+					onTheFlag++;
+				}
+				else if (position >= keyIdStart && position < keyIdEnd) {
+					// By construction: any other id is one this cache does not have.
+					assertThat(refusal.getKind()).isEqualTo(CodecException.Kind.UNDECRYPTABLE);
+					assertThat(refusal.getMessage()).contains("key id");
+					onTheKeyId++;
+				}
+				else {
+					assertThat(refusal.getKind()).as("byte %d bit %d", position, bit)
+						.isEqualTo(CodecException.Kind.UNDECRYPTABLE);
+					assertThat(refusal.getMessage()).contains("authentication tag does not match");
+					onTheTag++;
+				}
 			}
 		}
-		System.out.println("[figure] tampered encrypted entry, checks recomputed: " + refused + " of " + refused
-				+ " single-bit changes refused");
+		System.out.println("[figure] tampered encrypted entry, checks recomputed: "
+				+ (onTheTag + onTheKeyId + onTheFlag) + " single-bit changes refused: " + onTheTag + " by the tag, "
+				+ onTheKeyId + " key-id changes as an unknown key id, " + onTheFlag + " (encrypted flag) as plaintext");
 	}
 
 	@Test

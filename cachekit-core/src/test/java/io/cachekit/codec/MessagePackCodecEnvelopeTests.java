@@ -320,10 +320,10 @@ class MessagePackCodecEnvelopeTests {
 	}
 
 	@Test
-	void messagePackWithoutTypeIdsIsCorrupt() throws IOException {
+	void messagePackWithoutTypeIdsIsIncompatible() throws IOException {
 		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
 		packer.packMapHeader(1).packString("x").packInt(1);
-		assertDecodeFails(withPayload(packer.toByteArray()), CodecException.Kind.CORRUPT);
+		assertDecodeFails(withPayload(packer.toByteArray()), CodecException.Kind.INCOMPATIBLE);
 	}
 
 	@Test

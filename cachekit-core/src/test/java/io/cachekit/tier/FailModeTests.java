@@ -1,6 +1,9 @@
 package io.cachekit.tier;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -77,6 +80,28 @@ class FailModeTests {
 	}
 
 	@Test
+	void closedModeKeepsTheLoadersFailureWhenTheStaleLookupAfterItFindsABadEntry() {
+		TieredCache encrypted = TieredCache.builder("books")
+			.backend(this.backend)
+			.codec(encrypting())
+			.failMode(FailMode.CLOSED)
+			.configure((c) -> c.withL1Enabled(false).withServeStaleGrace(Duration.ofMinutes(1)))
+			.clock(this.time)
+			.ticker(this.time)
+			.executor(Runnable::run)
+			.build();
+		IOException loaderFailure = new IOException("database down");
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> encrypted.get("k", () -> {
+			this.plainWriter.put("k", "planted");
+			throw loaderFailure;
+		}))
+			.isSameAs(loaderFailure)
+			.satisfies((ex) -> assertThat(ex.getSuppressed()).singleElement()
+				.isInstanceOfSatisfying(CacheIntegrityException.class,
+						(integrity) -> assertThat(integrity.getKind()).isEqualTo(CodecException.Kind.UNENCRYPTED)));
+	}
+
+	@Test
 	void closedModeLeavesAnEntryOfAnotherVersionAMiss() {
 		TieredCache closed = cache(MessagePackCodec.withDefaults(), FailMode.CLOSED);
 		this.plainWriter.put("k", "x");
@@ -96,6 +121,35 @@ class FailModeTests {
 		this.backend.set(entryKey, bytes, null);
 		assertThatExceptionOfType(CacheIntegrityException.class).isThrownBy(() -> closed.get("k"))
 			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(CodecException.Kind.CORRUPT));
+	}
+
+	@Test
+	void closedModeLeavesAnIntactEntryOfAChangedClassAMiss() {
+		TieredCache writer = cache(MessagePackCodec.builder().trustedPackages("io.cachekit.tier").build(),
+				FailMode.OPEN);
+		TieredCache closed = cache(MessagePackCodec.builder().trustedPackages("io.cachekit.tier").build(),
+				FailMode.CLOSED);
+		writer.put("k", new Shelf("fiction", 3));
+		// The same class after a deploy that removed a field: the entry as written then,
+		// read into the class as it is now.
+		String entryKey = entryKey("books");
+		this.backend.set(entryKey, withChecksFor(renamed(this.backend.get(entryKey), "$Shelf", "$Shelv"), entryKey),
+				null);
+		assertThat(closed.get("k")).isNull();
+		assertThat(closed.statistics(Tier.L2).codecErrorCount(CodecException.Kind.INCOMPATIBLE)).isEqualTo(1);
+		assertThat(this.backend.keys()).noneMatch((key) -> key.endsWith(":k"));
+	}
+
+	record Shelf(String genre, int size) {
+	}
+
+	record Shelv(String genre) {
+	}
+
+	private static byte[] renamed(byte[] bytes, String from, String to) {
+		String text = new String(bytes, StandardCharsets.ISO_8859_1);
+		assertThat(text).contains(from);
+		return text.replace(from, to).getBytes(StandardCharsets.ISO_8859_1);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import io.cachekit.codec.EncryptionKey;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * valid, when a cache encrypts without a key, when previous keys are given without a
  * current key, and when the application has a {@link ValueCodec} bean of its own while a
  * cache encrypts (encryption is a setting of cachekit's codec, which that bean replaces).
+ *
+ * <p>
+ * An encrypting codec has the shared codec's trusted packages and max decompressed size,
+ * and compresses only when {@code cachekit.encryption.compress} is true: compressed, the
+ * length of an encrypted entry depends on its content.
  */
 final class CacheEncryptionSettings {
 
@@ -33,6 +39,8 @@ final class CacheEncryptionSettings {
 	static final String PREVIOUS_KEYS = "cachekit.encryption.previous-keys";
 
 	static final String ENABLED = "cachekit.encryption.enabled";
+
+	static final String COMPRESS = "cachekit.encryption.compress";
 
 	/** What a failure shows instead of a key. */
 	private static final String HIDDEN = "******";
@@ -49,7 +57,8 @@ final class CacheEncryptionSettings {
 	 * @param ownCodec whether the shared codec is the application's own bean
 	 * @return the codec of a cache, by name
 	 */
-	static Function<String, ValueCodec> codecs(CachekitProperties properties, ValueCodec codec, boolean ownCodec) {
+	static Function<String, ValueCodec> codecs(CachekitProperties properties, ValueCodec codec, boolean ownCodec,
+			BiConsumer<MessagePackCodec.Builder, Boolean> compression) {
 		CachekitProperties.Encryption encryption = properties.getEncryption();
 		String keyText = encryption.getKey();
 		EncryptionKey key = (keyText != null) ? parse(KEY, keyText) : null;
@@ -87,11 +96,20 @@ final class CacheEncryptionSettings {
 							+ "CachekitCacheManagerBuilderCustomizer and codecs(...)), or remove the bean");
 		}
 		List<String> trusted = messagePack.trustedPackages();
-		Function<String, ValueCodec> codecs = (name) -> encrypts(properties, name, byDefault)
-				? MessagePackCodec.builder().trustedPackages(trusted).encryption(name, key, previous).build() : codec;
-		logger.info("cachekit: L2 entries are encrypted with AES-256-GCM, a key per cache, in {}{}",
+		boolean compress = encryption.isCompress();
+		Function<String, ValueCodec> codecs = (name) -> {
+			if (!encrypts(properties, name, byDefault)) {
+				return codec;
+			}
+			MessagePackCodec.Builder builder = MessagePackCodec.builder().trustedPackages(trusted);
+			compression.accept(builder, compress);
+			return builder.encryption(name, key, previous).build();
+		};
+		logger.info("cachekit: L2 entries are encrypted with AES-256-GCM, a key per cache, in {}{}{}",
 				byDefault ? "every cache" + exempt(properties) : "caches " + String.join(", ", chosen),
-				previous.isEmpty() ? "" : "; " + previous.size() + " previous key(s) still read");
+				previous.isEmpty() ? "" : "; " + previous.size() + " previous key(s) still read",
+				compress ? "; compressed before encryption (" + COMPRESS + "=true): an entry's length depends on "
+						+ "its content" : "");
 		return codecs;
 	}
 

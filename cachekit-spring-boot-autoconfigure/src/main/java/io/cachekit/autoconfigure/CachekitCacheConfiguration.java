@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.Durations;
@@ -91,7 +92,13 @@ class CachekitCacheConfiguration {
 		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);
 		boolean ownCodec = !beanFactory.containsBean(CachekitAutoConfiguration.CODEC_BEAN);
-		builder.codecs(CacheEncryptionSettings.codecs(properties, codec, ownCodec)).failMode(properties.getFailMode());
+		Function<String, ValueCodec> codecs = CacheEncryptionSettings.codecs(properties, codec, ownCodec,
+				(encrypting, compress) -> CompressionSettings.apply(encrypting, properties, beanFactory,
+						() -> BackendSelection.of(environment, resourceLoader.getClassLoader()).type(), compress));
+		builder.codecs((name) -> {
+			checkCacheNameCase(properties, name);
+			return codecs.apply(name);
+		}).failMode(properties.getFailMode());
 		properties.getCaches().forEach((name, spec) -> builder.cache(name, settings(name, spec, defaults)));
 		builder.cacheNames(cacheProperties.getCacheNames());
 		if (registry != null) {
@@ -152,6 +159,33 @@ class CachekitCacheConfiguration {
 						"not a cache setting; a cache takes " + cacheSettingNames());
 			}
 			throw ex;
+		}
+	}
+
+	/**
+	 * Refuses a cache whose name matches a {@code cachekit.caches.<name>} entry only when
+	 * case is ignored. Cache names are case-sensitive and Spring Boot lower-cases map
+	 * keys bound from environment variables, so
+	 * {@code CACHEKIT_CACHES_USERPROFILES_ENCRYPTION_ENABLED} configures a cache
+	 * {@code userprofiles}: the cache {@code userProfiles} would silently get none of its
+	 * settings, encryption included. Called as each cache is created (at startup for the
+	 * caches named in properties).
+	 * @param properties the properties
+	 * @param name the cache being created
+	 * @throws IllegalStateException naming both spellings and what to do
+	 */
+	static void checkCacheNameCase(CachekitProperties properties, String name) {
+		if (properties.getCaches().containsKey(name)) {
+			return;
+		}
+		for (String configured : properties.getCaches().keySet()) {
+			if (configured.equalsIgnoreCase(name)) {
+				throw new IllegalStateException("cache '" + name + "' has no settings, but " + CACHES + "." + configured
+						+ " differs from its name in case only: none of those settings (encryption "
+						+ "included) would apply. Cache names are case-sensitive, and map keys bound from "
+						+ "environment variables are lower-cased: name the cache '" + configured
+						+ "', or set its settings where case is kept (application.yml, SPRING_APPLICATION_JSON)");
+			}
 		}
 	}
 

@@ -1283,6 +1283,14 @@ public class CachekitProperties {
 		 */
 		private List<String> previousKeys = new ArrayList<>();
 
+		/**
+		 * Whether caches that encrypt compress their values too, as cachekit.compression
+		 * says. Compressed, an entry's length depends on its content: whoever can read L2
+		 * and controls part of a value can learn the rest of it from the lengths of the
+		 * entries written (as the CRIME attack does).
+		 */
+		private boolean compress;
+
 		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
@@ -1307,10 +1315,18 @@ public class CachekitProperties {
 			this.previousKeys = previousKeys;
 		}
 
+		public boolean isCompress() {
+			return this.compress;
+		}
+
+		public void setCompress(boolean compress) {
+			this.compress = compress;
+		}
+
 		@Override
 		public String toString() {
 			return "Encryption[enabled=" + this.enabled + ", key=" + ((this.key != null) ? "******" : "none")
-					+ ", previousKeys=" + this.previousKeys.size() + "]";
+					+ ", previousKeys=" + this.previousKeys.size() + ", compress=" + this.compress + "]";
 		}
 
 	}

@@ -49,10 +49,29 @@ final class CompressionSettings {
 	 */
 	static void apply(MessagePackCodec.Builder builder, CachekitProperties properties, BeanFactory beanFactory,
 			Supplier<BackendType> selection) {
+		apply(builder, properties, beanFactory, selection, properties.getCompression().isEnabled());
+	}
+
+	/**
+	 * Applies the settings to a codec builder, compressing only when asked: the max
+	 * decompressed size is set either way, since it bounds what is read.
+	 * @param builder the builder
+	 * @param properties the properties
+	 * @param beanFactory the bean factory, which tells whether there is an L2 backend and
+	 * whether it is the application's own
+	 * @param selection the backend the properties choose
+	 * @param compress whether values are compressed (when
+	 * {@code cachekit.compression.enabled} is also true)
+	 * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException
+	 * naming the property of a bad value
+	 */
+	static void apply(MessagePackCodec.Builder builder, CachekitProperties properties, BeanFactory beanFactory,
+			Supplier<BackendType> selection, boolean compress) {
 		String[] backends = (beanFactory instanceof ListableBeanFactory listable)
 				? listable.getBeanNamesForType(Backend.class, true, false) : new String[] { "unknown" };
 		boolean ours = backends.length > 0 && Arrays.stream(backends).allMatch(OUR_BACKENDS::contains);
-		apply(builder, properties, backends.length > 0, ours ? selection.get() : BackendType.NONE);
+		apply(builder, properties, backends.length > 0, ours ? selection.get() : BackendType.NONE,
+				compress && properties.getCompression().isEnabled());
 	}
 
 	/**
@@ -62,11 +81,12 @@ final class CompressionSettings {
 	 * @param l2 whether there is an L2 backend; without one, nothing is compressed
 	 * @param backend the cachekit backend in use, or {@code NONE} for none or the
 	 * application's own
+	 * @param compress whether values are compressed
 	 * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException
 	 * naming the property of a bad value
 	 */
 	private static void apply(MessagePackCodec.Builder builder, CachekitProperties properties, boolean l2,
-			BackendType backend) {
+			BackendType backend, boolean compress) {
 		CachekitProperties.Compression compression = properties.getCompression();
 		String maxProperty = MAX_DECOMPRESSED_SIZE;
 		DataSize max = compression.getMaxDecompressedSize();
@@ -83,7 +103,7 @@ final class CompressionSettings {
 		}
 		int maxBytes = BackendConfigFactory.toInt(max.toBytes());
 		set(maxProperty, max, () -> builder.maxDecompressedSize(maxBytes), "maxDecompressedSize");
-		if (!compression.isEnabled()) {
+		if (!compress) {
 			return;
 		}
 		DataSize threshold = compression.getThreshold();

@@ -3,9 +3,11 @@ package io.cachekit.autoconfigure;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachekit.codec.CodecException;
+import io.cachekit.codec.EncryptionKey;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.spring.CachekitCache;
@@ -33,9 +35,11 @@ import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.cache.interceptor.SimpleCacheErrorHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@code cachekit.encryption.*}, {@code cachekit.caches.<name>.encryption.enabled} and
@@ -183,6 +187,73 @@ class CachekitEncryptionAutoConfigurationTests {
 			context.getBean(BookService.class).title("1");
 			assertThat(stored(context, "books:")[4] & 2).isZero();
 		});
+	}
+
+	@Test
+	void cacheNamedLikeAnEnvironmentVariablesLowerCasedKeyIsRefusedNotLeftPlain() {
+		this.contextRunner.withPropertyValues("cachekit.encryption.enabled=false", "cachekit.encryption.key=" + KEY)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("CACHEKIT_CACHES_USERPROFILES_ENCRYPTION_ENABLED", "true"))))
+			.run((context) -> {
+				CachekitCacheManager manager = context.getBean(CachekitCacheManager.class);
+				assertThat(manager.getCacheNames()).contains("userprofiles");
+				assertThatIllegalStateException().isThrownBy(() -> manager.getCache("userProfiles"))
+					.withMessageContaining("cache 'userProfiles' has no settings")
+					.withMessageContaining("cachekit.caches.userprofiles");
+			});
+		this.contextRunner
+			.withPropertyValues("cachekit.caches.userprofiles.ttl=1m", "spring.cache.cache-names=userProfiles")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("cache 'userProfiles' has no settings"));
+	}
+
+	@Test
+	void encryptedCachesDoNotCompressUnlessAskedTo() {
+		String compressible = "a".repeat(10_000);
+		this.contextRunner.withPropertyValues("cachekit.encryption.key=" + KEY).run((context) -> {
+			context.getBean(CachekitCacheManager.class).getCache("books").put("1", compressible);
+			assertThat(stored(context, "books:")[4] & 3).as("encrypted, not compressed").isEqualTo(2);
+		});
+		this.contextRunner.withPropertyValues("cachekit.encryption.key=" + KEY, "cachekit.encryption.compress=true")
+			.run((context) -> {
+				context.getBean(CachekitCacheManager.class).getCache("books").put("1", compressible);
+				assertThat(stored(context, "books:")[4] & 3).as("encrypted and compressed").isEqualTo(3);
+				assertThat(context.getBean(CachekitCacheManager.class).getCache("books").get("1").get())
+					.isEqualTo(compressible);
+			});
+		this.contextRunner
+			.withPropertyValues("cachekit.encryption.key=" + KEY, "cachekit.encryption.compress=true",
+					"cachekit.compression.enabled=false")
+			.run((context) -> {
+				context.getBean(CachekitCacheManager.class).getCache("books").put("1", compressible);
+				assertThat(stored(context, "books:")[4] & 3).as("encrypted, not compressed").isEqualTo(2);
+			});
+	}
+
+	@Test
+	void encryptedCachesRefuseAnEntryLargerThanTheConfiguredMaxDecompressedSize() {
+		this.contextRunner
+			.withPropertyValues("cachekit.encryption.key=" + KEY, "cachekit.compression.max-decompressed-size=4KB")
+			.run((context) -> {
+				BookService service = context.getBean(BookService.class);
+				InMemoryBackend backend = context.getBean(InMemoryBackend.class);
+				context.getBean(CachekitCacheManager.class).getCache("books").get("warm-up");
+				String entryKey = "books:" + generation(backend, "books") + ":1";
+				// Written with the books cache's key and the default max of 16MB.
+				MessagePackCodec writer = MessagePackCodec.builder()
+					.compression(0)
+					.encryption("books", EncryptionKey.parse(KEY), List.of())
+					.build();
+				backend.set(entryKey, writer.encode("a".repeat(8 * 1024), null, entryKey), null);
+				assertThat(service.title("1")).isEqualTo("title 1");
+				CachekitCache books = (CachekitCache) context.getBean(CachekitCacheManager.class).getCache("books");
+				assertThat(books.getNativeCache().statistics(Tier.L2).codecErrorCount(CodecException.Kind.CORRUPT))
+					.isEqualTo(1);
+			});
 	}
 
 	@Test
