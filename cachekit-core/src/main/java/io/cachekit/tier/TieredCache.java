@@ -312,7 +312,7 @@ public final class TieredCache {
 			counted(null);
 			return CompletableFuture.completedFuture(null);
 		}
-		return unwrapped(findAsync(keyString).thenApply(TieredCache::hit));
+		return unwrapped(findAsync(keyString).<@Nullable CacheHit>thenApply(TieredCache::hit));
 	}
 
 	private CompletableFuture<TierReader.@Nullable Found> findAsync(String keyString) {
@@ -466,7 +466,7 @@ public final class TieredCache {
 	 * {@link CompletionException} a dependent stage adds: what Spring's cache interceptor
 	 * hands its {@code CacheErrorHandler} is the future's throwable as it is.
 	 */
-	private static <T> CompletableFuture<T> unwrapped(CompletableFuture<T> future) {
+	private static <T extends @Nullable Object> CompletableFuture<T> unwrapped(CompletableFuture<T> future) {
 		CompletableFuture<T> result = new CompletableFuture<>();
 		future.whenComplete((value, failure) -> {
 			if (failure == null) {
