@@ -131,7 +131,7 @@ class CachekitCompressionPropertiesTests {
 
 	@Test
 	void thresholdNotBelowTheBackendsMaxValueFailsStartupNamingBothProperties() {
-		assertFailure("cachekit.compression.threshold", "must be less than cachekit.memcached.max-item-size (1MB)",
+		assertFailure("cachekit.compression.threshold", "must be less than cachekit.memcached.max-item-size (1048267B)",
 				"cachekit.memcached.servers=127.0.0.1:1", "cachekit.memcached.connect-timeout=50ms",
 				"cachekit.compression.threshold=1MB");
 	}
