@@ -46,7 +46,7 @@ class MemcachedSaslAutoConfigurationIntegrationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(CountingBooks.class)
 		.withPropertyValues("cachekit.memcached.servers=" + memcached.address(),
 				"cachekit.memcached.connect-timeout=5s");
 
@@ -57,7 +57,7 @@ class MemcachedSaslAutoConfigurationIntegrationTests {
 			.run((context) -> {
 				MemcachedBackend backend = context.getBean(MemcachedBackend.class);
 				assertThat(backend.config().username()).isEqualTo(USERNAME);
-				BookService service = context.getBean(BookService.class);
+				CountingBooks.BookService service = context.getBean(CountingBooks.BookService.class);
 				assertThat(service.find("a")).isEqualTo("book-a-1");
 				assertThat(service.find("a")).isEqualTo("book-a-1");
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -65,8 +65,8 @@ class MemcachedSaslAutoConfigurationIntegrationTests {
 					.tags("backend", "memcached", "operation", "set")
 					.timer()
 					.count()).as("the entry written to memcached").isPositive();
-				assertThat(errors(registry, null)).isZero();
-				Health health = health(context);
+				assertThat(CountingBooks.errors(context, "memcached", null)).isZero();
+				Health health = CountingBooks.health(context);
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
 				assertThat(health.getDetails().toString()).doesNotContain(PASSWORD);
 			});
@@ -87,13 +87,13 @@ class MemcachedSaslAutoConfigurationIntegrationTests {
 
 	private static void assertRefusedButServed(AssertableApplicationContext context, String secret) {
 		assertThat(context).hasNotFailed();
-		BookService service = context.getBean(BookService.class);
+		CountingBooks.BookService service = context.getBean(CountingBooks.BookService.class);
 		assertThat(service.find("first")).isEqualTo("book-first-1");
 		// The first call's read of the generation was refused (without credentials the
 		// server answers an auth error and closes the connection): from then on the
 		// health
 		// check tells why at once, without waiting for the reconnect.
-		assertThat(String.valueOf(health(context).getDetails().get("error"))).contains("AUTHENTICATION");
+		assertThat(String.valueOf(CountingBooks.health(context).getDetails().get("error"))).contains("AUTHENTICATION");
 		long start = System.nanoTime();
 		for (int i = 0; i < CALLS; i++) {
 			assertThat(service.find("k" + i)).isEqualTo("book-k" + i + "-" + (i + 2));
@@ -102,57 +102,15 @@ class MemcachedSaslAutoConfigurationIntegrationTests {
 		System.out.println(
 				"[figure] " + CALLS + " @Cacheable calls while memcached refuses the credentials, total ms: " + millis);
 		assertThat(service.calls()).isEqualTo(CALLS + 1);
-		Health health = health(context);
+		Health health = CountingBooks.health(context);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(String.valueOf(health.getDetails().get("error"))).contains("AUTHENTICATION").doesNotContain(secret);
 		assertThat(health.getDetails()).containsEntry("circuit", "closed");
-		MeterRegistry registry = context.getBean(MeterRegistry.class);
-		assertThat(errors(registry, "AUTHENTICATION")).isPositive();
-		assertThat(errors(registry, "TRANSIENT")).as("no refused operation counted as a dropped connection").isZero();
-		assertThat(errors(registry, "TIMEOUT")).as("no call waited for a timeout").isZero();
-	}
-
-	private static double errors(MeterRegistry registry, @Nullable String type) {
-		var search = registry.find("cachekit.backend.errors").tag("backend", "memcached");
-		if (type != null) {
-			search = search.tag("type", type);
-		}
-		return search.counters().stream().mapToDouble(Counter::count).sum();
-	}
-
-	private static Health health(AssertableApplicationContext context) {
-		return context.getBean("cachekitHealthIndicator", HealthIndicator.class).health();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableCaching
-	static class ServiceConfiguration {
-
-		@Bean
-		BookService bookService() {
-			return new BookService();
-		}
-
-		@Bean
-		MeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
-	}
-
-	static class BookService {
-
-		private final AtomicInteger calls = new AtomicInteger();
-
-		@Cacheable("books")
-		public String find(String id) {
-			return "book-" + id + "-" + this.calls.incrementAndGet();
-		}
-
-		int calls() {
-			return this.calls.get();
-		}
-
+		assertThat(CountingBooks.errors(context, "memcached", "AUTHENTICATION")).isPositive();
+		assertThat(CountingBooks.errors(context, "memcached", "TRANSIENT"))
+			.as("no refused operation counted as a dropped connection")
+			.isZero();
+		assertThat(CountingBooks.errors(context, "memcached", "TIMEOUT")).as("no call waited for a timeout").isZero();
 	}
 
 }

@@ -47,7 +47,7 @@ class MemcachedTlsAutoConfigurationIntegrationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class,
 				SslAutoConfiguration.class))
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(CountingBooks.class)
 		.withPropertyValues("cachekit.memcached.servers=" + memcached.address(),
 				"cachekit.memcached.connect-timeout=5s");
 
@@ -62,11 +62,11 @@ class MemcachedTlsAutoConfigurationIntegrationTests {
 					"cachekit.memcached.ssl.bundle=memcached")
 			.run((context) -> {
 				assertThat(context.getBean(MemcachedBackend.class).config().isTls()).isTrue();
-				BookService service = context.getBean(BookService.class);
+				CountingBooks.BookService service = context.getBean(CountingBooks.BookService.class);
 				assertThat(service.find("a")).isEqualTo("book-a-1");
 				assertThat(service.find("a")).isEqualTo("book-a-1");
-				assertThat(health(context).getStatus()).isEqualTo(Status.UP);
-				assertThat(errors(context.getBean(MeterRegistry.class), null)).isZero();
+				assertThat(CountingBooks.health(context).getStatus()).isEqualTo(Status.UP);
+				assertThat(CountingBooks.errors(context, "memcached", null)).isZero();
 			});
 	}
 
@@ -97,9 +97,10 @@ class MemcachedTlsAutoConfigurationIntegrationTests {
 
 	private static void assertRefusedButServed(AssertableApplicationContext context, String cause) {
 		assertThat(context).hasNotFailed();
-		BookService service = context.getBean(BookService.class);
+		CountingBooks.BookService service = context.getBean(CountingBooks.BookService.class);
 		assertThat(Await.until(Duration.ofSeconds(3),
-				() -> String.valueOf(health(context).getDetails().get("error")).contains("TLS handshake")))
+				() -> String.valueOf(CountingBooks.health(context).getDetails().get("error"))
+					.contains("TLS handshake")))
 			.isTrue();
 		long start = System.nanoTime();
 		for (int i = 0; i < CALLS; i++) {
@@ -109,55 +110,11 @@ class MemcachedTlsAutoConfigurationIntegrationTests {
 		System.out.println("[figure] " + CALLS
 				+ " @Cacheable calls while memcached's TLS certificate is not trusted, total ms: " + millis);
 		assertThat(service.calls()).isEqualTo(CALLS);
-		Health health = health(context);
+		Health health = CountingBooks.health(context);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(String.valueOf(health.getDetails().get("error"))).contains("AUTHENTICATION").contains(cause);
-		MeterRegistry registry = context.getBean(MeterRegistry.class);
-		assertThat(errors(registry, "AUTHENTICATION")).isPositive();
-		assertThat(errors(registry, "TIMEOUT")).as("no call waited for a timeout").isZero();
-	}
-
-	private static double errors(MeterRegistry registry, @Nullable String type) {
-		var search = registry.find("cachekit.backend.errors").tag("backend", "memcached");
-		if (type != null) {
-			search = search.tag("type", type);
-		}
-		return search.counters().stream().mapToDouble(Counter::count).sum();
-	}
-
-	private static Health health(AssertableApplicationContext context) {
-		return context.getBean("cachekitHealthIndicator", HealthIndicator.class).health();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableCaching
-	static class ServiceConfiguration {
-
-		@Bean
-		BookService bookService() {
-			return new BookService();
-		}
-
-		@Bean
-		MeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
-	}
-
-	static class BookService {
-
-		private final AtomicInteger calls = new AtomicInteger();
-
-		@Cacheable("books")
-		public String find(String id) {
-			return "book-" + id + "-" + this.calls.incrementAndGet();
-		}
-
-		int calls() {
-			return this.calls.get();
-		}
-
+		assertThat(CountingBooks.errors(context, "memcached", "AUTHENTICATION")).isPositive();
+		assertThat(CountingBooks.errors(context, "memcached", "TIMEOUT")).as("no call waited for a timeout").isZero();
 	}
 
 }

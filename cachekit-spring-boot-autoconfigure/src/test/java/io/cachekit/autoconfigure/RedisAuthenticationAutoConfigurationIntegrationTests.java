@@ -58,7 +58,7 @@ class RedisAuthenticationAutoConfigurationIntegrationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(CountingBooks.class)
 		.withPropertyValues("cachekit.redis.key-prefix=" + PREFIX);
 
 	@BeforeAll
@@ -135,36 +135,36 @@ class RedisAuthenticationAutoConfigurationIntegrationTests {
 
 	private static void assertCaches(AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed();
-		BookService service = context.getBean(BookService.class);
+		CountingBooks.BookService service = context.getBean(CountingBooks.BookService.class);
 		String id = "book-" + System.nanoTime();
-		assertThat(service.find(id)).isEqualTo(id + "-1");
-		assertThat(service.find(id)).isEqualTo(id + "-1");
+		assertThat(service.find(id)).isEqualTo("book-" + id + "-1");
+		assertThat(service.find(id)).isEqualTo("book-" + id + "-1");
 		MeterRegistry registry = context.getBean(MeterRegistry.class);
 		assertThat(
 				registry.get("cachekit.backend.latency").tags("backend", "redis", "operation", "set").timer().count())
 			.as("the entry written to Redis")
 			.isPositive();
-		assertThat(errors(registry, null)).isZero();
-		Health health = health(context);
+		assertThat(CountingBooks.errors(context, "redis", null)).isZero();
+		Health health = CountingBooks.health(context);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails().toString()).doesNotContain(PASSWORD).doesNotContain(USER_PASSWORD);
 	}
 
 	private static void assertRefusedButServed(AssertableApplicationContext context, String reply) {
 		assertThat(context).hasNotFailed();
-		BookService service = context.getBean(BookService.class);
+		CountingBooks.BookService service = context.getBean(CountingBooks.BookService.class);
 		// The first call also loads the classes of the whole path: not part of the
 		// figure.
-		assertThat(service.find("first")).isEqualTo("first-1");
+		assertThat(service.find("first")).isEqualTo("book-first-1");
 		long start = System.nanoTime();
 		for (int i = 0; i < CALLS; i++) {
-			assertThat(service.find("k" + i)).isEqualTo("k" + i + "-" + (i + 2));
+			assertThat(service.find("k" + i)).isEqualTo("book-k" + i + "-" + (i + 2));
 		}
 		long millis = (System.nanoTime() - start) / 1_000_000;
 		System.out.println("[figure] " + CALLS + " @Cacheable calls while Redis refuses the credentials (" + reply
 				+ "), total ms: " + millis);
 		assertThat(service.calls()).isEqualTo(CALLS + 1);
-		Health health = health(context);
+		Health health = CountingBooks.health(context);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(String.valueOf(health.getDetails().get("error"))).contains("AUTHENTICATION")
 			.contains(reply)
@@ -172,53 +172,9 @@ class RedisAuthenticationAutoConfigurationIntegrationTests {
 			.doesNotContain(USER_PASSWORD)
 			.doesNotContain(WRONG_PASSWORD);
 		assertThat(health.getDetails()).containsEntry("circuit", "closed");
-		MeterRegistry registry = context.getBean(MeterRegistry.class);
-		assertThat(errors(registry, "AUTHENTICATION")).isPositive();
-		assertThat(errors(registry, null)).as("every error is AUTHENTICATION")
-			.isEqualTo(errors(registry, "AUTHENTICATION"));
-	}
-
-	private static double errors(MeterRegistry registry, @Nullable String type) {
-		var search = registry.find("cachekit.backend.errors").tag("backend", "redis");
-		if (type != null) {
-			search = search.tag("type", type);
-		}
-		return search.counters().stream().mapToDouble(Counter::count).sum();
-	}
-
-	private static Health health(AssertableApplicationContext context) {
-		return context.getBean("cachekitHealthIndicator", HealthIndicator.class).health();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableCaching
-	static class ServiceConfiguration {
-
-		@Bean
-		BookService bookService() {
-			return new BookService();
-		}
-
-		@Bean
-		MeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
-	}
-
-	static class BookService {
-
-		private final AtomicInteger calls = new AtomicInteger();
-
-		@Cacheable("books")
-		public String find(String id) {
-			return id + "-" + this.calls.incrementAndGet();
-		}
-
-		int calls() {
-			return this.calls.get();
-		}
-
+		assertThat(CountingBooks.errors(context, "redis", "AUTHENTICATION")).isPositive();
+		assertThat(CountingBooks.errors(context, "redis", null)).as("every error is AUTHENTICATION")
+			.isEqualTo(CountingBooks.errors(context, "redis", "AUTHENTICATION"));
 	}
 
 }
