@@ -1,5 +1,7 @@
 package io.cachekit.autoconfigure;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.security.NoSuchAlgorithmException;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
+import io.cachekit.autoconfigure.service.CachekitMemcachedConnectionDetails;
+import io.cachekit.autoconfigure.service.CachekitRedisConnectionDetails;
 import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.backend.redis.RedisBackendConfig;
@@ -39,6 +43,8 @@ final class BackendConfigFactory {
 	private static final String REDIS = "cachekit.redis.";
 
 	private static final String REDIS_SSL_BUNDLE = REDIS + "ssl.bundle";
+
+	private static final String REDIS_DETAILS = "the Redis connection details' URL";
 
 	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.ofEntries(
 			Map.entry("servers", PREFIX + "servers"), Map.entry("operationTimeout", PREFIX + "timeout"),
@@ -87,6 +93,11 @@ final class BackendConfigFactory {
 	 */
 	static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url, String urlProperty,
 			@Nullable SslBundles sslBundles) {
+		return redis(properties, url, urlProperty, sslBundles, null);
+	}
+
+	private static RedisBackendConfig redis(CachekitProperties.Redis properties, @Nullable String url,
+			String urlProperty, @Nullable SslBundles sslBundles, @Nullable CachekitRedisConnectionDetails details) {
 		Map<String, String> names = Map.ofEntries(Map.entry("url", urlProperty),
 				Map.entry("commandTimeout", REDIS + "timeout"), Map.entry("command timeout", REDIS + "timeout"),
 				Map.entry("connectTimeout", REDIS + "connect-timeout"),
@@ -106,7 +117,12 @@ final class BackendConfigFactory {
 			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout, names);
 			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout, names);
 		}
-		redisSsl(properties.getSsl().getBundle(), url, urlProperty, sslBundles, builder);
+		if (details == null) {
+			redisSsl(properties.getSsl().getBundle(), url, urlProperty, sslBundles, builder);
+		}
+		else if (details.getSslBundle() != null) {
+			redisSsl(details.getSslBundle(), builder);
+		}
 		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts, names);
 		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix, names);
 		apply(REDIS + "max-value-size", properties.getMaxValueSize(),
@@ -150,6 +166,10 @@ final class BackendConfigFactory {
 							+ "); define it as spring.ssl.bundle.pem." + bundleName
 							+ ".truststore.certificate (or spring.ssl.bundle.jks." + bundleName + ".*)");
 		}
+		redisSsl(bundle, builder);
+	}
+
+	private static void redisSsl(SslBundle bundle, RedisBackendConfig.Builder builder) {
 		builder.trustManagerFactory(bundle.getManagers().getTrustManagerFactory());
 		if (bundle.getStores().getKeyStore() != null) {
 			builder.keyManagerFactory(bundle.getManagers().getKeyManagerFactory());
@@ -168,7 +188,21 @@ final class BackendConfigFactory {
 	}
 
 	static MemcachedConfig memcached(CachekitProperties.Memcached properties, @Nullable SslBundles sslBundles) {
-		List<String> servers = servers(properties.getServers());
+		return memcached(properties, null, sslBundles);
+	}
+
+	/**
+	 * Creates the memcached configuration.
+	 * @param properties the {@code cachekit.memcached} group
+	 * @param details the connection details bean whose servers, credentials and TLS
+	 * replace the properties', or {@code null} to read them from the properties
+	 * @param sslBundles the application's SSL bundles, or {@code null} when there are
+	 * none
+	 * @return the configuration
+	 */
+	static MemcachedConfig memcached(CachekitProperties.Memcached properties,
+			@Nullable CachekitMemcachedConnectionDetails details, @Nullable SslBundles sslBundles) {
+		List<String> servers = (details != null) ? servers(details.getServers()) : servers(properties.getServers());
 		if (servers.isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
 					"memcached needs at least one host:port, e.g. cachekit.memcached.servers=localhost:11211 "
@@ -187,8 +221,13 @@ final class BackendConfigFactory {
 		apply(PREFIX + "max-reconnect-delay", properties.getMaxReconnectDelay(), builder::maxReconnectDelay,
 				MEMCACHED_PROPERTIES);
 		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode, MEMCACHED_PROPERTIES);
-		credentials(properties, builder);
-		tls(properties.getSsl(), sslBundles, builder);
+		if (details != null) {
+			connection(details, builder);
+		}
+		else {
+			credentials(properties, builder);
+			tls(properties.getSsl(), sslBundles, builder);
+		}
 		return build(PREFIX + "servers", servers, builder::build, MEMCACHED_PROPERTIES);
 	}
 
@@ -329,6 +368,66 @@ final class BackendConfigFactory {
 
 	static int toInt(long bytes) {
 		return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, bytes));
+	}
+
+	// Service connections: a connection details bean in place of the connection
+	// properties.
+
+	/**
+	 * Creates the Redis configuration of a connection details bean: its URL, credentials
+	 * and TLS bundle; the timeouts and the rest from the properties.
+	 * @param properties the {@code cachekit.redis} group
+	 * @param details the connection details
+	 * @return the configuration
+	 */
+	static RedisBackendConfig redis(CachekitProperties.Redis properties, CachekitRedisConnectionDetails details) {
+		String url = withCredentials(details.getUrl(), details.getUsername(), details.getPassword());
+		return redis(properties, url, REDIS_DETAILS, null, details);
+	}
+
+	/**
+	 * Replaces the user information of a Redis URL with the given credentials,
+	 * percent-encoded; keeps the URL's when both are {@code null}.
+	 */
+	static String withCredentials(String url, @Nullable String username, @Nullable String password) {
+		if (username == null && password == null) {
+			return url;
+		}
+		int scheme = url.indexOf("://");
+		if (scheme < 0) {
+			return url;
+		}
+		String rest = url.substring(scheme + 3);
+		int slash = rest.indexOf('/');
+		int at = rest.lastIndexOf('@', (slash >= 0) ? slash : rest.length());
+		String hostAndPath = (at >= 0) ? rest.substring(at + 1) : rest;
+		String userInfo = encode((username != null) ? username : "")
+				+ ((password != null) ? ":" + encode(password) : "");
+		return url.substring(0, scheme + 3) + userInfo + "@" + hostAndPath;
+	}
+
+	private static String encode(String text) {
+		return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	/**
+	 * Applies a memcached connection details bean's credentials (both or neither) and TLS
+	 * bundle.
+	 */
+	private static void connection(CachekitMemcachedConnectionDetails details, MemcachedConfig.Builder builder) {
+		String username = details.getUsername();
+		String password = details.getPassword();
+		if (username != null || password != null) {
+			if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+				throw new IllegalStateException("the memcached connection details (" + details.getClass().getName()
+						+ ") need both a SASL user name and a password, or neither");
+			}
+			builder.credentials(username, password);
+		}
+		SslBundle bundle = details.getSslBundle();
+		if (bundle != null) {
+			builder.tls(bundle.createSslContext());
+		}
 	}
 
 }

@@ -6,8 +6,11 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.cachekit.autoconfigure.CachekitProperties.BackendType;
+import io.cachekit.autoconfigure.service.CachekitMemcachedConnectionDetails;
+import io.cachekit.autoconfigure.service.CachekitRedisConnectionDetails;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -25,6 +28,15 @@ import org.springframework.util.ClassUtils;
  * URL ({@code cachekit.redis.url}, also {@code CACHEKIT_REDIS_URL}, then
  * {@code REDIS_URL}), a file directory ({@code cachekit.file.directory}); else none, and
  * caches are L1 only.
+ *
+ * <p>
+ * In {@code auto} mode a connection details bean
+ * ({@link CachekitMemcachedConnectionDetails}, then
+ * {@link CachekitRedisConnectionDetails}, defined by the application or by a
+ * Testcontainers or Docker Compose service connection) comes first, before any property:
+ * as in Spring Boot, a service connection wins over the connection properties. The
+ * conditions see the bean only when given the bean factory
+ * ({@link #of(Environment, ClassLoader, ListableBeanFactory)}).
  *
  * <p>
  * An explicit backend wins over another backend's settings, the way
@@ -80,6 +92,21 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	 * @return the selection
 	 */
 	static BackendSelection of(Environment environment, @Nullable ClassLoader classLoader) {
+		return of(environment, classLoader, null);
+	}
+
+	/**
+	 * Reads the selection from the environment and, in {@code auto} mode, the connection
+	 * details beans.
+	 * @param environment the environment
+	 * @param classLoader the class loader that tells whether the Redis client is there,
+	 * or {@code null} for the default one
+	 * @param beanFactory the bean factory whose connection details beans choose a backend
+	 * in {@code auto} mode, or {@code null} to read only the properties
+	 * @return the selection
+	 */
+	static BackendSelection of(Environment environment, @Nullable ClassLoader classLoader,
+			@Nullable ListableBeanFactory beanFactory) {
 		Binder binder = Binder.get(environment);
 		BackendType type = binder.bind(BACKEND, BackendType.class).orElse(BackendType.AUTO);
 		boolean memcached = !binder.bind(MEMCACHED_SERVERS, Bindable.listOf(String.class))
@@ -100,7 +127,11 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 			configured.add(FILE_DIRECTORY);
 		}
 		return switch (type) {
-			case AUTO -> auto(memcached, redis, platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
+			case AUTO -> {
+				BackendSelection details = byConnectionDetails(beanFactory);
+				yield (details != null) ? details
+						: auto(memcached, redis, platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
+			}
 			case MEMCACHED -> explicit(type, configured, MEMCACHED_SERVERS);
 			case REDIS -> explicit(type, configured, REDIS_URL);
 			case FILE -> explicit(type, configured, FILE_DIRECTORY);
@@ -125,6 +156,29 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 		}
 		return new BackendSelection(BackendType.NONE, "no memcached servers, Redis URL or file directory is configured",
 				null, Set.of());
+	}
+
+	/**
+	 * Chooses the backend of a connection details bean, memcached first.
+	 * @param beanFactory the bean factory, or {@code null}
+	 * @return the selection, or {@code null} when there is no such bean
+	 */
+	private static @Nullable BackendSelection byConnectionDetails(@Nullable ListableBeanFactory beanFactory) {
+		if (beanFactory == null) {
+			return null;
+		}
+		String[] memcached = beanFactory.getBeanNamesForType(CachekitMemcachedConnectionDetails.class, true, false);
+		if (memcached.length > 0) {
+			return new BackendSelection(BackendType.MEMCACHED,
+					"a memcached connection details bean is defined (" + String.join(", ", memcached) + ")", null,
+					Set.of());
+		}
+		String[] redis = beanFactory.getBeanNamesForType(CachekitRedisConnectionDetails.class, true, false);
+		if (redis.length > 0) {
+			return new BackendSelection(BackendType.REDIS,
+					"a Redis connection details bean is defined (" + String.join(", ", redis) + ")", null, Set.of());
+		}
+		return null;
 	}
 
 	private static BackendSelection explicit(BackendType type, Set<String> configured, @Nullable String own) {

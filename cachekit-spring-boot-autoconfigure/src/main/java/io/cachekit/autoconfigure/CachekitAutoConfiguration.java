@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.cachekit.autoconfigure.service.CachekitMemcachedConnectionDetails;
+import io.cachekit.autoconfigure.service.CachekitRedisConnectionDetails;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.file.FileBackend;
 import io.cachekit.backend.memcached.MemcachedBackend;
@@ -12,8 +14,10 @@ import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.codec.ValueCodec;
 import net.spy.memcached.MemcachedClient;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
@@ -43,14 +47,19 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The backend is chosen as {@link BackendSelection} describes. Runs after Spring Boot's
  * Redis auto-configuration, whose connection factory a Redis backend reuses, and before
  * its cache auto-configuration. An application's own {@link Backend} or
- * {@link ValueCodec} bean replaces cachekit's. Backs off completely (no backend is built
- * or connected, no codec, no health indicator) when nothing would use it: caching not
+ * {@link ValueCodec} bean replaces cachekit's. A
+ * {@link CachekitMemcachedConnectionDetails} or {@link CachekitRedisConnectionDetails}
+ * bean (the application's, or a Testcontainers or Docker Compose service connection's,
+ * hence the order after Spring Boot's {@code ServiceConnectionAutoConfiguration})
+ * replaces the connection properties. Backs off completely (no backend is built or
+ * connected, no codec, no health indicator) when nothing would use it: caching not
  * enabled, {@code spring.cache.type} set (for example to {@code none}), or an
  * application's own {@link CacheManager} or {@code cacheResolver} that is not a
  * {@link io.cachekit.spring.CachekitCacheManager}; see {@link OnCachekitUsedCondition}.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class,
-		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.testcontainers.service.connection.ServiceConnectionAutoConfiguration" })
 @ConditionalOnClass({ CacheManager.class, Backend.class })
 @EnableConfigurationProperties(CachekitProperties.class)
 @Import({ CachekitAutoConfiguration.MemcachedBackendConfiguration.class,
@@ -84,7 +93,7 @@ public final class CachekitAutoConfiguration {
 		trusted.addAll(own);
 		MessagePackCodec.Builder codec = MessagePackCodec.builder().trustedPackages(trusted);
 		CompressionSettings.apply(codec, properties, beanFactory,
-				() -> BackendSelection.of(environment, resourceLoader.getClassLoader()).type());
+				() -> BackendSelection.of(environment, resourceLoader.getClassLoader(), listable(beanFactory)).type());
 		return codec.build();
 	}
 
@@ -100,9 +109,10 @@ public final class CachekitAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		MemcachedBackend cachekitMemcachedBackend(CachekitProperties properties,
+				ObjectProvider<CachekitMemcachedConnectionDetails> connectionDetails,
 				ObjectProvider<SslBundles> sslBundles) {
-			return MemcachedBackend
-				.create(BackendConfigFactory.memcached(properties.getMemcached(), sslBundles.getIfAvailable()));
+			return MemcachedBackend.create(BackendConfigFactory.memcached(properties.getMemcached(),
+					connectionDetails.getIfAvailable(), sslBundles.getIfAvailable()));
 		}
 
 	}
@@ -118,6 +128,8 @@ public final class CachekitAutoConfiguration {
 	 * would point at localhost. A {@code rediss://} URL trusts the SSL bundle named by
 	 * {@code cachekit.redis.ssl.bundle}, else the JDK's default authorities; the shared
 	 * factory keeps Spring Boot's own TLS and credentials ({@code spring.data.redis.*}).
+	 * A {@link CachekitRedisConnectionDetails} bean comes before all of these: cachekit
+	 * then makes its own connection to the server it names.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(value = { RedisConnectionFactory.class, LettuceConnectionFactory.class },
@@ -128,9 +140,14 @@ public final class CachekitAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		RedisBackend cachekitRedisBackend(CachekitProperties properties,
+				ObjectProvider<CachekitRedisConnectionDetails> connectionDetails,
 				ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<SslBundles> sslBundles,
 				Environment environment) {
 			CachekitProperties.Redis redis = properties.getRedis();
+			CachekitRedisConnectionDetails details = connectionDetails.getIfAvailable();
+			if (details != null) {
+				return RedisBackend.create(BackendConfigFactory.redis(redis, details));
+			}
 			SslBundles bundles = sslBundles.getIfAvailable();
 			String url = redis.getUrl();
 			if (url != null && !url.isBlank()) {
@@ -156,6 +173,10 @@ public final class CachekitAutoConfiguration {
 
 	}
 
+	static @Nullable ListableBeanFactory listable(BeanFactory beanFactory) {
+		return (beanFactory instanceof ListableBeanFactory listable) ? listable : null;
+	}
+
 	private static boolean isSpringRedisConfigured(Environment environment) {
 		for (String property : new String[] { "spring.data.redis.url", "spring.data.redis.host",
 				"spring.data.redis.port", "spring.data.redis.sentinel.master", "spring.data.redis.cluster.nodes" }) {
@@ -178,9 +199,10 @@ public final class CachekitAutoConfiguration {
 	@Lazy(false)
 	static class MissingBackendClientConfiguration {
 
-		MissingBackendClientConfiguration(Environment environment, ResourceLoader resourceLoader) {
+		MissingBackendClientConfiguration(Environment environment, ResourceLoader resourceLoader,
+				ListableBeanFactory beanFactory) {
 			ClassLoader classLoader = resourceLoader.getClassLoader();
-			BackendSelection selection = BackendSelection.of(environment, classLoader);
+			BackendSelection selection = BackendSelection.of(environment, classLoader, beanFactory);
 			String property = (selection.property() != null) ? selection.property() : BackendSelection.BACKEND;
 			String value = environment.getProperty(property, "");
 			throw new InvalidConfigurationPropertyValueException(property, BackendConfigFactory.maskPassword(value),

@@ -83,7 +83,8 @@ class CachekitCacheConfiguration {
 			ResourceLoader resourceLoader, BeanFactory beanFactory) {
 		checkCacheSettingNames(environment);
 		Backend l2 = backend.getIfUnique();
-		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader()), l2);
+		logBackend(BackendSelection.of(environment, resourceLoader.getClassLoader(),
+				CachekitAutoConfiguration.listable(beanFactory)), l2);
 		MeterRegistry registry = meterRegistry.getIfUnique();
 		Backend measured = (l2 != null && registry != null) ? new MeteredBackend(l2, l2.backendType(), registry) : l2;
 		// An application's own CacheConfiguration bean replaces the defaults the
@@ -92,9 +93,12 @@ class CachekitCacheConfiguration {
 		CacheConfiguration defaults = cacheConfiguration.getIfAvailable(() -> defaults(properties));
 		CachekitCacheManager.Builder builder = CachekitCacheManager.builder(measured, codec).defaults(defaults);
 		boolean ownCodec = !beanFactory.containsBean(CachekitAutoConfiguration.CODEC_BEAN);
-		Function<String, ValueCodec> codecs = CacheEncryptionSettings.codecs(properties, codec, ownCodec,
-				(encrypting, compress) -> CompressionSettings.apply(encrypting, properties, beanFactory,
-						() -> BackendSelection.of(environment, resourceLoader.getClassLoader()).type(), compress));
+		Function<String, ValueCodec> codecs = CacheEncryptionSettings
+			.codecs(properties, codec, ownCodec, (encrypting, compress) -> CompressionSettings.apply(
+					encrypting, properties, beanFactory, () -> BackendSelection.of(environment,
+							resourceLoader.getClassLoader(), CachekitAutoConfiguration.listable(beanFactory))
+						.type(),
+					compress));
 		builder.codecs((name) -> {
 			checkCacheNameCase(properties, name);
 			return codecs.apply(name);

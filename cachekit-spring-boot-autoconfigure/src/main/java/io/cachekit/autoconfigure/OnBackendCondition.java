@@ -22,7 +22,8 @@ abstract class OnBackendCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		BackendSelection selection = BackendSelection.of(context.getEnvironment(), context.getClassLoader());
+		BackendSelection selection = BackendSelection.of(context.getEnvironment(), context.getClassLoader(),
+				context.getBeanFactory());
 		String name = this.type.name().toLowerCase(Locale.ROOT);
 		if (selection.type() == this.type) {
 			return ConditionOutcome.match("cachekit backend is " + name + ": " + selection.reason());

@@ -17,7 +17,8 @@ class OnMissingBackendClientCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		BackendSelection selection = BackendSelection.of(context.getEnvironment(), context.getClassLoader());
+		BackendSelection selection = BackendSelection.of(context.getEnvironment(), context.getClassLoader(),
+				context.getBeanFactory());
 		String name = selection.type().name().toLowerCase(Locale.ROOT);
 		String missing = selection.missingClient(context.getClassLoader());
 		if (missing != null) {

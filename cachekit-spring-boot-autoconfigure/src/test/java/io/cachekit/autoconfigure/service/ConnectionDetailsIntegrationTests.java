@@ -1,0 +1,135 @@
+package io.cachekit.autoconfigure.service;
+
+import java.util.List;
+
+import io.cachekit.autoconfigure.CachekitAutoConfiguration;
+import io.cachekit.backend.Backend;
+import io.cachekit.backend.memcached.MemcachedBackend;
+import io.cachekit.backend.redis.RedisBackend;
+import io.cachekit.spring.CachekitCacheManager;
+import io.cachekit.test.ClosedPort;
+import io.cachekit.test.ServerKind;
+import io.cachekit.test.ServerProcess;
+import io.cachekit.test.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.Cache;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Connection details beans against real servers: a bean pointing at a running memcached
+ * or redis-server wins over connection properties pointing at a closed port, and alone,
+ * with no cachekit property at all, chooses and configures the backend.
+ */
+class ConnectionDetailsIntegrationTests {
+
+	@RegisterExtension
+	static final TestServer memcached = TestServer.memcached();
+
+	@RegisterExtension
+	static final TestServer redis = TestServer.redis();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
+		.withUserConfiguration(CachingConfiguration.class);
+
+	@Test
+	void memcachedDetailsBeanWinsOverServersProperty() {
+		this.contextRunner.withBean(CachekitMemcachedConnectionDetails.class, () -> () -> List.of(memcached.address()))
+			.withPropertyValues("cachekit.memcached.servers=127.0.0.1:" + ClosedPort.find())
+			.run((context) -> {
+				MemcachedBackend backend = context.getBean(MemcachedBackend.class);
+				assertThat(backend.config().servers()).hasSize(1);
+				assertThat(backend.config().servers().get(0).toString()).endsWith(":" + memcached.process().port());
+				assertRoundTrip(context);
+				assertThat(backend.health().healthy()).isTrue();
+			});
+	}
+
+	@Test
+	void memcachedDetailsBeanAloneSelectsAndConfiguresMemcached() {
+		this.contextRunner.withBean(CachekitMemcachedConnectionDetails.class, () -> () -> List.of(memcached.address()))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Backend.class).hasSingleBean(MemcachedBackend.class);
+				assertRoundTrip(context);
+			});
+	}
+
+	@Test
+	void memcachedDetailsKeepTimeoutAndPrefixFromProperties() {
+		this.contextRunner.withBean(CachekitMemcachedConnectionDetails.class, () -> () -> List.of(memcached.address()))
+			.withPropertyValues("cachekit.memcached.key-prefix=svc:", "cachekit.memcached.timeout=750ms")
+			.run((context) -> {
+				MemcachedBackend backend = context.getBean(MemcachedBackend.class);
+				assertThat(backend.config().keyPrefix()).isEqualTo("svc:");
+				assertThat(backend.config().operationTimeout().toMillis()).isEqualTo(750);
+			});
+	}
+
+	@Test
+	void redisDetailsBeanWinsOverUrlProperty() {
+		this.contextRunner.withBean(CachekitRedisConnectionDetails.class, () -> () -> "redis://" + redis.address())
+			.withPropertyValues("cachekit.redis.url=redis://127.0.0.1:" + ClosedPort.find())
+			.run((context) -> {
+				RedisBackend backend = context.getBean(RedisBackend.class);
+				assertThat(backend.config().url().orElseThrow()).endsWith(":" + redis.process().port() + "/0");
+				assertRoundTrip(context);
+				assertThat(backend.health().healthy()).isTrue();
+			});
+	}
+
+	@Test
+	void redisDetailsBeanAloneSelectsAndConfiguresRedis() {
+		this.contextRunner.withBean(CachekitRedisConnectionDetails.class, () -> () -> "redis://" + redis.address())
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Backend.class).hasSingleBean(RedisBackend.class);
+				assertRoundTrip(context);
+			});
+	}
+
+	@Test
+	void redisDetailsCredentialsReplaceTheUrlsAndAreEncoded() {
+		try (ServerProcess secured = ServerProcess.start(ServerKind.REDIS, "--requirepass", "p@ss:w rd")) {
+			this.contextRunner
+				.withBean(CachekitRedisConnectionDetails.class, () -> new CachekitRedisConnectionDetails() {
+
+					@Override
+					public String getUrl() {
+						return "redis://:wrong@" + secured.address();
+					}
+
+					@Override
+					public String getPassword() {
+						return "p@ss:w rd";
+					}
+
+				})
+				.run((context) -> {
+					assertThat(context.getBean(RedisBackend.class).health().healthy()).isTrue();
+					assertRoundTrip(context);
+				});
+		}
+	}
+
+	private static void assertRoundTrip(AssertableApplicationContext context) {
+		Cache cache = context.getBean(CachekitCacheManager.class).getCache("books");
+		cache.put("k", "value");
+		assertThat(cache.get("k", String.class)).isEqualTo("value");
+		assertThat(context.getBean(CachekitCacheManager.class).getCircuitBreaker().state().name()).isEqualTo("CLOSED");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	static class CachingConfiguration {
+
+	}
+
+}
