@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The {@code cachekit} health contributor, when Spring Boot's health support is present
  * {@code management.health.cachekit.enabled} is not {@code false}, and cachekit is used
- * ({@link OnCachekitUsedCondition}).
+ * ({@link OnCachekitUsedCondition}). {@code cachekit.health.outage-status} chooses the
+ * status of an unreachable backend.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(HealthIndicator.class)
@@ -26,8 +27,9 @@ class CachekitHealthConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "cachekitHealthIndicator")
 	HealthIndicator cachekitHealthIndicator(ObjectProvider<Backend> backend,
-			ObjectProvider<CachekitCacheManager> cacheManager) {
-		return new CachekitHealthIndicator(backend.getIfUnique(), cacheManager.getIfUnique());
+			ObjectProvider<CachekitCacheManager> cacheManager, CachekitProperties properties) {
+		return new CachekitHealthIndicator(backend.getIfUnique(), cacheManager.getIfUnique(),
+				properties.getHealth().getOutageStatus());
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.cachekit.autoconfigure;
 
+import java.util.Locale;
 import java.util.Map;
 
+import io.cachekit.autoconfigure.CachekitProperties.OutageStatus;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.spring.CachekitCache;
@@ -10,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of cachekit, contributed as {@code cachekit}.
@@ -22,17 +25,43 @@ import org.springframework.boot.health.contributor.Health;
  * of the circuit breaker in front of the backend ({@code circuit}). Without a backend the
  * caches are L1 only and the result is UP with {@code backend_type} none. Details never
  * hold credentials.
+ *
+ * <p>
+ * When the backend's details hold a {@code nodes} map (one entry per cluster or pool
+ * node, each a map with a {@code state} such as {@code up}, {@code down} or
+ * {@code fail}), the counts {@code nodes_up} (state {@code up}) and {@code nodes_total}
+ * are added.
+ *
+ * <p>
+ * With {@code cachekit.health.outage-status=degraded} an unreachable backend is reported
+ * as {@link #DEGRADED} instead of DOWN: Spring Boot's default status aggregation ignores
+ * a status it does not know, so the application's overall health stays UP (HTTP 200)
+ * while the caches serve from L1, and the component still shows the outage.
  */
 class CachekitHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable Backend backend;
 
+	/**
+	 * The status of an unreachable backend with
+	 * {@code cachekit.health.outage-status=degraded}.
+	 */
+	static final Status DEGRADED = new Status("DEGRADED", "cache backend unreachable; serving from L1");
+
 	private final @Nullable CachekitCacheManager cacheManager;
 
+	private final OutageStatus outageStatus;
+
 	CachekitHealthIndicator(@Nullable Backend backend, @Nullable CachekitCacheManager cacheManager) {
+		this(backend, cacheManager, OutageStatus.DOWN);
+	}
+
+	CachekitHealthIndicator(@Nullable Backend backend, @Nullable CachekitCacheManager cacheManager,
+			OutageStatus outageStatus) {
 		super("cachekit health check failed");
 		this.backend = backend;
 		this.cacheManager = cacheManager;
+		this.outageStatus = outageStatus;
 	}
 
 	@Override
@@ -42,10 +71,22 @@ class CachekitHealthIndicator extends AbstractHealthIndicator {
 		}
 		else {
 			BackendHealth health = this.backend.health();
-			(health.healthy() ? builder.up() : builder.down()).withDetail("backend_type", health.backendType())
-				.withDetail("latency_ms", health.latencyMs());
+			if (health.healthy()) {
+				builder.up();
+			}
+			else if (this.outageStatus == OutageStatus.DEGRADED) {
+				builder.status(DEGRADED);
+			}
+			else {
+				builder.down();
+			}
+			builder.withDetail("backend_type", health.backendType()).withDetail("latency_ms", health.latencyMs());
 			for (Map.Entry<String, Object> detail : health.details().entrySet()) {
 				builder.withDetail(detail.getKey(), detail.getValue());
+			}
+			if (health.details().get("nodes") instanceof Map<?, ?> nodes) {
+				builder.withDetail("nodes_up", nodes.values().stream().filter(CachekitHealthIndicator::isUp).count())
+					.withDetail("nodes_total", nodes.size());
 			}
 		}
 		if (this.cacheManager != null) {
@@ -61,6 +102,15 @@ class CachekitHealthIndicator extends AbstractHealthIndicator {
 						this.cacheManager.getCircuitBreaker().state().name().toLowerCase(java.util.Locale.ROOT));
 			}
 		}
+	}
+
+	/**
+	 * Tells whether a node of the {@code nodes} detail is up: its {@code state} (or the
+	 * value itself, when it is not a map) is {@code up}.
+	 */
+	private static boolean isUp(@Nullable Object node) {
+		Object state = (node instanceof Map<?, ?> map) ? map.get("state") : node;
+		return state != null && "up".equals(state.toString().toLowerCase(Locale.ROOT));
 	}
 
 }

@@ -69,6 +69,8 @@ public class CachekitProperties {
 
 	private final Encryption encryption = new Encryption();
 
+	private final Health health = new Health();
+
 	/**
 	 * What a read does with an L2 entry that fails its integrity or authenticity check
 	 * (damaged, written for another key, not decryptable, or plaintext in an encrypted
@@ -168,6 +170,10 @@ public class CachekitProperties {
 
 	public Compression getCompression() {
 		return this.compression;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public Encryption getEncryption() {
@@ -1349,6 +1355,48 @@ public class CachekitProperties {
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
+
+	}
+
+	/**
+	 * What the cachekit health contributor reports.
+	 */
+	public static class Health {
+
+		/**
+		 * Status reported when the L2 backend is unreachable: 'down' turns the
+		 * application's overall health DOWN; 'degraded' reports DEGRADED, which Spring
+		 * Boot's default aggregation ignores, so the application stays UP while its
+		 * caches serve from L1.
+		 */
+		private OutageStatus outageStatus = OutageStatus.DOWN;
+
+		public OutageStatus getOutageStatus() {
+			return this.outageStatus;
+		}
+
+		public void setOutageStatus(OutageStatus outageStatus) {
+			this.outageStatus = outageStatus;
+		}
+
+	}
+
+	/**
+	 * Status of the cachekit health contributor when the L2 backend is unreachable.
+	 */
+	public enum OutageStatus {
+
+		/**
+		 * DOWN: the application's overall health is DOWN (HTTP 503).
+		 */
+		DOWN,
+
+		/**
+		 * DEGRADED: a status of its own, which the default health aggregation ignores
+		 * (overall UP, HTTP 200) unless it is listed in
+		 * management.endpoint.health.status.order.
+		 */
+		DEGRADED
 
 	}
 
