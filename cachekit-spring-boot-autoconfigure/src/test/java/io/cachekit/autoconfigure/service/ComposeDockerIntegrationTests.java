@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = ComposeDockerIntegrationTests.Application.class,
 		properties = { "spring.docker.compose.file=src/test/resources/docker/compose.yaml",
-				"spring.docker.compose.skip.in-tests=false", "spring.docker.compose.lifecycle-management=start-and-stop" })
+				"spring.docker.compose.skip.in-tests=false",
+				"spring.docker.compose.lifecycle-management=start-and-stop" })
 class ComposeDockerIntegrationTests {
 
 	@Autowired
