@@ -203,6 +203,10 @@ final class BackendConfigFactory {
 	static MemcachedConfig memcached(CachekitProperties.Memcached properties,
 			@Nullable CachekitMemcachedConnectionDetails details, @Nullable SslBundles sslBundles) {
 		List<String> servers = (details != null) ? servers(details.getServers()) : servers(properties.getServers());
+		if (servers.isEmpty() && details != null) {
+			throw new IllegalStateException("the memcached connection details (" + details.getClass().getName()
+					+ ") name no server: getServers() must return at least one host:port");
+		}
 		if (servers.isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
 					"memcached needs at least one host:port, e.g. cachekit.memcached.servers=localhost:11211 "
