@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -13,7 +14,17 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * for Redis), so that startup fails naming the dependencies instead of running L1 only in
  * silence.
  */
-class OnMissingBackendClientCondition extends SpringBootCondition {
+class OnMissingBackendClientCondition extends SpringBootCondition implements ConfigurationCondition {
+
+	/**
+	 * Evaluated when beans are registered, not when configuration classes are parsed, so
+	 * that connection details beans of the application's {@code @Bean} methods and of
+	 * service connections are seen.
+	 */
+	@Override
+	public ConfigurationPhase getConfigurationPhase() {
+		return ConfigurationPhase.REGISTER_BEAN;
+	}
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {

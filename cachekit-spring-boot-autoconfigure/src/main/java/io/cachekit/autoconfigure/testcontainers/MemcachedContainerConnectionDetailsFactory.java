@@ -27,17 +27,18 @@ class MemcachedContainerConnectionDetailsFactory
 	@Override
 	protected CachekitMemcachedConnectionDetails getContainerConnectionDetails(
 			ContainerConnectionSource<Container<?>> source) {
-		return new MemcachedContainerConnectionDetails(source);
+		return new CachekitMemcachedContainerConnectionDetails(source);
 	}
 
 	/**
 	 * The details of one container, read when the backend is created (the container is
-	 * started then).
+	 * started then). Named apart from Spring Boot's own details classes: Spring Boot
+	 * names the bean after the class, and a clash fails startup.
 	 */
-	static final class MemcachedContainerConnectionDetails extends ContainerConnectionDetails<Container<?>>
+	static final class CachekitMemcachedContainerConnectionDetails extends ContainerConnectionDetails<Container<?>>
 			implements CachekitMemcachedConnectionDetails {
 
-		MemcachedContainerConnectionDetails(ContainerConnectionSource<Container<?>> source) {
+		CachekitMemcachedContainerConnectionDetails(ContainerConnectionSource<Container<?>> source) {
 			super(source);
 		}
 

@@ -32,17 +32,18 @@ class RedisContainerConnectionDetailsFactory
 	@Override
 	protected CachekitRedisConnectionDetails getContainerConnectionDetails(
 			ContainerConnectionSource<Container<?>> source) {
-		return new RedisContainerConnectionDetails(source);
+		return new CachekitRedisContainerConnectionDetails(source);
 	}
 
 	/**
 	 * The details of one container, read when the backend is created (the container is
-	 * started then).
+	 * started then). Named apart from Spring Boot's own details classes: Spring Boot
+	 * names the bean after the class, and a clash fails startup.
 	 */
-	static final class RedisContainerConnectionDetails extends ContainerConnectionDetails<Container<?>>
+	static final class CachekitRedisContainerConnectionDetails extends ContainerConnectionDetails<Container<?>>
 			implements CachekitRedisConnectionDetails {
 
-		RedisContainerConnectionDetails(ContainerConnectionSource<Container<?>> source) {
+		CachekitRedisContainerConnectionDetails(ContainerConnectionSource<Container<?>> source) {
 			super(source);
 		}
 

@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.Cache;
 import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +62,22 @@ class ConnectionDetailsIntegrationTests {
 				assertThat(context).hasSingleBean(Backend.class).hasSingleBean(MemcachedBackend.class);
 				assertRoundTrip(context);
 			});
+	}
+
+	@Test
+	void memcachedDetailsBeanMethodAloneSelectsMemcached() {
+		this.contextRunner.withUserConfiguration(MemcachedDetailsConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(Backend.class).hasSingleBean(MemcachedBackend.class);
+			assertRoundTrip(context);
+		});
+	}
+
+	@Test
+	void redisDetailsBeanMethodAloneSelectsRedis() {
+		this.contextRunner.withUserConfiguration(RedisDetailsConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(Backend.class).hasSingleBean(RedisBackend.class);
+			assertRoundTrip(context);
+		});
 	}
 
 	@Test
@@ -129,6 +146,26 @@ class ConnectionDetailsIntegrationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class CachingConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MemcachedDetailsConfiguration {
+
+		@Bean
+		CachekitMemcachedConnectionDetails cacheServers() {
+			return () -> List.of(memcached.address());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RedisDetailsConfiguration {
+
+		@Bean
+		CachekitRedisConnectionDetails redisServer() {
+			return () -> "redis://" + redis.address();
+		}
 
 	}
 

@@ -27,20 +27,21 @@ class MemcachedDockerComposeConnectionDetailsFactory
 	@Override
 	protected CachekitMemcachedConnectionDetails getDockerComposeConnectionDetails(
 			DockerComposeConnectionSource source) {
-		return new MemcachedDockerComposeConnectionDetails(source.getRunningService());
+		return new CachekitMemcachedDockerComposeConnectionDetails(source.getRunningService());
 	}
 
 	/**
-	 * The details of one running service.
+	 * The details of one running service. Named apart from Spring Boot's own details
+	 * classes: Spring Boot names the bean after the class, and a clash fails startup.
 	 */
-	static final class MemcachedDockerComposeConnectionDetails extends DockerComposeConnectionDetails
+	static final class CachekitMemcachedDockerComposeConnectionDetails extends DockerComposeConnectionDetails
 			implements CachekitMemcachedConnectionDetails {
 
 		private final List<String> servers;
 
 		private final @Nullable SslBundle sslBundle;
 
-		MemcachedDockerComposeConnectionDetails(RunningService service) {
+		CachekitMemcachedDockerComposeConnectionDetails(RunningService service) {
 			super(service);
 			this.servers = List.of(service.host() + ":" + service.ports().get(PORT));
 			this.sslBundle = getSslBundle(service);

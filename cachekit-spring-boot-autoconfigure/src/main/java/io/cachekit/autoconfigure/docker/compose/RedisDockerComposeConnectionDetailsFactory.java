@@ -26,20 +26,21 @@ class RedisDockerComposeConnectionDetailsFactory
 
 	@Override
 	protected CachekitRedisConnectionDetails getDockerComposeConnectionDetails(DockerComposeConnectionSource source) {
-		return new RedisDockerComposeConnectionDetails(source.getRunningService());
+		return new CachekitRedisDockerComposeConnectionDetails(source.getRunningService());
 	}
 
 	/**
-	 * The details of one running service.
+	 * The details of one running service. Named apart from Spring Boot's own details
+	 * classes: Spring Boot names the bean after the class, and a clash fails startup.
 	 */
-	static final class RedisDockerComposeConnectionDetails extends DockerComposeConnectionDetails
+	static final class CachekitRedisDockerComposeConnectionDetails extends DockerComposeConnectionDetails
 			implements CachekitRedisConnectionDetails {
 
 		private final String url;
 
 		private final @Nullable SslBundle sslBundle;
 
-		RedisDockerComposeConnectionDetails(RunningService service) {
+		CachekitRedisDockerComposeConnectionDetails(RunningService service) {
 			super(service);
 			this.sslBundle = getSslBundle(service);
 			String scheme = (this.sslBundle != null) ? "rediss://" : "redis://";

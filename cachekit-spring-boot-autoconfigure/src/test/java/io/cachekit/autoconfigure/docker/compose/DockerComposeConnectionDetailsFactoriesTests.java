@@ -6,6 +6,7 @@ import io.cachekit.autoconfigure.service.CachekitMemcachedConnectionDetails;
 import io.cachekit.autoconfigure.service.CachekitRedisConnectionDetails;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetailsFactories;
 import org.springframework.boot.docker.compose.core.ConnectionPorts;
 import org.springframework.boot.docker.compose.core.ImageReference;
@@ -66,8 +67,10 @@ class DockerComposeConnectionDetailsFactoriesTests {
 		ConnectionDetailsFactories factories = new ConnectionDetailsFactories(null);
 		assertThat(factories.getConnectionDetails(source("memcached:1.6", 11211, 32768), false))
 			.containsKey(CachekitMemcachedConnectionDetails.class);
-		assertThat(factories.getConnectionDetails(source("redis:7", 6379, 40000), false))
-			.containsKey(CachekitRedisConnectionDetails.class);
+		Map<Class<?>, ConnectionDetails> redis = factories.getConnectionDetails(source("redis:7", 6379, 40000), false);
+		assertThat(redis).containsKey(CachekitRedisConnectionDetails.class).hasSizeGreaterThan(1);
+		// Spring Boot names each details bean after its class: the names must not clash.
+		assertThat(redis.values()).extracting((details) -> details.getClass().getSimpleName()).doesNotHaveDuplicates();
 	}
 
 	private static DockerComposeConnectionSource source(String image, int port, int publishedPort) {
