@@ -117,11 +117,12 @@ final class BackendConfigFactory {
 			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout, names);
 			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout, names);
 		}
+		SslBundle detailsBundle = (details != null) ? details.getSslBundle() : null;
 		if (details == null) {
 			redisSsl(properties.getSsl().getBundle(), url, urlProperty, sslBundles, builder);
 		}
-		else if (details.getSslBundle() != null) {
-			redisSsl(details.getSslBundle(), builder);
+		else if (detailsBundle != null) {
+			redisSsl(detailsBundle, builder);
 		}
 		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts, names);
 		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix, names);

@@ -1,5 +1,6 @@
 package io.cachekit.autoconfigure.service;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import io.cachekit.autoconfigure.CachekitAutoConfiguration;
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.Cache;
@@ -37,6 +41,12 @@ class ConnectionDetailsIntegrationTests {
 
 	@RegisterExtension
 	static final TestServer redis = TestServer.redis();
+
+	@RegisterExtension
+	static final TestServer memcachedTls = TestServer.memcachedWithTls();
+
+	@RegisterExtension
+	static final TestServer redisTls = TestServer.redisWithTls();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
@@ -134,6 +144,57 @@ class ConnectionDetailsIntegrationTests {
 					assertRoundTrip(context);
 				});
 		}
+	}
+
+	@Test
+	void memcachedDetailsSslBundleConnectsOverTls() {
+		SslBundle bundle = trusting(memcachedTls.certificates().caCertificate());
+		this.contextRunner
+			.withBean(CachekitMemcachedConnectionDetails.class, () -> new CachekitMemcachedConnectionDetails() {
+
+				@Override
+				public List<String> getServers() {
+					return List.of(memcachedTls.address());
+				}
+
+				@Override
+				public SslBundle getSslBundle() {
+					return bundle;
+				}
+
+			})
+			.withPropertyValues("cachekit.memcached.connect-timeout=5s")
+			.run((context) -> {
+				MemcachedBackend backend = context.getBean(MemcachedBackend.class);
+				assertThat(backend.config().isTls()).isTrue();
+				assertThat(backend.health().healthy()).isTrue();
+				assertRoundTrip(context);
+			});
+	}
+
+	@Test
+	void redisDetailsSslBundleConnectsOverTls() {
+		SslBundle bundle = trusting(redisTls.certificates().caCertificate());
+		this.contextRunner.withBean(CachekitRedisConnectionDetails.class, () -> new CachekitRedisConnectionDetails() {
+
+			@Override
+			public String getUrl() {
+				return "rediss://" + redisTls.address();
+			}
+
+			@Override
+			public SslBundle getSslBundle() {
+				return bundle;
+			}
+
+		}).run((context) -> {
+			assertThat(context.getBean(RedisBackend.class).health().healthy()).isTrue();
+			assertRoundTrip(context);
+		});
+	}
+
+	private static SslBundle trusting(Path caCertificate) {
+		return SslBundle.of(new PemSslStoreBundle(null, PemSslStoreDetails.forCertificate("file:" + caCertificate)));
 	}
 
 	private static void assertRoundTrip(AssertableApplicationContext context) {
