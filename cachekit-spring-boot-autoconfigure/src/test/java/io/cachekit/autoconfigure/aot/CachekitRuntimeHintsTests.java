@@ -1,8 +1,10 @@
 package io.cachekit.autoconfigure.aot;
 
 import java.lang.reflect.Field;
+import java.util.Map;
 import java.util.Set;
 
+import io.cachekit.autoconfigure.CachekitAutoConfiguration;
 import io.cachekit.autoconfigure.aot.extra.Receipt;
 import io.cachekit.autoconfigure.aot.trusted.Book;
 import io.cachekit.autoconfigure.aot.trusted.Genre;
@@ -23,7 +25,15 @@ import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcess
 import org.springframework.beans.factory.aot.BeanFactoryInitializationCode;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.aot.ApplicationContextAotGenerator;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.javapoet.ClassName;
 import org.springframework.mock.env.MockEnvironment;
@@ -89,6 +99,26 @@ class CachekitRuntimeHintsTests {
 	}
 
 	@Test
+	void aotProcessingOfAnApplicationFindsBothThroughAotFactories() throws Exception {
+		AnnotationConfigApplicationContext application = new AnnotationConfigApplicationContext();
+		application.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("test",
+					Map.of(TrustedTypesAotProcessor.TRUSTED_PACKAGES, Receipt.class.getPackageName())));
+		application.register(AotApplication.class);
+		DefaultGenerationContext context = new DefaultGenerationContext(
+				new ClassNameGenerator(ClassName.get("com.example", "AotApplication")), new InMemoryGeneratedFiles());
+		new ApplicationContextAotGenerator().processAheadOfTime(application, context);
+		RuntimeHints hints = context.getRuntimeHints();
+		for (Class<?> type : new Class<?>[] { Book.class, Genre.class, Shelf.class, Receipt.class }) {
+			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).accepts(hints);
+		}
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onConstructorInvocation(SpymemcachedLogger.class.getConstructor(String.class))).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onType(Order.class)).rejects(hints);
+	}
+
+	@Test
 	void withoutCachekitsCodecBeanNothingIsContributed() {
 		DefaultListableBeanFactory beanFactory = beanFactory();
 		beanFactory.removeBeanDefinition(TrustedTypesAotProcessor.CODEC_BEAN);
@@ -101,6 +131,14 @@ class CachekitRuntimeHintsTests {
 		beanFactory.registerSingleton("environment", new MockEnvironment()
 			.withProperty(TrustedTypesAotProcessor.TRUSTED_PACKAGES, "*, " + Receipt.class.getPackageName()));
 		assertThat(TrustedTypesAotProcessor.packages(beanFactory)).containsExactly(Receipt.class.getPackageName());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	@AutoConfigurationPackage(basePackageClasses = Book.class)
+	@ImportAutoConfiguration({ CachekitAutoConfiguration.class, CacheAutoConfiguration.class })
+	static class AotApplication {
+
 	}
 
 	private static DefaultListableBeanFactory beanFactory() {
