@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 
@@ -50,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * The Ketama ring names each server by its configured address
- * ({@link ConfiguredServers#locator(List)}). Over TLS, each node is given a view of this
+ * ({@link ServerDirectory#locator(List)}). Over TLS, each node is given a view of this
  * factory that names its own server's host for the certificate check (the client itself
  * knows one host name for all servers) and a context that reports the handshakes to
  * {@link TlsHandshakes}. Everything else is the wrapped factory's.
@@ -59,7 +60,7 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	private final ConnectionFactory delegate;
 
-	private final ConfiguredServers servers;
+	private final ServerDirectory servers;
 
 	private final @Nullable TlsHandshakes tls;
 
@@ -70,12 +71,11 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	private final List<MemcachedNode> nodes;
 
-	RedistributingConnectionFactory(ConnectionFactory delegate, ConfiguredServers servers,
-			@Nullable TlsHandshakes tls) {
+	RedistributingConnectionFactory(ConnectionFactory delegate, ServerDirectory servers, @Nullable TlsHandshakes tls) {
 		this(delegate, servers, tls, null, null, new CopyOnWriteArrayList<>());
 	}
 
-	private RedistributingConnectionFactory(ConnectionFactory delegate, ConfiguredServers servers,
+	private RedistributingConnectionFactory(ConnectionFactory delegate, ServerDirectory servers,
 			@Nullable TlsHandshakes tls, @Nullable String server, @Nullable String tlsHostName,
 			List<MemcachedNode> nodes) {
 		this.delegate = delegate;
@@ -95,7 +95,8 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	@Override
 	public NodeLocator createLocator(List<MemcachedNode> nodes) {
-		return new RedistributingLocator(this.servers.locator(nodes));
+		// The nodes a discovery endpoint removes are shut: stop following them.
+		return new RedistributingLocator(this.servers.locator(nodes), this.nodes::retainAll);
 	}
 
 	@Override
@@ -123,8 +124,8 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 	}
 
 	/**
-	 * Returns the nodes this factory created, one per server: the live objects, whose
-	 * authentication state the client's read-only locator does not show.
+	 * Returns the nodes this factory created, one per current server: the live objects,
+	 * whose authentication state the client's read-only locator does not show.
 	 * @return the nodes
 	 */
 	List<MemcachedNode> nodes() {
@@ -295,8 +296,11 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 		private final NodeLocator delegate;
 
-		RedistributingLocator(NodeLocator delegate) {
+		private final Consumer<List<MemcachedNode>> updated;
+
+		RedistributingLocator(NodeLocator delegate, Consumer<List<MemcachedNode>> updated) {
 			this.delegate = delegate;
+			this.updated = updated;
 		}
 
 		@Override
@@ -336,12 +340,14 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 		@Override
 		public NodeLocator getReadonlyCopy() {
-			return new RedistributingLocator(this.delegate.getReadonlyCopy());
+			return new RedistributingLocator(this.delegate.getReadonlyCopy(), (nodes) -> {
+			});
 		}
 
 		@Override
 		public void updateLocator(List<MemcachedNode> nodes) {
 			this.delegate.updateLocator(nodes);
+			this.updated.accept(nodes);
 		}
 
 	}
