@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,11 +92,32 @@ public final class ConfigEndpointServer implements AutoCloseable {
 	 * @param servers the servers
 	 * @return the version
 	 */
-	public synchronized long publish(long version, List<ServerProcess> servers) {
-		String nodes = servers.stream()
-			.map((server) -> "127.0.0.1|127.0.0.1|" + server.port())
+	public long publish(long version, List<ServerProcess> servers) {
+		return publishPorts(version, servers.stream().mapToInt(ServerProcess::port).toArray());
+	}
+
+	/**
+	 * Publishes a configuration of loopback nodes on the given ports with a given
+	 * version.
+	 * @param version the version
+	 * @param ports the nodes' ports
+	 * @return the version
+	 */
+	public synchronized long publishPorts(long version, int... ports) {
+		String nodes = Arrays.stream(ports)
+			.mapToObj((port) -> "127.0.0.1|127.0.0.1|" + port)
 			.collect(Collectors.joining(" "));
-		this.data = version + "\n" + nodes + "\n";
+		return publishData(version, version + "\n" + nodes + "\n");
+	}
+
+	/**
+	 * Publishes data as it is, a valid configuration or not.
+	 * @param version the version the next {@link #publish(List)} counts from
+	 * @param data the data between the {@code CONFIG} line and {@code END}
+	 * @return the version
+	 */
+	public synchronized long publishData(long version, String data) {
+		this.data = data;
 		this.version = version;
 		return version;
 	}
