@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * {@code version} is answered with {@code VERSION 1.6.0}, anything else with
  * {@code ERROR}, as an engine older than 1.4.14 would answer {@code config get cluster}
  * when {@link #legacy(boolean)} is set (it then answers
- * {@code get AmazonElastiCache:cluster} instead). Each connection has its own thread.
- * Thread-safe; {@link #close()} stops it.
+ * {@code get AmazonElastiCache:cluster} instead). {@link #available(boolean)} turns it
+ * into one that is down. Each connection has its own thread. Thread-safe;
+ * {@link #close()} stops it.
  */
 public final class ConfigEndpointServer implements AutoCloseable {
 
@@ -44,6 +45,10 @@ public final class ConfigEndpointServer implements AutoCloseable {
 	private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong requests = new AtomicLong();
+
+	private final AtomicLong accepted = new AtomicLong();
+
+	private volatile boolean available = true;
 
 	private volatile @Nullable String data;
 
@@ -142,6 +147,23 @@ public final class ConfigEndpointServer implements AutoCloseable {
 	}
 
 	/**
+	 * Makes the endpoint unavailable, as one that is down: connections are accepted and
+	 * closed at once, unanswered.
+	 * @param available whether to answer
+	 */
+	public void available(boolean available) {
+		this.available = available;
+	}
+
+	/**
+	 * Returns the number of connections accepted, answered or not.
+	 * @return the count
+	 */
+	public long connections() {
+		return this.accepted.get();
+	}
+
+	/**
 	 * Returns the port the endpoint listens on.
 	 * @return the port
 	 */
@@ -191,6 +213,11 @@ public final class ConfigEndpointServer implements AutoCloseable {
 		while (!this.socket.isClosed()) {
 			try {
 				Socket connection = this.socket.accept();
+				this.accepted.incrementAndGet();
+				if (!this.available) {
+					connection.close();
+					continue;
+				}
 				this.connections.add(connection);
 				Thread thread = new Thread(() -> serve(connection), "config-endpoint-connection");
 				thread.setDaemon(true);

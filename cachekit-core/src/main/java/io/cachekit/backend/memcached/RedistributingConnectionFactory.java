@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -344,10 +345,42 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 			});
 		}
 
+		/**
+		 * Replaces the nodes (auto-discovery), and cancels every operation still held by
+		 * a node that is gone.
+		 * <p>
+		 * The client shuts a removed node down and moves the operations it had not
+		 * started, but those already written or being written stay with the closed node
+		 * and would only end in the operation timeout (and may even be moved back to it).
+		 * Cancelled, they fail at once; an idempotent backend operation is then tried
+		 * again, on the key's new server. Runs on the client's I/O thread, which owns the
+		 * nodes' queues.
+		 */
 		@Override
 		public void updateLocator(List<MemcachedNode> nodes) {
+			List<MemcachedNode> before = List.copyOf(this.delegate.getAll());
 			this.delegate.updateLocator(nodes);
 			this.updated.accept(nodes);
+			for (MemcachedNode node : before) {
+				if (nodes.stream().noneMatch((kept) -> kept == node)) {
+					cancelOperations(node);
+				}
+			}
+		}
+
+		private static void cancelOperations(MemcachedNode node) {
+			List<Operation> operations = new ArrayList<>(node.destroyInputQueue());
+			while (node.hasWriteOp()) {
+				operations.add(node.removeCurrentWriteOp());
+			}
+			while (node.hasReadOp()) {
+				operations.add(node.removeCurrentReadOp());
+			}
+			for (Operation operation : operations) {
+				if (operation != null && !operation.isCancelled()) {
+					operation.cancel();
+				}
+			}
 		}
 
 	}
