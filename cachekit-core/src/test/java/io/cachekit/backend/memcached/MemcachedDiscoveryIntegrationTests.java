@@ -84,7 +84,8 @@ class MemcachedDiscoveryIntegrationTests {
 					System.out.printf(
 							"[figure] memcached discovery: share of new keys on the added fourth node: " + "%.1f %%%n",
 							100 * share);
-					// The new node's share of the ring depends on its name (its random port):
+					// The new node's share of the ring depends on its name (its random
+					// port):
 					// with 160 points a node's share is within a few points of its due.
 					assertThat(share).isCloseTo(0.25, within(0.07));
 					List<String> moved = missing(backend, "old");
