@@ -30,14 +30,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * The client is the ElastiCache cluster client, spymemcached's maintained fork (same
- * {@code net.spy.memcached} API), in its static mode: it connects to the configured
- * servers only and never asks them for a cluster configuration (auto-discovery, the
- * dynamic mode, is what it would otherwise choose for a single host name holding
- * {@code .cfg.}). Every client connects to every server with the binary protocol and
- * places keys with spymemcached's MD5 Ketama ring ({@link KetamaRing}), so all clients,
- * and instances still on spymemcached, agree on which server holds a key; a key of a
- * server that is down always finds a live one ({@link RedistributingConnectionFactory}).
- * Each client has one I/O thread; closing the pool stops them all.
+ * {@code net.spy.memcached} API), in its static mode: it connects to the servers it is
+ * given only and never asks them for a cluster configuration (auto-discovery, the dynamic
+ * mode, is what it would otherwise choose for a single host name holding {@code .cfg.}).
+ * cachekit's own discovery ({@link ClusterDiscovery}) changes the servers of every client
+ * through {@link #update(ClusterConfiguration, ToIntFunction)}. Every client connects to
+ * every server with the binary protocol and places keys with spymemcached's MD5 Ketama
+ * ring ({@link KetamaRing}), so all clients, and instances still on spymemcached, agree
+ * on which server holds a key; a key of a server that is down always finds a live one
+ * ({@link RedistributingConnectionFactory}). Each client has one I/O thread; closing the
+ * pool stops them all.
  */
 final class MemcachedClientPool implements AutoCloseable {
 
