@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocket;
 
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.config.ClusterConfiguration;
+import net.spy.memcached.config.NodeEndPoint;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -102,12 +103,20 @@ final class ClusterConfigClient {
 			if (!end.equals("END")) {
 				throw new IOException(this.endpoint + " ended a configuration with '" + abbreviate(end) + "'");
 			}
+			ClusterConfiguration configuration;
 			try {
-				return AddrUtil.parseClusterTypeConfiguration(new String(data, StandardCharsets.US_ASCII));
+				configuration = AddrUtil.parseClusterTypeConfiguration(new String(data, StandardCharsets.US_ASCII));
 			}
 			catch (RuntimeException ex) {
 				throw new IOException(this.endpoint + " sent an invalid cluster configuration: " + ex.getMessage(), ex);
 			}
+			for (NodeEndPoint node : configuration.getCacheNodeEndPoints()) {
+				if (node.getPort() < 1 || node.getPort() > 65535) {
+					throw new IOException(this.endpoint + " sent an invalid cluster configuration: node "
+							+ node.getHostName() + " has port " + node.getPort());
+				}
+			}
+			return configuration;
 		}
 	}
 

@@ -92,6 +92,15 @@ class ClusterConfigClientTests {
 	}
 
 	@Test
+	void nodeWithAPortOutOfRangeIsAnInvalidConfiguration() {
+		try (ConfigEndpointServer broken = ConfigEndpointServer.start()) {
+			broken.publishData(1, "1\nnode1|10.0.0.1|0\n");
+			assertThatIOException().isThrownBy(() -> client(broken.address()).fetch())
+				.withMessageContaining("invalid cluster configuration: node node1 has port 0");
+		}
+	}
+
+	@Test
 	void endpointThatNeverAnswersTimesOut() throws IOException {
 		// Connections wait in the backlog: connected, but never answered.
 		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
