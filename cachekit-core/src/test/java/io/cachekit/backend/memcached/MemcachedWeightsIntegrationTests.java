@@ -24,6 +24,15 @@ class MemcachedWeightsIntegrationTests {
 
 	private static final int KEYS = 4_000;
 
+	/**
+	 * How far the heavy server's share may be from three quarters. The servers' ring
+	 * points come from their names, whose ports are random: with 80 points for the light
+	 * server, its share of the ring varies by about 3 points (one standard deviation)
+	 * from one pair of ports to the next, and 4,000 keys add under 1 point. The exact
+	 * point counts are checked in {@code KetamaRingWeightTests}.
+	 */
+	private static final double SPREAD = 0.10;
+
 	private static ServerProcess light;
 
 	private static ServerProcess heavy;
@@ -49,7 +58,7 @@ class MemcachedWeightsIntegrationTests {
 		double share = heavyShare(config, "address:");
 		System.out.printf("[figure] memcached weights 1:3: share of %,d keys on the weight-3 server: %.1f %%%n", KEYS,
 				100 * share);
-		assertThat(share).isCloseTo(0.75, within(0.05));
+		assertThat(share).isCloseTo(0.75, within(SPREAD));
 	}
 
 	@Test
@@ -84,7 +93,7 @@ class MemcachedWeightsIntegrationTests {
 			System.out.printf(
 					"[figure] memcached weights 1:3 on discovered nodes: share on the weight-3 server: " + "%.1f %%%n",
 					100 * share);
-			assertThat(share).isCloseTo(0.75, within(0.05));
+			assertThat(share).isCloseTo(0.75, within(SPREAD));
 		}
 	}
 
