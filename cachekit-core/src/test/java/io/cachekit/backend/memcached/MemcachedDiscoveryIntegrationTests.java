@@ -77,25 +77,23 @@ class MemcachedDiscoveryIntegrationTests {
 					assertThat(nodes(backend.health())).containsEntry(added.address(),
 							Map.of("state", "up", "weight", 1));
 
-					List<String> onNewNode = writeKeys(backend, "new").stream()
-						.filter((key) -> holds(added, key))
-						.toList();
+					List<String> onNewNode = held(added, writeKeys(backend, "new"));
 					double share = onNewNode.size() / (double) KEYS;
 					System.out.printf(
 							"[figure] memcached discovery: share of new keys on the added fourth node: " + "%.1f %%%n",
 							100 * share);
 					// The new node's share of the ring depends on its name (its random
-					// port):
-					// with 160 points a node's share is within a few points of its due.
-					assertThat(share).isCloseTo(0.25, within(0.07));
+					// port): with 160 points it varies by about 2.5 points (one standard
+					// deviation) from one port to the next.
+					assertThat(share).isCloseTo(0.25, within(0.09));
 					List<String> moved = missing(backend, "old");
 					System.out.printf("[figure] memcached discovery: old keys that moved to the added node: %.1f %%%n",
 							100.0 * moved.size() / KEYS);
-					assertThat(moved.size() / (double) KEYS).isCloseTo(0.25, within(0.07));
+					assertThat(moved.size() / (double) KEYS).isCloseTo(0.25, within(0.09));
 					for (String key : moved) {
 						backend.set(key, bytes(key), null);
 					}
-					assertThat(moved).allSatisfy((key) -> assertThat(holds(added, key)).as(key).isTrue());
+					assertThat(held(added, moved)).as("every moved key is on the added node").isEqualTo(moved);
 
 					endpoint.publish(servers.subList(0, 3));
 					long removed = System.nanoTime();
@@ -227,9 +225,9 @@ class MemcachedDiscoveryIntegrationTests {
 		throw new AssertionError("no key reached " + server + " within 10 s");
 	}
 
-	private static boolean holds(ServerProcess server, String key) {
+	private static List<String> held(ServerProcess server, List<String> keys) {
 		try (RawMemcached raw = RawMemcached.connect(server.address())) {
-			return raw.get(key) != null;
+			return keys.stream().filter((key) -> raw.get(key) != null).toList();
 		}
 	}
 
