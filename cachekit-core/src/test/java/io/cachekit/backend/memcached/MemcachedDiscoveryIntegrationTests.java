@@ -172,6 +172,23 @@ class MemcachedDiscoveryIntegrationTests {
 		}
 	}
 
+	@Test
+	void configuredServersServeUntilTheEndpointFirstAnswers() {
+		try (ConfigEndpointServer endpoint = ConfigEndpointServer.start()) {
+			endpoint.available(false);
+			try (MemcachedBackend backend = MemcachedBackend
+				.create(config(endpoint).servers(servers.get(0).address()).build())) {
+				assertThat(nodes(backend.health())).containsOnlyKeys(servers.get(0).address());
+				backend.set("configured", bytes("v"), null);
+				assertThat(backend.get("configured")).isEqualTo(bytes("v"));
+				endpoint.publish(servers.subList(0, 3));
+				endpoint.available(true);
+				assertThat(Await.until(() -> nodes(backend.health()).size() == 3)).isTrue();
+				assertThat(backend.health().detail("config_version")).isEqualTo(1L);
+			}
+		}
+	}
+
 	private static MemcachedConfig.Builder config(ConfigEndpointServer endpoint) {
 		return MemcachedConfig.builder()
 			.discoveryEndpoint(endpoint.address())
