@@ -56,7 +56,9 @@ final class BackendConfigFactory {
 			Map.entry("maxItemSize", PREFIX + "max-item-size"), Map.entry("max item size", PREFIX + "max-item-size"),
 			Map.entry("maxReconnectDelay", PREFIX + "max-reconnect-delay"),
 			Map.entry("max reconnect delay", PREFIX + "max-reconnect-delay"),
-			Map.entry("failureMode", PREFIX + "failure-mode"));
+			Map.entry("failureMode", PREFIX + "failure-mode"), Map.entry("weights", PREFIX + "weights"),
+			Map.entry("discovery endpoint", PREFIX + "discovery.endpoint"),
+			Map.entry("discovery interval", PREFIX + "discovery.interval"));
 
 	private static final Map<String, String> FILE_PROPERTIES = Map.ofEntries(Map.entry("directory", FILE + "directory"),
 			Map.entry("maxTotalBytes", FILE + "max-size"), Map.entry("max total size", FILE + "max-size"),
@@ -208,13 +210,24 @@ final class BackendConfigFactory {
 			throw new IllegalStateException("the memcached connection details (" + details.getClass().getName()
 					+ ") name no server: getServers() must return at least one host:port");
 		}
-		if (servers.isEmpty()) {
+		String endpoint = properties.getDiscovery().getEndpoint();
+		boolean discovery = endpoint != null && !endpoint.isBlank();
+		if (servers.isEmpty() && !discovery) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
 					"memcached needs at least one host:port, e.g. cachekit.memcached.servers=localhost:11211 "
-							+ "(or CACHEKIT_MEMCACHED_SERVERS), or set cachekit.backend=none for L1-only caches");
+							+ "(or CACHEKIT_MEMCACHED_SERVERS), or a discovery endpoint "
+							+ "(cachekit.memcached.discovery.endpoint), or set cachekit.backend=none for L1-only caches");
 		}
 		MemcachedConfig.Builder builder = MemcachedConfig.builder();
-		apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
+		if (!servers.isEmpty()) {
+			apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
+		}
+		apply(PREFIX + "weights", properties.getWeights(), builder::weights, MEMCACHED_PROPERTIES);
+		if (discovery) {
+			apply(PREFIX + "discovery.endpoint", endpoint, builder::discoveryEndpoint, MEMCACHED_PROPERTIES);
+		}
+		apply(PREFIX + "discovery.interval", properties.getDiscovery().getInterval(), builder::discoveryInterval,
+				MEMCACHED_PROPERTIES);
 		apply(PREFIX + "timeout", properties.getTimeout(), builder::operationTimeout, MEMCACHED_PROPERTIES);
 		apply(PREFIX + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout,
 				MEMCACHED_PROPERTIES);

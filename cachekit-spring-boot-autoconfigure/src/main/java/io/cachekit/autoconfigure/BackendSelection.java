@@ -24,7 +24,8 @@ import org.springframework.util.ClassUtils;
  * An application's own {@code Backend} bean always wins; that is decided by the bean
  * conditions, not here. Otherwise {@code cachekit.backend} names the backend, or with
  * {@code auto} (the default) the first of these that is configured: memcached servers
- * ({@code cachekit.memcached.servers}, also {@code CACHEKIT_MEMCACHED_SERVERS}), a Redis
+ * ({@code cachekit.memcached.servers}, also {@code CACHEKIT_MEMCACHED_SERVERS}) or a
+ * memcached discovery endpoint ({@code cachekit.memcached.discovery.endpoint}), a Redis
  * URL ({@code cachekit.redis.url}, also {@code CACHEKIT_REDIS_URL}, then
  * {@code REDIS_URL}), a file directory ({@code cachekit.file.directory}); else none, and
  * caches are L1 only.
@@ -56,6 +57,9 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	static final String BACKEND = "cachekit.backend";
 
 	static final String MEMCACHED_SERVERS = "cachekit.memcached.servers";
+
+	/** A discovery endpoint selects memcached as servers do. */
+	static final String MEMCACHED_DISCOVERY_ENDPOINT = "cachekit.memcached.discovery.endpoint";
 
 	static final String REDIS_URL = "cachekit.redis.url";
 
@@ -109,16 +113,18 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 			@Nullable ListableBeanFactory beanFactory) {
 		Binder binder = Binder.get(environment);
 		BackendType type = binder.bind(BACKEND, BackendType.class).orElse(BackendType.AUTO);
-		boolean memcached = !binder.bind(MEMCACHED_SERVERS, Bindable.listOf(String.class))
+		boolean servers = !binder.bind(MEMCACHED_SERVERS, Bindable.listOf(String.class))
 			.map(BackendConfigFactory::servers)
 			.orElse(List.of())
 			.isEmpty();
+		boolean discovery = hasText(binder.bind(MEMCACHED_DISCOVERY_ENDPOINT, String.class).orElse(null));
+		String memcachedProperty = servers ? MEMCACHED_SERVERS : (discovery ? MEMCACHED_DISCOVERY_ENDPOINT : null);
 		boolean redis = hasText(binder.bind(REDIS_URL, String.class).orElse(null));
 		boolean platformRedis = hasText(environment.getProperty(PLATFORM_REDIS_URL));
 		boolean file = hasText(binder.bind(FILE_DIRECTORY, String.class).orElse(null));
 		Set<String> configured = new LinkedHashSet<>();
-		if (memcached) {
-			configured.add(MEMCACHED_SERVERS);
+		if (memcachedProperty != null) {
+			configured.add(memcachedProperty);
 		}
 		if (redis) {
 			configured.add(REDIS_URL);
@@ -130,19 +136,20 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 			case AUTO -> {
 				BackendSelection details = byConnectionDetails(beanFactory);
 				yield (details != null) ? details
-						: auto(memcached, redis, platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
+						: auto(memcachedProperty, redis, platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
 			}
-			case MEMCACHED -> explicit(type, configured, MEMCACHED_SERVERS);
+			case MEMCACHED ->
+				explicit(type, configured, (memcachedProperty != null) ? memcachedProperty : MEMCACHED_SERVERS);
 			case REDIS -> explicit(type, configured, REDIS_URL);
 			case FILE -> explicit(type, configured, FILE_DIRECTORY);
 			case NONE -> explicit(type, configured, null);
 		};
 	}
 
-	private static BackendSelection auto(boolean memcached, boolean redis, boolean platformRedis, boolean file) {
-		if (memcached) {
-			return new BackendSelection(BackendType.MEMCACHED, MEMCACHED_SERVERS + " is set", MEMCACHED_SERVERS,
-					Set.of());
+	private static BackendSelection auto(@Nullable String memcached, boolean redis, boolean platformRedis,
+			boolean file) {
+		if (memcached != null) {
+			return new BackendSelection(BackendType.MEMCACHED, memcached + " is set", memcached, Set.of());
 		}
 		if (redis) {
 			return new BackendSelection(BackendType.REDIS, REDIS_URL + " is set", REDIS_URL, Set.of());

@@ -275,8 +275,9 @@ public class CachekitProperties {
 	public static class Memcached {
 
 		/**
-		 * Memcached servers as host:port, comma-separated or as a JSON array. Keys are
-		 * spread over them by consistent hashing.
+		 * Memcached servers as host:port or host:port:weight, comma-separated or as a
+		 * JSON array. Keys are spread over them by consistent hashing, in proportion to
+		 * their weights.
 		 */
 		private List<String> servers = new ArrayList<>();
 
@@ -427,6 +428,67 @@ public class CachekitProperties {
 			this.password = password;
 		}
 
+		// Weights and auto-discovery
+
+		/**
+		 * Weight of each server by host:port, from 1 to 1000, instead of host:port:weight
+		 * in servers; servers not named weigh 1. Also weighs nodes a discovery endpoint
+		 * names. Keys need brackets: cachekit.memcached.weights[cache1:11211]=3.
+		 */
+		private Map<String, Integer> weights = new LinkedHashMap<>();
+
+		private final Discovery discovery = new Discovery();
+
+		public Map<String, Integer> getWeights() {
+			return this.weights;
+		}
+
+		public void setWeights(Map<String, Integer> weights) {
+			this.weights = weights;
+		}
+
+		public Discovery getDiscovery() {
+			return this.discovery;
+		}
+
+		/**
+		 * Auto-discovery of the memcached nodes from a configuration endpoint.
+		 */
+		public static class Discovery {
+
+			/**
+			 * Configuration endpoint as host:port that lists the cluster's nodes ("config
+			 * get cluster", as an ElastiCache memcached configuration endpoint answers
+			 * it). Nodes it adds or removes are added to or removed from the pool at
+			 * runtime; servers, if also set, are used until it first answers.
+			 */
+			private @Nullable String endpoint;
+
+			/**
+			 * How often the configuration endpoint is asked for the cluster's nodes, at
+			 * least 100ms. A change reaches the pool within this interval plus one round
+			 * trip.
+			 */
+			private Duration interval = MemcachedConfig.DEFAULT_DISCOVERY_INTERVAL;
+
+			public @Nullable String getEndpoint() {
+				return this.endpoint;
+			}
+
+			public void setEndpoint(@Nullable String endpoint) {
+				this.endpoint = endpoint;
+			}
+
+			public Duration getInterval() {
+				return this.interval;
+			}
+
+			public void setInterval(Duration interval) {
+				this.interval = interval;
+			}
+
+		}
+
 		// TLS (memcached -Z)
 
 		private final Ssl ssl = new Ssl();
@@ -568,7 +630,7 @@ public class CachekitProperties {
 			this.maxValueSize = maxValueSize;
 		}
 
-		// TLS of cachekit's own Redis connection (issue 9, part R).
+		// TLS of cachekit's own Redis connection.
 
 		private final Ssl ssl = new Ssl();
 

@@ -32,6 +32,16 @@ class BackendSelectionTests {
 	}
 
 	@Test
+	void memcachedDiscoveryEndpointSelectsMemcachedLikeServers() {
+		this.environment.setProperty("cachekit.memcached.discovery.endpoint", "cfg.example:11211");
+		this.environment.setProperty("cachekit.redis.url", "redis://localhost:6379");
+		BackendSelection selection = BackendSelection.of(this.environment);
+		assertThat(selection.type()).isEqualTo(BackendType.MEMCACHED);
+		assertThat(selection.property()).isEqualTo("cachekit.memcached.discovery.endpoint");
+		assertThat(selection.reason()).isEqualTo("cachekit.memcached.discovery.endpoint is set");
+	}
+
+	@Test
 	void cachekitRedisUrlSelectsRedis() {
 		this.environment.setProperty("cachekit.redis.url", "redis://localhost:6379");
 		assertThat(select()).isEqualTo(BackendType.REDIS);

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * connected to it again. spymemcached tells through a {@link ConnectionObserver} per
  * client; its own reconnect attempts in between are left to its (DEBUG) logging. A server
  * that could not be reached when the backend was created counts as down from then on, so
- * its arrival is logged too. Logged under {@code MemcachedBackend}'s logger. Thread-safe.
+ * its arrival is logged too. A server a discovery endpoint adds is followed from then on,
+ * one it removes is forgotten. Logged under {@code MemcachedBackend}'s logger.
+ * Thread-safe.
  */
 final class ConnectionLog {
 
@@ -33,9 +35,9 @@ final class ConnectionLog {
 
 	private final String effect;
 
-	private final ConfiguredServers servers;
+	private final ServerDirectory servers;
 
-	ConnectionLog(ConfiguredServers servers, int clients, MemcachedConfig.FailureMode failureMode) {
+	ConnectionLog(ServerDirectory servers, int clients, MemcachedConfig.FailureMode failureMode) {
 		this.clients = clients;
 		this.servers = servers;
 		servers.servers().forEach((server) -> this.connected.put(server, new HashSet<>()));
@@ -82,9 +84,20 @@ final class ConnectionLog {
 		return unreachable;
 	}
 
+	/**
+	 * Forgets the servers a discovery endpoint removed, and follows those it added.
+	 * @param servers the servers now
+	 */
+	synchronized void serversChanged(List<ServerAddress> servers) {
+		this.connected.keySet().retainAll(servers);
+		this.down.retainAll(servers);
+		servers.forEach((server) -> this.connected.computeIfAbsent(server, (added) -> new HashSet<>()));
+	}
+
 	private synchronized void established(int client, SocketAddress address) {
 		ServerAddress server = serverOf(address);
-		Set<Integer> clients = (server != null) ? this.connected.get(server) : null;
+		Set<Integer> clients = (server != null) ? this.connected.computeIfAbsent(server, (added) -> new HashSet<>())
+				: null;
 		if (server == null || clients == null) {
 			return;
 		}

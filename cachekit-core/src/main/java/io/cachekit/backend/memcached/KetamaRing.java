@@ -4,20 +4,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.MemcachedNodeROImpl;
 import net.spy.memcached.NodeLocator;
 
 /**
- * Ketama consistent hashing with MD5, as spymemcached 2.12.3 placed keys.
+ * Ketama consistent hashing with MD5, as spymemcached 2.12.3 placed keys, with weights
+ * and a node list that the client's I/O thread can replace.
  *
  * <p>
  * The cluster client's own Ketama locator hashes with SHA-384 where spymemcached used
@@ -28,36 +32,57 @@ import net.spy.memcached.NodeLocator;
  * {@code name-39} (the name is given by the caller); a key belongs to the first point at
  * or after the first four bytes of its MD5 (little-endian), wrapping around. The fallback
  * sequence for a key whose server is down is spymemcached's too: seven tries, each moving
- * the hash by the hash of the try's number and the key. Immutable, so thread-safe.
+ * the hash by the hash of the try's number and the key.
+ *
+ * <p>
+ * When the servers' weights differ, each server gets spymemcached's weighted share of
+ * points instead, {@code floor(float(weight / total) * 160 / 4 * servers + 1e-10) * 4},
+ * computed in the same float arithmetic so that instances on either client agree; when
+ * they are all equal the ring is exactly the unweighted one.
+ *
+ * <p>
+ * {@link #updateLocator(List)} (auto-discovery) swaps in a new immutable snapshot; every
+ * lookup reads one snapshot, so it is thread-safe.
  */
 final class KetamaRing implements NodeLocator {
 
 	private static final int DIGESTS_PER_NODE = 40;
 
+	private static final int POINTS_PER_NODE = DIGESTS_PER_NODE * 4;
+
 	private static final int TRIES = 7;
-
-	private final List<MemcachedNode> nodes;
-
-	private final TreeMap<Long, MemcachedNode> points;
 
 	private final Function<MemcachedNode, String> names;
 
+	private final ToIntFunction<MemcachedNode> weights;
+
+	private volatile Snapshot snapshot;
+
 	KetamaRing(List<MemcachedNode> nodes, Function<MemcachedNode, String> names) {
-		this(List.copyOf(nodes), ring(nodes, names), names);
+		this(nodes, names, (node) -> 1);
 	}
 
-	private KetamaRing(List<MemcachedNode> nodes, TreeMap<Long, MemcachedNode> points,
-			Function<MemcachedNode, String> names) {
-		this.nodes = nodes;
-		this.points = points;
+	KetamaRing(List<MemcachedNode> nodes, Function<MemcachedNode, String> names, ToIntFunction<MemcachedNode> weights) {
+		this(new Snapshot(List.copyOf(nodes), ring(nodes, names, weights)), names, weights);
+	}
+
+	private KetamaRing(Snapshot snapshot, Function<MemcachedNode, String> names, ToIntFunction<MemcachedNode> weights) {
+		this.snapshot = snapshot;
 		this.names = names;
+		this.weights = weights;
 	}
 
-	private static TreeMap<Long, MemcachedNode> ring(List<MemcachedNode> nodes, Function<MemcachedNode, String> names) {
+	private static TreeMap<Long, MemcachedNode> ring(List<MemcachedNode> nodes, Function<MemcachedNode, String> names,
+			ToIntFunction<MemcachedNode> weights) {
+		int[] nodeWeights = nodes.stream().mapToInt(weights).toArray();
+		boolean weighted = Arrays.stream(nodeWeights).distinct().count() > 1;
+		int total = Arrays.stream(nodeWeights).sum();
 		TreeMap<Long, MemcachedNode> points = new TreeMap<>();
-		for (MemcachedNode node : nodes) {
+		for (int n = 0; n < nodes.size(); n++) {
+			MemcachedNode node = nodes.get(n);
 			String name = names.apply(node);
-			for (int i = 0; i < DIGESTS_PER_NODE; i++) {
+			int digests = weighted ? points(nodeWeights[n], total, nodes.size()) / 4 : DIGESTS_PER_NODE;
+			for (int i = 0; i < digests; i++) {
 				byte[] digest = md5(name + "-" + i);
 				for (int h = 0; h < 4; h++) {
 					points.put(littleEndian(digest, h * 4), node);
@@ -65,6 +90,19 @@ final class KetamaRing implements NodeLocator {
 			}
 		}
 		return points;
+	}
+
+	/**
+	 * Returns the number of points of a server on a weighted ring, in spymemcached's
+	 * arithmetic (float, then a nudge before rounding down to a multiple of four).
+	 * @param weight the server's weight
+	 * @param total the sum of all servers' weights
+	 * @param servers the number of servers
+	 * @return the number of points
+	 */
+	static int points(int weight, int total, int servers) {
+		float percent = (float) weight / (float) total;
+		return (int) (Math.floor((float) (percent * (float) POINTS_PER_NODE / 4 * (float) servers + 0.0000000001)) * 4);
 	}
 
 	/**
@@ -91,18 +129,14 @@ final class KetamaRing implements NodeLocator {
 		}
 	}
 
-	private MemcachedNode nodeAt(long hash) {
-		Map.Entry<Long, MemcachedNode> point = this.points.ceilingEntry(hash);
-		return ((point != null) ? point : this.points.firstEntry()).getValue();
-	}
-
 	@Override
 	public MemcachedNode getPrimary(String key) {
-		return nodeAt(hash(key));
+		return this.snapshot.nodeAt(hash(key));
 	}
 
 	@Override
 	public Iterator<MemcachedNode> getSequence(String key) {
+		Snapshot snapshot = this.snapshot;
 		return new Iterator<>() {
 
 			private long hash = hash(key);
@@ -119,7 +153,7 @@ final class KetamaRing implements NodeLocator {
 				if (!hasNext()) {
 					throw new NoSuchElementException();
 				}
-				MemcachedNode node = nodeAt(this.hash);
+				MemcachedNode node = snapshot.nodeAt(this.hash);
 				long next = hash(this.tries++ + key);
 				this.hash = (this.hash + (int) (next ^ (next >>> 32))) & 0xffffffffL;
 				return node;
@@ -130,30 +164,56 @@ final class KetamaRing implements NodeLocator {
 
 	@Override
 	public Collection<MemcachedNode> getAll() {
-		return this.nodes;
+		return this.snapshot.nodes();
+	}
+
+	/**
+	 * Returns the number of points each node has on the ring.
+	 * @return node to points
+	 */
+	Map<MemcachedNode, Integer> pointCounts() {
+		Map<MemcachedNode, Integer> counts = new IdentityHashMap<>();
+		this.snapshot.points().values().forEach((node) -> counts.merge(node, 1, Integer::sum));
+		return counts;
 	}
 
 	@Override
 	public NodeLocator getReadonlyCopy() {
-		Map<MemcachedNode, MemcachedNode> copies = new java.util.IdentityHashMap<>();
-		List<MemcachedNode> nodes = new ArrayList<>(this.nodes.size());
-		for (MemcachedNode node : this.nodes) {
+		Snapshot snapshot = this.snapshot;
+		Map<MemcachedNode, MemcachedNode> copies = new IdentityHashMap<>();
+		List<MemcachedNode> nodes = new ArrayList<>(snapshot.nodes().size());
+		for (MemcachedNode node : snapshot.nodes()) {
 			MemcachedNode copy = new MemcachedNodeROImpl(node);
 			copies.put(node, copy);
 			nodes.add(copy);
 		}
 		TreeMap<Long, MemcachedNode> points = new TreeMap<>();
-		this.points.forEach((point, node) -> points.put(point, copies.get(node)));
-		return new KetamaRing(List.copyOf(nodes), points, this.names);
+		snapshot.points().forEach((point, node) -> points.put(point, copies.get(node)));
+		return new KetamaRing(new Snapshot(List.copyOf(nodes), points), this.names, this.weights);
 	}
 
 	/**
-	 * Not supported: the ring is immutable, and only the client's dynamic mode, which
-	 * cachekit does not use, changes the servers.
+	 * Replaces the nodes, as the client does when a discovery endpoint changes them: the
+	 * ring is rebuilt with the names and weights the nodes have now.
 	 */
 	@Override
 	public void updateLocator(List<MemcachedNode> nodes) {
-		throw new UnsupportedOperationException("the configured memcached servers are fixed (static mode)");
+		this.snapshot = new Snapshot(List.copyOf(nodes), ring(nodes, this.names, this.weights));
+	}
+
+	private record Snapshot(List<MemcachedNode> nodes, TreeMap<Long, MemcachedNode> points) {
+
+		MemcachedNode nodeAt(long hash) {
+			Map.Entry<Long, MemcachedNode> point = this.points.ceilingEntry(hash);
+			if (point == null) {
+				point = this.points.firstEntry();
+			}
+			if (point == null) {
+				throw new IllegalStateException("no memcached server is configured");
+			}
+			return point.getValue();
+		}
+
 	}
 
 }

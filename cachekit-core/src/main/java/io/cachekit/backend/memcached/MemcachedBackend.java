@@ -25,6 +25,7 @@ import io.cachekit.backend.Durations;
 import io.cachekit.backend.Increment;
 import io.cachekit.backend.Retry;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.config.ClusterConfiguration;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.StatusCode;
 import org.jspecify.annotations.Nullable;
@@ -91,7 +92,12 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	private final RawBytesTranscoder transcoder;
 
-	private final MemcachedClientPool pool;
+	/** {@code null} only while a discovery endpoint has not named any server yet. */
+	private volatile @Nullable MemcachedClientPool pool;
+
+	private final Object poolLock = new Object();
+
+	private volatile @Nullable ClusterDiscovery discovery;
 
 	private final long timeoutMillis;
 
@@ -99,42 +105,87 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 
 	private volatile boolean closed;
 
-	private MemcachedBackend(MemcachedConfig config, MemcachedClientPool pool) {
+	private MemcachedBackend(MemcachedConfig config, @Nullable MemcachedClientPool pool) {
 		this.config = config;
 		this.keys = new MemcachedKeys(config.keyPrefix());
 		this.transcoder = new RawBytesTranscoder(config.maxItemSize());
 		this.pool = pool;
 		this.timeoutMillis = config.operationTimeout().toMillis();
 		// With no server connected, the next attempt would fail the same way at once.
-		this.retry = Retry.upTo(config.retryAttempts(), (failure) -> !pool.isAnyServerConnected());
+		this.retry = Retry.upTo(config.retryAttempts(), (failure) -> !isAnyServerConnected());
 	}
 
 	/**
-	 * Creates a backend and connects it to the configured servers.
+	 * Creates a backend and connects it to the configured servers, or to those its
+	 * discovery endpoint names.
 	 * <p>
 	 * Waits up to {@link MemcachedConfig#connectTimeout()} for the first connections.
 	 * Servers that are not reachable by then are logged and connected to in the
 	 * background; until one is, operations fail as {@code TRANSIENT}.
+	 * <p>
+	 * With a {@link MemcachedConfig#discoveryEndpoint() discovery endpoint}, the endpoint
+	 * is asked once first; its nodes replace the configured servers. When it cannot be
+	 * asked, the backend starts on the configured servers, or, with none, on no server at
+	 * all: operations fail at once as {@code TRANSIENT} and the health check says why,
+	 * until the endpoint answers. From then on it is asked every
+	 * {@link MemcachedConfig#discoveryInterval() interval}.
 	 * @param config the configuration
 	 * @return the connected backend; close it when done
 	 * @throws BackendException ({@code TRANSIENT}) when the clients cannot be created
 	 */
 	public static MemcachedBackend create(MemcachedConfig config) {
 		Objects.requireNonNull(config, "config must not be null");
+		ServerAddress endpoint = config.discoveryEndpoint();
+		if (endpoint == null) {
+			return new MemcachedBackend(config, connect(config, ServerDirectory.resolve(config.servers())));
+		}
+		MemcachedBackend backend = new MemcachedBackend(config, null);
+		ClusterDiscovery discovery = new ClusterDiscovery(
+				new ClusterConfigClient(endpoint, config.operationTimeout(), config.sslContext(), config.tlsHostName()),
+				config.discoveryInterval(), backend::apply);
+		backend.discovery = discovery;
+		if (!discovery.poll() && !config.servers().isEmpty()) {
+			backend.pool = connect(config, ServerDirectory.resolve(config.servers()));
+		}
+		discovery.start();
+		return backend;
+	}
+
+	private static MemcachedClientPool connect(MemcachedConfig config, ServerDirectory servers) {
 		MemcachedClientPool pool;
 		try {
-			pool = MemcachedClientPool.connect(config);
+			pool = MemcachedClientPool.connect(config, servers);
 		}
 		catch (IOException ex) {
 			throw new BackendException(BackendErrorType.TRANSIENT, BackendOperation.HEALTH, null,
-					"cannot create memcached clients for " + config.servers(), ex);
+					"cannot create memcached clients for " + servers.servers(), ex);
 		}
 		List<ServerAddress> unreachable = pool.markUnreachable();
 		if (!unreachable.isEmpty()) {
 			logger.warn("memcached servers not reachable within {}: {}; connecting in the background",
 					Durations.format(config.connectTimeout()), unreachable);
 		}
-		return new MemcachedBackend(config, pool);
+		return pool;
+	}
+
+	/**
+	 * Applies a newer cluster configuration: creates the pool on its nodes the first
+	 * time, else tells every client.
+	 */
+	private void apply(ClusterConfiguration configuration) {
+		synchronized (this.poolLock) {
+			if (this.closed) {
+				return;
+			}
+			MemcachedClientPool pool = this.pool;
+			if (pool != null) {
+				pool.update(configuration, this.config::weightOf);
+				return;
+			}
+			ServerDirectory servers = ServerDirectory.resolve(List.of());
+			servers.update(configuration.getCacheNodeEndPoints(), this.config::weightOf);
+			this.pool = connect(this.config, servers);
+		}
 	}
 
 	/**
@@ -265,16 +316,30 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 	 * <p>
 	 * Writes and reads back a probe key (under the key prefix) and asks every server for
 	 * its version. Details: {@code servers} maps each {@code host:port} to {@code up} or
-	 * {@code down}, {@code pool_size} is the number of clients. Takes at most twice the
-	 * operation timeout; when no server is connected it answers at once.
+	 * {@code down}, {@code nodes} maps it to its {@code state} ({@code up} or
+	 * {@code down}) and {@code weight}, {@code pool_size} is the number of clients; with
+	 * a discovery endpoint, {@code discovery_endpoint} names it and
+	 * {@code config_version} is the version of the cluster configuration applied (absent
+	 * before the first). Takes at most twice the operation timeout; when no server is
+	 * connected it answers at once.
 	 */
 	@Override
 	public BackendHealth health() {
 		long start = System.nanoTime();
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("pool_size", this.pool.size());
+		details.put("pool_size", this.config.maxPoolSize());
+		ClusterDiscovery discovery = this.discovery;
+		if (discovery != null) {
+			details.put("discovery_endpoint", discovery.endpoint().toString());
+			Long version = discovery.version();
+			if (version != null) {
+				details.put("config_version", version);
+			}
+		}
+		MemcachedClientPool pool = this.pool;
 		try {
 			Checks.open(this.closed, BackendOperation.HEALTH, null);
+			pool = pool(BackendOperation.HEALTH, HEALTH_KEY);
 			byte[] probe = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
 			String mapped = this.keys.map(HEALTH_KEY);
 			byte[] read = once(BackendOperation.HEALTH, HEALTH_KEY, (client) -> {
@@ -286,42 +351,57 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			});
 			long latency = elapsedMillis(start);
 			if (!Arrays.equals(probe, read)) {
-				details.put("servers", describe(this.pool.serverStates()));
+				describe(pool.serverStates(), details);
 				return BackendHealth.down(backendType(), latency,
 						new IllegalStateException("health probe read back a different value than it wrote"), details);
 			}
-			Map<ServerAddress, String> versions = this.pool.versions();
-			Map<ServerAddress, Boolean> states = this.pool.serverStates();
+			Map<ServerAddress, String> versions = pool.versions();
+			Map<ServerAddress, Boolean> states = pool.serverStates();
 			states.replaceAll((server, connected) -> connected && versions.containsKey(server));
-			details.put("servers", describe(states));
+			describe(states, details);
 			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (BackendException ex) {
-			details.put("servers", describe(this.pool.serverStates()));
+			describe((pool != null) ? pool.serverStates() : Map.of(), details);
 			return BackendHealth.down(backendType(), elapsedMillis(start), ex, details);
 		}
 	}
 
 	@Override
 	public boolean isConnected() {
-		return !this.closed && this.pool.isAnyServerConnected();
+		return !this.closed && isAnyServerConnected();
+	}
+
+	private boolean isAnyServerConnected() {
+		MemcachedClientPool pool = this.pool;
+		return pool != null && pool.isAnyServerConnected();
 	}
 
 	/**
-	 * Stops every client and its I/O thread. Operations after this fail as
-	 * {@code PERMANENT}. Idempotent.
+	 * Stops asking the discovery endpoint, then every client and its I/O thread.
+	 * Operations after this fail as {@code PERMANENT}. Idempotent.
 	 */
 	@Override
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
-			this.pool.close();
+			ClusterDiscovery discovery = this.discovery;
+			if (discovery != null) {
+				discovery.close();
+			}
+			synchronized (this.poolLock) {
+				MemcachedClientPool pool = this.pool;
+				if (pool != null) {
+					pool.close();
+				}
+			}
 		}
 	}
 
 	@Override
 	public String toString() {
-		return "MemcachedBackend" + this.config.servers()
+		ServerAddress endpoint = this.config.discoveryEndpoint();
+		return "MemcachedBackend" + ((endpoint != null) ? "(discovery " + endpoint + ")" : this.config.servers())
 				+ ((this.config.username() != null) ? "(user '" + this.config.username() + "')" : "")
 				+ (this.config.isTls() ? "(TLS)" : "");
 	}
@@ -346,25 +426,41 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		return idempotent ? this.retry.call(() -> once(operation, key, attempt)) : once(operation, key, attempt);
 	}
 
+	/**
+	 * Returns the pool, or fails at once when a discovery endpoint has not named any
+	 * server yet.
+	 */
+	private MemcachedClientPool pool(BackendOperation operation, @Nullable String key) {
+		MemcachedClientPool pool = this.pool;
+		if (pool != null) {
+			return pool;
+		}
+		ClusterDiscovery discovery = this.discovery;
+		String failure = (discovery != null) ? discovery.failure() : null;
+		throw new BackendException(BackendErrorType.TRANSIENT, operation, key, "no memcached cluster configuration yet"
+				+ ((failure != null) ? ": " + failure : " from " + this.config.discoveryEndpoint()), null);
+	}
+
 	private <T extends @Nullable Object> T once(BackendOperation operation, @Nullable String key, Attempt<T> attempt) {
-		MemcachedClient client = this.pool.next();
-		SaslAuthentication authentication = this.pool.authentication();
+		MemcachedClientPool pool = pool(operation, key);
+		MemcachedClient client = pool.next();
+		SaslAuthentication authentication = pool.authentication();
 		String refusal = authentication.refusal();
 		if (!MemcachedClientPool.isAnyServerConnected(client)) {
 			if (refusal != null) {
 				// Connections are dropped after a refusal: the cause is the credentials.
 				throw new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, null);
 			}
-			TlsHandshakes tls = this.pool.tls();
+			TlsHandshakes tls = pool.tls();
 			String handshakeFailure = (tls != null) ? tls.failure() : null;
 			if (handshakeFailure != null) {
 				// The servers could not prove who they are, or do not speak TLS.
 				throw new BackendException(BackendErrorType.AUTHENTICATION, operation, key, handshakeFailure, null);
 			}
 			throw new BackendException(BackendErrorType.TRANSIENT, operation, key, "no memcached server is connected ("
-					+ this.config.servers() + "); check that the servers run and are reachable", null);
+					+ pool.servers() + "); check that the servers run and are reachable", null);
 		}
-		if (refusal != null && this.config.hasCredentials() && !this.pool.isAnyServerAuthenticated(client)) {
+		if (refusal != null && this.config.hasCredentials() && !pool.isAnyServerAuthenticated(client)) {
 			// Waiting would only end in a timeout; spymemcached retries in the
 			// background.
 			throw new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, null);
@@ -383,7 +479,7 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 			throw MemcachedErrors.classify(operation, key, ex);
 		}
 		catch (Exception ex) {
-			throw authenticationAware(operation, key, MemcachedErrors.classify(operation, key, ex));
+			throw authenticationAware(pool, operation, key, MemcachedErrors.classify(operation, key, ex));
 		}
 	}
 
@@ -391,12 +487,12 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 	 * Records a server's authentication error, and reports a timeout or dropped
 	 * connection while the servers refuse the credentials as the refusal it is.
 	 */
-	private BackendException authenticationAware(BackendOperation operation, @Nullable String key,
-			BackendException failure) {
-		SaslAuthentication authentication = this.pool.authentication();
+	private BackendException authenticationAware(MemcachedClientPool pool, BackendOperation operation,
+			@Nullable String key, BackendException failure) {
+		SaslAuthentication authentication = pool.authentication();
 		if (failure.getErrorType() == BackendErrorType.AUTHENTICATION) {
 			Throwable cause = failure.getCause();
-			authentication.refused(this.config.servers().toString(), (cause != null) ? cause.getMessage() : null);
+			authentication.refused(pool.servers().toString(), (cause != null) ? cause.getMessage() : null);
 			String refusal = authentication.refusal();
 			return (refusal != null)
 					? new BackendException(BackendErrorType.AUTHENTICATION, operation, key, refusal, failure.getCause())
@@ -437,10 +533,18 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
 	}
 
-	private static Map<String, Object> describe(Map<ServerAddress, Boolean> states) {
+	private static void describe(Map<ServerAddress, Boolean> states, Map<String, Object> details) {
 		Map<String, Object> servers = new LinkedHashMap<>();
-		states.forEach((server, up) -> servers.put(server.toString(), up ? "up" : "down"));
-		return servers;
+		Map<String, Object> nodes = new LinkedHashMap<>();
+		states.forEach((server, up) -> {
+			servers.put(server.toString(), up ? "up" : "down");
+			Map<String, Object> node = new LinkedHashMap<>();
+			node.put("state", up ? "up" : "down");
+			node.put("weight", server.weight());
+			nodes.put(server.toString(), node);
+		});
+		details.put("servers", servers);
+		details.put("nodes", nodes);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 import javax.net.ssl.SSLContext;
 
@@ -21,6 +22,7 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.config.ClusterConfiguration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,14 +30,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * The client is the ElastiCache cluster client, spymemcached's maintained fork (same
- * {@code net.spy.memcached} API), in its static mode: it connects to the configured
- * servers only and never asks them for a cluster configuration (auto-discovery, the
- * dynamic mode, is what it would otherwise choose for a single host name holding
- * {@code .cfg.}). Every client connects to every server with the binary protocol and
- * places keys with spymemcached's MD5 Ketama ring ({@link KetamaRing}), so all clients,
- * and instances still on spymemcached, agree on which server holds a key; a key of a
- * server that is down always finds a live one ({@link RedistributingConnectionFactory}).
- * Each client has one I/O thread; closing the pool stops them all.
+ * {@code net.spy.memcached} API), in its static mode: it connects to the servers it is
+ * given only and never asks them for a cluster configuration (auto-discovery, the dynamic
+ * mode, is what it would otherwise choose for a single host name holding {@code .cfg.}).
+ * cachekit's own discovery ({@link ClusterDiscovery}) changes the servers of every client
+ * through {@link #update(ClusterConfiguration, ToIntFunction)}. Every client connects to
+ * every server with the binary protocol and places keys with spymemcached's MD5 Ketama
+ * ring ({@link KetamaRing}), so all clients, and instances still on spymemcached, agree
+ * on which server holds a key; a key of a server that is down always finds a live one
+ * ({@link RedistributingConnectionFactory}). Each client has one I/O thread; closing the
+ * pool stops them all.
  */
 final class MemcachedClientPool implements AutoCloseable {
 
@@ -47,7 +51,7 @@ final class MemcachedClientPool implements AutoCloseable {
 
 	private final List<MemcachedClient> clients;
 
-	private final List<ServerAddress> servers;
+	private final ServerDirectory servers;
 
 	private final ConnectionLog connectionLog;
 
@@ -60,7 +64,7 @@ final class MemcachedClientPool implements AutoCloseable {
 	private final AtomicInteger next = new AtomicInteger();
 
 	private MemcachedClientPool(List<MemcachedClient> clients,
-			Map<MemcachedClient, RedistributingConnectionFactory> factories, List<ServerAddress> servers,
+			Map<MemcachedClient, RedistributingConnectionFactory> factories, ServerDirectory servers,
 			ConnectionLog connectionLog, SaslAuthentication authentication, @Nullable TlsHandshakes tls) {
 		this.clients = clients;
 		this.factories = factories;
@@ -78,7 +82,18 @@ final class MemcachedClientPool implements AutoCloseable {
 	 * @throws IOException when a client cannot be created
 	 */
 	static MemcachedClientPool connect(MemcachedConfig config) throws IOException {
-		ConfiguredServers servers = ConfiguredServers.resolve(config.servers());
+		return connect(config, ServerDirectory.resolve(config.servers()));
+	}
+
+	/**
+	 * Creates the clients for the servers of a directory, as
+	 * {@link #connect(MemcachedConfig)} does.
+	 * @param config the backend's configuration
+	 * @param servers the servers, at least one
+	 * @return the pool, connected to every server that answered in time
+	 * @throws IOException when a client cannot be created
+	 */
+	static MemcachedClientPool connect(MemcachedConfig config, ServerDirectory servers) throws IOException {
 		ConnectionLog connectionLog = new ConnectionLog(servers, config.maxPoolSize(), config.failureMode());
 		SaslAuthentication authentication = new SaslAuthentication(config.username());
 		SSLContext sslContext = config.sslContext();
@@ -98,8 +113,8 @@ final class MemcachedClientPool implements AutoCloseable {
 			clients.forEach(MemcachedClient::shutdown);
 			throw ex;
 		}
-		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), factories, config.servers(),
-				connectionLog, authentication, tls);
+		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), factories, servers, connectionLog,
+				authentication, tls);
 		pool.awaitConnections(config.connectTimeout(), config.hasCredentials());
 		return pool;
 	}
@@ -113,7 +128,7 @@ final class MemcachedClientPool implements AutoCloseable {
 		return this.connectionLog.markUnreachable();
 	}
 
-	private static RedistributingConnectionFactory factory(MemcachedConfig config, ConfiguredServers servers,
+	private static RedistributingConnectionFactory factory(MemcachedConfig config, ServerDirectory servers,
 			ConnectionObserver observer, SaslAuthentication authentication, @Nullable TlsHandshakes tls) {
 		ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder().setClientMode(ClientMode.Static)
 			.setProtocol(Protocol.BINARY)
@@ -132,6 +147,31 @@ final class MemcachedClientPool implements AutoCloseable {
 			.setDaemon(true)
 			.build();
 		return new RedistributingConnectionFactory(factory, servers, tls);
+	}
+
+	/**
+	 * Replaces the servers by a cluster configuration's nodes in every client: new nodes
+	 * are connected to (and authenticated), removed ones shut down, and their queued
+	 * operations go to the new owners of their keys. Each client's I/O thread applies it
+	 * on its next turn.
+	 * @param configuration the cluster configuration
+	 * @param weights the weight of each node's server
+	 */
+	void update(ClusterConfiguration configuration, ToIntFunction<ServerAddress> weights) {
+		// The ring names the new nodes from the directory: update it first.
+		this.servers.update(configuration.getCacheNodeEndPoints(), weights);
+		this.connectionLog.serversChanged(this.servers.servers());
+		for (MemcachedClient client : this.clients) {
+			client.getConnection().notifyUpdate(configuration);
+		}
+	}
+
+	/**
+	 * Returns the servers the clients are told to use now.
+	 * @return the servers
+	 */
+	List<ServerAddress> servers() {
+		return this.servers.servers();
 	}
 
 	/**
@@ -176,14 +216,14 @@ final class MemcachedClientPool implements AutoCloseable {
 	 */
 	Map<ServerAddress, Boolean> serverStates() {
 		Map<ServerAddress, Boolean> states = new LinkedHashMap<>();
-		for (int i = 0; i < this.servers.size(); i++) {
-			states.put(this.servers.get(i), true);
+		for (ServerAddress server : this.servers.servers()) {
+			states.put(server, true);
 		}
 		for (MemcachedClient client : this.clients) {
 			List<MemcachedNode> nodes = new ArrayList<>(client.getNodeLocator().getAll());
 			for (MemcachedNode node : nodes) {
 				ServerAddress server = serverOf(node.getSocketAddress());
-				if (server != null && !node.isActive()) {
+				if (server != null && !node.isActive() && states.containsKey(server)) {
 					states.put(server, false);
 				}
 			}

@@ -5,8 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import javax.net.ssl.SSLContext;
 
@@ -21,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Built with {@link #builder()}. Every setter checks its value at once and throws
  * {@link IllegalArgumentException} with a message that names the setting and says what is
- * allowed; {@link Builder#build()} fails the same way when no server was given.
+ * allowed; {@link Builder#build()} fails the same way when neither servers nor a
+ * discovery endpoint was given.
  *
  * <pre>{@code
  * MemcachedConfig config = MemcachedConfig.builder()
@@ -69,6 +74,12 @@ public final class MemcachedConfig {
 	 */
 	public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
+	/** How often a discovery endpoint is asked for the cluster's nodes by default. */
+	public static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(60);
+
+	/** The shortest interval between two questions to a discovery endpoint. */
+	public static final Duration MIN_DISCOVERY_INTERVAL = Duration.ofMillis(100);
+
 	/** The longest key prefix, in UTF-8 bytes. */
 	public static final int MAX_KEY_PREFIX_BYTES = 128;
 
@@ -98,8 +109,17 @@ public final class MemcachedConfig {
 
 	private final @Nullable String tlsHostName;
 
-	private MemcachedConfig(Builder builder) {
-		this.servers = List.copyOf(builder.servers);
+	private final Map<ServerAddress, Integer> weights;
+
+	private final @Nullable ServerAddress discoveryEndpoint;
+
+	private final Duration discoveryInterval;
+
+	private MemcachedConfig(Builder builder, List<ServerAddress> servers) {
+		this.servers = List.copyOf(servers);
+		this.weights = Map.copyOf(builder.weights);
+		this.discoveryEndpoint = builder.discoveryEndpoint;
+		this.discoveryInterval = builder.discoveryInterval;
 		this.connectTimeout = builder.connectTimeout;
 		this.operationTimeout = builder.operationTimeout;
 		this.maxPoolSize = builder.maxPoolSize;
@@ -129,6 +149,14 @@ public final class MemcachedConfig {
 	public Builder toBuilder() {
 		Builder builder = new Builder();
 		builder.servers.addAll(this.servers);
+		this.servers.stream().filter((server) -> server.weight() != 1).forEach(builder.weighted::add);
+		this.weights.forEach((server, weight) -> {
+			if (this.servers.stream().noneMatch(server::sameServer)) {
+				builder.weights.put(server, weight);
+			}
+		});
+		builder.discoveryEndpoint = this.discoveryEndpoint;
+		builder.discoveryInterval = this.discoveryInterval;
 		builder.connectTimeout = this.connectTimeout;
 		builder.operationTimeout = this.operationTimeout;
 		builder.maxPoolSize = this.maxPoolSize;
@@ -145,11 +173,50 @@ public final class MemcachedConfig {
 	}
 
 	/**
-	 * Returns the servers keys are spread over by consistent (Ketama) hashing.
-	 * @return the servers, never empty
+	 * Returns the servers keys are spread over by consistent (Ketama) hashing, each with
+	 * its weight.
+	 * @return the servers; empty only when a {@link #discoveryEndpoint() discovery
+	 * endpoint} names them
 	 */
 	public List<ServerAddress> servers() {
 		return this.servers;
+	}
+
+	/**
+	 * Returns the weight of a server, configured or discovered: the weight given for its
+	 * host and port, or 1.
+	 * @param server the server (its own weight is ignored)
+	 * @return the weight, 1 to {@value ServerAddress#MAX_WEIGHT}
+	 */
+	public int weightOf(ServerAddress server) {
+		for (ServerAddress configured : this.servers) {
+			if (configured.sameServer(server)) {
+				return configured.weight();
+			}
+		}
+		for (Map.Entry<ServerAddress, Integer> weight : this.weights.entrySet()) {
+			if (weight.getKey().sameServer(server)) {
+				return weight.getValue();
+			}
+		}
+		return 1;
+	}
+
+	/**
+	 * Returns the configuration endpoint asked for the cluster's nodes
+	 * ({@code config get cluster}, as ElastiCache answers it), if any.
+	 * @return the endpoint, or {@code null} when the servers are fixed
+	 */
+	public @Nullable ServerAddress discoveryEndpoint() {
+		return this.discoveryEndpoint;
+	}
+
+	/**
+	 * Returns how often the discovery endpoint is asked for the cluster's nodes.
+	 * @return the interval
+	 */
+	public Duration discoveryInterval() {
+		return this.discoveryInterval;
 	}
 
 	/**
@@ -272,15 +339,31 @@ public final class MemcachedConfig {
 	 */
 	@Override
 	public String toString() {
-		return "MemcachedConfig[servers=" + this.servers + ", connectTimeout=" + Durations.format(this.connectTimeout)
-				+ ", operationTimeout=" + Durations.format(this.operationTimeout) + ", maxPoolSize=" + this.maxPoolSize
-				+ ", retryAttempts=" + this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxItemSize="
-				+ this.maxItemSize + ", maxReconnectDelay=" + Durations.format(this.maxReconnectDelay)
-				+ ", failureMode=" + this.failureMode + ", username="
+		return "MemcachedConfig[servers=" + describeServers()
+				+ ((this.discoveryEndpoint != null) ? ", discoveryEndpoint=" + this.discoveryEndpoint
+						+ ", discoveryInterval=" + Durations.format(this.discoveryInterval) : "")
+				+ ", connectTimeout=" + Durations.format(this.connectTimeout) + ", operationTimeout="
+				+ Durations.format(this.operationTimeout) + ", maxPoolSize=" + this.maxPoolSize + ", retryAttempts="
+				+ this.retryAttempts + ", keyPrefix='" + this.keyPrefix + "', maxItemSize=" + this.maxItemSize
+				+ ", maxReconnectDelay=" + Durations.format(this.maxReconnectDelay) + ", failureMode="
+				+ this.failureMode + ", username="
 				+ ((this.username != null) ? "'" + this.username + "', password=******" : "none") + ", tls="
 				+ ((this.sslContext == null) ? "off"
 						: (this.tlsHostName != null) ? "on (host name '" + this.tlsHostName + "')" : "on")
 				+ "]";
+	}
+
+	private String describeServers() {
+		List<String> servers = new ArrayList<>();
+		for (ServerAddress server : this.servers) {
+			servers.add((server.weight() != 1) ? server + ":" + server.weight() : server.toString());
+		}
+		this.weights.forEach((server, weight) -> {
+			if (this.servers.stream().noneMatch(server::sameServer)) {
+				servers.add("(discovered) " + server + ":" + weight);
+			}
+		});
+		return servers.toString();
 	}
 
 	/**
@@ -314,6 +397,15 @@ public final class MemcachedConfig {
 
 		private final List<ServerAddress> servers = new ArrayList<>();
 
+		/** The servers given with a weight in their address. */
+		private final Set<ServerAddress> weighted = new HashSet<>();
+
+		private final Map<ServerAddress, Integer> weights = new LinkedHashMap<>();
+
+		private @Nullable ServerAddress discoveryEndpoint;
+
+		private Duration discoveryInterval = DEFAULT_DISCOVERY_INTERVAL;
+
 		private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
 		private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
@@ -343,10 +435,12 @@ public final class MemcachedConfig {
 
 		/**
 		 * Sets the servers, replacing any set before.
-		 * @param servers addresses as {@code host:port} or {@code [ipv6]:port}
+		 * @param servers addresses as {@code host:port}, {@code host:port:weight},
+		 * {@code [ipv6]:port} or {@code [ipv6]:port:weight}
 		 * @return this builder
 		 * @throws IllegalArgumentException when the list is empty or an address is not
-		 * {@code host:port} with a port from 1 to 65535; the message names the index
+		 * {@code host:port} with a port from 1 to 65535 and an optional weight from 1 to
+		 * {@value ServerAddress#MAX_WEIGHT}; the message names the index
 		 */
 		public Builder servers(String... servers) {
 			Objects.requireNonNull(servers, "servers must not be null");
@@ -355,10 +449,12 @@ public final class MemcachedConfig {
 
 		/**
 		 * Sets the servers, replacing any set before.
-		 * @param servers addresses as {@code host:port} or {@code [ipv6]:port}
+		 * @param servers addresses as {@code host:port}, {@code host:port:weight},
+		 * {@code [ipv6]:port} or {@code [ipv6]:port:weight}
 		 * @return this builder
 		 * @throws IllegalArgumentException when the list is empty or an address is not
-		 * {@code host:port} with a port from 1 to 65535; the message names the index
+		 * {@code host:port} with a port from 1 to 65535 and an optional weight from 1 to
+		 * {@value ServerAddress#MAX_WEIGHT}; the message names the index
 		 */
 		public Builder servers(Collection<String> servers) {
 			Objects.requireNonNull(servers, "servers must not be null");
@@ -366,6 +462,7 @@ public final class MemcachedConfig {
 				throw new IllegalArgumentException("servers must not be empty: give at least one host:port");
 			}
 			List<ServerAddress> parsed = new ArrayList<>(servers.size());
+			Set<ServerAddress> weighted = new HashSet<>();
 			int index = 0;
 			for (String server : servers) {
 				if (server == null) {
@@ -378,14 +475,113 @@ public final class MemcachedConfig {
 				catch (IllegalArgumentException ex) {
 					throw new IllegalArgumentException("servers[" + index + "]: " + ex.getMessage(), ex);
 				}
-				if (parsed.contains(address)) {
+				if (parsed.stream().anyMatch(address::sameServer)) {
 					throw new IllegalArgumentException("servers[" + index + "]: '" + server + "' is listed twice");
 				}
 				parsed.add(address);
+				if (server.strip().length() > address.toString().length()) {
+					weighted.add(address);
+				}
 				index++;
 			}
 			this.servers.clear();
 			this.servers.addAll(parsed);
+			this.weighted.clear();
+			this.weighted.addAll(weighted);
+			return this;
+		}
+
+		/**
+		 * Sets the servers' weights, replacing any set before: the alternative to
+		 * {@code host:port:weight} in {@link #servers(Collection)}. A weight may also
+		 * name a server that only a discovery endpoint lists; servers without one weigh
+		 * 1.
+		 * @param weights {@code host:port} to a weight from 1 to
+		 * {@value ServerAddress#MAX_WEIGHT}
+		 * @return this builder
+		 * @throws IllegalArgumentException when a key is not {@code host:port} or a
+		 * weight is out of range; the message names the key
+		 */
+		public Builder weights(Map<String, Integer> weights) {
+			Objects.requireNonNull(weights, "weights must not be null");
+			Map<ServerAddress, Integer> parsed = new LinkedHashMap<>();
+			weights.forEach((server, weight) -> {
+				if (server == null || weight == null) {
+					throw new IllegalArgumentException("weights must not hold null keys or values");
+				}
+				ServerAddress address;
+				try {
+					address = ServerAddress.parse(server);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("weights['" + server + "']: " + ex.getMessage(), ex);
+				}
+				if (weight < 1 || weight > ServerAddress.MAX_WEIGHT) {
+					throw new IllegalArgumentException("weights['" + server + "'] must be from 1 to "
+							+ ServerAddress.MAX_WEIGHT + ", was " + weight);
+				}
+				if (address.weight() != 1 || parsed.keySet().stream().anyMatch(address::sameServer)) {
+					throw new IllegalArgumentException(
+							"weights['" + server + "']: give each server once, as host:port without a weight");
+				}
+				parsed.put(address, weight);
+			});
+			this.weights.clear();
+			this.weights.putAll(parsed);
+			return this;
+		}
+
+		/**
+		 * Names a configuration endpoint that lists the cluster's nodes, asked every
+		 * {@link #discoveryInterval(Duration) interval} with {@code config get cluster}
+		 * (the ElastiCache auto-discovery protocol; {@code get AmazonElastiCache:cluster}
+		 * when the engine answers {@code ERROR}). Nodes it adds or removes are added to
+		 * or removed from every client at runtime. Servers given as well are used until
+		 * the first answer.
+		 * @param endpoint the endpoint as {@code host:port}
+		 * @return this builder
+		 * @throws IllegalArgumentException when it is not {@code host:port}
+		 */
+		public Builder discoveryEndpoint(String endpoint) {
+			Objects.requireNonNull(endpoint, "discovery endpoint must not be null");
+			ServerAddress address;
+			try {
+				address = ServerAddress.parse(endpoint);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("discovery endpoint: " + ex.getMessage(), ex);
+			}
+			if (address.weight() != 1 || endpoint.strip().length() > address.toString().length()) {
+				throw new IllegalArgumentException(
+						"discovery endpoint: '" + endpoint + "' must be host:port, without a weight");
+			}
+			this.discoveryEndpoint = address;
+			return this;
+		}
+
+		/**
+		 * Removes the discovery endpoint: the servers are fixed.
+		 * @return this builder
+		 */
+		public Builder noDiscovery() {
+			this.discoveryEndpoint = null;
+			return this;
+		}
+
+		/**
+		 * Sets how often the discovery endpoint is asked for the cluster's nodes; a
+		 * change reaches every client within this interval plus one round trip.
+		 * @param discoveryInterval at least {@link #MIN_DISCOVERY_INTERVAL 100 ms}
+		 * @return this builder
+		 * @throws IllegalArgumentException when shorter
+		 */
+		public Builder discoveryInterval(Duration discoveryInterval) {
+			Checks.positive("discovery interval", discoveryInterval);
+			if (discoveryInterval.compareTo(MIN_DISCOVERY_INTERVAL) < 0) {
+				throw new IllegalArgumentException("discovery interval must be at least "
+						+ Durations.format(MIN_DISCOVERY_INTERVAL) + ", was " + Durations.format(discoveryInterval));
+			}
+			this.discoveryInterval = discoveryInterval;
 			return this;
 		}
 
@@ -590,13 +786,38 @@ public final class MemcachedConfig {
 		/**
 		 * Creates the configuration.
 		 * @return the configuration
-		 * @throws IllegalArgumentException when no server was set
+		 * @throws IllegalArgumentException when neither servers nor a discovery endpoint
+		 * was set, or a server is weighted both in its address and in
+		 * {@link #weights(Map)}
 		 */
 		public MemcachedConfig build() {
-			if (this.servers.isEmpty()) {
-				throw new IllegalArgumentException("servers must not be empty: give at least one host:port");
+			if (this.servers.isEmpty() && this.discoveryEndpoint == null) {
+				throw new IllegalArgumentException(
+						"servers must not be empty: give at least one host:port, or a discovery endpoint");
 			}
-			return new MemcachedConfig(this);
+			List<ServerAddress> servers = new ArrayList<>(this.servers.size());
+			for (ServerAddress server : this.servers) {
+				Integer weight = null;
+				for (Map.Entry<ServerAddress, Integer> entry : this.weights.entrySet()) {
+					if (entry.getKey().sameServer(server)) {
+						weight = entry.getValue();
+					}
+				}
+				if (weight != null && this.weighted.contains(server)) {
+					throw new IllegalArgumentException("server " + server
+							+ " is weighted twice, in its address and in weights: give its weight once");
+				}
+				servers.add((weight != null) ? server.withWeight(weight) : server);
+			}
+			if (this.discoveryEndpoint == null) {
+				for (ServerAddress weighted : this.weights.keySet()) {
+					if (servers.stream().noneMatch(weighted::sameServer)) {
+						throw new IllegalArgumentException(
+								"weights names " + weighted + ", which is not one of the servers " + servers);
+					}
+				}
+			}
+			return new MemcachedConfig(this, servers);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 
@@ -50,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * The Ketama ring names each server by its configured address
- * ({@link ConfiguredServers#locator(List)}). Over TLS, each node is given a view of this
+ * ({@link ServerDirectory#locator(List)}). Over TLS, each node is given a view of this
  * factory that names its own server's host for the certificate check (the client itself
  * knows one host name for all servers) and a context that reports the handshakes to
  * {@link TlsHandshakes}. Everything else is the wrapped factory's.
@@ -59,7 +61,7 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	private final ConnectionFactory delegate;
 
-	private final ConfiguredServers servers;
+	private final ServerDirectory servers;
 
 	private final @Nullable TlsHandshakes tls;
 
@@ -70,12 +72,11 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	private final List<MemcachedNode> nodes;
 
-	RedistributingConnectionFactory(ConnectionFactory delegate, ConfiguredServers servers,
-			@Nullable TlsHandshakes tls) {
+	RedistributingConnectionFactory(ConnectionFactory delegate, ServerDirectory servers, @Nullable TlsHandshakes tls) {
 		this(delegate, servers, tls, null, null, new CopyOnWriteArrayList<>());
 	}
 
-	private RedistributingConnectionFactory(ConnectionFactory delegate, ConfiguredServers servers,
+	private RedistributingConnectionFactory(ConnectionFactory delegate, ServerDirectory servers,
 			@Nullable TlsHandshakes tls, @Nullable String server, @Nullable String tlsHostName,
 			List<MemcachedNode> nodes) {
 		this.delegate = delegate;
@@ -95,7 +96,8 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 	@Override
 	public NodeLocator createLocator(List<MemcachedNode> nodes) {
-		return new RedistributingLocator(this.servers.locator(nodes));
+		// The nodes a discovery endpoint removes are shut: stop following them.
+		return new RedistributingLocator(this.servers.locator(nodes), this.nodes::retainAll);
 	}
 
 	@Override
@@ -123,8 +125,8 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 	}
 
 	/**
-	 * Returns the nodes this factory created, one per server: the live objects, whose
-	 * authentication state the client's read-only locator does not show.
+	 * Returns the nodes this factory created, one per current server: the live objects,
+	 * whose authentication state the client's read-only locator does not show.
 	 * @return the nodes
 	 */
 	List<MemcachedNode> nodes() {
@@ -295,8 +297,11 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 		private final NodeLocator delegate;
 
-		RedistributingLocator(NodeLocator delegate) {
+		private final Consumer<List<MemcachedNode>> updated;
+
+		RedistributingLocator(NodeLocator delegate, Consumer<List<MemcachedNode>> updated) {
 			this.delegate = delegate;
+			this.updated = updated;
 		}
 
 		@Override
@@ -336,12 +341,46 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 
 		@Override
 		public NodeLocator getReadonlyCopy() {
-			return new RedistributingLocator(this.delegate.getReadonlyCopy());
+			return new RedistributingLocator(this.delegate.getReadonlyCopy(), (nodes) -> {
+			});
 		}
 
+		/**
+		 * Replaces the nodes (auto-discovery), and cancels every operation still held by
+		 * a node that is gone.
+		 * <p>
+		 * The client shuts a removed node down and moves the operations it had not
+		 * started, but those already written or being written stay with the closed node
+		 * and would only end in the operation timeout (and may even be moved back to it).
+		 * Cancelled, they fail at once; an idempotent backend operation is then tried
+		 * again, on the key's new server. Runs on the client's I/O thread, which owns the
+		 * nodes' queues.
+		 */
 		@Override
 		public void updateLocator(List<MemcachedNode> nodes) {
+			List<MemcachedNode> before = List.copyOf(this.delegate.getAll());
 			this.delegate.updateLocator(nodes);
+			this.updated.accept(nodes);
+			for (MemcachedNode node : before) {
+				if (nodes.stream().noneMatch((kept) -> kept == node)) {
+					cancelOperations(node);
+				}
+			}
+		}
+
+		private static void cancelOperations(MemcachedNode node) {
+			List<Operation> operations = new ArrayList<>(node.destroyInputQueue());
+			while (node.hasWriteOp()) {
+				operations.add(node.removeCurrentWriteOp());
+			}
+			while (node.hasReadOp()) {
+				operations.add(node.removeCurrentReadOp());
+			}
+			for (Operation operation : operations) {
+				if (operation != null && !operation.isCancelled()) {
+					operation.cancel();
+				}
+			}
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.cachekit.backend.memcached;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
@@ -213,6 +214,91 @@ class MemcachedConfigTests {
 		SSLContext context = SSLContext.getDefault();
 		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().tls(context, " "))
 			.withMessageContaining("TLS host name must not be blank");
+	}
+
+	@Test
+	void serversTakeAWeightAfterThePort() {
+		MemcachedConfig config = MemcachedConfig.builder().servers("mc1:11211:3", "[::1]:11212:2", "mc3:1").build();
+		assertThat(config.servers()).containsExactly(new ServerAddress("mc1", 11211, 3),
+				new ServerAddress("::1", 11212, 2), new ServerAddress("mc3", 1, 1));
+		assertThat(config.servers().get(0)).hasToString("mc1:11211");
+		assertThat(config).asString().contains("servers=[mc1:11211:3, [::1]:11212:2, mc3:1]");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "mc1:1:0", "mc1:1:1001", "mc1:1:x", "mc1:1:", "[::1]:1:-2" })
+	void serverWithABadWeightIsRefused(String server) {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().servers(server))
+			.withMessageContaining("servers[0]")
+			.withMessageContaining("'" + server + "'");
+	}
+
+	@Test
+	void weightsMapWeighsTheNamedServersAndOthersWeighOne() {
+		MemcachedConfig config = MemcachedConfig.builder()
+			.servers("mc1:1", "mc2:2")
+			.weights(Map.of("mc2:2", 3))
+			.build();
+		assertThat(config.servers()).containsExactly(new ServerAddress("mc1", 1), new ServerAddress("mc2", 2, 3));
+		assertThat(config.weightOf(new ServerAddress("MC2", 2))).isEqualTo(3);
+		assertThat(config.toBuilder().build().servers()).isEqualTo(config.servers());
+	}
+
+	@Test
+	void serverWeightedInItsAddressAndInTheMapIsRefusedNamingIt() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> MemcachedConfig.builder().servers("mc1:1:2", "mc2:2").weights(Map.of("mc1:1", 3)).build())
+			.withMessageContaining("mc1:1")
+			.withMessageContaining("weighted twice");
+	}
+
+	@Test
+	void weightOfAServerThatIsNotConfiguredIsRefusedWithoutDiscovery() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> MemcachedConfig.builder().servers("mc1:1").weights(Map.of("mc9:1", 3)).build())
+			.withMessageContaining("mc9:1")
+			.withMessageContaining("not one of the servers");
+	}
+
+	@Test
+	void weightOutOfRangeInTheMapIsRefusedNamingTheKey() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> MemcachedConfig.builder().servers("mc1:1").weights(Map.of("mc1:1", 0)))
+			.withMessageContaining("weights['mc1:1']");
+	}
+
+	@Test
+	void discoveryEndpointAloneIsEnoughAndWeighsServersItWillName() {
+		MemcachedConfig config = MemcachedConfig.builder()
+			.discoveryEndpoint("cfg.example:11211")
+			.weights(Map.of("node1.example:11211", 4))
+			.build();
+		assertThat(config.servers()).isEmpty();
+		assertThat(config.discoveryEndpoint()).isEqualTo(new ServerAddress("cfg.example", 11211));
+		assertThat(config.discoveryInterval()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(config.weightOf(new ServerAddress("node1.example", 11211))).isEqualTo(4);
+		assertThat(config.weightOf(new ServerAddress("node2.example", 11211))).isEqualTo(1);
+		assertThat(config.toBuilder().build().weightOf(new ServerAddress("node1.example", 11211))).isEqualTo(4);
+		assertThat(config.toBuilder().noDiscovery().servers("a:1")).isNotNull();
+	}
+
+	@Test
+	void discoveryIntervalBelowOneHundredMillisecondsIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> MemcachedConfig.builder().discoveryInterval(Duration.ofMillis(99)))
+			.withMessageContaining("discovery interval must be at least 100ms");
+		assertThat(MemcachedConfig.builder()
+			.discoveryEndpoint("cfg:1")
+			.discoveryInterval(Duration.ofMillis(100))
+			.build()
+			.discoveryInterval()).isEqualTo(Duration.ofMillis(100));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "cfg", "cfg:1:2", "cfg:0" })
+	void discoveryEndpointMustBeHostAndPort(String endpoint) {
+		assertThatIllegalArgumentException().isThrownBy(() -> MemcachedConfig.builder().discoveryEndpoint(endpoint))
+			.withMessageContaining("discovery endpoint");
 	}
 
 }
