@@ -163,26 +163,26 @@ public final class RedisBackend
 	}
 
 	/**
-	 * Creates a backend that connects to {@link RedisBackendConfig#url()} through a
-	 * Lettuce connection factory of its own, with the configured connect and command
-	 * timeouts.
+	 * Creates a backend that connects to {@link RedisBackendConfig#url()}, to the Redis
+	 * Cluster of {@link RedisBackendConfig#clusterNodes()} or to the master named by
+	 * {@link RedisBackendConfig#sentinelMaster()}, through a Lettuce connection factory
+	 * of its own, with the configured connect and command timeouts.
 	 * <p>
 	 * The connection is made on first use, not here: when the server is unreachable,
 	 * operations fail as {@code TRANSIENT} until it is. While the connection is down,
 	 * commands fail at once instead of waiting, and reconnection attempts back off up to
 	 * half a second. {@link #close()} shuts the factory and its threads down.
-	 * @param config the configuration, with a URL
+	 * @param config the configuration, with a URL, cluster nodes or a sentinel
 	 * @return the backend; close it when done
-	 * @throws IllegalArgumentException when the configuration has no URL
+	 * @throws IllegalArgumentException when the configuration names no server
 	 */
 	public static RedisBackend create(RedisBackendConfig config) {
 		Objects.requireNonNull(config, "config must not be null");
-		RedisUrl url = config.parsedUrl();
-		if (url == null) {
-			throw new IllegalArgumentException("the Redis URL must be set for a backend that connects by itself; "
-					+ "otherwise create the backend over a RedisConnectionFactory");
+		if (config.parsedUrl() == null && !config.isCluster() && !config.isSentinel()) {
+			throw new IllegalArgumentException("the Redis URL, cluster nodes or sentinel must be set for a backend "
+					+ "that connects by itself; otherwise create the backend over a RedisConnectionFactory");
 		}
-		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config);
+		OwnedConnectionFactory owned = OwnedConnectionFactory.create(config);
 		return new RedisBackend(owned.factory(), owned, config);
 	}
 
@@ -193,7 +193,8 @@ public final class RedisBackend
 	 * @param factory the connection factory, Lettuce's for the tested behaviour
 	 * @param config the key prefix, value size limit and retries
 	 * @return the backend
-	 * @throws IllegalArgumentException when the configuration sets a URL, which only
+	 * @throws IllegalArgumentException when the configuration sets a URL, cluster nodes,
+	 * a sentinel, credentials, a database or TLS, which only
 	 * {@link #create(RedisBackendConfig)} uses
 	 */
 	public static RedisBackend create(RedisConnectionFactory factory, RedisBackendConfig config) {
@@ -202,6 +203,11 @@ public final class RedisBackend
 		if (config.parsedUrl() != null) {
 			throw new IllegalArgumentException("url is set (" + config.parsedUrl() + ") but a RedisConnectionFactory "
 					+ "was given, which decides the server; remove the url or use create(config)");
+		}
+		if (config.hasConnectionSettings()) {
+			throw new IllegalArgumentException(config.describeConnectionSettings() + " set but a "
+					+ "RedisConnectionFactory was given, which decides the servers, credentials and TLS; remove "
+					+ "them or use create(config)");
 		}
 		return new RedisBackend(factory, null, config);
 	}
