@@ -74,8 +74,18 @@ abstract class LoadLeaseContract {
 		return Duration.ofSeconds(1);
 	}
 
+	/**
+	 * Adds what a backend needs besides {@link #backendProperties()}, such as Spring
+	 * Boot's Redis auto-configuration for a backend over its connection factory.
+	 * @param runner the runner of each instance
+	 * @return the runner to use
+	 */
+	ApplicationContextRunner customize(ApplicationContextRunner runner) {
+		return runner;
+	}
+
 	private ApplicationContextRunner contextRunner() {
-		return new ApplicationContextRunner()
+		return customize(new ApplicationContextRunner())
 			.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
 			.withUserConfiguration(BooksConfiguration.class)
 			.withPropertyValues(backendProperties())
