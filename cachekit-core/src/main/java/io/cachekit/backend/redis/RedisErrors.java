@@ -52,7 +52,9 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * {@code CLUSTERDOWN}, {@code READONLY}, {@code OOM}, too many clients).</li>
  * <li>{@code PERMANENT}: any other error reply ({@code ERR}, {@code WRONGTYPE}, ...),
  * also when Spring wraps it in {@code RedisSystemException} or
- * {@code InvalidDataAccessApiUsageException}.</li>
+ * {@code InvalidDataAccessApiUsageException}. A cluster's {@code MOVED} or {@code ASK}
+ * redirect, which a URL naming one cluster node meets, says to set the cluster's nodes
+ * instead.</li>
  * <li>{@code TRANSIENT}: connection failures ({@code RedisConnectionFailureException},
  * {@code RedisConnectionException}, I/O and channel errors, unresolved hosts, a refused
  * TLS handshake, whose message then says what to check), Lettuce's own rejections while
@@ -92,6 +94,11 @@ final class RedisErrors {
 		if (type == BackendErrorType.AUTHENTICATION) {
 			message += "; check the user name and password (of the Redis URL or the connection factory) and the "
 					+ "user's ACL rights";
+		}
+		else if (redirect(failure) != null) {
+			message = "Redis answered " + redirect(failure) + ": the server is a node of a Redis Cluster, which "
+					+ "one URL cannot serve; set cachekit.redis.cluster.nodes (or spring.data.redis.cluster.nodes) "
+					+ "to the cluster's nodes instead of one URL";
 		}
 		else if (isTlsFailure(failure)) {
 			message += "; the TLS handshake failed: check that the server listens for TLS on that port, that the "
@@ -196,6 +203,24 @@ final class RedisErrors {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Finds a cluster's redirect reply ({@code MOVED slot host:port} or
+	 * {@code ASK slot host:port}), which only a connection to one node of a cluster sees:
+	 * a cluster connection follows redirects itself.
+	 * @param failure what was thrown
+	 * @return the reply, or {@code null} when there is none
+	 */
+	static @Nullable String redirect(Throwable failure) {
+		for (Throwable cause : chain(failure)) {
+			String message = cause.getMessage();
+			if (cause instanceof RedisCommandExecutionException && message != null
+					&& (message.startsWith("MOVED ") || message.startsWith("ASK "))) {
+				return message;
+			}
+		}
+		return null;
 	}
 
 	/**

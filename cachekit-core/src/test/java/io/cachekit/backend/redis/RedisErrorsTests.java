@@ -232,4 +232,17 @@ class RedisErrorsTests {
 		return RedisErrors.classify(BackendOperation.GET, "k", failure).getErrorType();
 	}
 
+	@Test
+	void clusterRedirectsArePermanentAndSayToSetTheClusterNodes() {
+		for (String reply : new String[] { "MOVED 12182 127.0.0.1:7002", "ASK 3999 127.0.0.1:7000" }) {
+			DataAccessException failure = spring.convert(new RedisCommandExecutionException(reply));
+			BackendException classified = RedisErrors.classify(BackendOperation.GET, "k", failure);
+			assertThat(classified.getErrorType()).isEqualTo(BackendErrorType.PERMANENT);
+			assertThat(classified.getMessage()).contains("Redis answered " + reply)
+				.contains("node of a Redis Cluster")
+				.contains("set cachekit.redis.cluster.nodes (or spring.data.redis.cluster.nodes)");
+		}
+		assertThat(RedisErrors.redirect(new RedisCommandExecutionException("ERR MOVED elsewhere"))).isNull();
+	}
+
 }
