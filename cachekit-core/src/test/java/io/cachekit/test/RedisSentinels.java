@@ -1,0 +1,273 @@
+package io.cachekit.test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real Redis Sentinel group on loopback ports, for integration tests: a master, a
+ * replica of it, and three sentinels ({@code redis-server <config> --sentinel},
+ * {@link ServerKind#REDIS_SENTINEL}) that monitor it as {@value #MASTER_NAME} with a
+ * quorum of two.
+ *
+ * <p>
+ * {@link #start()} returns once the replica's link is up and every sentinel knows the
+ * replica and the two other sentinels, so that both a {@linkplain #failover() requested
+ * failover} and a {@linkplain #killMaster() crashed master} promote the replica. A master
+ * is deemed down after one second ({@code down-after-milliseconds 1000}).
+ * {@link #masterAddress()} asks the sentinels ({@code SENTINEL get-master-addr-by-name}),
+ * so it follows failovers.
+ *
+ * <p>
+ * {@link #close()} stops every process by its pid, also after a failed test; a JVM
+ * shutdown hook kills any left over. Not thread-safe: one test class drives one group.
+ */
+public final class RedisSentinels implements AutoCloseable {
+
+	/** The name the sentinels monitor the master under. */
+	public static final String MASTER_NAME = "mymaster";
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	private final List<ServerProcess> servers = new ArrayList<>();
+
+	private final List<ServerProcess> sentinels = new ArrayList<>();
+
+	private RedisSentinels() {
+	}
+
+	/**
+	 * Starts a master, a replica and three sentinels, and waits until the sentinels know
+	 * each other and the replica. <pre>{@code
+	 * RedisSentinels group = RedisSentinels.start();
+	 * }</pre>
+	 * @return the running group
+	 * @throws IllegalStateException when {@code redis-server} is missing or the group
+	 * does not come up
+	 */
+	public static RedisSentinels start() {
+		RedisSentinels group = new RedisSentinels();
+		try {
+			ServerProcess master = ServerProcess.start(ServerKind.REDIS, "--repl-diskless-sync-delay", "0");
+			group.servers.add(master);
+			group.servers.add(ServerProcess.start(ServerKind.REDIS, "--repl-diskless-sync-delay", "0", "--replicaof",
+					"127.0.0.1", Integer.toString(master.port())));
+			await("the replica's link to " + master,
+					() -> info(group.servers.get(1), "INFO", "replication").contains("master_link_status:up"));
+			String port = Integer.toString(master.port());
+			for (int i = 0; i < 3; i++) {
+				group.sentinels.add(ServerProcess.start(ServerKind.REDIS_SENTINEL, "--sentinel", "monitor", MASTER_NAME,
+						"127.0.0.1", port, "2", "--sentinel", "down-after-milliseconds", MASTER_NAME, "1000",
+						"--sentinel", "failover-timeout", MASTER_NAME, "5000"));
+			}
+			await("every sentinel to know the replica and the other sentinels",
+					() -> group.sentinels.stream().allMatch((sentinel) -> {
+						List<String> state = group.masterState(sentinel);
+						return "1".equals(field(state, "num-slaves"))
+								&& "2".equals(field(state, "num-other-sentinels"));
+					}));
+			return group;
+		}
+		catch (RuntimeException ex) {
+			group.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Returns the Redis servers (first the initial master, then its replica), whatever
+	 * their role now.
+	 * @return the servers, killed ones included
+	 */
+	public List<ServerProcess> servers() {
+		return List.copyOf(this.servers);
+	}
+
+	/**
+	 * Returns the sentinels.
+	 * @return the three sentinels
+	 */
+	public List<ServerProcess> sentinels() {
+		return List.copyOf(this.sentinels);
+	}
+
+	/**
+	 * Returns the sentinels' addresses as {@code 127.0.0.1:port}: the nodes a client is
+	 * configured with (such as {@code spring.data.redis.sentinel.nodes}).
+	 * @return the addresses
+	 */
+	public List<String> sentinelAddresses() {
+		return this.sentinels.stream().map(ServerProcess::address).toList();
+	}
+
+	/**
+	 * Returns the master's address as the first running sentinel reports it now.
+	 * @return {@code 127.0.0.1:port}
+	 */
+	public String masterAddress() {
+		for (ServerProcess sentinel : this.sentinels) {
+			String address = reportedMaster(sentinel);
+			if (address != null) {
+				return address;
+			}
+		}
+		throw new IllegalStateException("no sentinel answers for " + MASTER_NAME);
+	}
+
+	/**
+	 * Returns the server that is the master now, as the sentinels report it.
+	 * @return the master
+	 */
+	public ServerProcess master() {
+		String address = masterAddress();
+		return this.servers.stream()
+			.filter((server) -> server.address().equals(address))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("the sentinels name an unknown master " + address));
+	}
+
+	/**
+	 * Asks a sentinel for a failover ({@code SENTINEL FAILOVER}) of a master that is up;
+	 * the sentinels then promote the replica and make the old master its replica.
+	 * @return when the failover was asked for
+	 */
+	public Instant failover() {
+		try (RawRedis sentinel = RawRedis.connect(running(this.sentinels).address())) {
+			Object reply = sentinel.call("SENTINEL", "FAILOVER", MASTER_NAME);
+			if (!"OK".equals(reply)) {
+				throw new IllegalStateException("SENTINEL FAILOVER answered " + reply);
+			}
+		}
+		return Instant.now();
+	}
+
+	/**
+	 * Kills the current master with {@code SIGKILL}, as a crash would; the sentinels
+	 * promote the replica about two seconds later.
+	 * @return the killed server
+	 */
+	public ServerProcess killMaster() {
+		ServerProcess master = master();
+		master.kill();
+		return master;
+	}
+
+	/**
+	 * Waits until every running sentinel reports {@code address} as the master, polling
+	 * every 50 ms.
+	 * @param address the expected master, {@code 127.0.0.1:port}
+	 * @return when they first all did
+	 * @throws IllegalStateException when they do not within 20 seconds
+	 */
+	public Instant awaitMaster(String address) {
+		await("every sentinel to report " + address + " as the master",
+				() -> this.sentinels.stream()
+					.filter(ServerProcess::isRunning)
+					.allMatch((sentinel) -> address.equals(reportedMaster(sentinel))));
+		return Instant.now();
+	}
+
+	/**
+	 * Stops the servers and the sentinels, whatever state they are in.
+	 */
+	@Override
+	public void close() {
+		RuntimeException failure = null;
+		for (ServerProcess process : concat()) {
+			try {
+				process.close();
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "RedisSentinels" + sentinelAddresses();
+	}
+
+	private List<ServerProcess> concat() {
+		List<ServerProcess> all = new ArrayList<>(this.sentinels);
+		all.addAll(this.servers);
+		return all;
+	}
+
+	private static @Nullable String reportedMaster(ServerProcess sentinel) {
+		if (!sentinel.isRunning()) {
+			return null;
+		}
+		try (RawRedis redis = RawRedis.connect(sentinel.address())) {
+			List<?> reply = (List<?>) redis.call("SENTINEL", "get-master-addr-by-name", MASTER_NAME);
+			return (reply == null) ? null : text(reply.get(0)) + ":" + text(reply.get(1));
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private List<String> masterState(ServerProcess sentinel) {
+		try (RawRedis redis = RawRedis.connect(sentinel.address())) {
+			List<?> reply = (List<?>) Objects.requireNonNull(redis.call("SENTINEL", "MASTER", MASTER_NAME));
+			return reply.stream().map(RedisSentinels::text).toList();
+		}
+		catch (RuntimeException ex) {
+			return List.of();
+		}
+	}
+
+	private static @Nullable String field(List<String> pairs, String name) {
+		for (int i = 0; i + 1 < pairs.size(); i += 2) {
+			if (pairs.get(i).equals(name)) {
+				return pairs.get(i + 1);
+			}
+		}
+		return null;
+	}
+
+	private static ServerProcess running(List<ServerProcess> processes) {
+		return processes.stream()
+			.filter(ServerProcess::isRunning)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("no sentinel runs"));
+	}
+
+	private static String info(ServerProcess server, String... command) {
+		try (RawRedis redis = RawRedis.connect(server.address())) {
+			return redis.text((Object[]) command);
+		}
+		catch (RuntimeException ex) {
+			return "";
+		}
+	}
+
+	private static String text(@Nullable Object reply) {
+		return (reply instanceof byte[] raw) ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(reply);
+	}
+
+	private static void await(String what, java.util.function.BooleanSupplier condition) {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (condition.getAsBoolean()) {
+				return;
+			}
+			RedisCluster.pause(50);
+		}
+		throw new IllegalStateException("gave up after " + TIMEOUT + " waiting for " + what);
+	}
+
+}
