@@ -21,6 +21,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.cluster.PartitionSelectorException;
 import io.netty.channel.ChannelException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -58,8 +59,9 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * <li>{@code TRANSIENT}: connection failures ({@code RedisConnectionFailureException},
  * {@code RedisConnectionException}, I/O and channel errors, unresolved hosts, a refused
  * TLS handshake, whose message then says what to check), Lettuce's own rejections while
- * disconnected or overloaded (a {@code RedisException} with no cause), interruptions, and
- * Spring's other transient or resource failures.</li>
+ * disconnected or overloaded (a {@code RedisException} with no cause), a cluster client's
+ * refusal of a key whose slot no reachable master serves (while a replica takes over),
+ * interruptions, and Spring's other transient or resource failures.</li>
  * <li>{@code PERMANENT}: API misuse ({@code InvalidDataAccessApiUsageException},
  * {@code IllegalArgumentException}).</li>
  * <li>{@code UNKNOWN}: anything else.</li>
@@ -105,6 +107,10 @@ final class RedisErrors {
 					+ "client trusts the authority that signed the server's certificate, and that the certificate "
 					+ "names the host";
 		}
+		else if (isUncoveredSlot(failure)) {
+			message += "; no reachable master serves this key's slot now, as while a replica takes over a failed "
+					+ "master";
+		}
 		else if (isUnreachable(failure)) {
 			message += "; check that the Redis server runs and is reachable";
 		}
@@ -138,7 +144,7 @@ final class RedisErrors {
 			}
 		}
 		for (Throwable cause : chain) {
-			if (isClientRejection(cause)) {
+			if (isClientRejection(cause) || cause instanceof PartitionSelectorException) {
 				return BackendErrorType.TRANSIENT;
 			}
 		}
@@ -165,6 +171,9 @@ final class RedisErrors {
 			if (isClientRejection(cause) && String.valueOf(cause.getMessage()).startsWith("Currently not connected")) {
 				return true;
 			}
+			if (cause instanceof PartitionSelectorException) {
+				return true;
+			}
 		}
 		return false;
 	}
@@ -187,6 +196,10 @@ final class RedisErrors {
 			}
 		}
 		return false;
+	}
+
+	private static boolean isUncoveredSlot(Throwable failure) {
+		return chain(failure).stream().anyMatch(PartitionSelectorException.class::isInstance);
 	}
 
 	/**

@@ -18,6 +18,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisReadOnlyException;
+import io.lettuce.core.cluster.PartitionSelectorException;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
@@ -243,6 +245,16 @@ class RedisErrorsTests {
 				.contains("set cachekit.redis.cluster.nodes (or spring.data.redis.cluster.nodes)");
 		}
 		assertThat(RedisErrors.redirect(new RedisCommandExecutionException("ERR MOVED elsewhere"))).isNull();
+	}
+
+	@Test
+	void aSlotNoReachableMasterServesIsTransientAndUnreachable() {
+		RuntimeException failure = new PartitionSelectorException("Cannot determine a partition for slot 13150.",
+				new Partitions());
+		BackendException classified = RedisErrors.classify(BackendOperation.INCREMENT, "k", failure);
+		assertThat(classified.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT);
+		assertThat(classified.getMessage()).contains("no reachable master serves this key's slot now");
+		assertThat(RedisErrors.isUnreachable(failure)).isTrue();
 	}
 
 }
