@@ -34,6 +34,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.types.Expiration;
 
@@ -145,6 +146,8 @@ public final class RedisBackend
 
 	private final RedisBroadcast broadcast;
 
+	private final @Nullable ClusterTopology topology;
+
 	private volatile boolean closed;
 
 	private RedisBackend(RedisConnectionFactory factory, @Nullable OwnedConnectionFactory owned,
@@ -160,6 +163,7 @@ public final class RedisBackend
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
 		this.broadcast = new RedisBroadcast(factory, this.keys);
+		this.topology = ClusterTopology.of(factory);
 	}
 
 	/**
@@ -247,22 +251,26 @@ public final class RedisBackend
 	@Override
 	public byte @Nullable [] get(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		return execute(BackendOperation.GET, key, true, (connection) -> connection.stringCommands().get(mapped));
+		return execute(BackendOperation.GET, key, true, (commands) -> commands.get(mapped),
+				(connection) -> connection.stringCommands().get(mapped));
 	}
 
 	@Override
 	public void set(String key, byte[] value, @Nullable Duration ttl) {
 		byte[] mapped = this.keys.map(Checks.key(key));
 		Checks.valueSize(BackendOperation.SET, key, value, this.config.maxValueSize(), "max value size");
-		Expiration expiration = expiration(ttl);
-		execute(BackendOperation.SET, key, true,
-				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.upsert(), expiration));
+		long ttlMillis = ttlMillis(ttl);
+		execute(BackendOperation.SET, key, true, (commands) -> {
+			commands.set(mapped, value, ttlMillis);
+			return null;
+		}, (connection) -> connection.stringCommands()
+			.set(mapped, value, SetCondition.upsert(), expiration(ttlMillis)));
 	}
 
 	@Override
 	public boolean delete(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		Long deleted = execute(BackendOperation.DELETE, key, true,
+		Long deleted = execute(BackendOperation.DELETE, key, true, (commands) -> commands.del(mapped),
 				(connection) -> connection.keyCommands().del(mapped));
 		return deleted != null && deleted > 0;
 	}
@@ -270,8 +278,8 @@ public final class RedisBackend
 	@Override
 	public boolean exists(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		return Boolean.TRUE.equals(
-				execute(BackendOperation.EXISTS, key, true, (connection) -> connection.keyCommands().exists(mapped)));
+		return Boolean.TRUE.equals(execute(BackendOperation.EXISTS, key, true, (commands) -> commands.exists(mapped),
+				(connection) -> connection.keyCommands().exists(mapped)));
 	}
 
 	/**
@@ -284,7 +292,8 @@ public final class RedisBackend
 	public void publish(String channel, byte[] message) {
 		byte[] mapped = RedisBroadcast.channelBytes(this.keys, Checks.key(channel));
 		Objects.requireNonNull(message, "message must not be null");
-		execute(BackendOperation.PUBLISH, channel, false, (connection) -> connection.publish(mapped, message));
+		execute(BackendOperation.PUBLISH, channel, false, (commands) -> commands.publish(mapped, message),
+				(connection) -> connection.publish(mapped, message));
 	}
 
 	/**
@@ -312,9 +321,10 @@ public final class RedisBackend
 	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
 		byte[] mapped = this.keys.map(Checks.key(key));
 		Checks.valueSize(BackendOperation.ADD_IF_ABSENT, key, value, this.config.maxValueSize(), "max value size");
-		Expiration expiration = expiration(ttl);
+		long ttlMillis = ttlMillis(ttl);
 		return Boolean.TRUE.equals(execute(BackendOperation.ADD_IF_ABSENT, key, false,
-				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.ifAbsent(), expiration)));
+				(commands) -> commands.setNxPx(mapped, value, ttlMillis), (connection) -> connection.stringCommands()
+					.set(mapped, value, SetCondition.ifAbsent(), expiration(ttlMillis))));
 	}
 
 	/**
@@ -333,8 +343,8 @@ public final class RedisBackend
 		for (int i = 0; i < mapped.length; i++) {
 			mapped[i] = this.keys.map(Checks.key(callerKeys.get(i)));
 		}
-		List<byte[]> values = execute(BackendOperation.GET_ALL, null, true,
-				(connection) -> connection.stringCommands().mGet(mapped));
+		List<byte @Nullable []> values = execute(BackendOperation.GET_ALL, null, true,
+				(commands) -> commands.mget(mapped), (connection) -> connection.stringCommands().mGet(mapped));
 		Map<String, byte[]> found = new LinkedHashMap<>();
 		if (values != null) {
 			for (int i = 0; i < values.size() && i < callerKeys.size(); i++) {
@@ -360,7 +370,18 @@ public final class RedisBackend
 		byte[] mapped = this.keys.map(Checks.key(key));
 		Checks.incrementArguments(delta, initialValue);
 		byte[][] keysAndArgs = { mapped, ascii(delta), ascii(initialValue), ascii(ttlMillis(ttl)) };
-		byte[] value = execute(BackendOperation.INCREMENT, key, false, (connection) -> {
+		byte[] value = execute(BackendOperation.INCREMENT, key, false, (commands) -> {
+			try {
+				return commands.evalsha(INCREMENT_SCRIPT_SHA, mapped, keysAndArgs[1], keysAndArgs[2], keysAndArgs[3]);
+			}
+			catch (RuntimeException ex) {
+				if (!RedisErrors.isNoScript(ex)) {
+					throw ex;
+				}
+				// The script did not run, so sending it in full is not a retry.
+				return commands.eval(INCREMENT_SCRIPT_BYTES, mapped, keysAndArgs[1], keysAndArgs[2], keysAndArgs[3]);
+			}
+		}, (connection) -> {
 			try {
 				return connection.scriptingCommands().evalSha(INCREMENT_SCRIPT_SHA, ReturnType.VALUE, 1, keysAndArgs);
 			}
@@ -390,7 +411,8 @@ public final class RedisBackend
 	@Override
 	public RemainingTtl remainingTtl(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		Long millis = execute(BackendOperation.TTL, key, true, (connection) -> connection.keyCommands().pTtl(mapped));
+		Long millis = execute(BackendOperation.TTL, key, true, (commands) -> commands.pttl(mapped),
+				(connection) -> connection.keyCommands().pTtl(mapped));
 		if (millis == null) {
 			throw new BackendException(BackendErrorType.UNKNOWN, BackendOperation.TTL, key,
 					"Redis answered PTTL with no value", null);
@@ -420,7 +442,11 @@ public final class RedisBackend
 		long start = System.nanoTime();
 		try {
 			Checks.open(this.closed, BackendOperation.HEALTH, null);
-			String pong = once((connection) -> {
+			String pong = once((commands) -> {
+				String answer = commands.ping();
+				commands.exists(this.healthKey);
+				return answer;
+			}, (connection) -> {
 				String answer = connection.ping();
 				connection.keyCommands().exists(this.healthKey);
 				return answer;
@@ -434,6 +460,7 @@ public final class RedisBackend
 		}
 		catch (RuntimeException ex) {
 			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
+			nudgeTopology(failure);
 			return BackendHealth.down(backendType(), elapsedMillis(start), failure, this.serverDetails);
 		}
 	}
@@ -476,28 +503,49 @@ public final class RedisBackend
 		return ttl.minusMillis(millis).isZero() ? millis : millis + 1;
 	}
 
-	private static Expiration expiration(@Nullable Duration ttl) {
-		long millis = ttlMillis(ttl);
+	private static Expiration expiration(long millis) {
 		return (millis > 0) ? Expiration.from(millis, TimeUnit.MILLISECONDS) : Expiration.persistent();
 	}
 
 	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key, boolean idempotent,
-			Command<T> command) {
+			LettuceCommand<T> lettuce, Command<T> other) {
 		Checks.open(this.closed, operation, key);
 		Supplier<T> attempt = () -> {
 			try {
-				return once(command);
+				return once(lettuce, other);
 			}
 			catch (RuntimeException ex) {
-				throw RedisErrors.classify(operation, key, ex);
+				BackendException failure = RedisErrors.classify(operation, key, ex);
+				nudgeTopology(failure);
+				throw failure;
 			}
 		};
 		return idempotent ? this.retry.call(attempt) : attempt.get();
 	}
 
-	private <T extends @Nullable Object> T once(Command<T> command) {
+	/**
+	 * Runs one attempt on one connection: over Lettuce's asynchronous commands, bounded
+	 * by the command timeout, when the connection is Lettuce's; through Spring Data
+	 * Redis's commands otherwise.
+	 */
+	private <T extends @Nullable Object> T once(LettuceCommand<T> lettuce, Command<T> other) {
 		try (RedisConnection connection = connect()) {
-			return command.run(connection);
+			if (connection instanceof LettuceConnection lettuceConnection) {
+				return lettuce
+					.run(new LettuceCommands(lettuceConnection.getNativeConnection(), this.config.commandTimeout()));
+			}
+			return other.run(connection);
+		}
+	}
+
+	/**
+	 * On a cluster, a failure that may come from a lost or moved node starts a topology
+	 * refresh (at most one every 500 ms).
+	 */
+	private void nudgeTopology(BackendException failure) {
+		if (this.topology != null && (failure.getErrorType() == BackendErrorType.TRANSIENT
+				|| failure.getErrorType() == BackendErrorType.TIMEOUT)) {
+			this.topology.nudge();
 		}
 	}
 
@@ -561,12 +609,22 @@ public final class RedisBackend
 	}
 
 	/**
-	 * One attempt of an operation on one connection.
+	 * One attempt of an operation on one connection of another client than Lettuce.
 	 */
 	@FunctionalInterface
 	private interface Command<T extends @Nullable Object> {
 
 		T run(RedisConnection connection);
+
+	}
+
+	/**
+	 * One attempt of an operation over Lettuce, bounded by the command timeout.
+	 */
+	@FunctionalInterface
+	private interface LettuceCommand<T extends @Nullable Object> {
+
+		T run(LettuceCommands commands);
 
 	}
 
