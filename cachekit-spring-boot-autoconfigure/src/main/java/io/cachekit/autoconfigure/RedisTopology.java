@@ -112,7 +112,8 @@ final class RedisTopology {
 		if (chosen.size() > 1) {
 			throw new InvalidConfigurationPropertyValueException(chosen.get(1), values.get(1),
 					"set only one of " + BackendSelection.REDIS_URL + ", " + CLUSTER_NODES + " and " + SENTINEL_MASTER
-							+ ", but " + String.join(" and ", chosen) + " are all set");
+							+ ", but " + String.join(" and ", chosen)
+							+ ((chosen.size() == 2) ? " are both set" : " are all set"));
 		}
 		if (hasText(master) && sentinelNodes.isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(SENTINEL_NODES, "",

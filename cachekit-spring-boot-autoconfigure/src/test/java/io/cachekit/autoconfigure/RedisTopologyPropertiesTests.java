@@ -114,7 +114,7 @@ class RedisTopologyPropertiesTests {
 	void urlAndClusterNodesFailStartupNamingBoth() {
 		assertFailure("cachekit.redis.cluster.nodes", "cachekit.redis.url=redis://:t0p-secret@localhost:6379",
 				"cachekit.redis.cluster.nodes=10.0.0.1:7000")
-			.hasMessageContaining("cachekit.redis.url and cachekit.redis.cluster.nodes");
+			.hasMessageContaining("cachekit.redis.url and cachekit.redis.cluster.nodes are both set");
 	}
 
 	@Test
