@@ -162,8 +162,8 @@ public final class RedisBackend
 				+ this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
-		this.broadcast = new RedisBroadcast(factory, this.keys);
 		this.topology = ClusterTopology.of(factory);
+		this.broadcast = new RedisBroadcast(factory, this.keys, (this.topology != null) ? probe(this.topology) : null);
 	}
 
 	/**
@@ -297,13 +297,37 @@ public final class RedisBackend
 	}
 
 	/**
+	 * The broadcast's probe on a cluster: published once, bounded by the command timeout;
+	 * a missed probe refreshes the topology.
+	 */
+	private RedisBroadcast.Probe probe(ClusterTopology topology) {
+		return new RedisBroadcast.Probe() {
+
+			@Override
+			public void publish(byte[] channel, byte[] message) {
+				execute(BackendOperation.PUBLISH, null, false, (commands) -> commands.publish(channel, message),
+						(connection) -> connection.publish(channel, message));
+			}
+
+			@Override
+			public void missed() {
+				topology.nudge();
+			}
+
+		};
+	}
+
+	/**
 	 * {@inheritDoc}
 	 * <p>
 	 * Subscriptions share one pub/sub connection of their own, made (and, when the server
 	 * cannot be reached, tried again from 100 ms up to 1 s) on a thread of the backend,
 	 * never the caller's; Lettuce subscribes again after a reconnection. Each
 	 * confirmation by the server, the first one included, calls
-	 * {@link Broadcast.Listener#onReset()}. Subscriptions end with {@link #close()}.
+	 * {@link Broadcast.Listener#onReset()}. On a Redis Cluster, a probe published every
+	 * second checks that the node the subscription is on still delivers, and the
+	 * subscription is made again through another node when it does not. Subscriptions end
+	 * with {@link #close()}.
 	 * @throws IllegalStateException when the backend is closed
 	 */
 	@Override
