@@ -20,6 +20,7 @@ import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendContract;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
@@ -91,6 +92,20 @@ class RedisSentinelBackendIntegrationTests {
 			return Set.of(AddIfAbsent.class, BulkGet.class, Broadcast.class, Increment.class, TtlInspection.class);
 		}
 
+	}
+
+	@Test
+	@Order(0)
+	void healthNamesTheMasterItsReplicaAndTheSentinels() {
+		try (RedisBackend backend = RedisBackend.create(owned().build())) {
+			BackendHealth health = backend.health();
+			assertThat(health.healthy()).isTrue();
+			assertThat(health.details())
+				.containsEntry("master", Map.of("address", sentinels.masterAddress(), "flags", "master", "name",
+						RedisSentinels.MASTER_NAME))
+				.containsEntry("sentinels", 3);
+			assertThat(health.details().get("replicas")).asList().hasSize(1);
+		}
 	}
 
 	@Test
