@@ -3,6 +3,7 @@ package io.cachekit.backend.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.KeyValue;
@@ -35,10 +36,13 @@ final class LettuceCommands {
 
 	private final RedisClusterAsyncCommands<byte[], byte[]> commands;
 
+	private final Duration timeout;
+
 	private final long timeoutNanos;
 
 	LettuceCommands(RedisClusterAsyncCommands<byte[], byte[]> commands, Duration timeout) {
 		this.commands = commands;
+		this.timeout = timeout;
 		this.timeoutNanos = timeout.toNanos();
 	}
 
@@ -102,6 +106,14 @@ final class LettuceCommands {
 
 	@Nullable String ping() {
 		return await(this.commands.ping());
+	}
+
+	/**
+	 * {@code CLUSTER NODES} and {@code CLUSTER INFO}, as health details.
+	 * @see RedisTopologyDetails#cluster(RedisClusterAsyncCommands, Duration)
+	 */
+	Map<String, Object> clusterDetails() {
+		return RedisTopologyDetails.cluster(this.commands, this.timeout);
 	}
 
 	/**

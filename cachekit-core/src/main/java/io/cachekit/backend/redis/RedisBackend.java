@@ -162,8 +162,8 @@ public final class RedisBackend
 				+ this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
-		this.broadcast = new RedisBroadcast(factory, this.keys);
 		this.topology = ClusterTopology.of(factory);
+		this.broadcast = new RedisBroadcast(factory, this.keys, (this.topology != null) ? probe(this.topology) : null);
 	}
 
 	/**
@@ -297,13 +297,37 @@ public final class RedisBackend
 	}
 
 	/**
+	 * The broadcast's probe on a cluster: published once, bounded by the command timeout;
+	 * a missed probe refreshes the topology.
+	 */
+	private RedisBroadcast.Probe probe(ClusterTopology topology) {
+		return new RedisBroadcast.Probe() {
+
+			@Override
+			public void publish(byte[] channel, byte[] message) {
+				execute(BackendOperation.PUBLISH, null, false, (commands) -> commands.publish(channel, message),
+						(connection) -> connection.publish(channel, message));
+			}
+
+			@Override
+			public void missed() {
+				topology.nudge();
+			}
+
+		};
+	}
+
+	/**
 	 * {@inheritDoc}
 	 * <p>
 	 * Subscriptions share one pub/sub connection of their own, made (and, when the server
 	 * cannot be reached, tried again from 100 ms up to 1 s) on a thread of the backend,
 	 * never the caller's; Lettuce subscribes again after a reconnection. Each
 	 * confirmation by the server, the first one included, calls
-	 * {@link Broadcast.Listener#onReset()}. Subscriptions end with {@link #close()}.
+	 * {@link Broadcast.Listener#onReset()}. On a Redis Cluster, a probe published every
+	 * second checks that the node the subscription is on still delivers, and the
+	 * subscription is made again through another node when it does not. Subscriptions end
+	 * with {@link #close()}.
 	 * @throws IllegalStateException when the backend is closed
 	 */
 	@Override
@@ -434,8 +458,13 @@ public final class RedisBackend
 	 * the prefix, so that an ACL user who may connect but not use the prefix's keys
 	 * ({@code NOPERM}) is reported as {@code AUTHENTICATION} too (each bounded by the
 	 * command timeout). Details: {@code server} ({@code host:port}), {@code database} and
-	 * {@code ssl} when the factory is Lettuce's standalone one, never credentials; an
-	 * unhealthy result adds {@code error}. Not retried.
+	 * {@code ssl} when the factory is Lettuce's standalone one; on a Redis Cluster
+	 * {@code cluster_state}, {@code slots_served} and {@code nodes} (per
+	 * {@code host:port}: {@code role}, {@code state} and a master's {@code slots}), and
+	 * the health is down while some slot has no master that is up; through Sentinel
+	 * {@code master}, {@code replicas} and {@code sentinels}, asked of the sentinels over
+	 * a connection of the check's own; never credentials. An unhealthy result adds
+	 * {@code error}. Every call is bounded by the command timeout. Not retried.
 	 */
 	@Override
 	public BackendHealth health() {
@@ -451,12 +480,21 @@ public final class RedisBackend
 				connection.keyCommands().exists(this.healthKey);
 				return answer;
 			});
+			Map<String, Object> details = new LinkedHashMap<>(this.serverDetails);
+			details.putAll(topologyDetails());
 			long latency = elapsedMillis(start);
 			if (!"PONG".equalsIgnoreCase(pong)) {
 				return BackendHealth.down(backendType(), latency,
-						new IllegalStateException("Redis answered PING with '" + pong + "'"), this.serverDetails);
+						new IllegalStateException("Redis answered PING with '" + pong + "'"), details);
 			}
-			return BackendHealth.up(backendType(), latency, this.serverDetails);
+			if (details.get("slots_served") instanceof Integer served && served < RedisTopologyDetails.SLOTS) {
+				return BackendHealth
+					.down(backendType(), latency, new IllegalStateException((RedisTopologyDetails.SLOTS - served)
+							+ " of " + RedisTopologyDetails.SLOTS
+							+ " hash slots have no master that is up; keys in them fail until a replica takes over"),
+							details);
+			}
+			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (RuntimeException ex) {
 			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
@@ -535,6 +573,26 @@ public final class RedisBackend
 					.run(new LettuceCommands(lettuceConnection.getNativeConnection(), this.config.commandTimeout()));
 			}
 			return other.run(connection);
+		}
+	}
+
+	/**
+	 * Describes a cluster's nodes or a sentinel's master and replicas, each call bounded
+	 * by the command timeout; empty for one server. A failure to read them is a detail
+	 * too ({@code topology_error}), not a failed health check: the server answered.
+	 */
+	Map<String, Object> topologyDetails() {
+		try {
+			if (this.topology != null) {
+				return once(LettuceCommands::clusterDetails, (connection) -> Map.of());
+			}
+			if (this.factory instanceof LettuceConnectionFactory lettuce && lettuce.isRedisSentinelAware()) {
+				return RedisTopologyDetails.sentinel(lettuce, this.config.commandTimeout());
+			}
+			return Map.of();
+		}
+		catch (RuntimeException ex) {
+			return Map.of("topology_error", RedisErrors.classify(BackendOperation.HEALTH, null, ex).getMessage());
 		}
 	}
 

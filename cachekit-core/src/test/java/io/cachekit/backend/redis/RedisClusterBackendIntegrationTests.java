@@ -13,6 +13,7 @@ import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendContract;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
@@ -178,6 +179,24 @@ class RedisClusterBackendIntegrationTests {
 				.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT))
 				.withMessageContaining("Redis answered MOVED")
 				.withMessageContaining("set cachekit.redis.cluster.nodes (or spring.data.redis.cluster.nodes)");
+		}
+	}
+
+	@Test
+	void healthNamesEveryNodeWithItsRoleStateAndSlots() {
+		try (RedisBackend backend = RedisBackend.create(owned().build())) {
+			BackendHealth health = backend.health();
+			assertThat(health.healthy()).isTrue();
+			assertThat(health.details()).containsEntry("cluster_state", "ok").containsEntry("slots_served", 16384);
+			@SuppressWarnings("unchecked")
+			Map<String, Map<String, Object>> nodes = (Map<String, Map<String, Object>>) health.details().get("nodes");
+			assertThat(nodes).containsOnlyKeys(cluster.seedAddresses());
+			for (ServerProcess master : cluster.masters()) {
+				assertThat(nodes.get(master.address())).containsEntry("role", "master")
+					.containsEntry("state", "up")
+					.containsKey("slots");
+			}
+			assertThat(nodes.values()).filteredOn((node) -> "replica".equals(node.get("role"))).hasSize(3);
 		}
 	}
 
