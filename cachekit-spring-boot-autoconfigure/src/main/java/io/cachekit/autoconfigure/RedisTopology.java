@@ -141,10 +141,6 @@ final class RedisTopology {
 		return this.kind != Kind.SHARED;
 	}
 
-	Kind kind() {
-		return this.kind;
-	}
-
 	/**
 	 * Tells whether TLS was asked for with {@code cachekit.redis.ssl.enabled}.
 	 * @return the switch
