@@ -38,7 +38,15 @@ public final class RedisSentinels implements AutoCloseable {
 
 	private final List<ServerProcess> sentinels = new ArrayList<>();
 
-	private RedisSentinels() {
+	/** The password of the master and the replica, or {@code null} for none. */
+	private final @Nullable String password;
+
+	/** The password of the sentinels themselves, or {@code null} for none. */
+	private final @Nullable String sentinelPassword;
+
+	private RedisSentinels(@Nullable String password, @Nullable String sentinelPassword) {
+		this.password = password;
+		this.sentinelPassword = sentinelPassword;
 	}
 
 	/**
@@ -51,19 +59,48 @@ public final class RedisSentinels implements AutoCloseable {
 	 * does not come up
 	 */
 	public static RedisSentinels start() {
-		RedisSentinels group = new RedisSentinels();
+		return start(null, null);
+	}
+
+	/**
+	 * Starts a group whose master and replica require {@code password}
+	 * ({@code requirepass}, {@code masterauth}) and whose sentinels require
+	 * {@code sentinelPassword} ({@code requirepass}; {@code sentinel-pass} among
+	 * themselves), and waits as {@link #start()} does. <pre>{@code
+	 * RedisSentinels group = RedisSentinels.start("data-secret", "sentinel-secret");
+	 * }</pre>
+	 * @param password the data nodes' password, or {@code null} for none
+	 * @param sentinelPassword the sentinels' password, or {@code null} for none
+	 * @return the running group
+	 * @throws IllegalStateException when {@code redis-server} is missing or the group
+	 * does not come up
+	 */
+	public static RedisSentinels start(@Nullable String password, @Nullable String sentinelPassword) {
+		RedisSentinels group = new RedisSentinels(password, sentinelPassword);
 		try {
-			ServerProcess master = ServerProcess.start(ServerKind.REDIS, "--repl-diskless-sync-delay", "0");
+			List<String> data = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+			if (password != null) {
+				data.addAll(List.of("--requirepass", password, "--masterauth", password));
+			}
+			ServerProcess master = ServerProcess.start(ServerKind.REDIS, data.toArray(new String[0]));
 			group.servers.add(master);
-			group.servers.add(ServerProcess.start(ServerKind.REDIS, "--repl-diskless-sync-delay", "0", "--replicaof",
-					"127.0.0.1", Integer.toString(master.port())));
+			data.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+			group.servers.add(ServerProcess.start(ServerKind.REDIS, data.toArray(new String[0])));
 			await("the replica's link to " + master,
-					() -> info(group.servers.get(1), "INFO", "replication").contains("master_link_status:up"));
-			String port = Integer.toString(master.port());
+					() -> group.info(group.servers.get(1), "INFO", "replication").contains("master_link_status:up"));
+			// The monitor line comes first: the others name its master.
+			List<String> watching = new ArrayList<>(List.of("--sentinel", "monitor", MASTER_NAME, "127.0.0.1",
+					Integer.toString(master.port()), "2", "--sentinel", "down-after-milliseconds", MASTER_NAME, "1000",
+					"--sentinel", "failover-timeout", MASTER_NAME, "5000"));
+			if (password != null) {
+				watching.addAll(List.of("--sentinel", "auth-pass", MASTER_NAME, password));
+			}
+			if (sentinelPassword != null) {
+				watching.addAll(
+						List.of("--requirepass", sentinelPassword, "--sentinel", "sentinel-pass", sentinelPassword));
+			}
 			for (int i = 0; i < 3; i++) {
-				group.sentinels.add(ServerProcess.start(ServerKind.REDIS_SENTINEL, "--sentinel", "monitor", MASTER_NAME,
-						"127.0.0.1", port, "2", "--sentinel", "down-after-milliseconds", MASTER_NAME, "1000",
-						"--sentinel", "failover-timeout", MASTER_NAME, "5000"));
+				group.sentinels.add(ServerProcess.start(ServerKind.REDIS_SENTINEL, watching.toArray(new String[0])));
 			}
 			await("every sentinel to know the replica and the other sentinels",
 					() -> group.sentinels.stream().allMatch((sentinel) -> {
@@ -137,7 +174,7 @@ public final class RedisSentinels implements AutoCloseable {
 	 * @return when the failover was asked for
 	 */
 	public Instant failover() {
-		try (RawRedis sentinel = RawRedis.connect(running(this.sentinels).address())) {
+		try (RawRedis sentinel = connect(running(this.sentinels), this.sentinelPassword)) {
 			Object reply = sentinel.call("SENTINEL", "FAILOVER", MASTER_NAME);
 			if (!"OK".equals(reply)) {
 				throw new IllegalStateException("SENTINEL FAILOVER answered " + reply);
@@ -207,11 +244,11 @@ public final class RedisSentinels implements AutoCloseable {
 		return all;
 	}
 
-	private static @Nullable String reportedMaster(ServerProcess sentinel) {
+	private @Nullable String reportedMaster(ServerProcess sentinel) {
 		if (!sentinel.isRunning()) {
 			return null;
 		}
-		try (RawRedis redis = RawRedis.connect(sentinel.address())) {
+		try (RawRedis redis = connect(sentinel, this.sentinelPassword)) {
 			List<?> reply = (List<?>) redis.call("SENTINEL", "get-master-addr-by-name", MASTER_NAME);
 			return (reply == null) ? null : text(reply.get(0)) + ":" + text(reply.get(1));
 		}
@@ -221,7 +258,7 @@ public final class RedisSentinels implements AutoCloseable {
 	}
 
 	private List<String> masterState(ServerProcess sentinel) {
-		try (RawRedis redis = RawRedis.connect(sentinel.address())) {
+		try (RawRedis redis = connect(sentinel, this.sentinelPassword)) {
 			List<?> reply = (List<?>) Objects.requireNonNull(redis.call("SENTINEL", "MASTER", MASTER_NAME));
 			return reply.stream().map(RedisSentinels::text).toList();
 		}
@@ -246,13 +283,33 @@ public final class RedisSentinels implements AutoCloseable {
 			.orElseThrow(() -> new IllegalStateException("no sentinel runs"));
 	}
 
-	private static String info(ServerProcess server, String... command) {
-		try (RawRedis redis = RawRedis.connect(server.address())) {
+	private String info(ServerProcess server, String... command) {
+		try (RawRedis redis = connect(server, this.password)) {
 			return redis.text((Object[]) command);
 		}
 		catch (RuntimeException ex) {
 			return "";
 		}
+	}
+
+	/**
+	 * Connects to a server of the group, authenticated when it requires a password.
+	 * @param server a data node or a sentinel
+	 * @param password its password, or {@code null} for none
+	 * @return the connection
+	 */
+	private static RawRedis connect(ServerProcess server, @Nullable String password) {
+		RawRedis redis = RawRedis.connect(server.address());
+		if (password != null) {
+			try {
+				redis.call("AUTH", password);
+			}
+			catch (RuntimeException ex) {
+				redis.close();
+				throw ex;
+			}
+		}
+		return redis;
 	}
 
 	private static String text(@Nullable Object reply) {
