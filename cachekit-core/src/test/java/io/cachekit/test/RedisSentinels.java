@@ -1,6 +1,10 @@
 package io.cachekit.test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,9 +48,21 @@ public final class RedisSentinels implements AutoCloseable {
 	/** The password of the sentinels themselves, or {@code null} for none. */
 	private final @Nullable String sentinelPassword;
 
+	/**
+	 * The working directory of the data nodes: a replica writes the master's snapshot
+	 * there when it synchronises.
+	 */
+	private final Path directory;
+
 	private RedisSentinels(@Nullable String password, @Nullable String sentinelPassword) {
 		this.password = password;
 		this.sentinelPassword = sentinelPassword;
+		try {
+			this.directory = Files.createTempDirectory("cachekit-redis-sentinel-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create a directory for the Sentinel group", ex);
+		}
 	}
 
 	/**
@@ -78,7 +94,8 @@ public final class RedisSentinels implements AutoCloseable {
 	public static RedisSentinels start(@Nullable String password, @Nullable String sentinelPassword) {
 		RedisSentinels group = new RedisSentinels(password, sentinelPassword);
 		try {
-			List<String> data = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+			List<String> data = new ArrayList<>(
+					List.of("--repl-diskless-sync-delay", "0", "--dir", group.directory.toString()));
 			if (password != null) {
 				data.addAll(List.of("--requirepass", password, "--masterauth", password));
 			}
@@ -228,6 +245,7 @@ public final class RedisSentinels implements AutoCloseable {
 				}
 			}
 		}
+		RedisCluster.RedisTools.deleteRecursively(this.directory);
 		if (failure != null) {
 			throw failure;
 		}
