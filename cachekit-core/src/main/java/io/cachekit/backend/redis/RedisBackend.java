@@ -39,8 +39,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.types.Expiration;
 
 /**
- * A {@link Backend} on one Redis server (or whatever a {@link RedisConnectionFactory}
- * connects to), through Spring Data Redis and Lettuce.
+ * A {@link Backend} on Redis: one server, a Redis Cluster, or the master that Redis
+ * Sentinel names (or whatever a {@link RedisConnectionFactory} connects to), through
+ * Spring Data Redis and Lettuce.
  *
  * <p>
  * Created either over an application's connection factory with
@@ -63,6 +64,20 @@ import org.springframework.data.redis.core.types.Expiration;
  * TTLs are milliseconds ({@code PX}), rounded up so that a sub-millisecond TTL does not
  * mean "no expiry": {@code null}, zero or negative means no expiry, also when overwriting
  * an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
+ *
+ * <p>
+ * Over Lettuce, every command is sent through the connection's asynchronous API and
+ * waited for at most {@link RedisBackendConfig#commandTimeout()}, then cancelled and
+ * failed as {@code TIMEOUT}: also over an application's connection factory, whose own
+ * timeout (60 seconds by default) then bounds only the application's calls. A cancelled
+ * command still queued for a disconnected node is dropped, never sent late.
+ *
+ * <p>
+ * On a Redis Cluster (cachekit's own cluster connection, or a cluster-aware Lettuce
+ * factory), single-key commands go to the key's master, a bulk get is split by slot, and
+ * a {@code TRANSIENT} or {@code TIMEOUT} failure starts a topology refresh (at most one
+ * every 500 ms), so that a promoted replica takes over a failed master's slots even on a
+ * factory without refresh options of its own; a change of masters is logged once at INFO.
  *
  * <p>
  * An idempotent operation that fails as {@code TRANSIENT} is tried again up to
