@@ -80,6 +80,12 @@ import org.springframework.data.redis.core.types.Expiration;
  * factory without refresh options of its own; a change of masters is logged once at INFO.
  *
  * <p>
+ * Through Redis Sentinel (a sentinel-aware Lettuce factory), the backend subscribes to
+ * the sentinels' {@code +switch-master} announcements and resets the factory's shared
+ * connection on a switch of its master, so that after a requested failover commands go to
+ * the new master at once rather than to the old one until the sentinels demote it.
+ *
+ * <p>
  * An idempotent operation that fails as {@code TRANSIENT} is tried again up to
  * {@link RedisBackendConfig#retryAttempts()} times, unless the server could not be
  * reached at all (no connection, or the client rejected the command while reconnecting):
@@ -163,6 +169,8 @@ public final class RedisBackend
 
 	private final @Nullable ClusterTopology topology;
 
+	private final @Nullable SentinelWatch sentinelWatch;
+
 	private volatile boolean closed;
 
 	private RedisBackend(RedisConnectionFactory factory, @Nullable OwnedConnectionFactory owned,
@@ -178,6 +186,7 @@ public final class RedisBackend
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
 		this.topology = ClusterTopology.of(factory);
+		this.sentinelWatch = SentinelWatch.start(factory, config.commandTimeout());
 		this.broadcast = new RedisBroadcast(factory, this.keys, (this.topology != null) ? probe(this.topology) : null);
 	}
 
@@ -527,6 +536,9 @@ public final class RedisBackend
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
+			if (this.sentinelWatch != null) {
+				this.sentinelWatch.close();
+			}
 			this.broadcast.close();
 			if (this.owned != null) {
 				this.owned.close();
