@@ -39,8 +39,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.types.Expiration;
 
 /**
- * A {@link Backend} on one Redis server (or whatever a {@link RedisConnectionFactory}
- * connects to), through Spring Data Redis and Lettuce.
+ * A {@link Backend} on Redis: one server, a Redis Cluster, or the master that Redis
+ * Sentinel names (or whatever a {@link RedisConnectionFactory} connects to), through
+ * Spring Data Redis and Lettuce.
  *
  * <p>
  * Created either over an application's connection factory with
@@ -63,6 +64,26 @@ import org.springframework.data.redis.core.types.Expiration;
  * TTLs are milliseconds ({@code PX}), rounded up so that a sub-millisecond TTL does not
  * mean "no expiry": {@code null}, zero or negative means no expiry, also when overwriting
  * an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
+ *
+ * <p>
+ * Over Lettuce, every command is sent through the connection's asynchronous API and
+ * waited for at most {@link RedisBackendConfig#commandTimeout()}, then cancelled and
+ * failed as {@code TIMEOUT}: also over an application's connection factory, whose own
+ * timeout (60 seconds by default) then bounds only the application's calls. A cancelled
+ * command still queued for a disconnected node is dropped, never sent late.
+ *
+ * <p>
+ * On a Redis Cluster (cachekit's own cluster connection, or a cluster-aware Lettuce
+ * factory), single-key commands go to the key's master, a bulk get is split by slot, and
+ * a {@code TRANSIENT} or {@code TIMEOUT} failure starts a topology refresh (at most one
+ * every 500 ms), so that a promoted replica takes over a failed master's slots even on a
+ * factory without refresh options of its own; a change of masters is logged once at INFO.
+ *
+ * <p>
+ * Through Redis Sentinel (a sentinel-aware Lettuce factory), the backend subscribes to
+ * the sentinels' {@code +switch-master} announcements and resets the factory's shared
+ * connection on a switch of its master, so that after a requested failover commands go to
+ * the new master at once rather than to the old one until the sentinels demote it.
  *
  * <p>
  * An idempotent operation that fails as {@code TRANSIENT} is tried again up to
@@ -148,6 +169,8 @@ public final class RedisBackend
 
 	private final @Nullable ClusterTopology topology;
 
+	private final @Nullable SentinelWatch sentinelWatch;
+
 	private volatile boolean closed;
 
 	private RedisBackend(RedisConnectionFactory factory, @Nullable OwnedConnectionFactory owned,
@@ -163,6 +186,7 @@ public final class RedisBackend
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
 		this.topology = ClusterTopology.of(factory);
+		this.sentinelWatch = SentinelWatch.start(factory, config.commandTimeout());
 		this.broadcast = new RedisBroadcast(factory, this.keys, (this.topology != null) ? probe(this.topology) : null);
 	}
 
@@ -512,6 +536,9 @@ public final class RedisBackend
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
+			if (this.sentinelWatch != null) {
+				this.sentinelWatch.close();
+			}
 			this.broadcast.close();
 			if (this.owned != null) {
 				this.owned.close();

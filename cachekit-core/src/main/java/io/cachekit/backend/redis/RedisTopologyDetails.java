@@ -181,7 +181,7 @@ final class RedisTopologyDetails {
 		return details;
 	}
 
-	private static RedisURI sentinelUri(RedisNode sentinel, RedisSentinelConfiguration configuration, boolean ssl,
+	static RedisURI sentinelUri(RedisNode sentinel, RedisSentinelConfiguration configuration, boolean ssl,
 			Duration timeout) {
 		RedisURI.Builder uri = RedisURI.Builder
 			.redis(String.valueOf(sentinel.getHost()), (sentinel.getPort() != null) ? sentinel.getPort() : 26379)
