@@ -5,7 +5,9 @@
 # On a fresh Debian or Ubuntu machine it first installs the memcached and redis-server
 # packages when they are missing, and sasl2-bin and libsasl2-modules (saslpasswd2 and the
 # PLAIN mechanism, for the memcached SASL tests) and openssl (test certificates for the TLS
-# tests), and updates a Debian OpenJDK 17 older
+# tests) and redis-tools (redis-cli, which joins the Redis Cluster of the cluster tests;
+# the Sentinel tests run redis-server --sentinel and need no other package), and updates a
+# Debian OpenJDK 17 older
 # than 17.0.19 (as root, or through sudo): NullAway checks the JSpecify annotations in full (its JSpecify
 # mode) only on 17.0.19+, 21.0.8+ or 22+. The tests start their own servers on free
 # loopback ports; nothing needs to be running.
@@ -69,6 +71,10 @@ for binary in memcached redis-server; do
 		missing+=("$binary")
 	fi
 done
+# redis-cli (Debian package redis-tools) creates the Redis Cluster of the cluster tests.
+if ! command -v redis-cli >/dev/null 2>&1 && [ ! -x /usr/bin/redis-cli ]; then
+	missing+=(redis-tools)
+fi
 # openssl makes the certificates of the TLS tests (memcached -Z, redis-server --tls-port).
 if ! command -v openssl >/dev/null 2>&1 && [ ! -x /usr/bin/openssl ]; then
 	missing+=(openssl)

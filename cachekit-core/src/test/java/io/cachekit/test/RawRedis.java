@@ -104,6 +104,43 @@ public final class RawRedis implements AutoCloseable {
 		return calls;
 	}
 
+	/**
+	 * Sends any command and returns its reply: a {@code String} for a status, a
+	 * {@code Long} for an integer, {@code byte[]} for a bulk string, a {@code List} for
+	 * an array, {@code null} for a null reply. <pre>{@code
+	 * Object role = redis.call("ROLE");
+	 * }</pre>
+	 * @param arguments the command and its arguments, each a {@code String} (UTF-8) or
+	 * {@code byte[]}
+	 * @return the reply
+	 * @throws IllegalStateException when the server answers with an error
+	 */
+	public @Nullable Object call(Object... arguments) {
+		byte[][] encoded = new byte[arguments.length][];
+		for (int i = 0; i < arguments.length; i++) {
+			encoded[i] = (arguments[i] instanceof byte[] raw) ? raw : bytes(String.valueOf(arguments[i]));
+		}
+		return command(encoded);
+	}
+
+	/**
+	 * Sends a command whose reply is a bulk string, such as {@code INFO} or
+	 * {@code CLUSTER NODES}, and returns it as text.
+	 * @param arguments the command and its arguments
+	 * @return the reply as UTF-8 text
+	 * @throws IllegalStateException when the server answers with an error or nothing
+	 */
+	public String text(Object... arguments) {
+		Object reply = call(arguments);
+		if (reply instanceof byte[] raw) {
+			return new String(raw, StandardCharsets.UTF_8);
+		}
+		if (reply instanceof String status) {
+			return status;
+		}
+		throw new IllegalStateException(arguments[0] + " answered " + reply);
+	}
+
 	@Override
 	public void close() {
 		try {

@@ -1,6 +1,10 @@
 package io.cachekit.test;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A kind of server the test support can run: its binary, its command line, how to tell it
@@ -16,7 +20,16 @@ public enum ServerKind {
 	MEMCACHED("memcached", "memcached", "CACHEKIT_TEST_MEMCACHED", "\u0080\u000b" + "\0".repeat(22), "\u0081\u000b"),
 
 	/** Redis, from the Debian package {@code redis-server}. */
-	REDIS("redis-server", "redis-server", "CACHEKIT_TEST_REDIS", "PING\r\n", "+PONG", "-NOAUTH");
+	REDIS("redis-server", "redis-server", "CACHEKIT_TEST_REDIS", "PING\r\n", "+PONG", "-NOAUTH"),
+
+	/**
+	 * A Redis Sentinel: {@code redis-server <config> --sentinel}, from the Debian package
+	 * {@code redis-server} (Debian ships no {@code redis-sentinel} binary). Sentinel
+	 * rewrites its configuration file and will not start without a writable one, so
+	 * {@link ServerProcess} gives each process a file of its own; masters to monitor are
+	 * passed as arguments, such as {@code --sentinel monitor mymaster 127.0.0.1 6379 2}.
+	 */
+	REDIS_SENTINEL("redis-server", "redis-server", "CACHEKIT_TEST_REDIS_SENTINEL", "PING\r\n", "+PONG", "-NOAUTH");
 
 	private final String binary;
 
@@ -85,14 +98,23 @@ public enum ServerKind {
 	 */
 	List<String> tlsArguments(int port, TestCertificates certificates) {
 		return switch (this) {
-			case MEMCACHED -> throw new UnsupportedOperationException("a TLS memcached is not supported here");
+			case MEMCACHED, REDIS_SENTINEL ->
+				throw new UnsupportedOperationException("a TLS " + this + " is not supported here");
 			case REDIS -> List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
 					certificates.serverCertificate().toString(), "--tls-key-file", certificates.serverKey().toString(),
 					"--tls-ca-cert-file", certificates.caCertificate().toString(), "--tls-auth-clients", "no");
 		};
 	}
 
-	List<String> command(String executable, int port) {
+	/**
+	 * Tells whether the server needs a configuration file of its own, passed to
+	 * {@link #command(String, int, Path)}.
+	 */
+	boolean needsConfigFile() {
+		return this == REDIS_SENTINEL;
+	}
+
+	List<String> command(String executable, int port, @Nullable Path configFile) {
 		return switch (this) {
 			case MEMCACHED -> {
 				List<String> command = new java.util.ArrayList<>(List.of(executable, "-l", "127.0.0.1", "-p",
@@ -105,6 +127,10 @@ public enum ServerKind {
 			}
 			case REDIS -> List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
 					"--appendonly", "no", "--daemonize", "no", "--protected-mode", "no");
+			// The configuration file must be the first argument.
+			case REDIS_SENTINEL ->
+				List.of(executable, Objects.requireNonNull(configFile, "configFile").toString(), "--sentinel", "--port",
+						Integer.toString(port), "--bind", "127.0.0.1", "--daemonize", "no", "--protected-mode", "no");
 		};
 	}
 

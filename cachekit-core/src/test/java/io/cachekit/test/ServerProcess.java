@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #start(ServerKind, Map, String...)} environment variables too, such as the SASL
  * configuration memcached reads ({@link SaslDatabase}). The process can then be stopped
  * and restarted on the same port, or paused ({@code SIGSTOP}) and resumed
- * ({@code SIGCONT}) to make it hang without closing its connections. {@link #close()}
- * stops it for good; a JVM shutdown hook also kills any process still running.
+ * ({@code SIGCONT}) to make it hang without closing its connections, or killed
+ * ({@code SIGKILL}) to crash it. {@link #close()} stops it for good; a JVM shutdown hook
+ * also kills any process still running.
  *
  * <p>
  * When the binary is missing, starting fails with a message that says how to install it.
@@ -71,6 +72,9 @@ public final class ServerProcess implements AutoCloseable {
 	/** Set for a server whose TLS arguments the kind adds (Redis): its certificates. */
 	private final @Nullable TestCertificates tls;
 
+	/** Set for a kind that needs a configuration file of its own (Sentinel). */
+	private final @Nullable Path configFile;
+
 	private @Nullable Process process;
 
 	private boolean paused;
@@ -85,6 +89,7 @@ public final class ServerProcess implements AutoCloseable {
 		this.environment = environment;
 		this.probeContext = probeContext;
 		this.tls = tls;
+		this.configFile = kind.needsConfigFile() ? log.resolveSibling(log.getFileName() + ".conf") : null;
 	}
 
 	/**
@@ -214,6 +219,16 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the operating system's id of the running process.
+	 * @return the pid
+	 * @throws IllegalStateException when the process is not running
+	 */
+	public long pid() {
+		requireRunning();
+		return Objects.requireNonNull(this.process, "no process").pid();
+	}
+
+	/**
 	 * Tells whether the process is alive (paused counts as alive).
 	 * @return {@code true} while the process runs
 	 */
@@ -247,6 +262,31 @@ public final class ServerProcess implements AutoCloseable {
 		}
 		running.remove(current);
 		this.process = null;
+	}
+
+	/**
+	 * Kills the process with {@code SIGKILL}, as a crash would, and waits until it is
+	 * gone: it neither answers nor closes its connections cleanly first. Does nothing
+	 * when already stopped.
+	 */
+	public void kill() {
+		Process current = this.process;
+		if (current == null) {
+			return;
+		}
+		current.destroyForcibly();
+		try {
+			if (!current.waitFor(5, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(this + " (pid " + current.pid() + ") did not exit on SIGKILL");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted waiting for " + this + " to exit", ex);
+		}
+		running.remove(current);
+		this.process = null;
+		this.paused = false;
 	}
 
 	/**
@@ -288,6 +328,9 @@ public final class ServerProcess implements AutoCloseable {
 		stop();
 		try {
 			Files.deleteIfExists(this.log);
+			if (this.configFile != null) {
+				Files.deleteIfExists(this.configFile);
+			}
 		}
 		catch (IOException ex) {
 			// A leftover log file in the temp directory is harmless.
@@ -300,7 +343,16 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	private void launch() {
-		List<String> command = new ArrayList<>(this.kind.command(this.executable, this.port));
+		if (this.configFile != null) {
+			try {
+				// A fresh file each time: Sentinel rewrites it with what it has learnt.
+				Files.writeString(this.configFile, "# written by cachekit's test support\n");
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("cannot write " + this.configFile, ex);
+			}
+		}
+		List<String> command = new ArrayList<>(this.kind.command(this.executable, this.port, this.configFile));
 		if (this.tls != null) {
 			command.addAll(this.kind.tlsArguments(this.port, this.tls));
 		}
@@ -449,7 +501,11 @@ public final class ServerProcess implements AutoCloseable {
 		throw new IllegalStateException(kind.installHint());
 	}
 
-	private static int freePort() throws IOException {
+	/**
+	 * Returns a loopback port that was free a moment ago, such as a Redis Cluster bus
+	 * port; another process may still take it before it is bound.
+	 */
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();

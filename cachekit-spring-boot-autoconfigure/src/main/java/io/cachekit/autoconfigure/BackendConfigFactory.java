@@ -109,6 +109,7 @@ final class BackendConfigFactory {
 				Map.entry("maxValueSize", REDIS + "max-value-size"),
 				Map.entry("max value size", REDIS + "max-value-size"));
 		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
+		RedisTopology topology = RedisTopology.of(properties, url, urlProperty);
 		if (url != null) {
 			try {
 				builder.url(url);
@@ -116,12 +117,16 @@ final class BackendConfigFactory {
 			catch (IllegalArgumentException ex) {
 				throw PropertyMessages.translate(urlProperty, maskPassword(url), ex, names);
 			}
-			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout, names);
+		}
+		topology.applyTo(builder);
+		// The timeout bounds the shared factory's calls too; connecting is the factory's.
+		apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout, names);
+		if (topology.isOwnConnection()) {
 			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout, names);
 		}
 		SslBundle detailsBundle = (details != null) ? details.getSslBundle() : null;
 		if (details == null) {
-			redisSsl(properties.getSsl().getBundle(), url, urlProperty, sslBundles, builder);
+			redisSsl(properties.getSsl().getBundle(), url, urlProperty, topology, sslBundles, builder);
 		}
 		else if (detailsBundle != null) {
 			redisSsl(detailsBundle, builder);
@@ -140,17 +145,25 @@ final class BackendConfigFactory {
 	 * {@code spring.data.redis.ssl.bundle} instead.
 	 */
 	private static void redisSsl(@Nullable String bundleName, @Nullable String url, String urlProperty,
-			@Nullable SslBundles sslBundles, RedisBackendConfig.Builder builder) {
+			RedisTopology topology, @Nullable SslBundles sslBundles, RedisBackendConfig.Builder builder) {
 		if (bundleName == null || bundleName.isBlank()) {
 			return;
 		}
-		if (url == null) {
+		if (!topology.isOwnConnection()) {
 			throw new InvalidConfigurationPropertyValueException(REDIS_SSL_BUNDLE, bundleName,
-					"it applies to the connection cachekit makes for " + BackendSelection.REDIS_URL
+					"it applies to the connection cachekit makes for " + BackendSelection.REDIS_URL + ", "
+							+ BackendSelection.REDIS_CLUSTER_NODES + " or " + BackendSelection.REDIS_SENTINEL_MASTER
 							+ "; Spring Boot's Redis connection, which cachekit uses now, takes "
 							+ "spring.data.redis.ssl.bundle instead");
 		}
-		if (!url.strip().regionMatches(true, 0, "rediss://", 0, 9)) {
+		if (url == null) {
+			if (!topology.ssl()) {
+				throw new InvalidConfigurationPropertyValueException(REDIS_SSL_BUNDLE, bundleName,
+						"TLS is off: set " + RedisTopology.SSL_ENABLED + "=true to reach " + topology.describe()
+								+ " over TLS with this bundle");
+			}
+		}
+		else if (!url.strip().regionMatches(true, 0, "rediss://", 0, 9)) {
 			throw new InvalidConfigurationPropertyValueException(REDIS_SSL_BUNDLE, bundleName,
 					"TLS needs a rediss:// URL, but " + urlProperty + " is '" + maskPassword(url) + "'");
 		}

@@ -1,5 +1,6 @@
 package io.cachekit.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +27,10 @@ import org.springframework.util.ClassUtils;
  * {@code auto} (the default) the first of these that is configured: memcached servers
  * ({@code cachekit.memcached.servers}, also {@code CACHEKIT_MEMCACHED_SERVERS}) or a
  * memcached discovery endpoint ({@code cachekit.memcached.discovery.endpoint}), a Redis
- * URL ({@code cachekit.redis.url}, also {@code CACHEKIT_REDIS_URL}, then
- * {@code REDIS_URL}), a file directory ({@code cachekit.file.directory}); else none, and
- * caches are L1 only.
+ * URL ({@code cachekit.redis.url}, also {@code CACHEKIT_REDIS_URL}), Redis Cluster nodes
+ * ({@code cachekit.redis.cluster.nodes}) or a Redis Sentinel master
+ * ({@code cachekit.redis.sentinel.master}), then {@code REDIS_URL}, a file directory
+ * ({@code cachekit.file.directory}); else none, and caches are L1 only.
  *
  * <p>
  * In {@code auto} mode a connection details bean
@@ -62,6 +64,10 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	static final String MEMCACHED_DISCOVERY_ENDPOINT = "cachekit.memcached.discovery.endpoint";
 
 	static final String REDIS_URL = "cachekit.redis.url";
+
+	static final String REDIS_CLUSTER_NODES = RedisTopology.CLUSTER_NODES;
+
+	static final String REDIS_SENTINEL_MASTER = RedisTopology.SENTINEL_MASTER;
 
 	static final String PLATFORM_REDIS_URL = "REDIS_URL";
 
@@ -119,40 +125,51 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 			.isEmpty();
 		boolean discovery = hasText(binder.bind(MEMCACHED_DISCOVERY_ENDPOINT, String.class).orElse(null));
 		String memcachedProperty = servers ? MEMCACHED_SERVERS : (discovery ? MEMCACHED_DISCOVERY_ENDPOINT : null);
-		boolean redis = hasText(binder.bind(REDIS_URL, String.class).orElse(null));
+		// cachekit's own Redis connection settings that are set, the first one chooses.
+		List<String> redisConfigured = new ArrayList<>();
+		if (hasText(binder.bind(REDIS_URL, String.class).orElse(null))) {
+			redisConfigured.add(REDIS_URL);
+		}
+		if (!binder.bind(REDIS_CLUSTER_NODES, Bindable.listOf(String.class))
+			.map(BackendConfigFactory::servers)
+			.orElse(List.of())
+			.isEmpty()) {
+			redisConfigured.add(REDIS_CLUSTER_NODES);
+		}
+		if (hasText(binder.bind(REDIS_SENTINEL_MASTER, String.class).orElse(null))) {
+			redisConfigured.add(REDIS_SENTINEL_MASTER);
+		}
+		String redisProperty = redisConfigured.isEmpty() ? null : redisConfigured.get(0);
 		boolean platformRedis = hasText(environment.getProperty(PLATFORM_REDIS_URL));
 		boolean file = hasText(binder.bind(FILE_DIRECTORY, String.class).orElse(null));
 		Set<String> configured = new LinkedHashSet<>();
 		if (memcachedProperty != null) {
 			configured.add(memcachedProperty);
 		}
-		if (redis) {
-			configured.add(REDIS_URL);
-		}
+		configured.addAll(redisConfigured);
 		if (file) {
 			configured.add(FILE_DIRECTORY);
 		}
 		return switch (type) {
 			case AUTO -> {
 				BackendSelection details = byConnectionDetails(beanFactory);
-				yield (details != null) ? details
-						: auto(memcachedProperty, redis, platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
+				yield (details != null) ? details : auto(memcachedProperty, redisProperty,
+						platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
 			}
-			case MEMCACHED ->
-				explicit(type, configured, (memcachedProperty != null) ? memcachedProperty : MEMCACHED_SERVERS);
-			case REDIS -> explicit(type, configured, REDIS_URL);
-			case FILE -> explicit(type, configured, FILE_DIRECTORY);
-			case NONE -> explicit(type, configured, null);
+			case MEMCACHED -> explicit(type, configured, List.of(MEMCACHED_SERVERS, MEMCACHED_DISCOVERY_ENDPOINT));
+			case REDIS -> explicit(type, configured, redisConfigured);
+			case FILE -> explicit(type, configured, List.of(FILE_DIRECTORY));
+			case NONE -> explicit(type, configured, List.of());
 		};
 	}
 
-	private static BackendSelection auto(@Nullable String memcached, boolean redis, boolean platformRedis,
+	private static BackendSelection auto(@Nullable String memcached, @Nullable String redis, boolean platformRedis,
 			boolean file) {
 		if (memcached != null) {
 			return new BackendSelection(BackendType.MEMCACHED, memcached + " is set", memcached, Set.of());
 		}
-		if (redis) {
-			return new BackendSelection(BackendType.REDIS, REDIS_URL + " is set", REDIS_URL, Set.of());
+		if (redis != null) {
+			return new BackendSelection(BackendType.REDIS, redis + " is set", redis, Set.of());
 		}
 		if (platformRedis) {
 			return new BackendSelection(BackendType.REDIS, "the " + PLATFORM_REDIS_URL + " environment variable is set",
@@ -188,11 +205,9 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 		return null;
 	}
 
-	private static BackendSelection explicit(BackendType type, Set<String> configured, @Nullable String own) {
+	private static BackendSelection explicit(BackendType type, Set<String> configured, List<String> own) {
 		Set<String> others = new LinkedHashSet<>(configured);
-		if (own != null) {
-			others.remove(own);
-		}
+		own.forEach(others::remove);
 		return new BackendSelection(type, BACKEND + "=" + type.name().toLowerCase(Locale.ROOT), BACKEND,
 				Set.copyOf(others));
 	}

@@ -120,7 +120,8 @@ public final class CachekitAutoConfiguration {
 	/**
 	 * The Redis backend, when it is the chosen one and the application has no backend of
 	 * its own. Its connection comes from {@code cachekit.redis.url} (also
-	 * {@code CACHEKIT_REDIS_URL}); else from the application's
+	 * {@code CACHEKIT_REDIS_URL}), {@code cachekit.redis.cluster.nodes} or
+	 * {@code cachekit.redis.sentinel.*} (only one of them); else from the application's
 	 * {@link RedisConnectionFactory} (Spring Boot's {@code spring.data.redis.*}), which
 	 * is then shared and not closed; else from the {@code REDIS_URL} environment
 	 * variable. When {@code REDIS_URL} is set and no {@code spring.data.redis.*}
@@ -150,8 +151,10 @@ public final class CachekitAutoConfiguration {
 			}
 			SslBundles bundles = sslBundles.getIfAvailable();
 			String url = redis.getUrl();
-			if (url != null && !url.isBlank()) {
-				return RedisBackend.create(BackendConfigFactory.redis(redis, url, BackendSelection.REDIS_URL, bundles));
+			boolean hasUrl = url != null && !url.isBlank();
+			if (hasUrl || RedisTopology.isClusterOrSentinel(redis)) {
+				return RedisBackend.create(
+						BackendConfigFactory.redis(redis, hasUrl ? url : null, BackendSelection.REDIS_URL, bundles));
 			}
 			RedisConnectionFactory shared = connectionFactory.getIfUnique();
 			String platformUrl = environment.getProperty(BackendSelection.PLATFORM_REDIS_URL);

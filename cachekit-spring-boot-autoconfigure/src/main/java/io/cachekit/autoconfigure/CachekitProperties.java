@@ -24,8 +24,9 @@ public class CachekitProperties {
 
 	/**
 	 * Shared L2 backend. 'auto' picks the first configured of memcached servers, a Redis
-	 * URL (also CACHEKIT_REDIS_URL, then REDIS_URL) and a file directory, else none (L1
-	 * only). An application's own Backend bean always wins.
+	 * URL, cluster nodes or sentinel master (also CACHEKIT_REDIS_URL, then REDIS_URL) and
+	 * a file directory, else none (L1 only). An application's own Backend bean always
+	 * wins.
 	 */
 	private BackendType backend = BackendType.AUTO;
 
@@ -551,13 +552,15 @@ public class CachekitProperties {
 
 		/**
 		 * Redis URL, such as redis://:password@host:6379/0 or rediss:// for TLS. Unset,
-		 * the application's Redis connection factory (spring.data.redis.*) is used, then
-		 * the REDIS_URL environment variable.
+		 * and with no cachekit.redis.cluster.nodes or cachekit.redis.sentinel.master
+		 * either, the application's Redis connection factory (spring.data.redis.*) is
+		 * used, then the REDIS_URL environment variable.
 		 */
 		private @Nullable String url;
 
 		/**
-		 * Time one command may take before it fails as a timeout.
+		 * Time one command may take before it fails as a timeout, on cachekit's own
+		 * connection and on the application's shared connection factory alike.
 		 */
 		private Duration timeout = Duration.ofSeconds(1);
 
@@ -658,6 +661,195 @@ public class CachekitProperties {
 
 			public void setBundle(@Nullable String bundle) {
 				this.bundle = bundle;
+			}
+
+			// TLS of cachekit's own cluster or sentinel connection (issue 10, part RS).
+
+			/**
+			 * Whether cachekit's own connection to the cluster nodes
+			 * (cachekit.redis.cluster.nodes), or to the sentinels and their master
+			 * (cachekit.redis.sentinel.*), uses TLS, verified as for rediss:// with
+			 * cachekit.redis.ssl.bundle. A URL asks for TLS with rediss:// instead.
+			 */
+			private boolean enabled = false;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+		}
+
+		// Redis Cluster and Sentinel of cachekit's own connection (issue 10, part RS).
+
+		private final Cluster cluster = new Cluster();
+
+		private final Sentinel sentinel = new Sentinel();
+
+		/**
+		 * Login username of cachekit's own connection to the cluster nodes, or to the
+		 * master a sentinel names (an ACL user). A URL carries its own user.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Login password of cachekit's own connection to the cluster nodes, or to the
+		 * master a sentinel names. A URL carries its own password.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Database index of cachekit's own connection to the master a sentinel names. A
+		 * URL carries its own database; a cluster has only database 0.
+		 */
+		private int database = 0;
+
+		public Cluster getCluster() {
+			return this.cluster;
+		}
+
+		public Sentinel getSentinel() {
+			return this.sentinel;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public int getDatabase() {
+			return this.database;
+		}
+
+		public void setDatabase(int database) {
+			this.database = database;
+		}
+
+		/**
+		 * cachekit's own connection to a Redis Cluster.
+		 */
+		public static class Cluster {
+
+			/**
+			 * Cluster nodes as host:port ([v6]:port for IPv6), comma-separated: seeds
+			 * from which the whole topology is read. Setting them makes cachekit connect
+			 * to the cluster itself instead of through Spring Boot's connection factory,
+			 * and chooses the Redis backend when cachekit.backend is 'auto'.
+			 */
+			private List<String> nodes = new ArrayList<>();
+
+			/**
+			 * Interval at which the cluster's topology is read again when nothing went
+			 * wrong; a failed or redirected command, a lost connection or a timeout makes
+			 * it be read at once.
+			 */
+			private Duration refreshPeriod = Duration.ofSeconds(5);
+
+			/**
+			 * Maximum number of MOVED or ASK redirects one command follows before it
+			 * fails.
+			 */
+			private int maxRedirects = 5;
+
+			public List<String> getNodes() {
+				return this.nodes;
+			}
+
+			public void setNodes(List<String> nodes) {
+				this.nodes = nodes;
+			}
+
+			public Duration getRefreshPeriod() {
+				return this.refreshPeriod;
+			}
+
+			public void setRefreshPeriod(Duration refreshPeriod) {
+				this.refreshPeriod = refreshPeriod;
+			}
+
+			public int getMaxRedirects() {
+				return this.maxRedirects;
+			}
+
+			public void setMaxRedirects(int maxRedirects) {
+				this.maxRedirects = maxRedirects;
+			}
+
+		}
+
+		/**
+		 * cachekit's own connection to the master Redis Sentinel names.
+		 */
+		public static class Sentinel {
+
+			/**
+			 * Name the sentinels monitor the master by, such as mymaster. Setting it,
+			 * with the nodes, makes cachekit connect through the sentinels itself instead
+			 * of through Spring Boot's connection factory, and chooses the Redis backend
+			 * when cachekit.backend is 'auto'.
+			 */
+			private @Nullable String master;
+
+			/**
+			 * Sentinels as host:port ([v6]:port for IPv6), comma-separated.
+			 */
+			private List<String> nodes = new ArrayList<>();
+
+			/**
+			 * Login username of the sentinels themselves (an ACL user).
+			 */
+			private @Nullable String username;
+
+			/**
+			 * Login password of the sentinels themselves, which may differ from the
+			 * master's (cachekit.redis.password).
+			 */
+			private @Nullable String password;
+
+			public @Nullable String getMaster() {
+				return this.master;
+			}
+
+			public void setMaster(@Nullable String master) {
+				this.master = master;
+			}
+
+			public List<String> getNodes() {
+				return this.nodes;
+			}
+
+			public void setNodes(List<String> nodes) {
+				this.nodes = nodes;
+			}
+
+			public @Nullable String getUsername() {
+				return this.username;
+			}
+
+			public void setUsername(@Nullable String username) {
+				this.username = username;
+			}
+
+			public @Nullable String getPassword() {
+				return this.password;
+			}
+
+			public void setPassword(@Nullable String password) {
+				this.password = password;
 			}
 
 		}

@@ -51,9 +51,20 @@ abstract class CoherenceContract {
 	/** The shared database of both instances. */
 	static final Map<String, String> database = new ConcurrentHashMap<>();
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+	private final ApplicationContextRunner contextRunner = customize(new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
-		.withUserConfiguration(Books.class);
+		.withUserConfiguration(Books.class));
+
+	/**
+	 * Adds what a backend needs besides {@link #backendProperty()}, such as Spring Boot's
+	 * Redis auto-configuration for a backend over its connection factory. Called while
+	 * the test instance is constructed.
+	 * @param runner the runner of both instances
+	 * @return the runner to use
+	 */
+	ApplicationContextRunner customize(ApplicationContextRunner runner) {
+		return runner;
+	}
 
 	/**
 	 * Returns the one property that points the instances at the shared L2.

@@ -34,12 +34,14 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.SetCondition;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.types.Expiration;
 
 /**
- * A {@link Backend} on one Redis server (or whatever a {@link RedisConnectionFactory}
- * connects to), through Spring Data Redis and Lettuce.
+ * A {@link Backend} on Redis: one server, a Redis Cluster, or the master that Redis
+ * Sentinel names (or whatever a {@link RedisConnectionFactory} connects to), through
+ * Spring Data Redis and Lettuce.
  *
  * <p>
  * Created either over an application's connection factory with
@@ -62,6 +64,26 @@ import org.springframework.data.redis.core.types.Expiration;
  * TTLs are milliseconds ({@code PX}), rounded up so that a sub-millisecond TTL does not
  * mean "no expiry": {@code null}, zero or negative means no expiry, also when overwriting
  * an entry that had one. TTLs over {@link #MAX_TTL} are clamped to it.
+ *
+ * <p>
+ * Over Lettuce, every command is sent through the connection's asynchronous API and
+ * waited for at most {@link RedisBackendConfig#commandTimeout()}, then cancelled and
+ * failed as {@code TIMEOUT}: also over an application's connection factory, whose own
+ * timeout (60 seconds by default) then bounds only the application's calls. A cancelled
+ * command still queued for a disconnected node is dropped, never sent late.
+ *
+ * <p>
+ * On a Redis Cluster (cachekit's own cluster connection, or a cluster-aware Lettuce
+ * factory), single-key commands go to the key's master, a bulk get is split by slot, and
+ * a {@code TRANSIENT} or {@code TIMEOUT} failure starts a topology refresh (at most one
+ * every 500 ms), so that a promoted replica takes over a failed master's slots even on a
+ * factory without refresh options of its own; a change of masters is logged once at INFO.
+ *
+ * <p>
+ * Through Redis Sentinel (a sentinel-aware Lettuce factory), the backend subscribes to
+ * the sentinels' {@code +switch-master} announcements and resets the factory's shared
+ * connection on a switch of its master, so that after a requested failover commands go to
+ * the new master at once rather than to the old one until the sentinels demote it.
  *
  * <p>
  * An idempotent operation that fails as {@code TRANSIENT} is tried again up to
@@ -145,6 +167,10 @@ public final class RedisBackend
 
 	private final RedisBroadcast broadcast;
 
+	private final @Nullable ClusterTopology topology;
+
+	private final @Nullable SentinelWatch sentinelWatch;
+
 	private volatile boolean closed;
 
 	private RedisBackend(RedisConnectionFactory factory, @Nullable OwnedConnectionFactory owned,
@@ -159,30 +185,32 @@ public final class RedisBackend
 				+ this.serverDetails.getOrDefault("server", factory.getClass().getSimpleName())
 				+ ((owned != null) ? ", owned" : "") + "]";
 		this.retry = Retry.upTo(config.retryAttempts(), RedisErrors::isUnreachable);
-		this.broadcast = new RedisBroadcast(factory, this.keys);
+		this.topology = ClusterTopology.of(factory);
+		this.sentinelWatch = SentinelWatch.start(factory, config.commandTimeout());
+		this.broadcast = new RedisBroadcast(factory, this.keys, (this.topology != null) ? probe(this.topology) : null);
 	}
 
 	/**
-	 * Creates a backend that connects to {@link RedisBackendConfig#url()} through a
-	 * Lettuce connection factory of its own, with the configured connect and command
-	 * timeouts.
+	 * Creates a backend that connects to {@link RedisBackendConfig#url()}, to the Redis
+	 * Cluster of {@link RedisBackendConfig#clusterNodes()} or to the master named by
+	 * {@link RedisBackendConfig#sentinelMaster()}, through a Lettuce connection factory
+	 * of its own, with the configured connect and command timeouts.
 	 * <p>
 	 * The connection is made on first use, not here: when the server is unreachable,
 	 * operations fail as {@code TRANSIENT} until it is. While the connection is down,
 	 * commands fail at once instead of waiting, and reconnection attempts back off up to
 	 * half a second. {@link #close()} shuts the factory and its threads down.
-	 * @param config the configuration, with a URL
+	 * @param config the configuration, with a URL, cluster nodes or a sentinel
 	 * @return the backend; close it when done
-	 * @throws IllegalArgumentException when the configuration has no URL
+	 * @throws IllegalArgumentException when the configuration names no server
 	 */
 	public static RedisBackend create(RedisBackendConfig config) {
 		Objects.requireNonNull(config, "config must not be null");
-		RedisUrl url = config.parsedUrl();
-		if (url == null) {
-			throw new IllegalArgumentException("the Redis URL must be set for a backend that connects by itself; "
-					+ "otherwise create the backend over a RedisConnectionFactory");
+		if (config.parsedUrl() == null && !config.isCluster() && !config.isSentinel()) {
+			throw new IllegalArgumentException("the Redis URL, cluster nodes or sentinel must be set for a backend "
+					+ "that connects by itself; otherwise create the backend over a RedisConnectionFactory");
 		}
-		OwnedConnectionFactory owned = OwnedConnectionFactory.create(url, config);
+		OwnedConnectionFactory owned = OwnedConnectionFactory.create(config);
 		return new RedisBackend(owned.factory(), owned, config);
 	}
 
@@ -193,7 +221,8 @@ public final class RedisBackend
 	 * @param factory the connection factory, Lettuce's for the tested behaviour
 	 * @param config the key prefix, value size limit and retries
 	 * @return the backend
-	 * @throws IllegalArgumentException when the configuration sets a URL, which only
+	 * @throws IllegalArgumentException when the configuration sets a URL, cluster nodes,
+	 * a sentinel, credentials, a database or TLS, which only
 	 * {@link #create(RedisBackendConfig)} uses
 	 */
 	public static RedisBackend create(RedisConnectionFactory factory, RedisBackendConfig config) {
@@ -202,6 +231,11 @@ public final class RedisBackend
 		if (config.parsedUrl() != null) {
 			throw new IllegalArgumentException("url is set (" + config.parsedUrl() + ") but a RedisConnectionFactory "
 					+ "was given, which decides the server; remove the url or use create(config)");
+		}
+		if (config.hasConnectionSettings()) {
+			throw new IllegalArgumentException(config.describeConnectionSettings() + " set but a "
+					+ "RedisConnectionFactory was given, which decides the servers, credentials and TLS; remove "
+					+ "them or use create(config)");
 		}
 		return new RedisBackend(factory, null, config);
 	}
@@ -241,22 +275,26 @@ public final class RedisBackend
 	@Override
 	public byte @Nullable [] get(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		return execute(BackendOperation.GET, key, true, (connection) -> connection.stringCommands().get(mapped));
+		return execute(BackendOperation.GET, key, true, (commands) -> commands.get(mapped),
+				(connection) -> connection.stringCommands().get(mapped));
 	}
 
 	@Override
 	public void set(String key, byte[] value, @Nullable Duration ttl) {
 		byte[] mapped = this.keys.map(Checks.key(key));
 		Checks.valueSize(BackendOperation.SET, key, value, this.config.maxValueSize(), "max value size");
-		Expiration expiration = expiration(ttl);
-		execute(BackendOperation.SET, key, true,
-				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.upsert(), expiration));
+		long ttlMillis = ttlMillis(ttl);
+		execute(BackendOperation.SET, key, true, (commands) -> {
+			commands.set(mapped, value, ttlMillis);
+			return null;
+		}, (connection) -> connection.stringCommands()
+			.set(mapped, value, SetCondition.upsert(), expiration(ttlMillis)));
 	}
 
 	@Override
 	public boolean delete(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		Long deleted = execute(BackendOperation.DELETE, key, true,
+		Long deleted = execute(BackendOperation.DELETE, key, true, (commands) -> commands.del(mapped),
 				(connection) -> connection.keyCommands().del(mapped));
 		return deleted != null && deleted > 0;
 	}
@@ -264,8 +302,8 @@ public final class RedisBackend
 	@Override
 	public boolean exists(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		return Boolean.TRUE.equals(
-				execute(BackendOperation.EXISTS, key, true, (connection) -> connection.keyCommands().exists(mapped)));
+		return Boolean.TRUE.equals(execute(BackendOperation.EXISTS, key, true, (commands) -> commands.exists(mapped),
+				(connection) -> connection.keyCommands().exists(mapped)));
 	}
 
 	/**
@@ -278,7 +316,29 @@ public final class RedisBackend
 	public void publish(String channel, byte[] message) {
 		byte[] mapped = RedisBroadcast.channelBytes(this.keys, Checks.key(channel));
 		Objects.requireNonNull(message, "message must not be null");
-		execute(BackendOperation.PUBLISH, channel, false, (connection) -> connection.publish(mapped, message));
+		execute(BackendOperation.PUBLISH, channel, false, (commands) -> commands.publish(mapped, message),
+				(connection) -> connection.publish(mapped, message));
+	}
+
+	/**
+	 * The broadcast's probe on a cluster: published once, bounded by the command timeout;
+	 * a missed probe refreshes the topology.
+	 */
+	private RedisBroadcast.Probe probe(ClusterTopology topology) {
+		return new RedisBroadcast.Probe() {
+
+			@Override
+			public void publish(byte[] channel, byte[] message) {
+				execute(BackendOperation.PUBLISH, null, false, (commands) -> commands.publish(channel, message),
+						(connection) -> connection.publish(channel, message));
+			}
+
+			@Override
+			public void missed() {
+				topology.nudge();
+			}
+
+		};
 	}
 
 	/**
@@ -288,7 +348,10 @@ public final class RedisBackend
 	 * cannot be reached, tried again from 100 ms up to 1 s) on a thread of the backend,
 	 * never the caller's; Lettuce subscribes again after a reconnection. Each
 	 * confirmation by the server, the first one included, calls
-	 * {@link Broadcast.Listener#onReset()}. Subscriptions end with {@link #close()}.
+	 * {@link Broadcast.Listener#onReset()}. On a Redis Cluster, a probe published every
+	 * second checks that the node the subscription is on still delivers, and the
+	 * subscription is made again through another node when it does not. Subscriptions end
+	 * with {@link #close()}.
 	 * @throws IllegalStateException when the backend is closed
 	 */
 	@Override
@@ -306,9 +369,10 @@ public final class RedisBackend
 	public boolean addIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
 		byte[] mapped = this.keys.map(Checks.key(key));
 		Checks.valueSize(BackendOperation.ADD_IF_ABSENT, key, value, this.config.maxValueSize(), "max value size");
-		Expiration expiration = expiration(ttl);
+		long ttlMillis = ttlMillis(ttl);
 		return Boolean.TRUE.equals(execute(BackendOperation.ADD_IF_ABSENT, key, false,
-				(connection) -> connection.stringCommands().set(mapped, value, SetCondition.ifAbsent(), expiration)));
+				(commands) -> commands.setNxPx(mapped, value, ttlMillis), (connection) -> connection.stringCommands()
+					.set(mapped, value, SetCondition.ifAbsent(), expiration(ttlMillis))));
 	}
 
 	/**
@@ -327,8 +391,8 @@ public final class RedisBackend
 		for (int i = 0; i < mapped.length; i++) {
 			mapped[i] = this.keys.map(Checks.key(callerKeys.get(i)));
 		}
-		List<byte[]> values = execute(BackendOperation.GET_ALL, null, true,
-				(connection) -> connection.stringCommands().mGet(mapped));
+		List<byte @Nullable []> values = execute(BackendOperation.GET_ALL, null, true,
+				(commands) -> commands.mget(mapped), (connection) -> connection.stringCommands().mGet(mapped));
 		Map<String, byte[]> found = new LinkedHashMap<>();
 		if (values != null) {
 			for (int i = 0; i < values.size() && i < callerKeys.size(); i++) {
@@ -354,7 +418,18 @@ public final class RedisBackend
 		byte[] mapped = this.keys.map(Checks.key(key));
 		Checks.incrementArguments(delta, initialValue);
 		byte[][] keysAndArgs = { mapped, ascii(delta), ascii(initialValue), ascii(ttlMillis(ttl)) };
-		byte[] value = execute(BackendOperation.INCREMENT, key, false, (connection) -> {
+		byte[] value = execute(BackendOperation.INCREMENT, key, false, (commands) -> {
+			try {
+				return commands.evalsha(INCREMENT_SCRIPT_SHA, mapped, keysAndArgs[1], keysAndArgs[2], keysAndArgs[3]);
+			}
+			catch (RuntimeException ex) {
+				if (!RedisErrors.isNoScript(ex)) {
+					throw ex;
+				}
+				// The script did not run, so sending it in full is not a retry.
+				return commands.eval(INCREMENT_SCRIPT_BYTES, mapped, keysAndArgs[1], keysAndArgs[2], keysAndArgs[3]);
+			}
+		}, (connection) -> {
 			try {
 				return connection.scriptingCommands().evalSha(INCREMENT_SCRIPT_SHA, ReturnType.VALUE, 1, keysAndArgs);
 			}
@@ -384,7 +459,8 @@ public final class RedisBackend
 	@Override
 	public RemainingTtl remainingTtl(String key) {
 		byte[] mapped = this.keys.map(Checks.key(key));
-		Long millis = execute(BackendOperation.TTL, key, true, (connection) -> connection.keyCommands().pTtl(mapped));
+		Long millis = execute(BackendOperation.TTL, key, true, (commands) -> commands.pttl(mapped),
+				(connection) -> connection.keyCommands().pTtl(mapped));
 		if (millis == null) {
 			throw new BackendException(BackendErrorType.UNKNOWN, BackendOperation.TTL, key,
 					"Redis answered PTTL with no value", null);
@@ -406,28 +482,47 @@ public final class RedisBackend
 	 * the prefix, so that an ACL user who may connect but not use the prefix's keys
 	 * ({@code NOPERM}) is reported as {@code AUTHENTICATION} too (each bounded by the
 	 * command timeout). Details: {@code server} ({@code host:port}), {@code database} and
-	 * {@code ssl} when the factory is Lettuce's standalone one, never credentials; an
-	 * unhealthy result adds {@code error}. Not retried.
+	 * {@code ssl} when the factory is Lettuce's standalone one; on a Redis Cluster
+	 * {@code cluster_state}, {@code slots_served} and {@code nodes} (per
+	 * {@code host:port}: {@code role}, {@code state} and a master's {@code slots}), and
+	 * the health is down while some slot has no master that is up; through Sentinel
+	 * {@code master}, {@code replicas} and {@code sentinels}, asked of the sentinels over
+	 * a connection of the check's own; never credentials. An unhealthy result adds
+	 * {@code error}. Every call is bounded by the command timeout. Not retried.
 	 */
 	@Override
 	public BackendHealth health() {
 		long start = System.nanoTime();
 		try {
 			Checks.open(this.closed, BackendOperation.HEALTH, null);
-			String pong = once((connection) -> {
+			String pong = once((commands) -> {
+				String answer = commands.ping();
+				commands.exists(this.healthKey);
+				return answer;
+			}, (connection) -> {
 				String answer = connection.ping();
 				connection.keyCommands().exists(this.healthKey);
 				return answer;
 			});
+			Map<String, Object> details = new LinkedHashMap<>(this.serverDetails);
+			details.putAll(topologyDetails());
 			long latency = elapsedMillis(start);
 			if (!"PONG".equalsIgnoreCase(pong)) {
 				return BackendHealth.down(backendType(), latency,
-						new IllegalStateException("Redis answered PING with '" + pong + "'"), this.serverDetails);
+						new IllegalStateException("Redis answered PING with '" + pong + "'"), details);
 			}
-			return BackendHealth.up(backendType(), latency, this.serverDetails);
+			if (details.get("slots_served") instanceof Integer served && served < RedisTopologyDetails.SLOTS) {
+				return BackendHealth
+					.down(backendType(), latency, new IllegalStateException((RedisTopologyDetails.SLOTS - served)
+							+ " of " + RedisTopologyDetails.SLOTS
+							+ " hash slots have no master that is up; keys in them fail until a replica takes over"),
+							details);
+			}
+			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (RuntimeException ex) {
 			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
+			nudgeTopology(failure);
 			return BackendHealth.down(backendType(), elapsedMillis(start), failure, this.serverDetails);
 		}
 	}
@@ -441,6 +536,9 @@ public final class RedisBackend
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
+			if (this.sentinelWatch != null) {
+				this.sentinelWatch.close();
+			}
 			this.broadcast.close();
 			if (this.owned != null) {
 				this.owned.close();
@@ -470,28 +568,69 @@ public final class RedisBackend
 		return ttl.minusMillis(millis).isZero() ? millis : millis + 1;
 	}
 
-	private static Expiration expiration(@Nullable Duration ttl) {
-		long millis = ttlMillis(ttl);
+	private static Expiration expiration(long millis) {
 		return (millis > 0) ? Expiration.from(millis, TimeUnit.MILLISECONDS) : Expiration.persistent();
 	}
 
 	private <T extends @Nullable Object> T execute(BackendOperation operation, @Nullable String key, boolean idempotent,
-			Command<T> command) {
+			LettuceCommand<T> lettuce, Command<T> other) {
 		Checks.open(this.closed, operation, key);
 		Supplier<T> attempt = () -> {
 			try {
-				return once(command);
+				return once(lettuce, other);
 			}
 			catch (RuntimeException ex) {
-				throw RedisErrors.classify(operation, key, ex);
+				BackendException failure = RedisErrors.classify(operation, key, ex);
+				nudgeTopology(failure);
+				throw failure;
 			}
 		};
 		return idempotent ? this.retry.call(attempt) : attempt.get();
 	}
 
-	private <T extends @Nullable Object> T once(Command<T> command) {
+	/**
+	 * Runs one attempt on one connection: over Lettuce's asynchronous commands, bounded
+	 * by the command timeout, when the connection is Lettuce's; through Spring Data
+	 * Redis's commands otherwise.
+	 */
+	private <T extends @Nullable Object> T once(LettuceCommand<T> lettuce, Command<T> other) {
 		try (RedisConnection connection = connect()) {
-			return command.run(connection);
+			if (connection instanceof LettuceConnection lettuceConnection) {
+				return lettuce
+					.run(new LettuceCommands(lettuceConnection.getNativeConnection(), this.config.commandTimeout()));
+			}
+			return other.run(connection);
+		}
+	}
+
+	/**
+	 * Describes a cluster's nodes or a sentinel's master and replicas, each call bounded
+	 * by the command timeout; empty for one server. A failure to read them is a detail
+	 * too ({@code topology_error}), not a failed health check: the server answered.
+	 */
+	Map<String, Object> topologyDetails() {
+		try {
+			if (this.topology != null) {
+				return once(LettuceCommands::clusterDetails, (connection) -> Map.of());
+			}
+			if (this.factory instanceof LettuceConnectionFactory lettuce && lettuce.isRedisSentinelAware()) {
+				return RedisTopologyDetails.sentinel(lettuce, this.config.commandTimeout());
+			}
+			return Map.of();
+		}
+		catch (RuntimeException ex) {
+			return Map.of("topology_error", RedisErrors.classify(BackendOperation.HEALTH, null, ex).getMessage());
+		}
+	}
+
+	/**
+	 * On a cluster, a failure that may come from a lost or moved node starts a topology
+	 * refresh (at most one every 500 ms).
+	 */
+	private void nudgeTopology(BackendException failure) {
+		if (this.topology != null && (failure.getErrorType() == BackendErrorType.TRANSIENT
+				|| failure.getErrorType() == BackendErrorType.TIMEOUT)) {
+			this.topology.nudge();
 		}
 	}
 
@@ -555,12 +694,22 @@ public final class RedisBackend
 	}
 
 	/**
-	 * One attempt of an operation on one connection.
+	 * One attempt of an operation on one connection of another client than Lettuce.
 	 */
 	@FunctionalInterface
 	private interface Command<T extends @Nullable Object> {
 
 		T run(RedisConnection connection);
+
+	}
+
+	/**
+	 * One attempt of an operation over Lettuce, bounded by the command timeout.
+	 */
+	@FunctionalInterface
+	private interface LettuceCommand<T extends @Nullable Object> {
+
+		T run(LettuceCommands commands);
 
 	}
 

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +45,16 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * offers {@code Broadcast} only over a Lettuce connection factory. Thread-safe.
  *
  * <p>
+ * On a Redis Cluster the pub/sub connection lives on one node, and Lettuce does not move
+ * it reliably when that node fails. So, while there are subscriptions, a probe message is
+ * published every second to a channel of this object's own; when it does not come back
+ * within a second, the connection is made again through a node that is up (see
+ * {@link #probe()}). Classic {@code PUBLISH} reaches subscribers on every node over the
+ * cluster bus, so the new node hears every channel. Sharded pub/sub is not used: Spring
+ * Data Redis has no API for it, and Lettuce does not restore sharded subscriptions after
+ * a node fails.
+ *
+ * <p>
  * {@link #close()} returns only once the thread has stopped and the connection is closed,
  * so that nothing of this object acts on the client after its owner shuts the client's
  * event loops down.
@@ -55,13 +66,30 @@ final class RedisBroadcast implements AutoCloseable {
 
 	private static final long FIRST_RETRY_DELAY_MILLIS = 100;
 
+	private static final byte[] PROBE_MESSAGE = { 'p' };
+
 	/**
 	 * How long {@link #close()} lets a change in progress finish before interrupting it
 	 * (a server that answers nothing), and then waits for the thread to end.
 	 */
 	private static final long CLOSE_WAIT_MILLIS = 2_000;
 
+	/**
+	 * How often, on a cluster, the subscription is checked by a probe message to a
+	 * channel of its own, and how long the probe may take to come back.
+	 */
+	static final long PROBE_INTERVAL_MILLIS = 1_000;
+
 	private static final Logger logger = LoggerFactory.getLogger(RedisBroadcast.class);
+
+	/** The probe on a cluster; {@code null} elsewhere. */
+	private final @Nullable Probe probePublisher;
+
+	/** The probe's channel under the prefix, unique to this object. */
+	private final String probeChannel;
+
+	/** When the probe in flight was sent ({@code System.nanoTime()}), or 0 for none. */
+	private volatile long probeSentAt;
 
 	private final RedisConnectionFactory factory;
 
@@ -88,8 +116,22 @@ final class RedisBroadcast implements AutoCloseable {
 	private boolean closed;
 
 	RedisBroadcast(RedisConnectionFactory factory, RedisKeys keys) {
+		this(factory, keys, null);
+	}
+
+	/**
+	 * Creates the subscribing side.
+	 * @param factory the connection factory
+	 * @param keys the backend's keys
+	 * @param probePublisher on a Redis Cluster, publishes a probe bounded by the command
+	 * timeout, to check that the subscription still hears (a cluster's pub/sub connection
+	 * lives on one node, which may fail), and hears when it was missed
+	 */
+	RedisBroadcast(RedisConnectionFactory factory, RedisKeys keys, @Nullable Probe probePublisher) {
 		this.factory = factory;
 		this.keys = keys;
+		this.probePublisher = probePublisher;
+		this.probeChannel = keys.prefix() + "cachekit:probe:" + UUID.randomUUID();
 	}
 
 	/**
@@ -192,8 +234,13 @@ final class RedisBroadcast implements AutoCloseable {
 			});
 			// A retry waiting for its delay is dropped at close, not waited for.
 			executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+			executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
 			running = executor;
 			this.worker = running;
+			if (this.probePublisher != null) {
+				running.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL_MILLIS, PROBE_INTERVAL_MILLIS,
+						TimeUnit.MILLISECONDS);
+			}
 		}
 		this.syncScheduled = true;
 		running.schedule(this::sync, delayMillis, TimeUnit.MILLISECONDS);
@@ -213,7 +260,7 @@ final class RedisBroadcast implements AutoCloseable {
 			if (this.closed) {
 				return;
 			}
-			wanted = new HashSet<>(this.listeners.keySet());
+			wanted = wantedChannels();
 			current = this.connection;
 		}
 		try {
@@ -257,7 +304,7 @@ final class RedisBroadcast implements AutoCloseable {
 			}
 			synchronized (this) {
 				this.retryDelayMillis = FIRST_RETRY_DELAY_MILLIS;
-				if (!this.listeners.keySet().equals(this.subscribed)) {
+				if (!wantedChannels().equals(this.subscribed)) {
 					requestSync(0);
 				}
 			}
@@ -277,6 +324,71 @@ final class RedisBroadcast implements AutoCloseable {
 			if (failed != null) {
 				closeQuietly(failed);
 			}
+		}
+	}
+
+	/**
+	 * The channels the connection must be subscribed to: those with listeners, and the
+	 * probe's channel on a cluster while there are any.
+	 */
+	private Set<String> wantedChannels() {
+		Set<String> wanted = new HashSet<>(this.listeners.keySet());
+		if (this.probePublisher != null && !wanted.isEmpty()) {
+			wanted.add(this.probeChannel);
+		}
+		return wanted;
+	}
+
+	/**
+	 * On the worker thread, every {@link #PROBE_INTERVAL_MILLIS} on a cluster: when the
+	 * last probe has not come back within that time, the node the pub/sub connection is
+	 * on no longer delivers (it failed, or left the cluster): the connection is closed
+	 * and made again, on a node that is up, which confirms every channel again (and so
+	 * calls each listener's {@code onReset()}). Otherwise a new probe is published. A
+	 * probe that cannot be published (the cluster is failing over) proves nothing and is
+	 * tried at the next tick.
+	 */
+	private void probe() {
+		Probe publisher = this.probePublisher;
+		RedisConnection current;
+		synchronized (this) {
+			current = this.connection;
+			if (this.closed || publisher == null || current == null || this.listeners.isEmpty()) {
+				this.probeSentAt = 0;
+				return;
+			}
+		}
+		long sentAt = this.probeSentAt;
+		long now = System.nanoTime();
+		if (sentAt != 0) {
+			if (now - sentAt < TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MILLIS)) {
+				return;
+			}
+			this.probeSentAt = 0;
+			boolean dropped;
+			synchronized (this) {
+				dropped = this.connection == current;
+				if (dropped) {
+					this.connection = null;
+					this.subscribed = new HashSet<>();
+					requestSync(0);
+				}
+			}
+			publisher.missed();
+			if (dropped) {
+				logger.info("The Redis Cluster pub/sub connection did not hear its probe within {} ms; "
+						+ "subscribing again through another node", PROBE_INTERVAL_MILLIS);
+				closeQuietly(current);
+			}
+			return;
+		}
+		try {
+			this.probeSentAt = now;
+			publisher.publish(bytes(this.probeChannel), PROBE_MESSAGE);
+		}
+		catch (RuntimeException ex) {
+			this.probeSentAt = 0;
+			logger.debug("Could not publish the Redis pub/sub probe", ex);
 		}
 	}
 
@@ -315,7 +427,12 @@ final class RedisBroadcast implements AutoCloseable {
 	}
 
 	private void deliver(byte[] channel, boolean reset, byte @Nullable [] body) {
-		Set<Adapter> subscribed = this.listeners.get(new String(channel, StandardCharsets.UTF_8));
+		String name = new String(channel, StandardCharsets.UTF_8);
+		if (!reset && name.equals(this.probeChannel)) {
+			this.probeSentAt = 0;
+			return;
+		}
+		Set<Adapter> subscribed = this.listeners.get(name);
 		if (subscribed == null) {
 			return;
 		}
@@ -340,6 +457,27 @@ final class RedisBroadcast implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Sends the probe of a cluster's subscription, and hears when one was missed.
+	 */
+	interface Probe {
+
+		/**
+		 * Publishes a probe once, bounded by the command timeout.
+		 * @param channel the probe's channel
+		 * @param message the probe
+		 */
+		void publish(byte[] channel, byte[] message);
+
+		/**
+		 * Called when a probe did not come back in time, before the subscription is made
+		 * again: a chance to refresh the cluster's topology so that the failed node is
+		 * not chosen again.
+		 */
+		void missed();
+
 	}
 
 	private static final class Adapter {

@@ -21,6 +21,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.cluster.PartitionSelectorException;
 import io.netty.channel.ChannelException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -52,12 +53,15 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * {@code CLUSTERDOWN}, {@code READONLY}, {@code OOM}, too many clients).</li>
  * <li>{@code PERMANENT}: any other error reply ({@code ERR}, {@code WRONGTYPE}, ...),
  * also when Spring wraps it in {@code RedisSystemException} or
- * {@code InvalidDataAccessApiUsageException}.</li>
+ * {@code InvalidDataAccessApiUsageException}. A cluster's {@code MOVED} or {@code ASK}
+ * redirect, which a URL naming one cluster node meets, says to set the cluster's nodes
+ * instead.</li>
  * <li>{@code TRANSIENT}: connection failures ({@code RedisConnectionFailureException},
  * {@code RedisConnectionException}, I/O and channel errors, unresolved hosts, a refused
  * TLS handshake, whose message then says what to check), Lettuce's own rejections while
- * disconnected or overloaded (a {@code RedisException} with no cause), interruptions, and
- * Spring's other transient or resource failures.</li>
+ * disconnected or overloaded (a {@code RedisException} with no cause), a cluster client's
+ * refusal of a key whose slot no reachable master serves (while a replica takes over),
+ * interruptions, and Spring's other transient or resource failures.</li>
  * <li>{@code PERMANENT}: API misuse ({@code InvalidDataAccessApiUsageException},
  * {@code IllegalArgumentException}).</li>
  * <li>{@code UNKNOWN}: anything else.</li>
@@ -93,10 +97,19 @@ final class RedisErrors {
 			message += "; check the user name and password (of the Redis URL or the connection factory) and the "
 					+ "user's ACL rights";
 		}
+		else if (redirect(failure) != null) {
+			message = "Redis answered " + redirect(failure) + ": the server is a node of a Redis Cluster, which "
+					+ "one URL cannot serve; set cachekit.redis.cluster.nodes (or spring.data.redis.cluster.nodes) "
+					+ "to the cluster's nodes instead of one URL";
+		}
 		else if (isTlsFailure(failure)) {
 			message += "; the TLS handshake failed: check that the server listens for TLS on that port, that the "
 					+ "client trusts the authority that signed the server's certificate, and that the certificate "
 					+ "names the host";
+		}
+		else if (isUncoveredSlot(failure)) {
+			message += "; no reachable master serves this key's slot now, as while a replica takes over a failed "
+					+ "master";
 		}
 		else if (isUnreachable(failure)) {
 			message += "; check that the Redis server runs and is reachable";
@@ -131,7 +144,7 @@ final class RedisErrors {
 			}
 		}
 		for (Throwable cause : chain) {
-			if (isClientRejection(cause)) {
+			if (isClientRejection(cause) || cause instanceof PartitionSelectorException) {
 				return BackendErrorType.TRANSIENT;
 			}
 		}
@@ -158,6 +171,9 @@ final class RedisErrors {
 			if (isClientRejection(cause) && String.valueOf(cause.getMessage()).startsWith("Currently not connected")) {
 				return true;
 			}
+			if (cause instanceof PartitionSelectorException) {
+				return true;
+			}
 		}
 		return false;
 	}
@@ -182,6 +198,10 @@ final class RedisErrors {
 		return false;
 	}
 
+	private static boolean isUncoveredSlot(Throwable failure) {
+		return chain(failure).stream().anyMatch(PartitionSelectorException.class::isInstance);
+	}
+
 	/**
 	 * Tells whether a failure is Redis's answer that it does not know a script by its
 	 * SHA-1.
@@ -196,6 +216,24 @@ final class RedisErrors {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Finds a cluster's redirect reply ({@code MOVED slot host:port} or
+	 * {@code ASK slot host:port}), which only a connection to one node of a cluster sees:
+	 * a cluster connection follows redirects itself.
+	 * @param failure what was thrown
+	 * @return the reply, or {@code null} when there is none
+	 */
+	static @Nullable String redirect(Throwable failure) {
+		for (Throwable cause : chain(failure)) {
+			String message = cause.getMessage();
+			if (cause instanceof RedisCommandExecutionException && message != null
+					&& (message.startsWith("MOVED ") || message.startsWith("ASK "))) {
+				return message;
+			}
+		}
+		return null;
 	}
 
 	/**

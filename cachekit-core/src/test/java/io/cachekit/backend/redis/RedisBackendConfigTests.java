@@ -234,7 +234,7 @@ class RedisBackendConfigTests {
 	@Test
 	void createWithoutUrlIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackend.create(RedisBackendConfig.builder().build()))
-			.withMessageContaining("the Redis URL must be set");
+			.withMessageContaining("the Redis URL, cluster nodes or sentinel must be set");
 	}
 
 	@Test
@@ -246,7 +246,7 @@ class RedisBackendConfigTests {
 				.url("redis://:s3cret@cache.example.com")
 				.trustManagerFactory(trust)
 				.build())
-			.withMessageContaining("url must start with rediss://")
+			.withMessageContaining("the url must start with rediss://")
 			.withMessageNotContaining("s3cret");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RedisBackendConfig.builder().tlsProtocols(List.of("TLSv1.3")).build())

@@ -18,6 +18,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisReadOnlyException;
+import io.lettuce.core.cluster.PartitionSelectorException;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
@@ -230,6 +232,29 @@ class RedisErrorsTests {
 
 	private static BackendErrorType type(Throwable failure) {
 		return RedisErrors.classify(BackendOperation.GET, "k", failure).getErrorType();
+	}
+
+	@Test
+	void clusterRedirectsArePermanentAndSayToSetTheClusterNodes() {
+		for (String reply : new String[] { "MOVED 12182 127.0.0.1:7002", "ASK 3999 127.0.0.1:7000" }) {
+			DataAccessException failure = spring.convert(new RedisCommandExecutionException(reply));
+			BackendException classified = RedisErrors.classify(BackendOperation.GET, "k", failure);
+			assertThat(classified.getErrorType()).isEqualTo(BackendErrorType.PERMANENT);
+			assertThat(classified.getMessage()).contains("Redis answered " + reply)
+				.contains("node of a Redis Cluster")
+				.contains("set cachekit.redis.cluster.nodes (or spring.data.redis.cluster.nodes)");
+		}
+		assertThat(RedisErrors.redirect(new RedisCommandExecutionException("ERR MOVED elsewhere"))).isNull();
+	}
+
+	@Test
+	void aSlotNoReachableMasterServesIsTransientAndUnreachable() {
+		RuntimeException failure = new PartitionSelectorException("Cannot determine a partition for slot 13150.",
+				new Partitions());
+		BackendException classified = RedisErrors.classify(BackendOperation.INCREMENT, "k", failure);
+		assertThat(classified.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT);
+		assertThat(classified.getMessage()).contains("no reachable master serves this key's slot now");
+		assertThat(RedisErrors.isUnreachable(failure)).isTrue();
 	}
 
 }

@@ -1,0 +1,161 @@
+package io.cachekit.backend.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Listens to the sentinels' {@code +switch-master} announcements and makes a Lettuce
+ * factory connect again, through the sentinels, to the new master.
+ *
+ * <p>
+ * Without it, a connection made through Sentinel stays on the master it found. After a
+ * crash that is harmless: the connection breaks and the reconnection asks the sentinels.
+ * But after a requested failover ({@code SENTINEL FAILOVER}) the old master stays up and
+ * keeps serving as a master until the sentinels demote it, which they do on their next
+ * look at it, about ten seconds later; writes and invalidations sent to it meanwhile are
+ * lost when it becomes a replica. On the announcement, the factory's shared connection is
+ * reset, so the next command connects to the new master.
+ *
+ * <p>
+ * The subscription is made in the background on the first sentinel that accepts it, with
+ * the factory's own client; when none does, the factory still follows failovers as
+ * described above. Thread-safe.
+ */
+final class SentinelWatch implements AutoCloseable {
+
+	static final String SWITCH_MASTER = "+switch-master";
+
+	private static final Logger logger = LoggerFactory.getLogger(SentinelWatch.class);
+
+	private final LettuceConnectionFactory factory;
+
+	private final String master;
+
+	private @Nullable StatefulRedisPubSubConnection<String, String> connection;
+
+	private boolean closed;
+
+	private SentinelWatch(LettuceConnectionFactory factory, String master) {
+		this.factory = factory;
+		this.master = master;
+	}
+
+	/**
+	 * Starts watching for a sentinel-aware Lettuce factory that is started.
+	 * @param factory any connection factory
+	 * @param timeout the bound of connecting to a sentinel
+	 * @return the watch, or {@code null} when the factory is not such a factory
+	 */
+	static @Nullable SentinelWatch start(RedisConnectionFactory factory, Duration timeout) {
+		if (!(factory instanceof LettuceConnectionFactory lettuce) || !lettuce.isRedisSentinelAware()) {
+			return null;
+		}
+		RedisSentinelConfiguration configuration = lettuce.getSentinelConfiguration();
+		RedisClient client;
+		try {
+			client = (RedisClient) lettuce.getRequiredNativeClient();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("The Redis connection factory is not started; not watching the sentinels", ex);
+			return null;
+		}
+		if (configuration == null) {
+			return null;
+		}
+		SentinelWatch watch = new SentinelWatch(lettuce, String.valueOf(configuration.getRequiredMaster().getName()));
+		List<RedisURI> sentinels = new ArrayList<>();
+		for (RedisNode sentinel : configuration.getSentinels()) {
+			sentinels.add(RedisTopologyDetails.sentinelUri(sentinel, configuration, lettuce.isUseSsl(), timeout));
+		}
+		watch.connect(client, sentinels, 0);
+		return watch;
+	}
+
+	/**
+	 * Tells whether a {@code +switch-master} message is about this master:
+	 * {@code <name> <old ip> <old port> <new ip> <new port>}.
+	 */
+	static boolean isSwitchOf(String master, String message) {
+		return message.startsWith(master + " ");
+	}
+
+	private void connect(RedisClient client, List<RedisURI> sentinels, int index) {
+		if (index >= sentinels.size()) {
+			logger.warn("No Redis Sentinel accepted a subscription to {}; a requested failover is followed only "
+					+ "once the old master is demoted", SWITCH_MASTER);
+			return;
+		}
+		CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = client
+			.connectPubSubAsync(StringCodec.UTF8, sentinels.get(index))
+			.toCompletableFuture();
+		connecting.whenComplete((made, failure) -> {
+			if (failure != null) {
+				logger.debug("Could not subscribe to {} at sentinel {}", SWITCH_MASTER, sentinels.get(index), failure);
+				connect(client, sentinels, index + 1);
+				return;
+			}
+			synchronized (this) {
+				if (this.closed) {
+					made.closeAsync();
+					return;
+				}
+				this.connection = made;
+			}
+			made.addListener(new RedisPubSubAdapter<>() {
+
+				@Override
+				public void message(String channel, String message) {
+					if (SWITCH_MASTER.equals(channel) && isSwitchOf(SentinelWatch.this.master, message)) {
+						switched(message);
+					}
+				}
+
+			});
+			made.async().subscribe(SWITCH_MASTER);
+		});
+	}
+
+	private void switched(String message) {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+		}
+		logger.info("Redis Sentinel switched the master ({}); connecting to the new one", message);
+		try {
+			this.factory.resetConnection();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not reset the Redis connection after a master switch", ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		StatefulRedisPubSubConnection<String, String> current;
+		synchronized (this) {
+			this.closed = true;
+			current = this.connection;
+			this.connection = null;
+		}
+		if (current != null) {
+			current.close();
+		}
+	}
+
+}
