@@ -1,0 +1,112 @@
+package io.cachekit.backend.memcached;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import ch.qos.logback.classic.Level;
+import io.cachekit.backend.CapturedLogs;
+import io.cachekit.test.Await;
+import io.cachekit.test.ConfigEndpointServer;
+import net.spy.memcached.config.ClusterConfiguration;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link ClusterDiscovery} against an in-process configuration endpoint, with a listener
+ * in place of the backend.
+ */
+class ClusterDiscoveryTests {
+
+	@Test
+	void versionDoesNotWaitForAPollUnderWay() throws Exception {
+		try (ConfigEndpointServer endpoint = ConfigEndpointServer.start()) {
+			endpoint.publishPorts(7, 7001);
+			CountDownLatch applying = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			try (ClusterDiscovery discovery = discovery(endpoint, (configuration) -> {
+				applying.countDown();
+				awaitQuietly(release);
+			})) {
+				Thread poller = new Thread(discovery::poll, "poller");
+				poller.start();
+				applying.await();
+				AtomicReference<Long> version = new AtomicReference<>(-1L);
+				Thread health = new Thread(() -> version.set(discovery.version()), "health");
+				health.start();
+				// Either it answers, or it blocks on the poll: wait for one of the two.
+				assertThat(Await.until(() -> health.getState() == Thread.State.TERMINATED
+						|| health.getState() == Thread.State.BLOCKED || health.getState() == Thread.State.WAITING))
+					.isTrue();
+				Thread.State state = health.getState();
+				release.countDown();
+				poller.join();
+				health.join();
+				assertThat(state).as("health's thread while a poll applies a configuration")
+					.isEqualTo(Thread.State.TERMINATED);
+				assertThat(version.get()).as("no configuration applied yet").isNull();
+				assertThat(discovery.version()).isEqualTo(7L);
+			}
+		}
+	}
+
+	@Test
+	void anErrorWhileApplyingIsRecordedAndTheNextTurnTriesAgain() {
+		try (ConfigEndpointServer endpoint = ConfigEndpointServer.start();
+				CapturedLogs logs = CapturedLogs.of(MemcachedBackend.class.getName())) {
+			endpoint.publishPorts(3, 7001);
+			AtomicInteger calls = new AtomicInteger();
+			try (ClusterDiscovery discovery = discovery(endpoint, (configuration) -> {
+				if (calls.incrementAndGet() <= 3) {
+					throw new NoClassDefFoundError("net/spy/memcached/Missing");
+				}
+			})) {
+				discovery.start();
+				assertThat(Await.until(() -> calls.get() >= 4)).as("the schedule goes on after an Error").isTrue();
+				assertThat(Await.until(() -> discovery.version() != null)).isTrue();
+				assertThat(discovery.version()).isEqualTo(3L);
+				assertThat(discovery.failure()).isNull();
+			}
+			assertThat(logs.messages(Level.WARN)).singleElement()
+				.asString()
+				.startsWith("applying the memcached cluster configuration from " + endpoint.address()
+						+ " failed: java.lang.NoClassDefFoundError: net/spy/memcached/Missing");
+		}
+	}
+
+	@Test
+	void anErrorWhileApplyingIsTheFailureUntilAConfigurationIsApplied() {
+		try (ConfigEndpointServer endpoint = ConfigEndpointServer.start()) {
+			endpoint.publishPorts(3, 7001);
+			AtomicInteger calls = new AtomicInteger();
+			try (ClusterDiscovery discovery = discovery(endpoint, (configuration) -> {
+				calls.incrementAndGet();
+				throw new StackOverflowError();
+			})) {
+				discovery.start();
+				assertThat(Await.until(() -> calls.get() >= 2)).isTrue();
+				assertThat(discovery.failure()).contains("java.lang.StackOverflowError");
+				assertThat(discovery.version()).isNull();
+			}
+		}
+	}
+
+	private static ClusterDiscovery discovery(ConfigEndpointServer endpoint, Consumer<ClusterConfiguration> listener) {
+		return new ClusterDiscovery(
+				new ClusterConfigClient(ServerAddress.parse(endpoint.address()), Duration.ofSeconds(1), null, null),
+				Duration.ofMillis(50), listener);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
