@@ -1,6 +1,7 @@
 package io.cachekit.backend.memcached;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,6 +10,7 @@ import java.util.function.Consumer;
 import ch.qos.logback.classic.Level;
 import io.cachekit.backend.CapturedLogs;
 import io.cachekit.test.Await;
+import io.cachekit.test.ClosedPort;
 import io.cachekit.test.ConfigEndpointServer;
 import net.spy.memcached.config.ClusterConfiguration;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,35 @@ class ClusterDiscoveryTests {
 				assertThat(discovery.version()).isNull();
 			}
 		}
+	}
+
+	@Test
+	void closingTheBackendDuringItsFirstConnectLogsNoUnreachableServers() {
+		try (ConfigEndpointServer endpoint = ConfigEndpointServer.start();
+				CapturedLogs logs = CapturedLogs.of(MemcachedBackend.class.getName())) {
+			endpoint.available(false);
+			MemcachedBackend backend = MemcachedBackend.create(MemcachedConfig.builder()
+				.discoveryEndpoint(endpoint.address())
+				.discoveryInterval(Duration.ofMillis(100))
+				.connectTimeout(Duration.ofSeconds(30))
+				.build());
+			endpoint.publishPorts(1, ClosedPort.find());
+			endpoint.available(true);
+			assertThat(Await.until(() -> isWaitingForConnections("cachekit-memcached-discovery")))
+				.as("the discovery thread waits for the first connections")
+				.isTrue();
+			backend.close();
+			assertThat(logs.messages(Level.WARN)).filteredOn((message) -> message.contains("not reachable")).isEmpty();
+		}
+	}
+
+	private static boolean isWaitingForConnections(String threadName) {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().getName().equals(threadName))
+			.flatMap((entry) -> Arrays.stream(entry.getValue()))
+			.anyMatch((frame) -> frame.getMethodName().equals("awaitConnections"));
 	}
 
 	private static ClusterDiscovery discovery(ConfigEndpointServer endpoint, Consumer<ClusterConfiguration> listener) {
