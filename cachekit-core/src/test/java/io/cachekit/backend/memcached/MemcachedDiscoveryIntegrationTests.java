@@ -9,13 +9,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import ch.qos.logback.classic.Level;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
 import io.cachekit.backend.CapturedLogs;
+import io.cachekit.backend.memcached.MemcachedConfig.FailureMode;
 import io.cachekit.test.Await;
+import io.cachekit.test.ClosedPort;
 import io.cachekit.test.ConfigEndpointServer;
 import io.cachekit.test.RawMemcached;
 import io.cachekit.test.ServerKind;
@@ -187,6 +190,57 @@ class MemcachedDiscoveryIntegrationTests {
 				endpoint.available(true);
 				assertThat(Await.until(() -> nodes(backend.health()).size() == 3)).isTrue();
 				assertThat(backend.health().detail("config_version")).isEqualTo(1L);
+			}
+		}
+	}
+
+	/**
+	 * The client puts the operations it had not sent to a removed node back on that node
+	 * (it re-places only those never queued), then installs the new ring; the backend's
+	 * locator then cancels them. An add queued for a node that leaves must fail, never
+	 * run on a server that does not own its key, which would break add-if-absent.
+	 */
+	@Test
+	void addQueuedForARemovedNodeFailsAsTransientAndRunsNowhere() throws Exception {
+		int absent = ClosedPort.find();
+		String live = servers.get(0).address();
+		String gone = "127.0.0.1:" + absent;
+		String key = KetamaOwners.owners(List.of(live, gone), Map.of(), "", keys("lease"))
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().equals(gone))
+			.findFirst()
+			.orElseThrow()
+			.getKey();
+		try (ConfigEndpointServer endpoint = ConfigEndpointServer.start();
+				RawMemcached raw = RawMemcached.connect(live)) {
+			endpoint.publishPorts(1, servers.get(0).port(), absent);
+			// RETRY queues an operation for a node that is down on that node, where it
+			// waits.
+			try (MemcachedBackend backend = MemcachedBackend.create(config(endpoint).failureMode(FailureMode.RETRY)
+				.operationTimeout(Duration.ofSeconds(30))
+				.connectTimeout(Duration.ofMillis(200))
+				.build())) {
+				AtomicReference<Object> outcome = new AtomicReference<>();
+				Thread caller = new Thread(() -> {
+					try {
+						outcome.set(backend.addIfAbsent(key, bytes("lease"), null));
+					}
+					catch (Throwable ex) {
+						outcome.set(ex);
+					}
+				}, "add-if-absent");
+				caller.start();
+				assertThat(Await.until(() -> caller.getState() == Thread.State.TIMED_WAITING))
+					.as("the add waits for its answer")
+					.isTrue();
+				endpoint.publishPorts(2, servers.get(0).port());
+				caller.join(Duration.ofSeconds(20).toMillis());
+				assertThat(outcome.get()).as("the add's outcome").isInstanceOf(BackendException.class);
+				BackendException failure = (BackendException) outcome.get();
+				assertThat(failure.getErrorType()).isEqualTo(BackendErrorType.TRANSIENT);
+				assertThat(failure).hasMessageContaining("cancelled");
+				assertThat(raw.get(key)).as("the add ran on the remaining server").isNull();
 			}
 		}
 	}
