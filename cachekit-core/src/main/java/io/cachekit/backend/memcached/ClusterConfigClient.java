@@ -1,19 +1,26 @@
 package io.cachekit.backend.memcached;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import io.cachekit.backend.Durations;
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.config.ClusterConfiguration;
 import net.spy.memcached.config.NodeEndPoint;
@@ -29,13 +36,22 @@ import org.jspecify.annotations.Nullable;
  * an engine that answers {@code ERROR} (memcached before 1.4.14) is asked
  * {@code get AmazonElastiCache:cluster} instead. Each question opens a connection, with
  * TLS when the backend uses it (the certificate must name the endpoint's host, or the
- * configured TLS host name), and closes it; connecting, writing and each read are bounded
- * by the timeout. The clients' own connections are not used: they speak the binary
- * protocol. Thread-safe.
+ * configured TLS host name), and closes it. One question takes at most the timeout, from
+ * connecting to the last byte, however slowly the endpoint answers. A node's IP address
+ * must be empty or an IP literal, as its port must be valid: the client would retry a
+ * node it cannot resolve forever. The clients' own connections are not used: they speak
+ * the binary protocol. Thread-safe.
  */
 final class ClusterConfigClient {
 
 	private static final int MAX_CONFIG_BYTES = 1024 * 1024;
+
+	private static final Pattern IPV4 = Pattern
+		.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
+	private static final Pattern IPV6 = Pattern.compile("(?=.*:)[0-9A-Fa-f:][0-9A-Fa-f:.]*");
+
+	private final Duration timeout;
 
 	private final ServerAddress endpoint;
 
@@ -48,6 +64,7 @@ final class ClusterConfigClient {
 	ClusterConfigClient(ServerAddress endpoint, Duration timeout, @Nullable SSLContext sslContext,
 			@Nullable String tlsHostName) {
 		this.endpoint = endpoint;
+		this.timeout = timeout;
 		this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
 		this.sslContext = sslContext;
 		this.tlsHostName = tlsHostName;
@@ -62,14 +79,24 @@ final class ClusterConfigClient {
 	}
 
 	/**
-	 * Asks the endpoint for the cluster configuration.
+	 * Returns how long one question may take.
+	 * @return the timeout
+	 */
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * Asks the endpoint for the cluster configuration, within the timeout.
 	 * @return the configuration
-	 * @throws IOException when the endpoint cannot be reached, does not answer in time,
-	 * or answers something that is not a cluster configuration (the message says what)
+	 * @throws IOException when the endpoint cannot be reached, does not answer in time
+	 * ({@link SocketTimeoutException}), or answers something that is not a cluster
+	 * configuration (the message says what)
 	 */
 	ClusterConfiguration fetch() throws IOException {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
 		try (Socket socket = connect()) {
-			InputStream in = socket.getInputStream();
+			InputStream in = new DeadlineInputStream(socket, deadline);
 			OutputStream out = socket.getOutputStream();
 			out.write("config get cluster\r\n".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
@@ -91,6 +118,7 @@ final class ClusterConfigClient {
 						+ "' to config get cluster; is it an ElastiCache configuration endpoint?");
 			}
 			int length = length(parts[3]);
+			// Read in pieces, each one bounded by what is left of the deadline.
 			byte[] data = in.readNBytes(length);
 			if (data.length < length) {
 				throw new EOFException(this.endpoint + " closed the connection in the middle of a configuration");
@@ -114,6 +142,12 @@ final class ClusterConfigClient {
 				if (node.getPort() < 1 || node.getPort() > 65535) {
 					throw new IOException(this.endpoint + " sent an invalid cluster configuration: node "
 							+ node.getHostName() + " has port " + node.getPort());
+				}
+				String ip = node.getIpAddress();
+				if (ip != null && !ip.isEmpty() && !isIpLiteral(ip)) {
+					throw new IOException(this.endpoint + " sent an invalid cluster configuration: node "
+							+ node.getHostName() + " has IP address '" + abbreviate(ip)
+							+ "', which is neither empty nor an IPv4 or IPv6 literal");
 				}
 			}
 			return configuration;
@@ -141,6 +175,26 @@ final class ClusterConfigClient {
 		catch (IOException | RuntimeException ex) {
 			socket.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Tells whether a text is an IP literal, without a name lookup: a string of hex
+	 * digits, colons and dots holding a colon is parsed as IPv6 and never looked up.
+	 */
+	static boolean isIpLiteral(String text) {
+		if (IPV4.matcher(text).matches()) {
+			return true;
+		}
+		if (!IPV6.matcher(text).matches()) {
+			return false;
+		}
+		try {
+			InetAddress.getByName(text);
+			return true;
+		}
+		catch (UnknownHostException ex) {
+			return false;
 		}
 	}
 
@@ -177,6 +231,63 @@ final class ClusterConfigClient {
 			}
 			line.write(b);
 		}
+	}
+
+	/**
+	 * The input of one question's socket: every read waits at most for what is left of
+	 * the question's deadline, so that an endpoint that trickles its answer cannot hold
+	 * the question longer than the timeout.
+	 */
+	private final class DeadlineInputStream extends InputStream {
+
+		private final Socket socket;
+
+		private final InputStream in;
+
+		private final long deadline;
+
+		DeadlineInputStream(Socket socket, long deadline) throws IOException {
+			this.socket = socket;
+			this.in = new BufferedInputStream(socket.getInputStream());
+			this.deadline = deadline;
+		}
+
+		@Override
+		public int read() throws IOException {
+			bound();
+			try {
+				return this.in.read();
+			}
+			catch (SocketTimeoutException ex) {
+				throw timedOut();
+			}
+		}
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			bound();
+			try {
+				return this.in.read(bytes, offset, length);
+			}
+			catch (SocketTimeoutException ex) {
+				throw timedOut();
+			}
+		}
+
+		private void bound() throws IOException {
+			long left = TimeUnit.NANOSECONDS.toMillis(this.deadline - System.nanoTime());
+			if (left <= 0) {
+				throw timedOut();
+			}
+			this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+		}
+
+		private SocketTimeoutException timedOut() {
+			return new SocketTimeoutException(
+					ClusterConfigClient.this.endpoint + " did not answer config get cluster within "
+							+ Durations.format(ClusterConfigClient.this.timeout));
+		}
+
 	}
 
 	private static String abbreviate(String text) {

@@ -43,13 +43,14 @@ final class ClusterDiscovery implements AutoCloseable {
 
 	private final ScheduledExecutorService scheduler;
 
-	private long version = Long.MIN_VALUE;
+	/** What was applied; read without the lock, so that health never waits for a poll. */
+	private volatile Applied applied = Applied.NONE;
 
-	private boolean applied;
-
-	private Set<String> nodes = Set.of();
-
+	/** Why the endpoint could not be asked the last time, if it could not. */
 	private volatile @Nullable String failure;
+
+	/** Why the last configuration could not be applied, if it could not. */
+	private volatile @Nullable String applyFailure;
 
 	ClusterDiscovery(ClusterConfigClient client, Duration interval, Consumer<ClusterConfiguration> listener) {
 		this.client = client;
@@ -74,9 +75,19 @@ final class ClusterDiscovery implements AutoCloseable {
 		try {
 			poll();
 		}
-		catch (RuntimeException ex) {
-			// Never let the schedule die: the next turn tries again.
-			logger.warn("applying the memcached cluster configuration from {} failed", this.client.endpoint(), ex);
+		catch (Throwable ex) {
+			// Never let the schedule die: an exception thrown here would end it for good,
+			// kept in a future nobody reads. The next turn tries again.
+			String reason = "applying the memcached cluster configuration from " + this.client.endpoint() + " failed: "
+					+ ex;
+			boolean first = !reason.equals(this.applyFailure);
+			this.applyFailure = reason;
+			if (first) {
+				logger.warn("{}; asking again every {}", reason, Durations.format(this.interval), ex);
+			}
+			else {
+				logger.debug(reason, ex);
+			}
 		}
 	}
 
@@ -98,7 +109,8 @@ final class ClusterDiscovery implements AutoCloseable {
 			this.failure = null;
 			logger.info("memcached discovery endpoint {} answers again", this.client.endpoint());
 		}
-		if (this.applied && configuration.getConfigVersion() <= this.version) {
+		Applied applied = this.applied;
+		if (applied.known() && configuration.getConfigVersion() <= applied.version()) {
 			return true;
 		}
 		this.listener.accept(configuration);
@@ -106,14 +118,14 @@ final class ClusterDiscovery implements AutoCloseable {
 		for (NodeEndPoint node : configuration.getCacheNodeEndPoints()) {
 			nodes.add(new ServerAddress(node.getHostName(), node.getPort()).toString());
 		}
-		if (this.applied) {
+		if (applied.known()) {
 			for (String node : nodes) {
-				if (!this.nodes.contains(node)) {
+				if (!applied.nodes().contains(node)) {
 					logger.info("memcached node added: {} (cluster config version {})", node,
 							configuration.getConfigVersion());
 				}
 			}
-			for (String node : this.nodes) {
+			for (String node : applied.nodes()) {
 				if (!nodes.contains(node)) {
 					logger.info("memcached node removed: {} (cluster config version {})", node,
 							configuration.getConfigVersion());
@@ -124,9 +136,8 @@ final class ClusterDiscovery implements AutoCloseable {
 			logger.info("memcached nodes from {}: {} (cluster config version {})", this.client.endpoint(),
 					new ArrayList<>(nodes), configuration.getConfigVersion());
 		}
-		this.nodes = Set.copyOf(nodes);
-		this.version = configuration.getConfigVersion();
-		this.applied = true;
+		this.applied = new Applied(true, configuration.getConfigVersion(), Set.copyOf(nodes));
+		this.applyFailure = null;
 		return true;
 	}
 
@@ -136,8 +147,10 @@ final class ClusterDiscovery implements AutoCloseable {
 		boolean first = this.failure == null;
 		this.failure = reason;
 		if (first) {
-			logger.warn("{}; {}", reason, this.applied ? "keeping the nodes of cluster config version " + this.version
-					: "asking again every " + Durations.format(this.interval));
+			Applied applied = this.applied;
+			logger.warn("{}; {}", reason,
+					applied.known() ? "keeping the nodes of cluster config version " + applied.version()
+							: "asking again every " + Durations.format(this.interval));
 		}
 		else {
 			logger.debug(reason);
@@ -145,19 +158,23 @@ final class ClusterDiscovery implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the version of the configuration applied.
+	 * Returns the version of the configuration applied, without waiting for a poll under
+	 * way.
 	 * @return the version, or {@code null} before the first
 	 */
-	synchronized @Nullable Long version() {
-		return this.applied ? this.version : null;
+	@Nullable Long version() {
+		Applied applied = this.applied;
+		return applied.known() ? applied.version() : null;
 	}
 
 	/**
-	 * Returns why the endpoint could not be asked the last time, if it could not.
-	 * @return the reason, or {@code null} when the last answer came
+	 * Returns why the endpoint could not be asked the last time, if it could not, or else
+	 * why its last configuration could not be applied, if it could not.
+	 * @return the reason, or {@code null} when the last answer came and was applied
 	 */
 	@Nullable String failure() {
-		return this.failure;
+		String failure = this.failure;
+		return (failure != null) ? failure : this.applyFailure;
 	}
 
 	/**
@@ -169,17 +186,27 @@ final class ClusterDiscovery implements AutoCloseable {
 	}
 
 	/**
-	 * Stops asking, waiting up to one timeout for a question under way.
+	 * Stops asking: interrupts a first connection to the nodes under way, and waits up to
+	 * the endpoint's timeout for a question under way, which that timeout bounds.
 	 */
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
 		try {
-			this.scheduler.awaitTermination(2, TimeUnit.SECONDS);
+			this.scheduler.awaitTermination(this.client.timeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * The configuration applied: its version and nodes, or none yet.
+	 */
+	private record Applied(boolean known, long version, Set<String> nodes) {
+
+		static final Applied NONE = new Applied(false, Long.MIN_VALUE, Set.of());
+
 	}
 
 }

@@ -161,6 +161,11 @@ public final class MemcachedBackend implements Backend, AddIfAbsent, BulkGet, In
 					"cannot create memcached clients for " + servers.servers(), ex);
 		}
 		List<ServerAddress> unreachable = pool.markUnreachable();
+		if (Thread.currentThread().isInterrupted()) {
+			// Closing the backend cut the wait short: the servers were not given their
+			// time.
+			return pool;
+		}
 		if (!unreachable.isEmpty()) {
 			logger.warn("memcached servers not reachable within {}: {}; connecting in the background",
 					Durations.format(config.connectTimeout()), unreachable);

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 
@@ -63,12 +66,21 @@ final class MemcachedClientPool implements AutoCloseable {
 
 	private final AtomicInteger next = new AtomicInteger();
 
+	/** How long {@link #update} waits for the clients to apply a change. */
+	private final Duration updateTimeout;
+
+	/** The servers every client has applied, which health reports. */
+	private volatile List<ServerAddress> applied;
+
 	private MemcachedClientPool(List<MemcachedClient> clients,
 			Map<MemcachedClient, RedistributingConnectionFactory> factories, ServerDirectory servers,
-			ConnectionLog connectionLog, SaslAuthentication authentication, @Nullable TlsHandshakes tls) {
+			ConnectionLog connectionLog, SaslAuthentication authentication, @Nullable TlsHandshakes tls,
+			Duration updateTimeout) {
 		this.clients = clients;
 		this.factories = factories;
 		this.servers = servers;
+		this.applied = servers.servers();
+		this.updateTimeout = updateTimeout;
 		this.connectionLog = connectionLog;
 		this.authentication = authentication;
 		this.tls = tls;
@@ -113,8 +125,10 @@ final class MemcachedClientPool implements AutoCloseable {
 			clients.forEach(MemcachedClient::shutdown);
 			throw ex;
 		}
+		// An idle client applies a change when its selector wakes, at least once a
+		// second.
 		MemcachedClientPool pool = new MemcachedClientPool(List.copyOf(clients), factories, servers, connectionLog,
-				authentication, tls);
+				authentication, tls, config.connectTimeout().plusSeconds(1));
 		pool.awaitConnections(config.connectTimeout(), config.hasCredentials());
 		return pool;
 	}
@@ -152,18 +166,55 @@ final class MemcachedClientPool implements AutoCloseable {
 	/**
 	 * Replaces the servers by a cluster configuration's nodes in every client: new nodes
 	 * are connected to (and authenticated), removed ones shut down, and their queued
-	 * operations go to the new owners of their keys. Each client's I/O thread applies it
-	 * on its next turn.
+	 * operations cancelled. Each client's I/O thread applies it on its next turn; this
+	 * waits until every client has, up to the connect timeout plus one second, so that
+	 * {@link #serverStates()} never shows servers the clients do not use yet.
 	 * @param configuration the cluster configuration
 	 * @param weights the weight of each node's server
 	 */
 	void update(ClusterConfiguration configuration, ToIntFunction<ServerAddress> weights) {
 		// The ring names the new nodes from the directory: update it first.
 		this.servers.update(configuration.getCacheNodeEndPoints(), weights);
-		this.connectionLog.serversChanged(this.servers.servers());
+		List<ServerAddress> servers = this.servers.servers();
+		this.connectionLog.serversChanged(servers);
 		for (MemcachedClient client : this.clients) {
 			client.getConnection().notifyUpdate(configuration);
 		}
+		awaitLocators(servers);
+		this.applied = servers;
+	}
+
+	private void awaitLocators(List<ServerAddress> servers) {
+		long deadline = System.nanoTime() + this.updateTimeout.toNanos();
+		while (!allLocatorsHold(servers) && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(1);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Tells whether every client's locator holds exactly one node of each server.
+	 */
+	private boolean allLocatorsHold(List<ServerAddress> servers) {
+		for (MemcachedClient client : this.clients) {
+			Collection<MemcachedNode> nodes = client.getConnection().getLocator().getAll();
+			if (nodes.size() != servers.size()) {
+				return false;
+			}
+			Set<ServerAddress> held = new HashSet<>();
+			for (MemcachedNode node : nodes) {
+				ServerAddress server = serverOf(node.getSocketAddress());
+				if (server == null || !held.add(server)) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -211,12 +262,13 @@ final class MemcachedClientPool implements AutoCloseable {
 	}
 
 	/**
-	 * Reports each server as connected when every client holds a live connection to it.
+	 * Reports each server as connected when every client holds a live connection to it;
+	 * the servers are those every client applied (or was given the time to).
 	 * @return {@code host:port} to {@code true} when connected, in configuration order
 	 */
 	Map<ServerAddress, Boolean> serverStates() {
 		Map<ServerAddress, Boolean> states = new LinkedHashMap<>();
-		for (ServerAddress server : this.servers.servers()) {
+		for (ServerAddress server : this.applied) {
 			states.put(server, true);
 		}
 		for (MemcachedClient client : this.clients) {

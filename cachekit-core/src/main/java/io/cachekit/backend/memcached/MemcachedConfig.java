@@ -188,7 +188,7 @@ public final class MemcachedConfig {
 	 * @param server the server (its own weight is ignored)
 	 * @return the weight, 1 to {@value ServerAddress#MAX_WEIGHT}
 	 */
-	public int weightOf(ServerAddress server) {
+	int weightOf(ServerAddress server) {
 		for (ServerAddress configured : this.servers) {
 			if (configured.sameServer(server)) {
 				return configured.weight();

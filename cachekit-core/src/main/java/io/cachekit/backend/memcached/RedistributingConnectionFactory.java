@@ -349,12 +349,15 @@ final class RedistributingConnectionFactory implements ConnectionFactory {
 		 * Replaces the nodes (auto-discovery), and cancels every operation still held by
 		 * a node that is gone.
 		 * <p>
-		 * The client shuts a removed node down and moves the operations it had not
-		 * started, but those already written or being written stay with the closed node
-		 * and would only end in the operation timeout (and may even be moved back to it).
-		 * Cancelled, they fail at once; an idempotent backend operation is then tried
-		 * again, on the key's new server. Runs on the client's I/O thread, which owns the
-		 * nodes' queues.
+		 * The client (1.2.4) shuts a removed node down and redistributes the operations
+		 * it had not started before it installs the new ring, but an operation queued
+		 * with a node as its handler goes back to that node: none is placed on the old
+		 * ring, where an add or increment could reach a server that does not own its key.
+		 * Those operations, and those already written or being read, stay with the closed
+		 * node and would only end in the operation timeout. Cancelled here, they fail at
+		 * once as {@code TRANSIENT}; an idempotent backend operation is then tried again,
+		 * on the key's new server. Runs on the client's I/O thread, which owns the nodes'
+		 * queues.
 		 */
 		@Override
 		public void updateLocator(List<MemcachedNode> nodes) {

@@ -1,8 +1,10 @@
 package io.cachekit.backend.memcached;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
@@ -110,6 +112,65 @@ class ClusterConfigClientTests {
 			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(client::fetch);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 		}
+	}
+
+	@Test
+	void endpointThatTricklesItsAnswerTimesOutWithinTheTimeoutAsAWhole() throws Exception {
+		// One byte every 20 ms, never a line end: each read is far within the timeout.
+		try (ServerSocket trickling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			Thread writer = new Thread(() -> {
+				try (Socket connection = trickling.accept()) {
+					OutputStream out = connection.getOutputStream();
+					while (true) {
+						out.write('C');
+						out.flush();
+						Thread.sleep(20);
+					}
+				}
+				catch (IOException | InterruptedException ex) {
+					// The client went away.
+				}
+			}, "trickling-endpoint");
+			writer.setDaemon(true);
+			writer.start();
+			ClusterConfigClient client = new ClusterConfigClient(
+					ServerAddress.parse("127.0.0.1:" + trickling.getLocalPort()), Duration.ofMillis(300), null, null);
+			long start = System.nanoTime();
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(client::fetch)
+				.withMessageContaining("did not answer config get cluster within 300ms");
+			System.out.printf("[figure] memcached discovery: question to a trickling endpoint ended after %d ms "
+					+ "(timeout 300 ms)%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+		}
+	}
+
+	@Test
+	void nodeWithAnIpThatIsNotAnIpLiteralIsAnInvalidConfiguration() {
+		try (ConfigEndpointServer broken = ConfigEndpointServer.start()) {
+			broken.publishData(1, "1\nnode1|10.0.0.1|11211 node2|cache.example|11211\n");
+			assertThatIOException().isThrownBy(() -> client(broken.address()).fetch())
+				.withMessageContaining("invalid cluster configuration: node node2 has IP address 'cache.example', "
+						+ "which is neither empty nor an IPv4 or IPv6 literal");
+		}
+	}
+
+	@Test
+	void nodeWithAnEmptyIpOrAnIpv6LiteralIsValid() throws IOException {
+		try (ConfigEndpointServer valid = ConfigEndpointServer.start()) {
+			valid.publishData(1, "1\nnode1||11211 node2|::1|11212 node3|fe80::1:2|11213\n");
+			assertThat(client(valid.address()).fetch().getCacheNodeEndPoints()).extracting(NodeEndPoint::getHostName)
+				.containsExactly("node1", "node2", "node3");
+		}
+	}
+
+	@Test
+	void ipLiteralsAreRecognisedWithoutALookup() {
+		assertThat(ClusterConfigClient.isIpLiteral("10.0.0.1")).isTrue();
+		assertThat(ClusterConfigClient.isIpLiteral("::ffff:10.0.0.1")).isTrue();
+		assertThat(ClusterConfigClient.isIpLiteral("256.0.0.1")).isFalse();
+		assertThat(ClusterConfigClient.isIpLiteral("10.0.1")).isFalse();
+		assertThat(ClusterConfigClient.isIpLiteral("cafe")).isFalse();
+		assertThat(ClusterConfigClient.isIpLiteral("localhost")).isFalse();
+		assertThat(ClusterConfigClient.isIpLiteral("1::2::3")).isFalse();
 	}
 
 	@Test

@@ -3,6 +3,8 @@ package io.cachekit.backend.memcached;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
@@ -46,6 +48,17 @@ class MemcachedPlacementTests {
 			}
 			assertThat(placement).hasToString(SPYMEMCACHED_2_12_3_PLACEMENT);
 		}
+	}
+
+	@Test
+	void ketamaOwnersOverTheRingNamesPlaceKeysAsSpymemcachedDid() {
+		List<String> names = List.of("localhost/127.0.0.1:7", "127.0.0.1:9", "localhost/127.0.0.1:13");
+		List<String> keys = IntStream.range(0, 300).mapToObj((i) -> "key-" + i).toList();
+		StringBuilder placement = new StringBuilder();
+		KetamaOwners.owners(names, Map.of(), "", keys)
+			.values()
+			.forEach((owner) -> placement.append(names.indexOf(owner)));
+		assertThat(placement).hasToString(SPYMEMCACHED_2_12_3_PLACEMENT);
 	}
 
 	@Test
