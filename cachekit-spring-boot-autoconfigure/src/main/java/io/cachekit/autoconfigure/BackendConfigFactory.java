@@ -19,6 +19,8 @@ import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.backend.redis.RedisBackendConfig;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -45,6 +47,8 @@ final class BackendConfigFactory {
 	private static final String REDIS_SSL_BUNDLE = REDIS + "ssl.bundle";
 
 	private static final String REDIS_DETAILS = "the Redis connection details' URL";
+
+	private static final Logger logger = LoggerFactory.getLogger(CachekitAutoConfiguration.class);
 
 	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.ofEntries(
 			Map.entry("servers", PREFIX + "servers"), Map.entry("operationTimeout", PREFIX + "timeout"),
@@ -212,6 +216,10 @@ final class BackendConfigFactory {
 		}
 		String endpoint = properties.getDiscovery().getEndpoint();
 		boolean discovery = endpoint != null && !endpoint.isBlank();
+		if (details != null) {
+			logReplacedTopology(details, discovery, properties.getWeights());
+			discovery = false;
+		}
 		if (servers.isEmpty() && !discovery) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
 					"memcached needs at least one host:port, e.g. cachekit.memcached.servers=localhost:11211 "
@@ -222,12 +230,14 @@ final class BackendConfigFactory {
 		if (!servers.isEmpty()) {
 			apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
 		}
-		apply(PREFIX + "weights", properties.getWeights(), builder::weights, MEMCACHED_PROPERTIES);
-		if (discovery) {
-			apply(PREFIX + "discovery.endpoint", endpoint, builder::discoveryEndpoint, MEMCACHED_PROPERTIES);
+		if (details == null) {
+			apply(PREFIX + "weights", properties.getWeights(), builder::weights, MEMCACHED_PROPERTIES);
+			if (discovery) {
+				apply(PREFIX + "discovery.endpoint", endpoint, builder::discoveryEndpoint, MEMCACHED_PROPERTIES);
+			}
+			apply(PREFIX + "discovery.interval", properties.getDiscovery().getInterval(), builder::discoveryInterval,
+					MEMCACHED_PROPERTIES);
 		}
-		apply(PREFIX + "discovery.interval", properties.getDiscovery().getInterval(), builder::discoveryInterval,
-				MEMCACHED_PROPERTIES);
 		apply(PREFIX + "timeout", properties.getTimeout(), builder::operationTimeout, MEMCACHED_PROPERTIES);
 		apply(PREFIX + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout,
 				MEMCACHED_PROPERTIES);
@@ -247,6 +257,28 @@ final class BackendConfigFactory {
 			tls(properties.getSsl(), sslBundles, builder);
 		}
 		return build(PREFIX + "servers", servers, builder::build, MEMCACHED_PROPERTIES);
+	}
+
+	/**
+	 * Logs once, when the backend is created, that a connection details bean replaces the
+	 * discovery endpoint and weights of the properties: those name the nodes of another
+	 * deployment (an {@code application.yml} written for production beside a test's
+	 * service connection), whose discovered nodes would replace the bean's servers and
+	 * whose weights name servers the bean does not have.
+	 */
+	private static void logReplacedTopology(CachekitMemcachedConnectionDetails details, boolean discovery,
+			Map<String, Integer> weights) {
+		List<String> replaced = new ArrayList<>();
+		if (discovery) {
+			replaced.add(PREFIX + "discovery.*");
+		}
+		if (!weights.isEmpty()) {
+			replaced.add(PREFIX + "weights");
+		}
+		if (!replaced.isEmpty()) {
+			logger.info("cachekit: the memcached connection details ({}) name the servers; ignoring {}",
+					details.getClass().getName(), String.join(" and ", replaced));
+		}
 	}
 
 	/**
