@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
@@ -22,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
@@ -46,7 +49,14 @@ final class BackendConfigFactory {
 
 	private static final String REDIS_SSL_BUNDLE = REDIS + "ssl.bundle";
 
-	private static final String REDIS_DETAILS = "the Redis connection details' URL";
+	/** What an invalid URL of a Redis connection details bean is called. */
+	private static final String REDIS_URL_GETTER = "getUrl()";
+
+	/** The engine's setting a memcached connection details bean fills, and its getter. */
+	private static final Map<String, String> MEMCACHED_GETTERS = Map.of("servers", "getServers()");
+
+	/** The engine's setting a Redis connection details bean fills, and its getter. */
+	private static final Map<String, String> REDIS_GETTERS = Map.of("url", REDIS_URL_GETTER);
 
 	private static final Logger logger = LoggerFactory.getLogger(CachekitAutoConfiguration.class);
 
@@ -114,11 +124,16 @@ final class BackendConfigFactory {
 				Map.entry("max value size", REDIS + "max-value-size"));
 		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
 		if (url != null) {
-			try {
-				builder.url(url);
+			if (details != null) {
+				fromDetails("Redis", details, REDIS_GETTERS, () -> builder.url(url));
 			}
-			catch (IllegalArgumentException ex) {
-				throw PropertyMessages.translate(urlProperty, maskPassword(url), ex, names);
+			else {
+				try {
+					builder.url(url);
+				}
+				catch (IllegalArgumentException ex) {
+					throw PropertyMessages.translate(urlProperty, maskPassword(url), ex, names);
+				}
 			}
 			apply(REDIS + "timeout", properties.getTimeout(), builder::commandTimeout, names);
 			apply(REDIS + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout, names);
@@ -128,12 +143,20 @@ final class BackendConfigFactory {
 			redisSsl(properties.getSsl().getBundle(), url, urlProperty, sslBundles, builder);
 		}
 		else if (detailsBundle != null) {
+			if (url == null || !url.strip().regionMatches(true, 0, "rediss://", 0, 9)) {
+				throw new IllegalStateException("the Redis connection details (" + details.getClass().getName()
+						+ ") are invalid: getSslBundle() returns a bundle, which needs a rediss:// URL, but getUrl() is '"
+						+ ((url != null) ? maskPassword(url) : "") + "'");
+			}
 			redisSsl(detailsBundle, builder);
 		}
 		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts, names);
 		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix, names);
 		apply(REDIS + "max-value-size", properties.getMaxValueSize(),
 				(size) -> builder.maxValueSize(toInt(size.toBytes())), names);
+		if (details != null) {
+			return fromDetails("Redis", details, REDIS_GETTERS, builder::build);
+		}
 		return build(urlProperty, null, builder::build, names);
 	}
 
@@ -227,10 +250,13 @@ final class BackendConfigFactory {
 							+ "(cachekit.memcached.discovery.endpoint), or set cachekit.backend=none for L1-only caches");
 		}
 		MemcachedConfig.Builder builder = MemcachedConfig.builder();
-		if (!servers.isEmpty()) {
-			apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
+		if (details != null) {
+			fromDetails("memcached", details, MEMCACHED_GETTERS, () -> builder.servers(servers));
 		}
-		if (details == null) {
+		else {
+			if (!servers.isEmpty()) {
+				apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
+			}
 			apply(PREFIX + "weights", properties.getWeights(), builder::weights, MEMCACHED_PROPERTIES);
 			if (discovery) {
 				apply(PREFIX + "discovery.endpoint", endpoint, builder::discoveryEndpoint, MEMCACHED_PROPERTIES);
@@ -251,11 +277,10 @@ final class BackendConfigFactory {
 		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode, MEMCACHED_PROPERTIES);
 		if (details != null) {
 			connection(details, builder);
+			return fromDetails("memcached", details, MEMCACHED_GETTERS, builder::build);
 		}
-		else {
-			credentials(properties, builder);
-			tls(properties.getSsl(), sslBundles, builder);
-		}
+		credentials(properties, builder);
+		tls(properties.getSsl(), sslBundles, builder);
 		return build(PREFIX + "servers", servers, builder::build, MEMCACHED_PROPERTIES);
 	}
 
@@ -432,7 +457,36 @@ final class BackendConfigFactory {
 	 */
 	static RedisBackendConfig redis(CachekitProperties.Redis properties, CachekitRedisConnectionDetails details) {
 		String url = withCredentials(details.getUrl(), details.getUsername(), details.getPassword());
-		return redis(properties, url, REDIS_DETAILS, null, details);
+		return redis(properties, url, REDIS_URL_GETTER, null, details);
+	}
+
+	/**
+	 * Runs a step of the configuration with values of a connection details bean. The
+	 * engine's refusal starts with its setting ({@code servers[0]: ...},
+	 * {@code url ...}), which the user did not write, and no property holds the value:
+	 * the failure names the bean's class and getter instead
+	 * ({@code getServers()[0]: ...}).
+	 * @param kind the backend, as the message names it
+	 * @param details the bean
+	 * @param getters the engine's settings and the getters they come from
+	 * @param step the step
+	 * @return what the step returned
+	 */
+	private static <T> T fromDetails(String kind, ConnectionDetails details, Map<String, String> getters,
+			Supplier<T> step) {
+		try {
+			return step.get();
+		}
+		catch (IllegalArgumentException ex) {
+			String reason = String.valueOf(ex.getMessage());
+			for (Map.Entry<String, String> getter : getters.entrySet()) {
+				reason = reason.replaceFirst("^" + Pattern.quote(getter.getKey()) + "\\b",
+						Matcher.quoteReplacement(getter.getValue()));
+			}
+			throw new IllegalStateException(
+					"the " + kind + " connection details (" + details.getClass().getName() + ") are invalid: " + reason,
+					ex);
+		}
 	}
 
 	/**
