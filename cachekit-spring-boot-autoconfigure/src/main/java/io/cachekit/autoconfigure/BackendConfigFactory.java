@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
@@ -19,7 +21,10 @@ import io.cachekit.backend.file.FileBackendConfig;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.backend.redis.RedisBackendConfig;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
@@ -44,7 +49,16 @@ final class BackendConfigFactory {
 
 	private static final String REDIS_SSL_BUNDLE = REDIS + "ssl.bundle";
 
-	private static final String REDIS_DETAILS = "the Redis connection details' URL";
+	/** What an invalid URL of a Redis connection details bean is called. */
+	private static final String REDIS_URL_GETTER = "getUrl()";
+
+	/** The engine's setting a memcached connection details bean fills, and its getter. */
+	private static final Map<String, String> MEMCACHED_GETTERS = Map.of("servers", "getServers()");
+
+	/** The engine's setting a Redis connection details bean fills, and its getter. */
+	private static final Map<String, String> REDIS_GETTERS = Map.of("url", REDIS_URL_GETTER);
+
+	private static final Logger logger = LoggerFactory.getLogger(CachekitAutoConfiguration.class);
 
 	private static final Map<String, String> MEMCACHED_PROPERTIES = Map.ofEntries(
 			Map.entry("servers", PREFIX + "servers"), Map.entry("operationTimeout", PREFIX + "timeout"),
@@ -111,11 +125,16 @@ final class BackendConfigFactory {
 		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
 		RedisTopology topology = RedisTopology.of(properties, url, urlProperty);
 		if (url != null) {
-			try {
-				builder.url(url);
+			if (details != null) {
+				fromDetails("Redis", details, REDIS_GETTERS, () -> builder.url(url));
 			}
-			catch (IllegalArgumentException ex) {
-				throw PropertyMessages.translate(urlProperty, maskPassword(url), ex, names);
+			else {
+				try {
+					builder.url(url);
+				}
+				catch (IllegalArgumentException ex) {
+					throw PropertyMessages.translate(urlProperty, maskPassword(url), ex, names);
+				}
 			}
 		}
 		topology.applyTo(builder);
@@ -129,12 +148,20 @@ final class BackendConfigFactory {
 			redisSsl(properties.getSsl().getBundle(), url, urlProperty, topology, sslBundles, builder);
 		}
 		else if (detailsBundle != null) {
+			if (url == null || !url.strip().regionMatches(true, 0, "rediss://", 0, 9)) {
+				throw new IllegalStateException("the Redis connection details (" + details.getClass().getName()
+						+ ") are invalid: getSslBundle() returns a bundle, which needs a rediss:// URL, but getUrl() is '"
+						+ ((url != null) ? maskPassword(url) : "") + "'");
+			}
 			redisSsl(detailsBundle, builder);
 		}
 		apply(REDIS + "retry-attempts", properties.getRetryAttempts(), builder::retryAttempts, names);
 		apply(REDIS + "key-prefix", properties.getKeyPrefix(), builder::keyPrefix, names);
 		apply(REDIS + "max-value-size", properties.getMaxValueSize(),
 				(size) -> builder.maxValueSize(toInt(size.toBytes())), names);
+		if (details != null) {
+			return fromDetails("Redis", details, REDIS_GETTERS, builder::build);
+		}
 		return build(urlProperty, null, builder::build, names);
 	}
 
@@ -225,6 +252,10 @@ final class BackendConfigFactory {
 		}
 		String endpoint = properties.getDiscovery().getEndpoint();
 		boolean discovery = endpoint != null && !endpoint.isBlank();
+		if (details != null) {
+			logReplacedTopology(details, discovery, properties.getWeights());
+			discovery = false;
+		}
 		if (servers.isEmpty() && !discovery) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "servers", "",
 					"memcached needs at least one host:port, e.g. cachekit.memcached.servers=localhost:11211 "
@@ -232,15 +263,20 @@ final class BackendConfigFactory {
 							+ "(cachekit.memcached.discovery.endpoint), or set cachekit.backend=none for L1-only caches");
 		}
 		MemcachedConfig.Builder builder = MemcachedConfig.builder();
-		if (!servers.isEmpty()) {
-			apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
+		if (details != null) {
+			fromDetails("memcached", details, MEMCACHED_GETTERS, () -> builder.servers(servers));
 		}
-		apply(PREFIX + "weights", properties.getWeights(), builder::weights, MEMCACHED_PROPERTIES);
-		if (discovery) {
-			apply(PREFIX + "discovery.endpoint", endpoint, builder::discoveryEndpoint, MEMCACHED_PROPERTIES);
+		else {
+			if (!servers.isEmpty()) {
+				apply(PREFIX + "servers", servers, builder::servers, MEMCACHED_PROPERTIES);
+			}
+			apply(PREFIX + "weights", properties.getWeights(), builder::weights, MEMCACHED_PROPERTIES);
+			if (discovery) {
+				apply(PREFIX + "discovery.endpoint", endpoint, builder::discoveryEndpoint, MEMCACHED_PROPERTIES);
+			}
+			apply(PREFIX + "discovery.interval", properties.getDiscovery().getInterval(), builder::discoveryInterval,
+					MEMCACHED_PROPERTIES);
 		}
-		apply(PREFIX + "discovery.interval", properties.getDiscovery().getInterval(), builder::discoveryInterval,
-				MEMCACHED_PROPERTIES);
 		apply(PREFIX + "timeout", properties.getTimeout(), builder::operationTimeout, MEMCACHED_PROPERTIES);
 		apply(PREFIX + "connect-timeout", properties.getConnectTimeout(), builder::connectTimeout,
 				MEMCACHED_PROPERTIES);
@@ -254,12 +290,33 @@ final class BackendConfigFactory {
 		apply(PREFIX + "failure-mode", properties.getFailureMode(), builder::failureMode, MEMCACHED_PROPERTIES);
 		if (details != null) {
 			connection(details, builder);
+			return fromDetails("memcached", details, MEMCACHED_GETTERS, builder::build);
 		}
-		else {
-			credentials(properties, builder);
-			tls(properties.getSsl(), sslBundles, builder);
-		}
+		credentials(properties, builder);
+		tls(properties.getSsl(), sslBundles, builder);
 		return build(PREFIX + "servers", servers, builder::build, MEMCACHED_PROPERTIES);
+	}
+
+	/**
+	 * Logs once, when the backend is created, that a connection details bean replaces the
+	 * discovery endpoint and weights of the properties: those name the nodes of another
+	 * deployment (an {@code application.yml} written for production beside a test's
+	 * service connection), whose discovered nodes would replace the bean's servers and
+	 * whose weights name servers the bean does not have.
+	 */
+	private static void logReplacedTopology(CachekitMemcachedConnectionDetails details, boolean discovery,
+			Map<String, Integer> weights) {
+		List<String> replaced = new ArrayList<>();
+		if (discovery) {
+			replaced.add(PREFIX + "discovery.*");
+		}
+		if (!weights.isEmpty()) {
+			replaced.add(PREFIX + "weights");
+		}
+		if (!replaced.isEmpty()) {
+			logger.info("cachekit: the memcached connection details ({}) name the servers; ignoring {}",
+					details.getClass().getName(), String.join(" and ", replaced));
+		}
 	}
 
 	/**
@@ -413,7 +470,36 @@ final class BackendConfigFactory {
 	 */
 	static RedisBackendConfig redis(CachekitProperties.Redis properties, CachekitRedisConnectionDetails details) {
 		String url = withCredentials(details.getUrl(), details.getUsername(), details.getPassword());
-		return redis(properties, url, REDIS_DETAILS, null, details);
+		return redis(properties, url, REDIS_URL_GETTER, null, details);
+	}
+
+	/**
+	 * Runs a step of the configuration with values of a connection details bean. The
+	 * engine's refusal starts with its setting ({@code servers[0]: ...},
+	 * {@code url ...}), which the user did not write, and no property holds the value:
+	 * the failure names the bean's class and getter instead
+	 * ({@code getServers()[0]: ...}).
+	 * @param kind the backend, as the message names it
+	 * @param details the bean
+	 * @param getters the engine's settings and the getters they come from
+	 * @param step the step
+	 * @return what the step returned
+	 */
+	private static <T> T fromDetails(String kind, ConnectionDetails details, Map<String, String> getters,
+			Supplier<T> step) {
+		try {
+			return step.get();
+		}
+		catch (IllegalArgumentException ex) {
+			String reason = String.valueOf(ex.getMessage());
+			for (Map.Entry<String, String> getter : getters.entrySet()) {
+				reason = reason.replaceFirst("^" + Pattern.quote(getter.getKey()) + "\\b",
+						Matcher.quoteReplacement(getter.getValue()));
+			}
+			throw new IllegalStateException(
+					"the " + kind + " connection details (" + details.getClass().getName() + ") are invalid: " + reason,
+					ex);
+		}
 	}
 
 	/**

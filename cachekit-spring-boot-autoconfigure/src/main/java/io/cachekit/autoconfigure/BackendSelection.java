@@ -1,9 +1,10 @@
 package io.cachekit.autoconfigure;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import io.cachekit.autoconfigure.CachekitProperties.BackendType;
@@ -33,26 +34,32 @@ import org.springframework.util.ClassUtils;
  * ({@code cachekit.file.directory}); else none, and caches are L1 only.
  *
  * <p>
- * In {@code auto} mode a connection details bean
- * ({@link CachekitMemcachedConnectionDetails}, then
+ * In {@code auto} mode, when none of these cachekit properties is set, a connection
+ * details bean ({@link CachekitMemcachedConnectionDetails}, then
  * {@link CachekitRedisConnectionDetails}, defined by the application or by a
- * Testcontainers or Docker Compose service connection) comes first, before any property:
- * as in Spring Boot, a service connection wins over the connection properties. The
- * conditions see the bean only when given the bean factory
- * ({@link #of(Environment, ClassLoader, ListableBeanFactory)}).
+ * Testcontainers or Docker Compose service connection) chooses its backend, before
+ * {@code REDIS_URL}. A details bean never moves cachekit to another backend than its
+ * properties choose: as in Spring Boot, connection details replace the connection
+ * properties of their own service (a memcached bean replaces
+ * {@code cachekit.memcached.servers}), and a Redis container that an application runs for
+ * Spring Data Redis must not take the cache off its memcached servers. The properties
+ * that count are {@link #BACKEND_PROPERTIES}. The conditions see the beans only when
+ * given the bean factory ({@link #of(Environment, ClassLoader, ListableBeanFactory)}).
  *
  * <p>
  * An explicit backend wins over another backend's settings, the way
  * {@code spring.cache.type} wins in Spring Boot (a shared {@code application.yml} may
  * hold a file directory for development and production choose memcached): those settings
- * are listed in {@link #ignored()}, for the startup log. {@code REDIS_URL} is not
+ * are listed in {@link #ignored()}, for the startup log, as are, in every mode, the
+ * connection details beans of a backend that was not chosen. {@code REDIS_URL} is not
  * cachekit's own setting: it is never listed, and {@code auto} skips it when the Redis
  * client is not on the classpath (a platform may set it for another use).
  *
  * @param type the chosen backend, never {@code AUTO}
  * @param reason why, for the startup log
  * @param property the property that chose the backend, or {@code null} when none did
- * @param ignored the settings of other backends that an explicit choice overrides
+ * @param ignored the settings of other backends that an explicit choice overrides, and
+ * the connection details beans of a backend that was not chosen
  */
 record BackendSelection(BackendType type, String reason, @Nullable String property, Set<String> ignored) {
 
@@ -72,6 +79,21 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	static final String PLATFORM_REDIS_URL = "REDIS_URL";
 
 	static final String FILE_DIRECTORY = "cachekit.file.directory";
+
+	/**
+	 * The cachekit properties that configure a backend, in the order {@code auto} tries
+	 * them. Each one that is set selects its backend in {@code auto} mode, keeps a
+	 * connection details bean from choosing the backend, and is listed in
+	 * {@link #ignored()} when {@code cachekit.backend} names another backend. A new
+	 * backend property is one more entry here.
+	 */
+	static final List<BackendProperty> BACKEND_PROPERTIES = List.of(
+			BackendProperty.list(BackendType.MEMCACHED, MEMCACHED_SERVERS),
+			BackendProperty.text(BackendType.MEMCACHED, MEMCACHED_DISCOVERY_ENDPOINT),
+			BackendProperty.text(BackendType.REDIS, REDIS_URL),
+			BackendProperty.list(BackendType.REDIS, REDIS_CLUSTER_NODES),
+			BackendProperty.text(BackendType.REDIS, REDIS_SENTINEL_MASTER),
+			BackendProperty.text(BackendType.FILE, FILE_DIRECTORY));
 
 	/**
 	 * Classes of the memcached client, which the memcached backend needs.
@@ -106,110 +128,90 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	}
 
 	/**
-	 * Reads the selection from the environment and, in {@code auto} mode, the connection
-	 * details beans.
+	 * Reads the selection from the environment and the connection details beans.
 	 * @param environment the environment
 	 * @param classLoader the class loader that tells whether the Redis client is there,
 	 * or {@code null} for the default one
 	 * @param beanFactory the bean factory whose connection details beans choose a backend
-	 * in {@code auto} mode, or {@code null} to read only the properties
+	 * in {@code auto} mode when no backend property is set, or {@code null} to read only
+	 * the properties
 	 * @return the selection
 	 */
 	static BackendSelection of(Environment environment, @Nullable ClassLoader classLoader,
 			@Nullable ListableBeanFactory beanFactory) {
 		Binder binder = Binder.get(environment);
 		BackendType type = binder.bind(BACKEND, BackendType.class).orElse(BackendType.AUTO);
-		boolean servers = !binder.bind(MEMCACHED_SERVERS, Bindable.listOf(String.class))
-			.map(BackendConfigFactory::servers)
-			.orElse(List.of())
-			.isEmpty();
-		boolean discovery = hasText(binder.bind(MEMCACHED_DISCOVERY_ENDPOINT, String.class).orElse(null));
-		String memcachedProperty = servers ? MEMCACHED_SERVERS : (discovery ? MEMCACHED_DISCOVERY_ENDPOINT : null);
-		// cachekit's own Redis connection settings that are set, the first one chooses.
-		List<String> redisConfigured = new ArrayList<>();
-		if (hasText(binder.bind(REDIS_URL, String.class).orElse(null))) {
-			redisConfigured.add(REDIS_URL);
-		}
-		if (!binder.bind(REDIS_CLUSTER_NODES, Bindable.listOf(String.class))
-			.map(BackendConfigFactory::servers)
-			.orElse(List.of())
-			.isEmpty()) {
-			redisConfigured.add(REDIS_CLUSTER_NODES);
-		}
-		if (hasText(binder.bind(REDIS_SENTINEL_MASTER, String.class).orElse(null))) {
-			redisConfigured.add(REDIS_SENTINEL_MASTER);
-		}
-		String redisProperty = redisConfigured.isEmpty() ? null : redisConfigured.get(0);
-		boolean platformRedis = hasText(environment.getProperty(PLATFORM_REDIS_URL));
-		boolean file = hasText(binder.bind(FILE_DIRECTORY, String.class).orElse(null));
-		Set<String> configured = new LinkedHashSet<>();
-		if (memcachedProperty != null) {
-			configured.add(memcachedProperty);
-		}
-		configured.addAll(redisConfigured);
-		if (file) {
-			configured.add(FILE_DIRECTORY);
-		}
-		return switch (type) {
-			case AUTO -> {
-				BackendSelection details = byConnectionDetails(beanFactory);
-				yield (details != null) ? details : auto(memcachedProperty, redisProperty,
-						platformRedis && isPresent(REDIS_CLIENT, classLoader), file);
+		Map<String, BackendType> configured = new LinkedHashMap<>();
+		for (BackendProperty property : BACKEND_PROPERTIES) {
+			if (property.isSet(binder)) {
+				configured.put(property.name(), property.backend());
 			}
-			case MEMCACHED -> explicit(type, configured, List.of(MEMCACHED_SERVERS, MEMCACHED_DISCOVERY_ENDPOINT));
-			case REDIS -> explicit(type, configured, redisConfigured);
-			case FILE -> explicit(type, configured, List.of(FILE_DIRECTORY));
-			case NONE -> explicit(type, configured, List.of());
-		};
+		}
+		Map<String, BackendType> details = connectionDetails(beanFactory);
+		boolean platformRedis = hasText(environment.getProperty(PLATFORM_REDIS_URL))
+				&& isPresent(REDIS_CLIENT, classLoader);
+		BackendSelection selection = (type != BackendType.AUTO)
+				? new BackendSelection(type, BACKEND + "=" + type.name().toLowerCase(Locale.ROOT), BACKEND, Set.of())
+				: auto(configured, details, platformRedis);
+		Set<String> ignored = new LinkedHashSet<>();
+		if (type != BackendType.AUTO) {
+			configured.forEach((name, backend) -> {
+				if (backend != selection.type()) {
+					ignored.add(name);
+				}
+			});
+		}
+		details.forEach((name, backend) -> {
+			if (backend != selection.type()) {
+				ignored.add(name);
+			}
+		});
+		return new BackendSelection(selection.type(), selection.reason(), selection.property(), Set.copyOf(ignored));
 	}
 
-	private static BackendSelection auto(@Nullable String memcached, @Nullable String redis, boolean platformRedis,
-			boolean file) {
-		if (memcached != null) {
-			return new BackendSelection(BackendType.MEMCACHED, memcached + " is set", memcached, Set.of());
+	/**
+	 * Chooses in {@code auto} mode: the first backend property that is set; else a
+	 * connection details bean, memcached first; else {@code REDIS_URL}; else none.
+	 * {@code REDIS_URL} comes after cachekit's Redis properties and before the file
+	 * directory.
+	 */
+	private static BackendSelection auto(Map<String, BackendType> configured, Map<String, BackendType> details,
+			boolean platformRedis) {
+		if (!configured.isEmpty()) {
+			Map.Entry<String, BackendType> first = configured.entrySet().iterator().next();
+			if (!platformRedis || first.getValue() != BackendType.FILE) {
+				return new BackendSelection(first.getValue(), first.getKey() + " is set", first.getKey(), Set.of());
+			}
 		}
-		if (redis != null) {
-			return new BackendSelection(BackendType.REDIS, redis + " is set", redis, Set.of());
+		else if (!details.isEmpty()) {
+			Map.Entry<String, BackendType> bean = details.entrySet().iterator().next();
+			return new BackendSelection(bean.getValue(), "a " + bean.getKey() + " is defined", null, Set.of());
 		}
 		if (platformRedis) {
 			return new BackendSelection(BackendType.REDIS, "the " + PLATFORM_REDIS_URL + " environment variable is set",
 					null, Set.of());
 		}
-		if (file) {
-			return new BackendSelection(BackendType.FILE, FILE_DIRECTORY + " is set", FILE_DIRECTORY, Set.of());
-		}
-		return new BackendSelection(BackendType.NONE, "no memcached servers, Redis URL or file directory is configured",
-				null, Set.of());
+		return new BackendSelection(BackendType.NONE,
+				"no cachekit backend property or connection details bean is configured", null, Set.of());
 	}
 
 	/**
-	 * Chooses the backend of a connection details bean, memcached first.
+	 * Finds the connection details beans, memcached first, each named as the startup log
+	 * shows it ({@code memcached connection details bean 'cacheServers'}).
 	 * @param beanFactory the bean factory, or {@code null}
-	 * @return the selection, or {@code null} when there is no such bean
+	 * @return each bean's description and the backend it connects to
 	 */
-	private static @Nullable BackendSelection byConnectionDetails(@Nullable ListableBeanFactory beanFactory) {
-		if (beanFactory == null) {
-			return null;
+	private static Map<String, BackendType> connectionDetails(@Nullable ListableBeanFactory beanFactory) {
+		Map<String, BackendType> details = new LinkedHashMap<>();
+		if (beanFactory != null) {
+			for (String name : beanFactory.getBeanNamesForType(CachekitMemcachedConnectionDetails.class, true, false)) {
+				details.put("memcached connection details bean '" + name + "'", BackendType.MEMCACHED);
+			}
+			for (String name : beanFactory.getBeanNamesForType(CachekitRedisConnectionDetails.class, true, false)) {
+				details.put("Redis connection details bean '" + name + "'", BackendType.REDIS);
+			}
 		}
-		String[] memcached = beanFactory.getBeanNamesForType(CachekitMemcachedConnectionDetails.class, true, false);
-		if (memcached.length > 0) {
-			return new BackendSelection(BackendType.MEMCACHED,
-					"a memcached connection details bean is defined (" + String.join(", ", memcached) + ")", null,
-					Set.of());
-		}
-		String[] redis = beanFactory.getBeanNamesForType(CachekitRedisConnectionDetails.class, true, false);
-		if (redis.length > 0) {
-			return new BackendSelection(BackendType.REDIS,
-					"a Redis connection details bean is defined (" + String.join(", ", redis) + ")", null, Set.of());
-		}
-		return null;
-	}
-
-	private static BackendSelection explicit(BackendType type, Set<String> configured, List<String> own) {
-		Set<String> others = new LinkedHashSet<>(configured);
-		own.forEach(others::remove);
-		return new BackendSelection(type, BACKEND + "=" + type.name().toLowerCase(Locale.ROOT), BACKEND,
-				Set.copyOf(others));
+		return details;
 	}
 
 	private static boolean hasText(@Nullable String value) {
@@ -260,6 +262,36 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 	 */
 	static InvalidConfigurationPropertyValueException missing(String property, String hint) {
 		return new InvalidConfigurationPropertyValueException(property, "", hint);
+	}
+
+	/**
+	 * A cachekit property that configures a backend.
+	 *
+	 * @param backend the backend it configures
+	 * @param name the property
+	 * @param list whether it is a list ({@code a,b} or a JSON array), set when it holds
+	 * an element; otherwise set when it holds text
+	 */
+	record BackendProperty(BackendType backend, String name, boolean list) {
+
+		static BackendProperty text(BackendType backend, String name) {
+			return new BackendProperty(backend, name, false);
+		}
+
+		static BackendProperty list(BackendType backend, String name) {
+			return new BackendProperty(backend, name, true);
+		}
+
+		boolean isSet(Binder binder) {
+			if (this.list) {
+				return !binder.bind(this.name, Bindable.listOf(String.class))
+					.map(BackendConfigFactory::servers)
+					.orElse(List.of())
+					.isEmpty();
+			}
+			return hasText(binder.bind(this.name, String.class).orElse(null));
+		}
+
 	}
 
 }

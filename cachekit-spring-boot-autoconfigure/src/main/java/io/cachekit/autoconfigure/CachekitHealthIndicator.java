@@ -2,6 +2,7 @@ package io.cachekit.autoconfigure;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.cachekit.autoconfigure.CachekitProperties.OutageStatus;
 import io.cachekit.backend.Backend;
@@ -36,7 +37,9 @@ import org.springframework.boot.health.contributor.Status;
  * With {@code cachekit.health.outage-status=degraded} an unreachable backend is reported
  * as {@link #DEGRADED} instead of DOWN: Spring Boot's default status aggregation ignores
  * a status it does not know, so the application's overall health stays UP (HTTP 200)
- * while the caches serve from L1, and the component still shows the outage.
+ * while the caches serve from L1, and the component still shows the outage. A backend
+ * whose health check throws instead of answering is an outage as well, with the
+ * exception's message as the {@code error} detail.
  */
 class CachekitHealthIndicator extends AbstractHealthIndicator {
 
@@ -70,7 +73,7 @@ class CachekitHealthIndicator extends AbstractHealthIndicator {
 			builder.up().withDetail("backend_type", "none").withDetail("latency_ms", 0);
 		}
 		else {
-			BackendHealth health = this.backend.health();
+			BackendHealth health = check(this.backend);
 			if (health.healthy()) {
 				builder.up();
 			}
@@ -101,6 +104,24 @@ class CachekitHealthIndicator extends AbstractHealthIndicator {
 				builder.withDetail("circuit",
 						this.cacheManager.getCircuitBreaker().state().name().toLowerCase(java.util.Locale.ROOT));
 			}
+		}
+	}
+
+	/**
+	 * Asks the backend for its health. A backend answers an outage with an unhealthy
+	 * result, but one whose check throws (a memcached pool already shut down, an
+	 * application's own backend) is down too, and reported with the outage status:
+	 * {@link AbstractHealthIndicator} would turn the exception into DOWN whatever
+	 * {@code cachekit.health.outage-status} says.
+	 */
+	private static BackendHealth check(Backend backend) {
+		long start = System.nanoTime();
+		try {
+			return backend.health();
+		}
+		catch (RuntimeException ex) {
+			return BackendHealth.down(backend.backendType(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+					ex, Map.of());
 		}
 	}
 

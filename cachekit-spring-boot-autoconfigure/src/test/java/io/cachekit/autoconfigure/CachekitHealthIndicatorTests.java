@@ -62,6 +62,21 @@ class CachekitHealthIndicatorTests {
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 	}
 
+	@Test
+	void healthCheckThatThrowsIsAnOutageWithTheOutageStatus() {
+		Backend backend = mock(Backend.class);
+		given(backend.backendType()).willReturn("memcached");
+		given(backend.health()).willThrow(new IllegalStateException("the memcached client pool is shut down"));
+		Health degraded = new CachekitHealthIndicator(backend, null, OutageStatus.DEGRADED).health();
+		assertThat(degraded.getStatus().getCode()).isEqualTo("DEGRADED");
+		assertThat(degraded.getDetails()).containsEntry("backend_type", "memcached")
+			.containsEntry("error", "the memcached client pool is shut down")
+			.containsKey("latency_ms");
+		Health down = new CachekitHealthIndicator(backend, null, OutageStatus.DOWN).health();
+		assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(down.getDetails()).containsEntry("error", "the memcached client pool is shut down");
+	}
+
 	private static BackendHealth down() {
 		return BackendHealth.down("memcached", 300, new IOException("connection refused"), Map.of());
 	}

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How connection details beans take part in {@link BackendSelection}: in {@code auto}
- * mode a details bean comes before every property; an explicit {@code cachekit.backend}
- * still wins.
+ * mode a details bean chooses its backend only when no cachekit backend property is set,
+ * and never moves cachekit to another backend than its properties choose; an explicit
+ * {@code cachekit.backend} still wins.
  */
 class ConnectionDetailsSelectionTests {
 
@@ -50,10 +51,48 @@ class ConnectionDetailsSelectionTests {
 	}
 
 	@Test
-	void detailsBeanComesBeforeProperties() {
+	void detailsBeanDoesNotMoveCachekitOffTheBackendItsPropertiesChoose() {
 		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
-		define("redisServer", CachekitRedisConnectionDetails.class);
-		assertThat(select().type()).isEqualTo(BackendType.REDIS);
+		define("redisContainer", CachekitRedisConnectionDetails.class);
+		BackendSelection selection = select();
+		assertThat(selection.type()).isEqualTo(BackendType.MEMCACHED);
+		assertThat(selection.property()).isEqualTo("cachekit.memcached.servers");
+		assertThat(selection.ignored()).containsExactly("Redis connection details bean 'redisContainer'");
+	}
+
+	@Test
+	void everyBackendPropertyKeepsADetailsBeanOfAnotherBackendFromChoosing() {
+		DefaultListableBeanFactory memcachedDetails = new DefaultListableBeanFactory();
+		memcachedDetails.registerBeanDefinition("cacheServers",
+				new RootBeanDefinition(CachekitMemcachedConnectionDetails.class));
+		DefaultListableBeanFactory redisDetails = new DefaultListableBeanFactory();
+		redisDetails.registerBeanDefinition("redisContainer",
+				new RootBeanDefinition(CachekitRedisConnectionDetails.class));
+		for (BackendSelection.BackendProperty property : BackendSelection.BACKEND_PROPERTIES) {
+			MockEnvironment environment = new MockEnvironment().withProperty(property.name(), "cache.internal:11211");
+			DefaultListableBeanFactory other = (property.backend() == BackendType.MEMCACHED) ? redisDetails
+					: memcachedDetails;
+			BackendSelection selection = BackendSelection.of(environment, null, other);
+			assertThat(selection.type()).as(property.name()).isEqualTo(property.backend());
+			assertThat(selection.property()).as(property.name()).isEqualTo(property.name());
+			assertThat(selection.ignored()).as(property.name()).hasSize(1);
+		}
+	}
+
+	@Test
+	void detailsBeanOfTheChosenBackendIsNotIgnored() {
+		this.environment.setProperty("cachekit.memcached.servers", "mc1:11211");
+		define("cacheServers", CachekitMemcachedConnectionDetails.class);
+		BackendSelection selection = select();
+		assertThat(selection.type()).isEqualTo(BackendType.MEMCACHED);
+		assertThat(selection.ignored()).isEmpty();
+	}
+
+	@Test
+	void detailsBeanComesBeforeThePlatformRedisUrl() {
+		this.environment.setProperty("REDIS_URL", "redis://platform:6379");
+		define("cacheServers", CachekitMemcachedConnectionDetails.class);
+		assertThat(select().type()).isEqualTo(BackendType.MEMCACHED);
 	}
 
 	@Test
@@ -64,10 +103,11 @@ class ConnectionDetailsSelectionTests {
 	}
 
 	@Test
-	void explicitBackendWinsOverDetailsBean() {
+	void explicitBackendWinsOverDetailsBeanAndListsIt() {
 		this.environment.setProperty("cachekit.backend", "file");
 		define("cacheServers", CachekitMemcachedConnectionDetails.class);
 		assertThat(select().type()).isEqualTo(BackendType.FILE);
+		assertThat(select().ignored()).containsExactly("memcached connection details bean 'cacheServers'");
 	}
 
 	@Test

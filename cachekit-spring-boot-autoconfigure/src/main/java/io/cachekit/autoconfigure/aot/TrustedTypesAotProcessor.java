@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -33,6 +34,17 @@ import org.springframework.util.ClassUtils;
  * constructors.
  *
  * <p>
+ * Components are left out: classes annotated with {@code @Component} or a stereotype
+ * built on it ({@code @Service}, {@code @Repository}, {@code @Controller},
+ * {@code @Configuration}, {@code @SpringBootApplication}). They are the bulk of an
+ * application's root package, a cache never holds them, Spring's own AOT processing hints
+ * what they need, and binding hints on their getters would pull the types of their
+ * collaborators (a client, a template) into the image. Every other class stays hinted,
+ * also when {@code cachekit.serialization.trusted-packages} is set: the codec trusts the
+ * auto-configuration packages in any case, and a class it may read but that was not
+ * hinted would fail only at run time, in the native image.
+ *
+ * <p>
  * Contributes nothing when cachekit's codec bean is not defined (cachekit not used, or
  * the application's own codec) or no trusted package holds a class.
  */
@@ -41,6 +53,12 @@ class TrustedTypesAotProcessor implements BeanFactoryInitializationAotProcessor 
 	static final String CODEC_BEAN = "cachekitValueCodec";
 
 	static final String TRUSTED_PACKAGES = "cachekit.serialization.trusted-packages";
+
+	/**
+	 * The annotation of classes that are beans, not cached values, directly or through a
+	 * stereotype built on it.
+	 */
+	private static final String COMPONENT = "org.springframework.stereotype.Component";
 
 	private static final Pattern PACKAGE = Pattern
 		.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
@@ -88,12 +106,17 @@ class TrustedTypesAotProcessor implements BeanFactoryInitializationAotProcessor 
 		return packages;
 	}
 
+	private static boolean isComponent(AnnotationMetadata metadata) {
+		return metadata.hasAnnotation(COMPONENT) || metadata.hasMetaAnnotation(COMPONENT);
+	}
+
 	private static List<Class<?>> scan(Set<String> packages, @Nullable ClassLoader classLoader) {
 		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false) {
 
 			@Override
 			protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {
-				return !definition.getMetadata().getClassName().endsWith(".package-info");
+				AnnotationMetadata metadata = definition.getMetadata();
+				return !metadata.getClassName().endsWith(".package-info") && !isComponent(metadata);
 			}
 
 		};

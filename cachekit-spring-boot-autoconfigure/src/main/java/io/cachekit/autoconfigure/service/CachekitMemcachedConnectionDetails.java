@@ -15,9 +15,12 @@ import org.springframework.boot.ssl.SslBundle;
  * Testcontainers {@code @ServiceConnection} container or a Docker Compose service whose
  * image is {@code memcached} or {@code bitnami/memcached}), wins over
  * {@code cachekit.memcached.servers}, {@code username}, {@code password} and
- * {@code ssl.*}. With {@code cachekit.backend=auto} (the default) its presence alone
- * chooses the memcached backend. Timeouts, the pool size, the key prefix and the other
- * {@code cachekit.memcached.*} settings still come from the properties.
+ * {@code ssl.*}. Its servers are the whole pool: {@code cachekit.memcached.discovery.*}
+ * and {@code cachekit.memcached.weights}, which name the nodes of another deployment, are
+ * ignored (said once in the startup log). With {@code cachekit.backend=auto} (the
+ * default) it chooses the memcached backend when no cachekit backend property is set.
+ * Timeouts, the pool size, the key prefix and the other {@code cachekit.memcached.*}
+ * settings still come from the properties.
  *
  * <p>
  * A lambda is enough for the common case: {@code @Bean CachekitMemcachedConnectionDetails

@@ -15,9 +15,10 @@ import org.springframework.boot.ssl.SslBundle;
  * {@code valkey/valkey}), wins over {@code cachekit.redis.url} and
  * {@code cachekit.redis.ssl.bundle}, and over Spring Boot's shared Redis connection
  * factory: cachekit then makes its own connection to the server. With
- * {@code cachekit.backend=auto} (the default) its presence alone chooses the Redis
- * backend. Timeouts, the key prefix and the other {@code cachekit.redis.*} settings still
- * come from the properties.
+ * {@code cachekit.backend=auto} (the default) it chooses the Redis backend when no
+ * cachekit backend property is set; it never takes cachekit off the backend its
+ * properties choose. Timeouts, the key prefix and the other {@code cachekit.redis.*}
+ * settings still come from the properties.
  *
  * <p>
  * A lambda is enough for the common case: {@code @Bean CachekitRedisConnectionDetails

@@ -9,6 +9,8 @@ import io.cachekit.autoconfigure.aot.extra.Receipt;
 import io.cachekit.autoconfigure.aot.trusted.Book;
 import io.cachekit.autoconfigure.aot.trusted.Genre;
 import io.cachekit.autoconfigure.aot.trusted.Shelf;
+import io.cachekit.autoconfigure.aot.trusted.ShelfConfiguration;
+import io.cachekit.autoconfigure.aot.trusted.ShelfService;
 import io.cachekit.autoconfigure.fixture.Order;
 import io.cachekit.backend.memcached.SpymemcachedLogger;
 import io.cachekit.codec.MessagePackCodec;
@@ -96,6 +98,15 @@ class CachekitRuntimeHintsTests {
 		assertThat(RuntimeHintsPredicates.reflection().onType(MessagePackCodec.class)).rejects(hints);
 		assertThat(hints.reflection().typeHints().map((hint) -> hint.getType().getName()))
 			.noneMatch((name) -> name.endsWith("package-info"));
+	}
+
+	@Test
+	void componentsOfTrustedPackagesAndTheTypesTheirGettersNameAreNotHinted() {
+		RuntimeHints hints = apply(beanFactory());
+		for (Class<?> type : new Class<?>[] { ShelfService.class, ShelfConfiguration.class, MessagePackCodec.class }) {
+			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).rejects(hints);
+		}
+		assertThat(RuntimeHintsPredicates.reflection().onType(Shelf.class)).accepts(hints);
 	}
 
 	@Test

@@ -4,18 +4,19 @@ import io.cachekit.autoconfigure.CachekitAutoConfiguration;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.memcached.MemcachedBackend;
 import io.cachekit.backend.redis.RedisBackend;
-import io.cachekit.spring.CachekitCacheManager;
 import io.cachekit.test.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testcontainers.containers.GenericContainer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnectionAutoConfiguration;
-import org.springframework.cache.Cache;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,9 +31,12 @@ import static org.mockito.Mockito.mock;
  * {@code @ServiceConnection} container bean (a mock that is never started, whose host and
  * mapped port are those of a real server) goes through Spring Boot's
  * {@code ServiceConnectionAutoConfiguration} and cachekit's factory, and alone, with no
- * {@code cachekit.*} property, configures the backend. The same with real containers is
- * {@code ServiceConnectionDockerIntegrationTests} ({@code -Pdocker}).
+ * {@code cachekit.*} property, configures the backend; each test reads the entry it put
+ * back from the server. A Redis service connection beside
+ * {@code cachekit.memcached.servers} leaves cachekit on memcached. The same with real
+ * containers is {@code ServiceConnectionDockerIntegrationTests} ({@code -Pdocker}).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ServiceConnectionIntegrationTests {
 
 	@RegisterExtension
@@ -68,10 +72,22 @@ class ServiceConnectionIntegrationTests {
 		});
 	}
 
+	@Test
+	void redisServiceConnectionLeavesCachekitOnItsMemcachedServers(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(RedisContainerConfiguration.class)
+			.withPropertyValues("cachekit.memcached.servers=" + memcached.address())
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CachekitRedisConnectionDetails.class)
+					.hasSingleBean(Backend.class)
+					.hasSingleBean(MemcachedBackend.class);
+				assertRoundTrip(context);
+			});
+		assertThat(output).contains("cachekit: ignoring Redis connection details bean '")
+			.contains("which configures another backend than the chosen one (cachekit.memcached.servers is set)");
+	}
+
 	private static void assertRoundTrip(AssertableApplicationContext context) {
-		Cache cache = context.getBean(CachekitCacheManager.class).getCache("books");
-		cache.put("k", "value");
-		assertThat(cache.get("k", String.class)).isEqualTo("value");
+		RoundTrip.assertStoredInL2(context);
 	}
 
 	private static GenericContainer<?> container(int port, int mappedPort) {
