@@ -201,7 +201,9 @@ final class TierLoader {
 			}
 			throw ex;
 		}
-		this.writer.store(keyString, value);
+		// After a read of the key that timed out, the value is not written to L2: the
+		// call has waited for L2 once already.
+		this.writer.populate(keyString, value);
 		return value;
 	}
 
