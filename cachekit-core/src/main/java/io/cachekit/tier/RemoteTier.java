@@ -306,6 +306,16 @@ final class RemoteTier {
 
 	/**
 	 * Tells whether this thread's last read of the cache was of {@code keyString} and
+	 * timed out, without forgetting it: a load of the key then takes no lease.
+	 * @param keyString the key
+	 * @return {@code true} when it was
+	 */
+	boolean readTimedOut(String keyString) {
+		return this.backend != null && this.timedOutReads.timedOut(keyString);
+	}
+
+	/**
+	 * Tells whether this thread's last read of the cache was of {@code keyString} and
 	 * timed out, and forgets that read: the value loaded after that miss is then kept out
 	 * of L2 ({@link #skipWrite(String, long)}), so that the call does not wait for an
 	 * unanswering L2 twice.

@@ -34,6 +34,16 @@ final class TimedOutReads {
 
 	/**
 	 * Tells whether this thread's last L2 read was of {@code keyString} and timed out,
+	 * without forgetting it.
+	 * @param keyString the key
+	 * @return {@code true} when it was
+	 */
+	boolean timedOut(String keyString) {
+		return keyString.equals(this.last.get());
+	}
+
+	/**
+	 * Tells whether this thread's last L2 read was of {@code keyString} and timed out,
 	 * and forgets that read.
 	 * @param keyString the key about to be stored
 	 * @return {@code true} when the store should not wait for L2

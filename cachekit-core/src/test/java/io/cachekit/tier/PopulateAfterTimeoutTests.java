@@ -1,6 +1,7 @@
 package io.cachekit.tier;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendOperation;
@@ -89,6 +90,49 @@ class PopulateAfterTimeoutTests {
 		})).isEqualTo("v");
 		assertThat(inL2("k")).isFalse();
 		assertThat(this.cache.get("k")).isEqualTo(new CacheHit("v"));
+	}
+
+	@Test
+	void loaderAfterATimedOutReadOfTheKeyTakesNoLease() throws Exception {
+		// The breaker's time moves a second at each look, as if other nodes answered
+		// between the read and the lease: the breaker alone lets the lease wait then.
+		AtomicLong breakerNanos = new AtomicLong();
+		CircuitBreaker breaker = CircuitBreaker.create(
+				CircuitBreakerConfig.builder().slowCallDurationThreshold(Duration.ofHours(1)).build(),
+				() -> breakerNanos.addAndGet(Duration.ofSeconds(1).toNanos()));
+		TieredCache leased = TieredCache.builder("leased")
+			.codec(MessagePackCodec.withDefaults())
+			.backend(this.backend)
+			.circuitBreaker(breaker)
+			.clock(this.time)
+			.ticker(this.time)
+			.executor(Runnable::run)
+			.configure((c) -> c.withLease(true))
+			.build();
+		assertThat(leased.get("j", () -> "v")).isEqualTo("v");
+		long adds = this.backend.calls(BackendOperation.ADD_IF_ABSENT);
+		assertThat(adds).isPositive();
+		this.backend.fail(BackendErrorType.TIMEOUT, (operation, entryKey) -> operation == BackendOperation.GET
+				&& entryKey != null && entryKey.endsWith(":k"));
+		this.time.advance(Duration.ofSeconds(1));
+		assertThat(leased.get("k", () -> "v")).isEqualTo("v");
+		assertThat(this.backend.calls(BackendOperation.ADD_IF_ABSENT)).isEqualTo(adds);
+	}
+
+	@Test
+	void populateAfterATimedOutDeleteOfAMarkedKeyKeepsTheValueInL1Only() {
+		TieredCache l2Only = cache(false);
+		this.backend.fail(BackendErrorType.TIMEOUT, FaultInjectingBackend.Selector.operation(BackendOperation.SET));
+		l2Only.put("k", "v1");
+		this.backend.heal();
+		this.time.advance(Duration.ofSeconds(1));
+		// The key is marked: its read begins with the delete of the older entry.
+		this.backend.fail(BackendErrorType.TIMEOUT, FaultInjectingBackend.Selector.operation(BackendOperation.DELETE));
+		assertThat(l2Only.get("k")).isNull();
+		this.backend.heal();
+		this.time.advance(Duration.ofSeconds(1));
+		l2Only.populate("k", "v2");
+		assertThat(inL2("k")).isFalse();
 	}
 
 	@Test
