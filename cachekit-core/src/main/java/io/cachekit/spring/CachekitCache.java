@@ -40,7 +40,11 @@ import org.springframework.cache.support.NullValue;
  * entry, instead of a {@link ClassCastException} in the caller. Such values are counted
  * ({@link #getTypeMismatchCount()}) and the first is logged. {@link #get(Object, Class)}
  * keeps Spring's contract and throws {@link IllegalStateException} for a value of another
- * type. Thread-safe.
+ * type. Its {@link #put(Object, Object)} is the store of the value the method returned
+ * after its lookup missed ({@link TieredCache#populate(Object, Object)}): when that
+ * lookup waited for an L2 that did not answer, the value is kept in L1 only instead of
+ * waiting for L2 a second time. The caches of {@code @CachePut} and {@code @CacheEvict},
+ * and a cache used directly, always write through to L2. Thread-safe.
  */
 public class CachekitCache extends AbstractValueAdaptingCache {
 
@@ -50,32 +54,39 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 
 	private final TypeMismatches mismatches;
 
+	/** Whether this view serves a {@code @Cacheable} operation, whose puts populate. */
+	private final boolean populates;
+
 	/**
 	 * Creates a cache over a tiered cache, allowing null values when it does.
 	 * @param cache the tiered cache
 	 */
 	public CachekitCache(TieredCache cache) {
-		this(cache, ExpectedType.ANY, new TypeMismatches());
+		this(cache, ExpectedType.ANY, new TypeMismatches(), false);
 	}
 
-	private CachekitCache(TieredCache cache, ExpectedType expected, TypeMismatches mismatches) {
+	private CachekitCache(TieredCache cache, ExpectedType expected, TypeMismatches mismatches, boolean populates) {
 		super(Objects.requireNonNull(cache, "cache must not be null").configuration().allowNullValues());
 		this.cache = cache;
 		this.expected = expected;
 		this.mismatches = mismatches;
+		this.populates = populates;
 	}
 
 	/**
-	 * Returns this cache as seen by a method whose cached values must fit a type: the
-	 * same entries and counters, lookups that treat other values as misses.
+	 * Returns this cache as seen by a {@code @Cacheable} method whose cached values must
+	 * fit a type: the same entries and counters, lookups that treat other values as
+	 * misses, and puts that store the value the method returned after its lookup missed
+	 * ({@link TieredCache#populate(Object, Object)}: not written to L2 again when that
+	 * lookup timed out there).
 	 * @param expected what values must be
-	 * @return this cache when anything fits, else a view of it
+	 * @return a view of this cache
 	 */
-	CachekitCache expecting(ExpectedType expected) {
-		if (expected.isAny() || expected == this.expected) {
+	CachekitCache servingCacheable(ExpectedType expected) {
+		if (this.populates && expected == this.expected) {
 			return this;
 		}
-		return new CachekitCache(this.cache, expected, this.mismatches);
+		return new CachekitCache(this.cache, expected, this.mismatches, true);
 	}
 
 	/**
@@ -193,7 +204,14 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		this.cache.put(key, fromStoreValue(toStoreValue(value)));
+		if (this.populates) {
+			// Spring puts through a @Cacheable operation's cache only after its lookup
+			// of the same key missed.
+			this.cache.populate(key, fromStoreValue(toStoreValue(value)));
+		}
+		else {
+			this.cache.put(key, fromStoreValue(toStoreValue(value)));
+		}
 	}
 
 	@Override
@@ -242,7 +260,7 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 
 	private void store(Object key, @Nullable Object value) {
 		if (value != null || isAllowNullValues()) {
-			put(key, value);
+			this.cache.put(key, fromStoreValue(toStoreValue(value)));
 		}
 	}
 

@@ -28,11 +28,12 @@ import org.springframework.context.expression.AnnotatedElementKey;
  * Another resolver chooses the caches (by default a {@link SimpleCacheResolver} over the
  * cache manager); this one only hands each {@link CachekitCache} among them, also one
  * inside a {@link TransactionAwareCacheDecorator}, to the interceptor as a view bound to
- * the method's return type. Other caches, and the caches of {@code @CachePut} and
- * {@code @CacheEvict}, are passed through unchanged. What is checked: see
- * {@link CachekitCache}. The auto-configuration installs it when the application has no
- * {@code CachingConfigurer} of its own; an application that has one returns it from
- * {@code cacheResolver()}. Thread-safe.
+ * the method's return type, whose puts store the method's value after a miss
+ * ({@link io.cachekit.tier.TieredCache#populate(Object, Object)}). Other caches, and the
+ * caches of {@code @CachePut} and {@code @CacheEvict}, are passed through unchanged. What
+ * is checked: see {@link CachekitCache}. The auto-configuration installs it when the
+ * application has no {@code CachingConfigurer} of its own; an application that has one
+ * returns it from {@code cacheResolver()}. Thread-safe.
  */
 public final class CachekitCacheResolver implements CacheResolver {
 
@@ -69,13 +70,12 @@ public final class CachekitCacheResolver implements CacheResolver {
 		for (Cache cache : caches) {
 			if (cache instanceof CachekitCache cachekit) {
 				expected = (expected != null) ? expected : expected(context);
-				resolved.add(cachekit.expecting(expected));
+				resolved.add(cachekit.servingCacheable(expected));
 			}
 			else if (cache instanceof TransactionAwareCacheDecorator decorator
 					&& decorator.getTargetCache() instanceof CachekitCache cachekit) {
 				expected = (expected != null) ? expected : expected(context);
-				CachekitCache view = cachekit.expecting(expected);
-				resolved.add((view != cachekit) ? new TransactionAwareCacheDecorator(view) : decorator);
+				resolved.add(new TransactionAwareCacheDecorator(cachekit.servingCacheable(expected)));
 			}
 			else {
 				resolved.add(cache);

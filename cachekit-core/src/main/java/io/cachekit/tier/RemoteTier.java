@@ -9,6 +9,7 @@ import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendOperation;
 import io.cachekit.codec.CachedValue;
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.ValueCodec;
@@ -55,6 +56,8 @@ final class RemoteTier {
 	private final Duration staleGrace;
 
 	private final @Nullable Duration storedTtl;
+
+	private final TimedOutReads timedOutReads = new TimedOutReads();
 
 	/**
 	 * Creates the tier.
@@ -196,6 +199,7 @@ final class RemoteTier {
 		if (backend == null) {
 			return Lookup.MISS;
 		}
+		this.timedOutReads.read(keyString, false);
 		if (generation == Generation.UNKNOWN) {
 			this.counters.misses.increment();
 			return Lookup.UNREACHABLE;
@@ -204,9 +208,17 @@ final class RemoteTier {
 		if (this.pending.isMarked(keyString)) {
 			// An evict or a write of this key could not reach L2: delete the older entry
 			// before serving anything from L2.
-			if (deleteQuietly(entryKey) != null) {
+			try {
+				if (backend.delete(entryKey)) {
+					this.counters.evictions.increment();
+				}
+				succeeded();
 				this.pending.unmark(keyString, seen);
 				announce(keyString);
+			}
+			catch (BackendException ex) {
+				failed(ex);
+				this.timedOutReads.read(keyString, ex.getErrorType() == BackendErrorType.TIMEOUT);
 			}
 			this.counters.misses.increment();
 			return Lookup.MISS;
@@ -218,6 +230,7 @@ final class RemoteTier {
 		}
 		catch (BackendException ex) {
 			failed(ex);
+			this.timedOutReads.read(keyString, ex.getErrorType() == BackendErrorType.TIMEOUT);
 			this.counters.misses.increment();
 			return Lookup.UNREACHABLE;
 		}
@@ -289,6 +302,42 @@ final class RemoteTier {
 			this.pending.mark(keyString, change);
 			return Write.DEFERRED;
 		}
+	}
+
+	/**
+	 * Tells whether this thread's last read of the cache was of {@code keyString} and
+	 * timed out, without forgetting it: a load of the key then takes no lease.
+	 * @param keyString the key
+	 * @return {@code true} when it was
+	 */
+	boolean readTimedOut(String keyString) {
+		return this.backend != null && this.timedOutReads.timedOut(keyString);
+	}
+
+	/**
+	 * Tells whether this thread's last read of the cache was of {@code keyString} and
+	 * timed out, and forgets that read: the value loaded after that miss is then kept out
+	 * of L2 ({@link #skipWrite(String, long)}), so that the call does not wait for an
+	 * unanswering L2 twice.
+	 * @param keyString the key about to be stored
+	 * @return {@code true} when the write should skip L2
+	 */
+	boolean takeTimedOutRead(String keyString) {
+		return this.backend != null && this.timedOutReads.take(keyString);
+	}
+
+	/**
+	 * Keeps a write out of L2 as one that could not reach it: the key is marked, so that
+	 * the older L2 entry is never served, and the skip is counted as a {@code TRANSIENT}
+	 * failure and logged once, as the circuit breaker's refusals are.
+	 * @param keyString the key
+	 * @param change the stamp of the write
+	 */
+	void skipWrite(String keyString, long change) {
+		this.pending.mark(keyString, change);
+		failed(new BackendException(BackendErrorType.TRANSIENT, BackendOperation.SET, keyString,
+				"skipped: the read of this key timed out in the same cache call; the loaded value is in L1 only for now",
+				null));
 	}
 
 	/**

@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A miss loads once per key in this process ({@link SingleFlight}), then once in the
  * cluster when the lease is on ({@link LoadLease}); the loaded value is stored through
- * the {@link TierWriter} before the lease is released. A loader that fails is answered
- * with a stale entry when serve-stale keeps one
+ * the {@link TierWriter} before the lease is released. When the calling thread's read of
+ * the key timed out in L2, the synchronous path takes no lease and keeps the value out of
+ * L2 ({@link TierWriter#populate}), so that the call waits for L2 at most once. A loader
+ * that fails is answered with a stale entry when serve-stale keeps one
  * ({@link TierReader#staleAfterFailedLoad}), else its exception reaches the caller and
  * nothing is cached. A hit late in its TTL is reloaded in the background
  * ({@link RefreshAhead}). The synchronous and the asynchronous
@@ -84,8 +86,15 @@ final class TierLoader {
 	 * @throws Exception what the loader threw, when no stale entry can answer
 	 */
 	<T> @Nullable T load(String keyString, long ticket, Callable<? extends @Nullable T> loader) throws Exception {
-		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString), () -> this.lease
-			.load(keyString, () -> this.reader.readL2(keyString), () -> loadOrStale(keyString, loader)));
+		return this.loads.load(keyString, ticket, () -> this.reader.lookAgain(keyString), () -> {
+			if (this.reader.timedOut(keyString)) {
+				// L2 did not answer the read: the call does not wait for it again for a
+				// lease, and the value stays out of L2.
+				return loadOrStale(keyString, loader);
+			}
+			return this.lease.load(keyString, () -> this.reader.readL2(keyString),
+					() -> loadOrStale(keyString, loader));
+		});
 	}
 
 	/**
@@ -201,7 +210,9 @@ final class TierLoader {
 			}
 			throw ex;
 		}
-		this.writer.store(keyString, value);
+		// After a read of the key that timed out, the value is not written to L2: the
+		// call has waited for L2 once already.
+		this.writer.populate(keyString, value);
 		return value;
 	}
 

@@ -151,6 +151,15 @@ final class TierReader {
 	}
 
 	/**
+	 * Tells whether this thread's last L2 read was of the key and timed out.
+	 * @param keyString the key
+	 * @return {@code true} when it was
+	 */
+	boolean timedOut(String keyString) {
+		return this.l2.readTimedOut(keyString);
+	}
+
+	/**
 	 * Tells whether serve-stale is on.
 	 * @return {@code true} when entries past their freshness may be served
 	 */

@@ -55,6 +55,37 @@ final class TierWriter {
 	}
 
 	/**
+	 * Stores the value loaded after a miss of this thread's last read, as
+	 * {@link #store(String, Object)} does, except when that read was of the same key and
+	 * timed out: then the value goes to L1 only and the key is marked as after a write
+	 * that could not reach L2, without calling L2 (not even for the generation), so that
+	 * the call waits for an unanswering L2 at most once.
+	 * @param keyString the key
+	 * @param value the value loaded
+	 */
+	void populate(String keyString, @Nullable Object value) {
+		boolean skipL2 = this.l2.takeTimedOutRead(keyString);
+		if (value == null && !this.allowNullValues) {
+			return;
+		}
+		long change = this.stamps.begin(keyString);
+		if (!skipL2) {
+			write(keyString, value, change);
+			return;
+		}
+		Instant expiresAt = this.l2.expiresAt();
+		long generation = this.generations.cached();
+		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString);
+		this.l2.skipWrite(keyString, change);
+		if (bytes == null) {
+			this.l1.remove(keyString);
+		}
+		else if (this.l1.put(keyString, value, bytes.length, generation, expiresAt)) {
+			this.cacheCounters.puts.increment();
+		}
+	}
+
+	/**
 	 * Returns the key's change stamp now, for a later
 	 * {@link #storeIfUnchanged(String, Object, long)}.
 	 * @param keyString the key

@@ -373,6 +373,29 @@ public final class TieredCache {
 	}
 
 	/**
+	 * Stores the value loaded after this thread's {@link #get(Object)} of the same key
+	 * missed: as {@link #put(Object, Object)}, except when that lookup's L2 read timed
+	 * out (L2 did not answer; a fast refusal does not count). Then the value is kept in
+	 * L1 only, the key is marked as after a write that could not reach L2 (counted as a
+	 * {@code TRANSIENT} L2 failure, logged once), and L2 is not called, so that a cached
+	 * call waits for an unanswering L2 at most once. Only the thread's last L2 read of
+	 * this cache counts, and only for the one store that follows it; an update that does
+	 * not follow a miss of its key (such as a {@code @CachePut}) belongs in
+	 * {@link #put(Object, Object)}.
+	 * @param key the key
+	 * @param value the value, {@code null} to cache a null
+	 * @throws IllegalArgumentException when {@code value} is {@code null} and the cache
+	 * does not allow null values
+	 */
+	public void populate(Object key, @Nullable Object value) {
+		requireAllowed(value);
+		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
+		if (keyString != null) {
+			this.writer.populate(keyString, value);
+		}
+	}
+
+	/**
 	 * Stores a value unless the key already holds one, and returns what it holds. Atomic
 	 * across processes when the backend offers {@link AddIfAbsent}; otherwise a read
 	 * followed by a write.

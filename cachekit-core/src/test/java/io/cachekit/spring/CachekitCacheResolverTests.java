@@ -1,17 +1,25 @@
 package io.cachekit.spring;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendOperation;
 import io.cachekit.spring.ReactiveCachingServices.Item;
+import io.cachekit.test.FaultInjectingBackend;
+import io.cachekit.test.InMemoryBackend;
+import io.cachekit.test.ManualTime;
+import io.cachekit.tier.CacheConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.interceptor.CacheEvictOperation;
 import org.springframework.cache.interceptor.CacheOperation;
 import org.springframework.cache.interceptor.CacheOperationInvocationContext;
+import org.springframework.cache.interceptor.CachePutOperation;
 import org.springframework.cache.interceptor.CacheableOperation;
 import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
 import org.springframework.util.ReflectionUtils;
@@ -51,19 +59,57 @@ class CachekitCacheResolverTests {
 	}
 
 	@Test
-	void evictOperationAndObjectMethodGetTheCacheItself() {
+	void evictAndPutOperationsGetTheCacheItself() {
 		assertThat(resolveOne(new CacheEvictOperation.Builder(), "item")).isSameAs(this.cacheManager.getCache("items"));
-		assertThat(resolveOne(new CacheableOperation.Builder(), "anything"))
-			.isSameAs(this.cacheManager.getCache("items"));
+		assertThat(resolveOne(new CachePutOperation.Builder(), "item")).isSameAs(this.cacheManager.getCache("items"));
+	}
+
+	@Test
+	void objectMethodGetsAViewThatTakesAnyValue() {
+		Cache resolved = resolveOne(new CacheableOperation.Builder(), "anything");
+		assertThat(resolved).isNotSameAs(this.cacheManager.getCache("items"));
+		this.cacheManager.getCache("items").put("k", "planted");
+		assertThat(resolved.get("k").get()).isEqualTo("planted");
+	}
+
+	@Test
+	void cacheableViewKeepsTheValueOutOfL2AfterItsLookupTimedOutButCachePutWritesIt() {
+		ManualTime time = new ManualTime();
+		InMemoryBackend store = InMemoryBackend.create(time);
+		FaultInjectingBackend backend = FaultInjectingBackend.wrap(store);
+		CachekitCacheManager manager = CachekitCacheManager.builder(backend, CacheOperationsContract.codec())
+			.time(time, time)
+			.defaults(CacheConfiguration.defaults().withL1Enabled(false))
+			.build();
+		CachekitCacheResolver resolver = CachekitCacheResolver.of(manager);
+		Cache cacheable = resolveOne(resolver, new CacheableOperation.Builder(), "anything");
+		Cache cachePut = resolveOne(resolver, new CachePutOperation.Builder(), "anything");
+		Runnable timedOutLookup = () -> {
+			backend.fail(BackendErrorType.TIMEOUT, (operation, key) -> operation == BackendOperation.GET);
+			assertThat(cacheable.get("k")).isNull();
+			backend.heal();
+			// The method runs long enough for the circuit breaker to let calls through.
+			time.advance(Duration.ofSeconds(1));
+		};
+		timedOutLookup.run();
+		cacheable.put("k", "loaded");
+		assertThat(store.keys()).noneMatch((key) -> key.endsWith(":k"));
+		timedOutLookup.run();
+		cachePut.put("k", "updated");
+		assertThat(store.keys()).anyMatch((key) -> key.endsWith(":k"));
 	}
 
 	private Cache resolveOne(CacheOperation.Builder builder, String methodName) {
+		return resolveOne(this.resolver, builder, methodName);
+	}
+
+	private static Cache resolveOne(CachekitCacheResolver resolver, CacheOperation.Builder builder, String methodName) {
 		builder.setName(methodName);
 		builder.setCacheNames("items");
 		CacheOperation operation = builder.build();
 		Method method = ReflectionUtils.findMethod(Service.class, methodName, String.class);
 		Service target = new Service();
-		Collection<? extends Cache> caches = this.resolver.resolveCaches(new CacheOperationInvocationContext<>() {
+		Collection<? extends Cache> caches = resolver.resolveCaches(new CacheOperationInvocationContext<>() {
 
 			@Override
 			public CacheOperation getOperation() {
