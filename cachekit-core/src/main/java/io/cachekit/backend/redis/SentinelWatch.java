@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -29,7 +31,15 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * keeps serving as a master until the sentinels demote it, which they do on their next
  * look at it, about ten seconds later; writes and invalidations sent to it meanwhile are
  * lost when it becomes a replica. On the announcement, the factory's shared connection is
- * reset, so the next command connects to the new master.
+ * reset, so the next command on the shared connection connects to the new master; a
+ * connection already taken from a pool (or dedicated to a caller) stays on the old master
+ * until it breaks or is given back and replaced.
+ *
+ * <p>
+ * The announcement arrives on Lettuce's I/O thread, which must never block: resetting
+ * takes the factory's lock and waits for the old connection to close, and a caller that
+ * holds that lock while connecting needs the I/O thread. So the reset is handed to the
+ * client's event executors, as a topology refresh is ({@link ClusterTopology}).
  *
  * <p>
  * The subscription is made in the background on the first sentinel that accepts it, with
@@ -46,13 +56,17 @@ final class SentinelWatch implements AutoCloseable {
 
 	private final String master;
 
+	/** Where the factory is reset: never the I/O thread the announcement came on. */
+	private final Executor resets;
+
 	private @Nullable StatefulRedisPubSubConnection<String, String> connection;
 
 	private boolean closed;
 
-	private SentinelWatch(LettuceConnectionFactory factory, String master) {
+	SentinelWatch(LettuceConnectionFactory factory, String master, Executor resets) {
 		this.factory = factory;
 		this.master = master;
+		this.resets = resets;
 	}
 
 	/**
@@ -77,7 +91,8 @@ final class SentinelWatch implements AutoCloseable {
 		if (configuration == null) {
 			return null;
 		}
-		SentinelWatch watch = new SentinelWatch(lettuce, String.valueOf(configuration.getRequiredMaster().getName()));
+		SentinelWatch watch = new SentinelWatch(lettuce, String.valueOf(configuration.getRequiredMaster().getName()),
+				client.getResources().eventExecutorGroup());
 		List<RedisURI> sentinels = new ArrayList<>();
 		for (RedisNode sentinel : configuration.getSentinels()) {
 			sentinels.add(RedisTopologyDetails.sentinelUri(sentinel, configuration, lettuce.isUseSsl(), timeout));
@@ -120,9 +135,7 @@ final class SentinelWatch implements AutoCloseable {
 
 				@Override
 				public void message(String channel, String message) {
-					if (SWITCH_MASTER.equals(channel) && isSwitchOf(SentinelWatch.this.master, message)) {
-						switched(message);
-					}
+					onMessage(channel, message);
 				}
 
 			});
@@ -130,13 +143,35 @@ final class SentinelWatch implements AutoCloseable {
 		});
 	}
 
-	private void switched(String message) {
+	/**
+	 * Hears a message of the subscription, on Lettuce's I/O thread: a switch of the
+	 * watched master is handed to {@link #resets}, never acted on here.
+	 */
+	void onMessage(String channel, String message) {
+		if (!SWITCH_MASTER.equals(channel) || !isSwitchOf(this.master, message)) {
+			return;
+		}
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
 		}
 		logger.info("Redis Sentinel switched the master ({}); connecting to the new one", message);
+		try {
+			this.resets.execute(this::reset);
+		}
+		catch (RejectedExecutionException ex) {
+			// The client is shutting down: there is nothing left to reset.
+			logger.debug("Could not hand over the Redis connection reset after a master switch", ex);
+		}
+	}
+
+	private void reset() {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+		}
 		try {
 			this.factory.resetConnection();
 		}
