@@ -16,6 +16,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.AsyncCloseable;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
@@ -117,14 +118,13 @@ final class RedisTopologyDetails {
 				.connectSentinelAsync(StringCodec.UTF8, uri);
 			StatefulRedisSentinelConnection<String, String> connection = null;
 			try {
-				connection = connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+				connection = awaitConnection(connecting, timeout);
 				RedisSentinelAsyncCommands<String, String> commands = connection.async();
 				Map<String, String> masterState = await(commands.master(master), timeout);
 				List<Map<String, String>> replicas = await(commands.replicas(master), timeout);
 				return sentinel(masterState, replicas, sentinel.toString());
 			}
 			catch (TimeoutException ex) {
-				connecting.cancel(true);
 				failure.addSuppressed(new RedisCommandTimeoutException("sentinel " + sentinel + " did not answer"));
 			}
 			catch (InterruptedException ex) {
@@ -141,6 +141,30 @@ final class RedisTopologyDetails {
 			}
 		}
 		throw failure;
+	}
+
+	/**
+	 * Waits for a connection at most the timeout. When it is not made in time, it is
+	 * closed once it is: cancelling the future would not stop Lettuce, whose connection,
+	 * made later, would otherwise stay open and reconnect for good.
+	 * @param connecting the connection being made
+	 * @param timeout how long to wait
+	 * @return the connection
+	 * @throws TimeoutException when it is not made in time
+	 */
+	static <C extends AsyncCloseable> C awaitConnection(CompletableFuture<C> connecting, Duration timeout)
+			throws TimeoutException, InterruptedException, ExecutionException {
+		try {
+			return connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException | InterruptedException ex) {
+			connecting.whenComplete((late, failure) -> {
+				if (late != null) {
+					late.closeAsync();
+				}
+			});
+			throw ex;
+		}
 	}
 
 	/**
