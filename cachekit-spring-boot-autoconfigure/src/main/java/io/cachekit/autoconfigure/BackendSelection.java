@@ -139,6 +139,14 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 		if (hasText(binder.bind(REDIS_SENTINEL_MASTER, String.class).orElse(null))) {
 			redisConfigured.add(REDIS_SENTINEL_MASTER);
 		}
+		else if (!binder.bind(RedisTopology.SENTINEL_NODES, Bindable.listOf(String.class))
+			.map(BackendConfigFactory::servers)
+			.orElse(List.of())
+			.isEmpty()) {
+			// Sentinels without their master's name choose Redis, whose startup then
+			// fails naming the master's property, instead of silently running without L2.
+			redisConfigured.add(RedisTopology.SENTINEL_NODES);
+		}
 		String redisProperty = redisConfigured.isEmpty() ? null : redisConfigured.get(0);
 		boolean platformRedis = hasText(environment.getProperty(PLATFORM_REDIS_URL));
 		boolean file = hasText(binder.bind(FILE_DIRECTORY, String.class).orElse(null));

@@ -211,7 +211,19 @@ public final class RedisBackend
 					+ "that connects by itself; otherwise create the backend over a RedisConnectionFactory");
 		}
 		OwnedConnectionFactory owned = OwnedConnectionFactory.create(config);
-		return new RedisBackend(owned.factory(), owned, config);
+		try {
+			return new RedisBackend(owned.factory(), owned, config);
+		}
+		catch (RuntimeException | Error ex) {
+			// Nobody else can close the factory and its threads.
+			try {
+				owned.close();
+			}
+			catch (RuntimeException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -521,7 +533,7 @@ public final class RedisBackend
 			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (RuntimeException ex) {
-			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
+			BackendException failure = classify(BackendOperation.HEALTH, null, ex);
 			nudgeTopology(failure);
 			return BackendHealth.down(backendType(), elapsedMillis(start), failure, this.serverDetails);
 		}
@@ -580,7 +592,7 @@ public final class RedisBackend
 				return once(lettuce, other);
 			}
 			catch (RuntimeException ex) {
-				BackendException failure = RedisErrors.classify(operation, key, ex);
+				BackendException failure = classify(operation, key, ex);
 				nudgeTopology(failure);
 				throw failure;
 			}
@@ -619,8 +631,13 @@ public final class RedisBackend
 			return Map.of();
 		}
 		catch (RuntimeException ex) {
-			return Map.of("topology_error", RedisErrors.classify(BackendOperation.HEALTH, null, ex).getMessage());
+			return Map.of("topology_error", classify(BackendOperation.HEALTH, null, ex).getMessage());
 		}
+	}
+
+	private BackendException classify(BackendOperation operation, @Nullable String key, RuntimeException failure) {
+		return RedisErrors.classify(operation, key, failure,
+				this.factory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware());
 	}
 
 	/**

@@ -97,7 +97,7 @@ final class SentinelWatch implements AutoCloseable {
 		for (RedisNode sentinel : configuration.getSentinels()) {
 			sentinels.add(RedisTopologyDetails.sentinelUri(sentinel, configuration, lettuce.isUseSsl(), timeout));
 		}
-		watch.connect(client, sentinels, 0);
+		watch.connect((uri) -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture(), sentinels, 0);
 		return watch;
 	}
 
@@ -109,19 +109,27 @@ final class SentinelWatch implements AutoCloseable {
 		return message.startsWith(master + " ");
 	}
 
-	private void connect(RedisClient client, List<RedisURI> sentinels, int index) {
+	/**
+	 * Subscribes on the sentinel at {@code index}, or, when it cannot be reached or
+	 * refuses the subscription, on the next one; stops once closed.
+	 */
+	void connect(Connector connector, List<RedisURI> sentinels, int index) {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+		}
 		if (index >= sentinels.size()) {
 			logger.warn("No Redis Sentinel accepted a subscription to {}; a requested failover is followed only "
 					+ "once the old master is demoted", SWITCH_MASTER);
 			return;
 		}
-		CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = client
-			.connectPubSubAsync(StringCodec.UTF8, sentinels.get(index))
-			.toCompletableFuture();
+		CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = connector
+			.connect(sentinels.get(index));
 		connecting.whenComplete((made, failure) -> {
 			if (failure != null) {
 				logger.debug("Could not subscribe to {} at sentinel {}", SWITCH_MASTER, sentinels.get(index), failure);
-				connect(client, sentinels, index + 1);
+				connect(connector, sentinels, index + 1);
 				return;
 			}
 			synchronized (this) {
@@ -139,7 +147,21 @@ final class SentinelWatch implements AutoCloseable {
 				}
 
 			});
-			made.async().subscribe(SWITCH_MASTER);
+			made.async().subscribe(SWITCH_MASTER).whenComplete((subscribed, refused) -> {
+				if (refused == null) {
+					return;
+				}
+				// Such as an ACL user without the channel: try the next sentinel.
+				logger.debug("Sentinel {} refused the subscription to {}", sentinels.get(index), SWITCH_MASTER,
+						refused);
+				synchronized (this) {
+					if (this.connection == made) {
+						this.connection = null;
+					}
+				}
+				made.closeAsync();
+				connect(connector, sentinels, index + 1);
+			});
 		});
 	}
 
@@ -178,6 +200,16 @@ final class SentinelWatch implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.warn("Could not reset the Redis connection after a master switch", ex);
 		}
+	}
+
+	/**
+	 * Makes a pub/sub connection to a sentinel, asynchronously.
+	 */
+	@FunctionalInterface
+	interface Connector {
+
+		CompletableFuture<StatefulRedisPubSubConnection<String, String>> connect(RedisURI sentinel);
+
 	}
 
 	@Override
