@@ -133,6 +133,31 @@ class RedisSentinelBackendIntegrationTests {
 		}
 	}
 
+	@Test
+	@Order(3)
+	void aHealthCheckWithNoSentinelAnsweringTakesAtMostTwoTimeouts() {
+		Duration timeout = Duration.ofSeconds(1);
+		long bound = RedisBackend.HEALTH_TIMEOUTS * timeout.toMillis() + 500;
+		try (RedisBackend backend = RedisBackend.create(owned().commandTimeout(timeout).build())) {
+			assertThat(backend.health().healthy()).isTrue();
+			sentinels.sentinels().forEach(io.cachekit.test.ServerProcess::pause);
+			try {
+				long start = System.nanoTime();
+				BackendHealth health = backend.health();
+				long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				System.out.println(
+						"[figure] Redis Sentinel health, 3 sentinels paused, cachekit timeout " + timeout.toMillis()
+								+ " ms: the check took " + took + " ms (bound " + bound + " ms: two timeouts + 0.5 s)");
+				assertThat(health.healthy()).as("the master answered").isTrue();
+				assertThat(health.details()).containsKey("topology_error");
+				assertThat(took).isLessThanOrEqualTo(bound);
+			}
+			finally {
+				sentinels.sentinels().forEach(io.cachekit.test.ServerProcess::resume);
+			}
+		}
+	}
+
 	/**
 	 * Runs the load, fails the master over, and measures from the moment every sentinel
 	 * names the new master until a write lands on it. After a requested failover the old
