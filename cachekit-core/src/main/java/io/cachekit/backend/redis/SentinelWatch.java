@@ -31,9 +31,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * keeps serving as a master until the sentinels demote it, which they do on their next
  * look at it, about ten seconds later; writes and invalidations sent to it meanwhile are
  * lost when it becomes a replica. On the announcement, the factory's shared connection is
- * reset, so the next command on the shared connection connects to the new master; a
- * connection already taken from a pool (or dedicated to a caller) stays on the old master
- * until it breaks or is given back and replaced.
+ * reset, so the next command on the shared connection (Spring Data Redis's default)
+ * connects to the new master; a dedicated or pooled connection (a factory that does not
+ * share its native connection) stays on the old master until it breaks or the old master
+ * is demoted.
  *
  * <p>
  * The announcement arrives on Lettuce's I/O thread, which must never block: resetting
