@@ -26,12 +26,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * {@link #start(int, int)} returns once every node reports {@code cluster_state:ok} with
- * all 16384 slots served and every replica's link to its master is up. Nodes time out
- * after one second ({@code cluster-node-timeout 1000}), so a replica is promoted a few
- * seconds after its master is {@linkplain #kill(ServerProcess) killed}; the cluster keeps
- * serving the other slots meanwhile ({@code cluster-require-full-coverage no}). The
- * topology is read from the nodes themselves ({@code CLUSTER NODES}), so
- * {@link #masters()} and {@link #masterForKey(byte[])} follow failovers.
+ * all 16384 slots served, every replica's link to its master is up, and every node knows
+ * every replica as one. Nodes time out after one second
+ * ({@code cluster-node-timeout 1000}), so a replica is promoted a few seconds after its
+ * master is {@linkplain #kill(ServerProcess) killed}; the cluster keeps serving the other
+ * slots meanwhile ({@code cluster-require-full-coverage no}). The topology is read from
+ * the nodes themselves ({@code CLUSTER NODES}), so {@link #masters()} and
+ * {@link #masterForKey(byte[])} follow failovers.
  *
  * <p>
  * {@link #close()} stops every process by its pid, also after a failed test; a JVM
@@ -95,7 +96,7 @@ public final class RedisCluster implements AutoCloseable {
 			nodes.forEach((node) -> create.add(node.address()));
 			create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
 			RedisTools.run(create, directory.resolve("create.log"), STARTUP_TIMEOUT);
-			cluster.awaitReady();
+			cluster.awaitReady(masters * replicasPerMaster);
 			return cluster;
 		}
 		catch (IOException | RuntimeException ex) {
@@ -296,12 +297,22 @@ public final class RedisCluster implements AutoCloseable {
 		return "RedisCluster" + seedAddresses();
 	}
 
-	private void awaitReady() {
+	/**
+	 * Waits for the state to be ok, every replica's link to be up, and every node to know
+	 * every replica as one: a node learns the roles of the others by gossip, later than
+	 * the replicas' links come up, and {@link #replicaOf(ServerProcess)} reads them from
+	 * a node.
+	 */
+	private void awaitReady(int replicas) {
 		awaitStateOk();
 		await("every replica's link to its master", () -> running().allMatch((node) -> {
 			String replication = info(node, "INFO", "replication");
 			return replication.contains("role:master") || replication.contains("master_link_status:up");
 		}));
+		await("every node to know the " + replicas + " replicas",
+				() -> running().allMatch((node) -> parse(info(node, "CLUSTER", "NODES")).stream()
+					.filter((other) -> other.masterId() != null)
+					.count() == replicas));
 	}
 
 	private Stream<ServerProcess> running() {
