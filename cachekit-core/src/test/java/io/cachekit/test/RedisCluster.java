@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -25,12 +26,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * {@link #start(int, int)} returns once every node reports {@code cluster_state:ok} with
- * all 16384 slots served and every replica's link to its master is up. Nodes time out
- * after one second ({@code cluster-node-timeout 1000}), so a replica is promoted a few
- * seconds after its master is {@linkplain #kill(ServerProcess) killed}; the cluster keeps
- * serving the other slots meanwhile ({@code cluster-require-full-coverage no}). The
- * topology is read from the nodes themselves ({@code CLUSTER NODES}), so
- * {@link #masters()} and {@link #masterForKey(byte[])} follow failovers.
+ * all 16384 slots served, every replica's link to its master is up, and every node knows
+ * every replica as one. Nodes time out after one second
+ * ({@code cluster-node-timeout 1000}), so a replica is promoted a few seconds after its
+ * master is {@linkplain #kill(ServerProcess) killed}; the cluster keeps serving the other
+ * slots meanwhile ({@code cluster-require-full-coverage no}). The topology is read from
+ * the nodes themselves ({@code CLUSTER NODES}), so {@link #masters()} and
+ * {@link #masterForKey(byte[])} follow failovers.
  *
  * <p>
  * {@link #close()} stops every process by its pid, also after a failed test; a JVM
@@ -45,6 +47,9 @@ public final class RedisCluster implements AutoCloseable {
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final Duration PROMOTION_TIMEOUT = Duration.ofSeconds(20);
+
+	/** How many bus ports are tried for one node. */
+	private static final int NODE_ATTEMPTS = 3;
 
 	private final List<ServerProcess> nodes;
 
@@ -85,17 +90,13 @@ public final class RedisCluster implements AutoCloseable {
 		RedisCluster cluster = new RedisCluster(nodes, directory);
 		try {
 			for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
-				Path data = Files.createDirectory(directory.resolve("node-" + i));
-				nodes.add(ServerProcess.start(ServerKind.REDIS, "--cluster-enabled", "yes", "--cluster-port",
-						Integer.toString(ServerProcess.freePort()), "--cluster-config-file", "nodes.conf", "--dir",
-						data.toString(), "--cluster-node-timeout", "1000", "--cluster-require-full-coverage", "no",
-						"--repl-diskless-sync-delay", "0"));
+				nodes.add(startNode(directory, "node-" + i, RedisCluster::freePort));
 			}
 			List<String> create = new ArrayList<>(List.of(cli, "--cluster", "create"));
 			nodes.forEach((node) -> create.add(node.address()));
 			create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
 			RedisTools.run(create, directory.resolve("create.log"), STARTUP_TIMEOUT);
-			cluster.awaitReady();
+			cluster.awaitReady(masters * replicasPerMaster);
 			return cluster;
 		}
 		catch (IOException | RuntimeException ex) {
@@ -104,6 +105,47 @@ public final class RedisCluster implements AutoCloseable {
 				throw new UncheckedIOException("cannot start a Redis Cluster", io);
 			}
 			throw (RuntimeException) ex;
+		}
+	}
+
+	/**
+	 * Starts one cluster node, with a bus port chosen afresh for each attempt: another
+	 * process may take a port between its choice and the node binding it, and a node that
+	 * cannot bind its bus port exits at start. Each attempt has an empty data directory
+	 * of its own.
+	 * @param directory the cluster's directory
+	 * @param name the node's name, for its data directory
+	 * @param busPorts chooses a bus port for each attempt
+	 * @return the running node
+	 */
+	static ServerProcess startNode(Path directory, String name, IntSupplier busPorts) throws IOException {
+		IllegalStateException failure = null;
+		for (int attempt = 1; attempt <= NODE_ATTEMPTS; attempt++) {
+			Path data = Files.createDirectory(directory.resolve(name + "-" + attempt));
+			try {
+				return ServerProcess.start(ServerKind.REDIS, "--cluster-enabled", "yes", "--cluster-port",
+						Integer.toString(busPorts.getAsInt()), "--cluster-config-file", "nodes.conf", "--dir",
+						data.toString(), "--cluster-node-timeout", "1000", "--cluster-require-full-coverage", "no",
+						"--repl-diskless-sync-delay", "0");
+			}
+			catch (IllegalStateException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		throw Objects.requireNonNull(failure);
+	}
+
+	private static int freePort() {
+		try {
+			return ServerProcess.freePort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot find a free port for a cluster bus", ex);
 		}
 	}
 
@@ -255,12 +297,22 @@ public final class RedisCluster implements AutoCloseable {
 		return "RedisCluster" + seedAddresses();
 	}
 
-	private void awaitReady() {
+	/**
+	 * Waits for the state to be ok, every replica's link to be up, and every node to know
+	 * every replica as one: a node learns the roles of the others by gossip, later than
+	 * the replicas' links come up, and {@link #replicaOf(ServerProcess)} reads them from
+	 * a node.
+	 */
+	private void awaitReady(int replicas) {
 		awaitStateOk();
 		await("every replica's link to its master", () -> running().allMatch((node) -> {
 			String replication = info(node, "INFO", "replication");
 			return replication.contains("role:master") || replication.contains("master_link_status:up");
 		}));
+		await("every node to know the " + replicas + " replicas",
+				() -> running().allMatch((node) -> parse(info(node, "CLUSTER", "NODES")).stream()
+					.filter((other) -> other.masterId() != null)
+					.count() == replicas));
 	}
 
 	private Stream<ServerProcess> running() {

@@ -1,8 +1,13 @@
 package io.cachekit.test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +138,34 @@ class RedisClusterSupportIntegrationTests {
 		try (RawRedis redis = RawRedis.connect(second.address())) {
 			assertThat(redis.text("INFO", "replication")).contains("role:master");
 		}
+	}
+
+	@Test
+	@Order(10)
+	void aClusterNodeWhoseBusPortIsTakenStartsOnAnotherOne() throws Exception {
+		Path directory = Files.createTempDirectory("cachekit-redis-cluster-node-");
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			int free = ServerProcess.freePort();
+			Iterator<Integer> ports = List.of(taken.getLocalPort(), free).iterator();
+			try (ServerProcess node = RedisCluster.startNode(directory, "node", ports::next);
+					RawRedis redis = RawRedis.connect(node.address())) {
+				List<?> port = (List<?>) redis.call("CONFIG", "GET", "cluster-port");
+				assertThat(port).isNotNull();
+				assertThat(new String((byte[]) port.get(1), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(free));
+				assertThat(ports.hasNext()).isFalse();
+			}
+		}
+		finally {
+			RedisCluster.RedisTools.deleteRecursively(directory);
+		}
+	}
+
+	@Test
+	@Order(11)
+	void theMasterAndTheReplicaOfASentinelGroupHaveDirectoriesOfTheirOwn() {
+		List<ServerProcess> servers = sentinels.servers().stream().filter(ServerProcess::isRunning).toList();
+		assertThat(servers).hasSize(2);
+		assertThat(sentinels.directoryOf(servers.get(0))).isNotEqualTo(sentinels.directoryOf(servers.get(1)));
 	}
 
 }

@@ -49,8 +49,9 @@ public final class RedisSentinels implements AutoCloseable {
 	private final @Nullable String sentinelPassword;
 
 	/**
-	 * The working directory of the data nodes: a replica writes the master's snapshot
-	 * there when it synchronises.
+	 * The group's directory, with a working directory of its own for each data node
+	 * ({@code master}, {@code replica}): a replica writes the master's snapshot
+	 * ({@code dump.rdb}) into its own when it synchronises.
 	 */
 	private final Path directory;
 
@@ -94,15 +95,14 @@ public final class RedisSentinels implements AutoCloseable {
 	public static RedisSentinels start(@Nullable String password, @Nullable String sentinelPassword) {
 		RedisSentinels group = new RedisSentinels(password, sentinelPassword);
 		try {
-			List<String> data = new ArrayList<>(
-					List.of("--repl-diskless-sync-delay", "0", "--dir", group.directory.toString()));
+			List<String> data = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
 			if (password != null) {
 				data.addAll(List.of("--requirepass", password, "--masterauth", password));
 			}
-			ServerProcess master = ServerProcess.start(ServerKind.REDIS, data.toArray(new String[0]));
+			ServerProcess master = ServerProcess.start(ServerKind.REDIS, group.dataNode(data, "master"));
 			group.servers.add(master);
 			data.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
-			group.servers.add(ServerProcess.start(ServerKind.REDIS, data.toArray(new String[0])));
+			group.servers.add(ServerProcess.start(ServerKind.REDIS, group.dataNode(data, "replica")));
 			await("the replica's link to " + master,
 					() -> group.info(group.servers.get(1), "INFO", "replication").contains("master_link_status:up"));
 			// The monitor line comes first: the others name its master.
@@ -130,6 +130,35 @@ public final class RedisSentinels implements AutoCloseable {
 		catch (RuntimeException ex) {
 			group.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Returns the arguments of a data node: the shared ones and a working directory of
+	 * its own, made here.
+	 */
+	private String[] dataNode(List<String> arguments, String name) {
+		Path working;
+		try {
+			working = Files.createDirectory(this.directory.resolve(name));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create a directory for the " + name, ex);
+		}
+		List<String> all = new ArrayList<>(arguments);
+		all.addAll(List.of("--dir", working.toString()));
+		return all.toArray(new String[0]);
+	}
+
+	/**
+	 * Returns the working directory of a data node of the group.
+	 * @param server a server of {@link #servers()}
+	 * @return its directory, from {@code CONFIG GET dir}
+	 */
+	public Path directoryOf(ServerProcess server) {
+		try (RawRedis redis = connect(server, this.password)) {
+			List<?> reply = (List<?>) Objects.requireNonNull(redis.call("CONFIG", "GET", "dir"));
+			return Path.of(text(reply.get(1)));
 		}
 	}
 

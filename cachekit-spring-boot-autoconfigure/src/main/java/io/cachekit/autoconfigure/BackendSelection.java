@@ -93,6 +93,10 @@ record BackendSelection(BackendType type, String reason, @Nullable String proper
 			BackendProperty.text(BackendType.REDIS, REDIS_URL),
 			BackendProperty.list(BackendType.REDIS, REDIS_CLUSTER_NODES),
 			BackendProperty.text(BackendType.REDIS, REDIS_SENTINEL_MASTER),
+			// Sentinels without their master's name choose Redis, whose startup then
+			// fails
+			// naming the master's property, instead of silently running without L2.
+			BackendProperty.list(BackendType.REDIS, RedisTopology.SENTINEL_NODES),
 			BackendProperty.text(BackendType.FILE, FILE_DIRECTORY));
 
 	/**

@@ -43,9 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * call a cached method about a thousand times a second each, with L1 off (every call
  * reads L2), while the master that serves the cache's generation counter is killed with
  * {@code SIGKILL}. No exception reaches a caller, no call takes longer than
- * {@code cachekit.redis.timeout} (500 ms) plus 200 ms, and L2 hits on the killed master's
- * slots resume within 10 s of the replica's promotion, without a restart of the
- * application.
+ * {@code cachekit.redis.timeout} (500 ms) plus 0.5 s (the README's bound for a server
+ * that does not answer), and L2 hits on the killed master's slots resume within 10 s of
+ * the replica's promotion, without a restart of the application.
  *
  * <p>
  * Once through Spring Boot's connection factory from
@@ -60,12 +60,13 @@ class RedisClusterFailoverAutoConfigurationIntegrationTests {
 	private static final Duration TIMEOUT = Duration.ofMillis(500);
 
 	/**
-	 * The longest a call may take: the timeout plus 200 ms of slack (what the backend's
-	 * own failover test asserts per operation). A miss reads L2 and then stores the
-	 * loaded value (Spring calls {@code Cache.get} and then {@code Cache.put}); when the
-	 * read timed out, the store keeps the value out of L2 instead of waiting again.
+	 * The longest a call may take: the timeout plus 0.5 s, the README's bound for a
+	 * server that does not answer (what the backend's own failover test asserts per
+	 * operation). A miss reads L2 and then stores the loaded value (Spring calls
+	 * {@code Cache.get} and then {@code Cache.put}); when the read timed out, the store
+	 * keeps the value out of L2 instead of waiting again.
 	 */
-	private static final long MAX_CALL_MILLIS = TIMEOUT.toMillis() + 200;
+	private static final long MAX_CALL_MILLIS = TIMEOUT.toMillis() + 500;
 
 	private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
 

@@ -163,6 +163,12 @@ class RedisTopologyPropertiesTests {
 	}
 
 	@Test
+	void sentinelNodesWithoutAMasterFailStartupNamingTheMasterWhenTheBackendIsChosenByItself() {
+		assertFailure("cachekit.redis.sentinel.master", "cachekit.redis.sentinel.nodes=s1:26379")
+			.hasMessageContaining("set the name the sentinels monitor the master by");
+	}
+
+	@Test
 	void aPasswordWithAUrlFailsStartupHidingIt() {
 		assertFailure("cachekit.redis.password", "cachekit.redis.url=redis://localhost:6379",
 				"cachekit.redis.password=t0p-secret")

@@ -1,11 +1,9 @@
 package io.cachekit.backend.redis;
 
-import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -29,14 +27,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * it until something refreshes the topology; commands routed there wait for their
  * timeout. Every failure that may come from a moved or lost node ({@code TRANSIENT},
  * {@code TIMEOUT}) calls {@link #nudge()}, which starts an asynchronous refresh at most
- * once per {@link #MIN_INTERVAL_NANOS}. The circuit breaker's probes keep failing, and so
- * keep nudging, until the replica is promoted and the refresh maps the slots to it.
+ * once per {@link #MIN_INTERVAL_NANOS}, and never while the last one it started is still
+ * running: on a host that drops packets, a refresh waits for the factory's connect
+ * timeout (10 s on Spring Boot's), and refreshes must not pile up behind it. The circuit
+ * breaker's probes keep failing, and so keep nudging, until the replica is promoted and
+ * the refresh maps the slots to it.
  *
  * <p>
  * After each refresh it starts, the masters (the nodes that serve slots) are compared
- * with the last ones seen; a change is logged once at INFO and reported to the
- * {@linkplain #onMastersChanged(Runnable) listeners}. Thread-safe; the refresh runs on
- * the client's own threads, never the caller's.
+ * with the last ones seen; a change is logged once at INFO. Thread-safe; the refresh runs
+ * on the client's own threads, never the caller's.
  */
 final class ClusterTopology {
 
@@ -51,7 +51,8 @@ final class ClusterTopology {
 
 	private final AtomicLong lastRefresh;
 
-	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+	/** Whether a refresh started here has not finished yet. */
+	private final AtomicBoolean inFlight = new AtomicBoolean();
 
 	private final Object mastersLock = new Object();
 
@@ -76,17 +77,8 @@ final class ClusterTopology {
 	}
 
 	/**
-	 * Registers an action to run, on a client thread, after a refresh found the masters
-	 * changed.
-	 * @param listener the action; it must not block
-	 */
-	void onMastersChanged(Runnable listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
-	}
-
-	/**
-	 * Starts a topology refresh unless one was started within the last 500 ms. Never
-	 * throws, never blocks.
+	 * Starts a topology refresh unless one was started within the last 500 ms or is still
+	 * running. Never throws, never blocks.
 	 * @return whether a refresh was started
 	 */
 	boolean nudge() {
@@ -100,6 +92,7 @@ final class ClusterTopology {
 		}
 		catch (RuntimeException ex) {
 			// A factory that is stopped or not started has nothing to refresh.
+			finished();
 			logger.debug("Could not start a Redis Cluster topology refresh", ex);
 			return false;
 		}
@@ -107,18 +100,34 @@ final class ClusterTopology {
 
 	/**
 	 * Takes the right to start a refresh: at most once per {@link #MIN_INTERVAL_NANOS}
-	 * among all threads.
+	 * among all threads, and only when none is running; {@link #finished()} gives it
+	 * back.
 	 * @return whether this caller may start one
 	 */
 	boolean due() {
 		long now = this.nanoTime.getAsLong();
 		long last = this.lastRefresh.get();
-		return now - last >= MIN_INTERVAL_NANOS && this.lastRefresh.compareAndSet(last, now);
+		if (now - last < MIN_INTERVAL_NANOS || !this.inFlight.compareAndSet(false, true)) {
+			return false;
+		}
+		if (!this.lastRefresh.compareAndSet(last, now)) {
+			this.inFlight.set(false);
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Tells that the refresh {@link #due()} allowed has ended, however it ended.
+	 */
+	void finished() {
+		this.inFlight.set(false);
 	}
 
 	private void refresh(RedisClusterClient client) {
 		try {
 			client.refreshPartitionsAsync().whenComplete((done, failure) -> {
+				finished();
 				if (failure != null) {
 					logger.debug("Redis Cluster topology refresh failed", failure);
 				}
@@ -128,13 +137,13 @@ final class ClusterTopology {
 			});
 		}
 		catch (RuntimeException ex) {
+			finished();
 			logger.debug("Redis Cluster topology refresh failed", ex);
 		}
 	}
 
 	/**
-	 * Compares the masters of a topology with the last ones seen; logs and reports a
-	 * change.
+	 * Compares the masters of a topology with the last ones seen; logs a change.
 	 * @param partitions the topology just read
 	 * @return whether the masters changed (the first topology seen is no change)
 	 */
@@ -152,14 +161,6 @@ final class ClusterTopology {
 			return false;
 		}
 		logger.info("Redis Cluster masters changed from {} to {}", previous, current);
-		for (Runnable listener : this.listeners) {
-			try {
-				listener.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("A listener of Redis Cluster topology changes failed", ex);
-			}
-		}
 		return true;
 	}
 

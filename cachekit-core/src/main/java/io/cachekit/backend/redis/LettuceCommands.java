@@ -12,6 +12,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,14 +37,27 @@ final class LettuceCommands {
 
 	private final RedisClusterAsyncCommands<byte[], byte[]> commands;
 
-	private final Duration timeout;
-
 	private final long timeoutNanos;
 
+	/** The {@code System.nanoTime()} no command waits past, or {@code null} for none. */
+	private final @Nullable Long deadlineNanos;
+
 	LettuceCommands(RedisClusterAsyncCommands<byte[], byte[]> commands, Duration timeout) {
+		this(commands, timeout, null);
+	}
+
+	/**
+	 * Commands that each wait at most the timeout, and none past the deadline.
+	 * @param commands the connection's commands
+	 * @param timeout the bound of each command
+	 * @param deadlineNanos the {@code System.nanoTime()} no command waits past, or
+	 * {@code null} for none
+	 */
+	LettuceCommands(RedisClusterAsyncCommands<byte[], byte[]> commands, Duration timeout,
+			@Nullable Long deadlineNanos) {
 		this.commands = commands;
-		this.timeout = timeout;
 		this.timeoutNanos = timeout.toNanos();
+		this.deadlineNanos = deadlineNanos;
 	}
 
 	byte @Nullable [] get(byte[] key) {
@@ -110,20 +124,28 @@ final class LettuceCommands {
 
 	/**
 	 * {@code CLUSTER NODES} and {@code CLUSTER INFO}, as health details.
-	 * @see RedisTopologyDetails#cluster(RedisClusterAsyncCommands, Duration)
+	 * @see RedisTopologyDetails#cluster(io.lettuce.core.cluster.models.partitions.Partitions,
+	 * String)
 	 */
 	Map<String, Object> clusterDetails() {
-		return RedisTopologyDetails.cluster(this.commands, this.timeout);
+		String nodes = await(this.commands.clusterNodes());
+		String info = await(this.commands.clusterInfo());
+		return RedisTopologyDetails.cluster(ClusterPartitionParser.parse((nodes != null) ? nodes : ""),
+				(info != null) ? info : "");
 	}
 
 	/**
-	 * Waits for a command at most the timeout; cancels it and throws
-	 * {@code RedisCommandTimeoutException} when it is not answered in time. An error
-	 * reply or a connection failure is thrown as Lettuce's exception, unwrapped from the
-	 * future's.
+	 * Waits for a command at most the timeout, and not past the deadline; cancels it and
+	 * throws {@code RedisCommandTimeoutException} when it is not answered in time. An
+	 * error reply or a connection failure is thrown as Lettuce's exception, unwrapped
+	 * from the future's.
 	 */
 	private <T> @Nullable T await(RedisFuture<T> future) {
-		return LettuceFutures.awaitOrCancel(future, this.timeoutNanos, TimeUnit.NANOSECONDS);
+		long wait = this.timeoutNanos;
+		if (this.deadlineNanos != null) {
+			wait = Math.max(0, Math.min(wait, this.deadlineNanos - System.nanoTime()));
+		}
+		return LettuceFutures.awaitOrCancel(future, wait, TimeUnit.NANOSECONDS);
 	}
 
 }

@@ -145,6 +145,13 @@ public final class RedisBackend
 	/** How many connection attempts are made when a handshake fails without a reason. */
 	private static final int HANDSHAKE_ATTEMPTS = 3;
 
+	/**
+	 * How many command timeouts the commands of one health check may take together: the
+	 * server's {@code PING} and {@code EXISTS}, then the topology's details (on a
+	 * Sentinel setup, sentinels asked one after the other).
+	 */
+	static final int HEALTH_TIMEOUTS = 2;
+
 	private static final byte[] INCREMENT_SCRIPT_BYTES = INCREMENT_SCRIPT.getBytes(StandardCharsets.UTF_8);
 
 	private static final String INCREMENT_SCRIPT_SHA = sha1(INCREMENT_SCRIPT_BYTES);
@@ -211,7 +218,19 @@ public final class RedisBackend
 					+ "that connects by itself; otherwise create the backend over a RedisConnectionFactory");
 		}
 		OwnedConnectionFactory owned = OwnedConnectionFactory.create(config);
-		return new RedisBackend(owned.factory(), owned, config);
+		try {
+			return new RedisBackend(owned.factory(), owned, config);
+		}
+		catch (RuntimeException | Error ex) {
+			// Nobody else can close the factory and its threads.
+			try {
+				owned.close();
+			}
+			catch (RuntimeException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -488,14 +507,19 @@ public final class RedisBackend
 	 * the health is down while some slot has no master that is up; through Sentinel
 	 * {@code master}, {@code replicas} and {@code sentinels}, asked of the sentinels over
 	 * a connection of the check's own; never credentials. An unhealthy result adds
-	 * {@code error}. Every call is bounded by the command timeout. Not retried.
+	 * {@code error}. Every call is bounded by the command timeout, and the commands of
+	 * the whole check by {@link #HEALTH_TIMEOUTS} command timeouts: its steps share that
+	 * deadline, each waiting only for what is left of it, so that unreachable sentinels
+	 * cannot add up (obtaining the connection is the factory's, bounded by its connect
+	 * timeout). Not retried.
 	 */
 	@Override
 	public BackendHealth health() {
 		long start = System.nanoTime();
+		long deadline = start + HEALTH_TIMEOUTS * this.config.commandTimeout().toNanos();
 		try {
 			Checks.open(this.closed, BackendOperation.HEALTH, null);
-			String pong = once((commands) -> {
+			String pong = once(deadline, (commands) -> {
 				String answer = commands.ping();
 				commands.exists(this.healthKey);
 				return answer;
@@ -505,7 +529,7 @@ public final class RedisBackend
 				return answer;
 			});
 			Map<String, Object> details = new LinkedHashMap<>(this.serverDetails);
-			details.putAll(topologyDetails());
+			details.putAll(topologyDetails(deadline));
 			long latency = elapsedMillis(start);
 			if (!"PONG".equalsIgnoreCase(pong)) {
 				return BackendHealth.down(backendType(), latency,
@@ -521,7 +545,7 @@ public final class RedisBackend
 			return BackendHealth.up(backendType(), latency, details);
 		}
 		catch (RuntimeException ex) {
-			BackendException failure = RedisErrors.classify(BackendOperation.HEALTH, null, ex);
+			BackendException failure = classify(BackendOperation.HEALTH, null, ex);
 			nudgeTopology(failure);
 			return BackendHealth.down(backendType(), elapsedMillis(start), failure, this.serverDetails);
 		}
@@ -580,7 +604,7 @@ public final class RedisBackend
 				return once(lettuce, other);
 			}
 			catch (RuntimeException ex) {
-				BackendException failure = RedisErrors.classify(operation, key, ex);
+				BackendException failure = classify(operation, key, ex);
 				nudgeTopology(failure);
 				throw failure;
 			}
@@ -594,10 +618,18 @@ public final class RedisBackend
 	 * Redis's commands otherwise.
 	 */
 	private <T extends @Nullable Object> T once(LettuceCommand<T> lettuce, Command<T> other) {
+		return once(null, lettuce, other);
+	}
+
+	/**
+	 * Runs one attempt as {@link #once(LettuceCommand, Command)} does, with no Lettuce
+	 * command waiting past the deadline ({@code System.nanoTime()}), when there is one.
+	 */
+	private <T extends @Nullable Object> T once(@Nullable Long deadline, LettuceCommand<T> lettuce, Command<T> other) {
 		try (RedisConnection connection = connect()) {
 			if (connection instanceof LettuceConnection lettuceConnection) {
-				return lettuce
-					.run(new LettuceCommands(lettuceConnection.getNativeConnection(), this.config.commandTimeout()));
+				return lettuce.run(new LettuceCommands(lettuceConnection.getNativeConnection(),
+						this.config.commandTimeout(), deadline));
 			}
 			return other.run(connection);
 		}
@@ -605,22 +637,28 @@ public final class RedisBackend
 
 	/**
 	 * Describes a cluster's nodes or a sentinel's master and replicas, each call bounded
-	 * by the command timeout; empty for one server. A failure to read them is a detail
-	 * too ({@code topology_error}), not a failed health check: the server answered.
+	 * by the command timeout and none waiting past the deadline; empty for one server. A
+	 * failure to read them is a detail too ({@code topology_error}), not a failed health
+	 * check: the server answered.
 	 */
-	Map<String, Object> topologyDetails() {
+	Map<String, Object> topologyDetails(long deadline) {
 		try {
 			if (this.topology != null) {
-				return once(LettuceCommands::clusterDetails, (connection) -> Map.of());
+				return once(deadline, LettuceCommands::clusterDetails, (connection) -> Map.of());
 			}
 			if (this.factory instanceof LettuceConnectionFactory lettuce && lettuce.isRedisSentinelAware()) {
-				return RedisTopologyDetails.sentinel(lettuce, this.config.commandTimeout());
+				return RedisTopologyDetails.sentinel(lettuce, this.config.commandTimeout(), deadline);
 			}
 			return Map.of();
 		}
 		catch (RuntimeException ex) {
-			return Map.of("topology_error", RedisErrors.classify(BackendOperation.HEALTH, null, ex).getMessage());
+			return Map.of("topology_error", classify(BackendOperation.HEALTH, null, ex).getMessage());
 		}
+	}
+
+	private BackendException classify(BackendOperation operation, @Nullable String key, RuntimeException failure) {
+		return RedisErrors.classify(operation, key, failure,
+				this.factory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware());
 	}
 
 	/**

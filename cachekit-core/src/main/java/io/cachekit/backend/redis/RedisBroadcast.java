@@ -45,14 +45,18 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * offers {@code Broadcast} only over a Lettuce connection factory. Thread-safe.
  *
  * <p>
- * On a Redis Cluster the pub/sub connection lives on one node, and Lettuce does not move
- * it reliably when that node fails. So, while there are subscriptions, a probe message is
+ * On a Redis Cluster the pub/sub connection lives on one node, and this object does not
+ * rely on Lettuce to move it when that node fails: a node that hangs keeps the connection
+ * open, so Lettuce never reconnects it. While there are subscriptions, a probe message is
  * published every second to a channel of this object's own; when it does not come back
  * within a second, the connection is made again through a node that is up (see
- * {@link #probe()}). Classic {@code PUBLISH} reaches subscribers on every node over the
- * cluster bus, so the new node hears every channel. Sharded pub/sub is not used: Spring
- * Data Redis has no API for it, and Lettuce does not restore sharded subscriptions after
- * a node fails.
+ * {@link #probe()}), whether the node was killed or hangs. Making it again goes through
+ * the factory, on the one thread that also sends the probes: on an application's factory
+ * the new connection's handshake is bounded by that factory's command timeout (60 s at
+ * Lettuce's default), not by cachekit's. Classic {@code PUBLISH} reaches subscribers on
+ * every node over the cluster bus, so the new node hears every channel. Sharded pub/sub
+ * is not used: Spring Data Redis has no API for it, and Lettuce does not restore sharded
+ * subscriptions after a node fails.
  *
  * <p>
  * {@link #close()} returns only once the thread has stopped and the connection is closed,
@@ -88,7 +92,10 @@ final class RedisBroadcast implements AutoCloseable {
 	/** The probe's channel under the prefix, unique to this object. */
 	private final String probeChannel;
 
-	/** When the probe in flight was sent ({@code System.nanoTime()}), or 0 for none. */
+	/**
+	 * When the probe in flight on the current connection was sent
+	 * ({@code System.nanoTime()}), or 0 for none.
+	 */
 	private volatile long probeSentAt;
 
 	private final RedisConnectionFactory factory;
@@ -400,6 +407,8 @@ final class RedisBroadcast implements AutoCloseable {
 		if (this.closed) {
 			return false;
 		}
+		// A probe sent on the connection replaced cannot come back on the new one.
+		this.probeSentAt = 0;
 		this.connection = made;
 		this.subscribed = new HashSet<>(channels);
 		return true;

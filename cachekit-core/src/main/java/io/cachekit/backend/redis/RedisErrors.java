@@ -55,7 +55,8 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * also when Spring wraps it in {@code RedisSystemException} or
  * {@code InvalidDataAccessApiUsageException}. A cluster's {@code MOVED} or {@code ASK}
  * redirect, which a URL naming one cluster node meets, says to set the cluster's nodes
- * instead.</li>
+ * instead; on a cluster connection, which follows redirects itself, it says that the
+ * redirect limit was reached.</li>
  * <li>{@code TRANSIENT}: connection failures ({@code RedisConnectionFailureException},
  * {@code RedisConnectionException}, I/O and channel errors, unresolved hosts, a refused
  * TLS handshake, whose message then says what to check), Lettuce's own rejections while
@@ -81,13 +82,28 @@ final class RedisErrors {
 	}
 
 	/**
-	 * Classifies a failure of a Redis operation.
+	 * Classifies a failure of a Redis operation on a connection to one server (a URL, a
+	 * sentinel's master).
 	 * @param operation the operation that failed
 	 * @param key the caller's key, or {@code null}
 	 * @param failure what was thrown
 	 * @return the classified exception; {@code failure} itself when it already is one
 	 */
 	static BackendException classify(BackendOperation operation, @Nullable String key, Throwable failure) {
+		return classify(operation, key, failure, false);
+	}
+
+	/**
+	 * Classifies a failure of a Redis operation.
+	 * @param operation the operation that failed
+	 * @param key the caller's key, or {@code null}
+	 * @param failure what was thrown
+	 * @param cluster whether the connection is a Redis Cluster one, which follows
+	 * redirects itself
+	 * @return the classified exception; {@code failure} itself when it already is one
+	 */
+	static BackendException classify(BackendOperation operation, @Nullable String key, Throwable failure,
+			boolean cluster) {
 		if (failure instanceof BackendException backendException) {
 			return backendException;
 		}
@@ -96,6 +112,12 @@ final class RedisErrors {
 		if (type == BackendErrorType.AUTHENTICATION) {
 			message += "; check the user name and password (of the Redis URL or the connection factory) and the "
 					+ "user's ACL rights";
+		}
+		else if (cluster && redirect(failure) != null) {
+			message = "Redis answered " + redirect(failure) + " after the cluster connection had followed as many "
+					+ "redirects as it may (cachekit.redis.cluster.max-redirects, or "
+					+ "spring.data.redis.cluster.max-redirects for Spring Boot's factory), as while slots move "
+					+ "between nodes; raise the limit if resharding takes longer";
 		}
 		else if (redirect(failure) != null) {
 			message = "Redis answered " + redirect(failure) + ": the server is a node of a Redis Cluster, which "

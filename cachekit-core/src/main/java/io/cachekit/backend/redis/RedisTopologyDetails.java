@@ -16,8 +16,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.api.AsyncCloseable;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
@@ -40,7 +39,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * and, for a master, {@code slots} ({@code "0-5460"}). Sentinel: {@code master} (the
  * master's name, address and flags), {@code replicas} and {@code sentinels} (address and
  * flags), as the first sentinel that answers reports them. Every call is bounded by the
- * command timeout.
+ * command timeout, and none waits past the deadline of the health check it is part of.
  */
 final class RedisTopologyDetails {
 
@@ -48,20 +47,6 @@ final class RedisTopologyDetails {
 	static final int SLOTS = 16384;
 
 	private RedisTopologyDetails() {
-	}
-
-	/**
-	 * Reads a cluster's nodes and state over a cluster connection.
-	 * @param commands the cluster connection's commands
-	 * @param timeout the bound of each command
-	 * @return the details
-	 */
-	static Map<String, Object> cluster(RedisClusterAsyncCommands<byte[], byte[]> commands, Duration timeout) {
-		String nodes = text(
-				LettuceFutures.awaitOrCancel(commands.clusterNodes(), timeout.toNanos(), TimeUnit.NANOSECONDS));
-		String info = text(
-				LettuceFutures.awaitOrCancel(commands.clusterInfo(), timeout.toNanos(), TimeUnit.NANOSECONDS));
-		return cluster(ClusterPartitionParser.parse(nodes), info);
 	}
 
 	/**
@@ -96,14 +81,18 @@ final class RedisTopologyDetails {
 	}
 
 	/**
-	 * Asks the sentinels of a factory about its master, over a connection of its own made
-	 * with the factory's client, bounded by the timeout.
+	 * Asks the sentinels of a factory about its master, one after the other until one
+	 * answers, over a connection of its own made with the factory's client. Connecting
+	 * and each command wait at most the timeout, and nothing waits past the deadline: the
+	 * sentinels share what is left of the health check's time, so that unreachable ones
+	 * cannot add up.
 	 * @param factory a sentinel-aware Lettuce factory
 	 * @param timeout the bound of connecting and of each command
+	 * @param deadlineNanos the {@code System.nanoTime()} nothing waits past
 	 * @return the details
 	 * @throws RedisException when no sentinel answers in time
 	 */
-	static Map<String, Object> sentinel(LettuceConnectionFactory factory, Duration timeout) {
+	static Map<String, Object> sentinel(LettuceConnectionFactory factory, Duration timeout, long deadlineNanos) {
 		RedisSentinelConfiguration configuration = factory.getSentinelConfiguration();
 		if (configuration == null) {
 			return Map.of();
@@ -112,19 +101,24 @@ final class RedisTopologyDetails {
 		RedisClient client = (RedisClient) factory.getRequiredNativeClient();
 		RedisException failure = new RedisException("no sentinel of '" + master + "' answered within " + timeout);
 		for (RedisNode sentinel : configuration.getSentinels()) {
-			RedisURI uri = sentinelUri(sentinel, configuration, factory.isUseSsl(), timeout);
+			if (remaining(timeout, deadlineNanos).isZero()) {
+				failure.addSuppressed(new RedisCommandTimeoutException(
+						"sentinel " + sentinel + " was not asked: the health check's time ran out"));
+				continue;
+			}
+			RedisURI uri = sentinelUri(sentinel, configuration, factory.isUseSsl(), remaining(timeout, deadlineNanos));
 			CompletableFuture<StatefulRedisSentinelConnection<String, String>> connecting = client
 				.connectSentinelAsync(StringCodec.UTF8, uri);
 			StatefulRedisSentinelConnection<String, String> connection = null;
 			try {
-				connection = connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+				connection = awaitConnection(connecting, remaining(timeout, deadlineNanos));
 				RedisSentinelAsyncCommands<String, String> commands = connection.async();
-				Map<String, String> masterState = await(commands.master(master), timeout);
-				List<Map<String, String>> replicas = await(commands.replicas(master), timeout);
+				Map<String, String> masterState = await(commands.master(master), remaining(timeout, deadlineNanos));
+				List<Map<String, String>> replicas = await(commands.replicas(master),
+						remaining(timeout, deadlineNanos));
 				return sentinel(masterState, replicas, sentinel.toString());
 			}
 			catch (TimeoutException ex) {
-				connecting.cancel(true);
 				failure.addSuppressed(new RedisCommandTimeoutException("sentinel " + sentinel + " did not answer"));
 			}
 			catch (InterruptedException ex) {
@@ -141,6 +135,30 @@ final class RedisTopologyDetails {
 			}
 		}
 		throw failure;
+	}
+
+	/**
+	 * Waits for a connection at most the timeout. When it is not made in time, it is
+	 * closed once it is: cancelling the future would not stop Lettuce, whose connection,
+	 * made later, would otherwise stay open and reconnect for good.
+	 * @param connecting the connection being made
+	 * @param timeout how long to wait
+	 * @return the connection
+	 * @throws TimeoutException when it is not made in time
+	 */
+	static <C extends AsyncCloseable> C awaitConnection(CompletableFuture<C> connecting, Duration timeout)
+			throws TimeoutException, InterruptedException, ExecutionException {
+		try {
+			return connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException | InterruptedException ex) {
+			connecting.whenComplete((late, failure) -> {
+				if (late != null) {
+					late.closeAsync();
+				}
+			});
+			throw ex;
+		}
 	}
 
 	/**
@@ -200,6 +218,15 @@ final class RedisTopologyDetails {
 		return uri.build();
 	}
 
+	/**
+	 * What a step may wait: the timeout, or less when the deadline is nearer; zero once
+	 * it has passed.
+	 */
+	static Duration remaining(Duration timeout, long deadlineNanos) {
+		long left = deadlineNanos - System.nanoTime();
+		return (left <= 0) ? Duration.ZERO : (left < timeout.toNanos()) ? Duration.ofNanos(left) : timeout;
+	}
+
 	private static <T> @Nullable T await(io.lettuce.core.RedisFuture<T> future, Duration timeout) {
 		return LettuceFutures.awaitOrCancel(future, timeout.toNanos(), TimeUnit.NANOSECONDS);
 	}
@@ -247,10 +274,6 @@ final class RedisTopologyDetails {
 			}
 		}
 		return java.util.Optional.empty();
-	}
-
-	private static String text(@Nullable String value) {
-		return (value != null) ? value : "";
 	}
 
 }

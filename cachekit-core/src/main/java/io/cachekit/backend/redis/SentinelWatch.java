@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -29,7 +31,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * keeps serving as a master until the sentinels demote it, which they do on their next
  * look at it, about ten seconds later; writes and invalidations sent to it meanwhile are
  * lost when it becomes a replica. On the announcement, the factory's shared connection is
- * reset, so the next command connects to the new master.
+ * reset, so the next command on the shared connection (Spring Data Redis's default)
+ * connects to the new master; a dedicated or pooled connection (a factory that does not
+ * share its native connection) stays on the old master until it breaks or the old master
+ * is demoted.
+ *
+ * <p>
+ * The announcement arrives on Lettuce's I/O thread, which must never block: resetting
+ * takes the factory's lock and waits for the old connection to close, and a caller that
+ * holds that lock while connecting needs the I/O thread. So the reset is handed to the
+ * client's event executors, as a topology refresh is ({@link ClusterTopology}).
  *
  * <p>
  * The subscription is made in the background on the first sentinel that accepts it, with
@@ -46,13 +57,17 @@ final class SentinelWatch implements AutoCloseable {
 
 	private final String master;
 
+	/** Where the factory is reset: never the I/O thread the announcement came on. */
+	private final Executor resets;
+
 	private @Nullable StatefulRedisPubSubConnection<String, String> connection;
 
 	private boolean closed;
 
-	private SentinelWatch(LettuceConnectionFactory factory, String master) {
+	SentinelWatch(LettuceConnectionFactory factory, String master, Executor resets) {
 		this.factory = factory;
 		this.master = master;
+		this.resets = resets;
 	}
 
 	/**
@@ -77,12 +92,13 @@ final class SentinelWatch implements AutoCloseable {
 		if (configuration == null) {
 			return null;
 		}
-		SentinelWatch watch = new SentinelWatch(lettuce, String.valueOf(configuration.getRequiredMaster().getName()));
+		SentinelWatch watch = new SentinelWatch(lettuce, String.valueOf(configuration.getRequiredMaster().getName()),
+				client.getResources().eventExecutorGroup());
 		List<RedisURI> sentinels = new ArrayList<>();
 		for (RedisNode sentinel : configuration.getSentinels()) {
 			sentinels.add(RedisTopologyDetails.sentinelUri(sentinel, configuration, lettuce.isUseSsl(), timeout));
 		}
-		watch.connect(client, sentinels, 0);
+		watch.connect((uri) -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture(), sentinels, 0);
 		return watch;
 	}
 
@@ -94,19 +110,27 @@ final class SentinelWatch implements AutoCloseable {
 		return message.startsWith(master + " ");
 	}
 
-	private void connect(RedisClient client, List<RedisURI> sentinels, int index) {
+	/**
+	 * Subscribes on the sentinel at {@code index}, or, when it cannot be reached or
+	 * refuses the subscription, on the next one; stops once closed.
+	 */
+	void connect(Connector connector, List<RedisURI> sentinels, int index) {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+		}
 		if (index >= sentinels.size()) {
 			logger.warn("No Redis Sentinel accepted a subscription to {}; a requested failover is followed only "
 					+ "once the old master is demoted", SWITCH_MASTER);
 			return;
 		}
-		CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = client
-			.connectPubSubAsync(StringCodec.UTF8, sentinels.get(index))
-			.toCompletableFuture();
+		CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = connector
+			.connect(sentinels.get(index));
 		connecting.whenComplete((made, failure) -> {
 			if (failure != null) {
 				logger.debug("Could not subscribe to {} at sentinel {}", SWITCH_MASTER, sentinels.get(index), failure);
-				connect(client, sentinels, index + 1);
+				connect(connector, sentinels, index + 1);
 				return;
 			}
 			synchronized (this) {
@@ -120,17 +144,36 @@ final class SentinelWatch implements AutoCloseable {
 
 				@Override
 				public void message(String channel, String message) {
-					if (SWITCH_MASTER.equals(channel) && isSwitchOf(SentinelWatch.this.master, message)) {
-						switched(message);
-					}
+					onMessage(channel, message);
 				}
 
 			});
-			made.async().subscribe(SWITCH_MASTER);
+			made.async().subscribe(SWITCH_MASTER).whenComplete((subscribed, refused) -> {
+				if (refused == null) {
+					return;
+				}
+				// Such as an ACL user without the channel: try the next sentinel.
+				logger.debug("Sentinel {} refused the subscription to {}", sentinels.get(index), SWITCH_MASTER,
+						refused);
+				synchronized (this) {
+					if (this.connection == made) {
+						this.connection = null;
+					}
+				}
+				made.closeAsync();
+				connect(connector, sentinels, index + 1);
+			});
 		});
 	}
 
-	private void switched(String message) {
+	/**
+	 * Hears a message of the subscription, on Lettuce's I/O thread: a switch of the
+	 * watched master is handed to {@link #resets}, never acted on here.
+	 */
+	void onMessage(String channel, String message) {
+		if (!SWITCH_MASTER.equals(channel) || !isSwitchOf(this.master, message)) {
+			return;
+		}
 		synchronized (this) {
 			if (this.closed) {
 				return;
@@ -138,11 +181,36 @@ final class SentinelWatch implements AutoCloseable {
 		}
 		logger.info("Redis Sentinel switched the master ({}); connecting to the new one", message);
 		try {
+			this.resets.execute(this::reset);
+		}
+		catch (RejectedExecutionException ex) {
+			// The client is shutting down: there is nothing left to reset.
+			logger.debug("Could not hand over the Redis connection reset after a master switch", ex);
+		}
+	}
+
+	private void reset() {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+		}
+		try {
 			this.factory.resetConnection();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not reset the Redis connection after a master switch", ex);
 		}
+	}
+
+	/**
+	 * Makes a pub/sub connection to a sentinel, asynchronously.
+	 */
+	@FunctionalInterface
+	interface Connector {
+
+		CompletableFuture<StatefulRedisPubSubConnection<String, String>> connect(RedisURI sentinel);
+
 	}
 
 	@Override

@@ -248,6 +248,15 @@ class RedisErrorsTests {
 	}
 
 	@Test
+	void aRedirectOnAClusterConnectionSaysTheRedirectLimitWasReached() {
+		BackendException classified = RedisErrors.classify(BackendOperation.GET, "k",
+				spring.convert(new RedisCommandExecutionException("MOVED 12182 127.0.0.1:7002")), true);
+		assertThat(classified.getMessage()).contains("Redis answered MOVED 12182 127.0.0.1:7002")
+			.contains("cachekit.redis.cluster.max-redirects")
+			.doesNotContain("set cachekit.redis.cluster.nodes");
+	}
+
+	@Test
 	void aSlotNoReachableMasterServesIsTransientAndUnreachable() {
 		RuntimeException failure = new PartitionSelectorException("Cannot determine a partition for slot 13150.",
 				new Partitions());

@@ -1,12 +1,19 @@
 package io.cachekit.backend.redis;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.api.AsyncCloseable;
 
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The mapping of {@code CLUSTER NODES}, {@code CLUSTER INFO} and a sentinel's answers to
@@ -70,6 +77,32 @@ class RedisTopologyDetailsTests {
 			.containsEntry("sentinels", 3)
 			.containsEntry("answered_by", "127.0.0.1:26379");
 		assertThat(details.toString()).doesNotContain("s3cret");
+	}
+
+	@Test
+	void aSentinelConnectionMadeAfterTheTimeoutIsClosed() {
+		CompletableFuture<AsyncCloseable> connecting = new CompletableFuture<>();
+		assertThatExceptionOfType(TimeoutException.class)
+			.isThrownBy(() -> RedisTopologyDetails.awaitConnection(connecting, Duration.ofMillis(1)));
+		AtomicInteger closed = new AtomicInteger();
+		connecting.complete(() -> {
+			closed.incrementAndGet();
+			return CompletableFuture.completedFuture(null);
+		});
+		assertThat(closed).hasValue(1);
+	}
+
+	@Test
+	void aSentinelConnectionMadeInTimeIsReturnedOpen() throws Exception {
+		AtomicInteger closed = new AtomicInteger();
+		AsyncCloseable connection = () -> {
+			closed.incrementAndGet();
+			return CompletableFuture.completedFuture(null);
+		};
+		assertThat(RedisTopologyDetails.awaitConnection(CompletableFuture.completedFuture(connection),
+				Duration.ofMillis(1)))
+			.isSameAs(connection);
+		assertThat(closed).hasValue(0);
 	}
 
 }
