@@ -123,7 +123,18 @@ final class BackendConfigFactory {
 				Map.entry("maxValueSize", REDIS + "max-value-size"),
 				Map.entry("max value size", REDIS + "max-value-size"));
 		RedisBackendConfig.Builder builder = RedisBackendConfig.builder();
-		RedisTopology topology = RedisTopology.of(properties, url, urlProperty);
+		RedisTopology topology;
+		if (details != null) {
+			topology = RedisTopology.ofConnectionDetails(properties);
+			List<String> replaced = RedisTopology.replacedByConnectionDetails(properties);
+			if (!replaced.isEmpty()) {
+				logger.info("cachekit: the Redis connection details ({}) name the server; ignoring {}",
+						details.getClass().getName(), String.join(", ", replaced));
+			}
+		}
+		else {
+			topology = RedisTopology.of(properties, url, urlProperty);
+		}
 		if (url != null) {
 			if (details != null) {
 				fromDetails("Redis", details, REDIS_GETTERS, () -> builder.url(url));

@@ -133,6 +133,47 @@ final class RedisTopology {
 	}
 
 	/**
+	 * The topology of a connection details bean: its URL names the server, and the
+	 * connection settings of the properties (cluster nodes, sentinel, credentials,
+	 * database, TLS switch), which may name another deployment's servers, are not used.
+	 * @param properties the {@code cachekit.redis} group
+	 * @return the topology
+	 */
+	static RedisTopology ofConnectionDetails(CachekitProperties.Redis properties) {
+		return new RedisTopology(Kind.URL, properties, List.of());
+	}
+
+	/**
+	 * Names the connection settings of the properties that are set, which a connection
+	 * details bean replaces.
+	 * @param properties the {@code cachekit.redis} group
+	 * @return the property names, empty when none is set
+	 */
+	static List<String> replacedByConnectionDetails(CachekitProperties.Redis properties) {
+		List<String> set = new ArrayList<>();
+		if (!BackendConfigFactory.servers(properties.getCluster().getNodes()).isEmpty()) {
+			set.add(CLUSTER_NODES);
+		}
+		if (hasText(properties.getSentinel().getMaster())
+				|| !BackendConfigFactory.servers(properties.getSentinel().getNodes()).isEmpty()) {
+			set.add("cachekit.redis.sentinel.*");
+		}
+		if (properties.getUsername() != null) {
+			set.add(USERNAME);
+		}
+		if (properties.getPassword() != null) {
+			set.add(PASSWORD);
+		}
+		if (properties.getDatabase() != 0) {
+			set.add(DATABASE);
+		}
+		if (properties.getSsl().isEnabled()) {
+			set.add(SSL_ENABLED);
+		}
+		return set;
+	}
+
+	/**
 	 * Tells whether cachekit makes the connection itself (a URL, cluster nodes or a
 	 * sentinel), rather than sharing the application's factory.
 	 * @return whether the connection is cachekit's own

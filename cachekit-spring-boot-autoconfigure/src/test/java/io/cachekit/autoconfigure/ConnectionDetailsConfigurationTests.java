@@ -8,6 +8,7 @@ import io.cachekit.autoconfigure.service.CachekitRedisConnectionDetails;
 import io.cachekit.backend.memcached.MemcachedBackend;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.backend.memcached.ServerAddress;
+import io.cachekit.backend.redis.RedisBackendConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +52,37 @@ class ConnectionDetailsConfigurationTests {
 		assertThat(output).contains(line)
 			.contains(") name the servers; ignoring cachekit.memcached.discovery.* and cachekit.memcached.weights");
 		assertThat(output.getOut().lines().filter((logged) -> logged.contains(line))).as("times logged").hasSize(1);
+	}
+
+	@Test
+	void redisDetailsReplaceTheClusterSentinelAndCredentialsOfTheProperties(CapturedOutput output) {
+		CachekitProperties.Redis properties = new CachekitProperties().getRedis();
+		properties.getCluster().setNodes(List.of("redis-1.prod.internal:6379", "redis-2.prod.internal:6379"));
+		properties.setUsername("prod-user");
+		properties.setPassword("prod-secret");
+		properties.getSsl().setEnabled(true);
+		RedisBackendConfig config = BackendConfigFactory.redis(properties, () -> "redis://127.0.0.1:6390");
+		assertThat(config.url()).hasValueSatisfying((url) -> assertThat(url).startsWith("redis://127.0.0.1:6390"));
+		assertThat(config.clusterNodes()).isEmpty();
+		assertThat(config.username()).isEmpty();
+		assertThat(config.hasPassword()).isFalse();
+		assertThat(config.ssl()).isFalse();
+		assertThat(output).contains("cachekit: the Redis connection details (")
+			.contains(") name the server; ignoring cachekit.redis.cluster.nodes, cachekit.redis.username, "
+					+ "cachekit.redis.password, cachekit.redis.ssl.enabled")
+			.doesNotContain("prod-secret");
+	}
+
+	@Test
+	void redisDetailsReplaceTheSentinelOfTheProperties() {
+		CachekitProperties.Redis properties = new CachekitProperties().getRedis();
+		properties.getSentinel().setMaster("mymaster");
+		properties.getSentinel().setNodes(List.of("sentinel-1.prod.internal:26379"));
+		properties.getSentinel().setPassword("sentinel-secret");
+		RedisBackendConfig config = BackendConfigFactory.redis(properties, () -> "redis://127.0.0.1:6390");
+		assertThat(config.url()).hasValueSatisfying((url) -> assertThat(url).startsWith("redis://127.0.0.1:6390"));
+		assertThat(config.sentinelMaster()).isEmpty();
+		assertThat(config.hasSentinelPassword()).isFalse();
 	}
 
 	@Test
