@@ -221,7 +221,7 @@ class RedisClusterAutoConfigurationIntegrationTests {
 
 		@Override
 		String backendName() {
-			return "a Redis Cluster through spring.data.redis.cluster.nodes";
+			return "Redis Cluster through spring.data.redis.cluster.nodes";
 		}
 
 		@Override
@@ -246,7 +246,7 @@ class RedisClusterAutoConfigurationIntegrationTests {
 
 		@Override
 		String backendName() {
-			return "a Redis Cluster through cachekit.redis.cluster.nodes";
+			return "Redis Cluster through cachekit.redis.cluster.nodes";
 		}
 
 		@Override
