@@ -1,5 +1,6 @@
 package io.cachekit.benchmarks;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param restocked when each shelf was last restocked, by shelf name
  */
 public record Catalog(String name, Instant generatedAt, List<Shelf> shelves, Map<String, BigDecimal> prices,
-		Map<String, Instant> restocked) {
+		Map<String, Instant> restocked) implements Serializable {
 
 	/**
 	 * Returns a catalogue of {@code shelves} shelves of {@code booksPerShelf} books each;
@@ -29,6 +30,18 @@ public record Catalog(String name, Instant generatedAt, List<Shelf> shelves, Map
 	 * @return the catalogue
 	 */
 	static Catalog of(int shelves, int booksPerShelf) {
+		return of(shelves, booksPerShelf, 0);
+	}
+
+	/**
+	 * Returns a catalogue as {@link #of(int, int)} does, with its books numbered from
+	 * {@code firstBook}.
+	 * @param shelves the number of shelves
+	 * @param booksPerShelf the number of books on each
+	 * @param firstBook the number of the first book
+	 * @return the catalogue
+	 */
+	static Catalog of(int shelves, int booksPerShelf, int firstBook) {
 		List<Shelf> all = new ArrayList<>();
 		Map<String, BigDecimal> prices = new LinkedHashMap<>();
 		Map<String, Instant> restocked = new LinkedHashMap<>();
@@ -36,7 +49,7 @@ public record Catalog(String name, Instant generatedAt, List<Shelf> shelves, Map
 		for (int s = 0; s < shelves; s++) {
 			List<Book> books = new ArrayList<>();
 			for (int b = 0; b < booksPerShelf; b++) {
-				Book book = Book.numbered(s * booksPerShelf + b);
+				Book book = Book.numbered(firstBook + s * booksPerShelf + b);
 				books.add(book);
 				prices.put(Long.toString(book.isbn()), book.price());
 			}
@@ -55,7 +68,7 @@ public record Catalog(String name, Instant generatedAt, List<Shelf> shelves, Map
 	 * @param books the books on it
 	 * @param labels its labels
 	 */
-	public record Shelf(String name, String location, List<Book> books, List<String> labels) {
+	public record Shelf(String name, String location, List<Book> books, List<String> labels) implements Serializable {
 
 	}
 

@@ -70,11 +70,7 @@ public class CompressionBenchmark {
 	 * @return the value
 	 */
 	static Object value(String name) {
-		return switch (name) {
-			case "book512" -> List.of(Book.numbered(1), Book.numbered(2));
-			case "catalog10k" -> Catalog.of(4, 10);
-			default -> throw new IllegalArgumentException("Unknown value " + name);
-		};
+		return BenchmarkValues.value(name);
 	}
 
 	static MessagePackCodec codec(String threshold) {
