@@ -16,6 +16,8 @@ import com.alicp.jetcache.redis.lettuce.LettuceConnectionManager;
 import com.alicp.jetcache.redis.lettuce.RedisLettuceCacheBuilder;
 import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.backend.redis.RedisBackendConfig;
+import io.cachekit.codec.MessagePackCodec;
+import io.cachekit.codec.ValueCodec;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
@@ -62,8 +64,9 @@ import org.springframework.data.redis.serializer.SerializationException;
  * L2 hit, every call a round trip to Redis:
  * <ul>
  * <li>{@code hitCachekit}: a {@link CachekitCache} over {@link RedisBackend} with L1
- * disabled, built as {@link CacheBenchmark.RedisCaches} builds it (MessagePack
- * envelope).</li>
+ * disabled, as {@link CacheBenchmark.RedisCaches} builds it, with the codec the starter
+ * configures over L2 (a MessagePack envelope, LZ4-compressed above 1 KB; see
+ * {@link #codec()}).</li>
  * <li>{@code hitRedisCacheJdk}: Spring Data Redis's {@code RedisCache} from a
  * {@link RedisCacheManager} with {@link RedisCacheConfiguration#defaultCacheConfig()}:
  * JDK serialization, as {@code spring.cache.type=redis} gives.</li>
@@ -94,7 +97,10 @@ import org.springframework.data.redis.serializer.SerializationException;
  * key of that set. A trial fails in teardown when any read answered nothing, and a
  * cachekit trial also when cachekit counted an L2 or codec failure, since a failure is a
  * quick miss that would flatter the score. Setup prints the mean size of a stored value
- * as Redis reports it ({@code STRLEN}) in a line starting with {@code [size]}.
+ * as Redis reports it ({@code STRLEN}) in a line starting with {@code [size]}; the JSON
+ * trial prints a {@code [note]} line when it has to store lists as {@link ArrayList}
+ * copies, and the two-level cachekit trial a {@code [tiers]} line with its L1 and L2
+ * hits.
  *
  * <p>
  * redis-server must be installed ({@code apt-get install -y redis-server}). Run it from
@@ -120,6 +126,9 @@ public class RedisPeerBenchmark {
 	 * JetCache's local limit: room for every key, so that no hit falls through to Redis.
 	 */
 	static final int LOCAL_LIMIT = 10 * KEY_COUNT;
+
+	/** The starter's compression threshold ({@code cachekit.compression.threshold}). */
+	static final int COMPRESSION_THRESHOLD = 1024;
 
 	@Benchmark
 	public @Nullable Object hitCachekit(CachekitRemote cache) {
@@ -427,7 +436,11 @@ public class RedisPeerBenchmark {
 
 		@Override
 		TieredCache build(RedisBackend backend) {
-			return CacheBenchmark.sharedTier(backend);
+			return TieredCache.builder("cachekit")
+				.configuration(CacheConfiguration.defaults().withL1Enabled(false).withTtl(TTL))
+				.backend(backend)
+				.codec(codec())
+				.build();
 		}
 
 		@Override
@@ -448,7 +461,7 @@ public class RedisPeerBenchmark {
 			return TieredCache.builder("cachekit")
 				.configuration(CacheConfiguration.defaults().withTtl(TTL))
 				.backend(backend)
-				.codec(CacheBenchmark.codec())
+				.codec(codec())
 				.build();
 		}
 
@@ -726,6 +739,20 @@ public class RedisPeerBenchmark {
 			return "JetCache two-level";
 		}
 
+	}
+
+	/**
+	 * Returns cachekit's codec as the starter configures it over an L2 backend: LZ4
+	 * compression of encoded values over {@value #COMPRESSION_THRESHOLD} bytes
+	 * ({@code cachekit.compression.*} defaults), up to Redis's default max value size.
+	 * @return the codec
+	 */
+	static ValueCodec codec() {
+		return MessagePackCodec.builder()
+			.trustedPackages(CacheBenchmark.TRUSTED_PACKAGE)
+			.compression(COMPRESSION_THRESHOLD)
+			.maxDecompressedSize(RedisBackendConfig.DEFAULT_MAX_VALUE_SIZE)
+			.build();
 	}
 
 	static LettuceConnectionFactory connectionFactory(int port) {
