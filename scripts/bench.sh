@@ -9,9 +9,11 @@
 # must be installed; on Debian or Ubuntu they are installed when missing (as root, or
 # through sudo).
 #
-# Profiles: the default fits in about 10 minutes on 2 cores; --quick in about 2 minutes
-# (one warmup and two measurement iterations of 1 s, ScaleBenchmark with 10^3 and 10^5
-# keys only). Further arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc.
+# Profiles: the default takes about 10 minutes on 2 cores (one warmup iteration of 2 s and
+# three measured ones of 2 s per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
+# with a 64 MiB budget); --quick is for checking that everything runs, not for figures
+# (iterations of 500 ms, the book512 value only, ScaleBenchmark with 10^3 and 10^5 keys
+# only, a 16 MiB budget). Further arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc.
 # BENCH_NOTE, when set, is printed at the top of the report (e.g. that the machine was busy).
 #
 # Exits with a failure when a benchmark failed: JMH itself exits with 0 when a trial threw,
@@ -32,13 +34,20 @@ if [ "${1:-}" = "--quick" ]; then
 fi
 
 case "$profile" in
+# Three measurement iterations are the fewest for which JMH gives an error bar. Each trial
+# also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
+# (about 10,000 puts/s on 2 cores: some 100 s per backend for a million keys).
 quick)
-	jmh_options=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+	jmh_options=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms -p value=book512)
+	values=book512
 	scale_keys=1000,100000
+	retention_mib=16
 	;;
 *)
 	jmh_options=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
+	values=book512,catalog10k
 	scale_keys=1000,10000,100000,1000000
+	retention_mib=64
 	;;
 esac
 
@@ -77,13 +86,13 @@ for package in java.lang java.util java.math java.time java.util.concurrent java
 	opens+=(--add-opens "java.base/$package=ALL-UNNAMED")
 done
 echo "Measuring L1's retained heap"
-java "${opens[@]}" -Djdk.attach.allowAttachSelf=true -cp "$jar" io.cachekit.benchmarks.L1Retention 64 \
+java "${opens[@]}" -Djdk.attach.allowAttachSelf=true -cp "$jar" io.cachekit.benchmarks.L1Retention "$retention_mib" \
 	"$out/l1-retention.json" || status=1
 
 echo "Writing docs/performance.md"
 java -cp "$jar" io.cachekit.benchmarks.report.PerformanceReport --jmh "$out/jmh.json" --log "$out/jmh.log" \
-	--retention "$out/l1-retention.json" --out docs/performance.md --command "$command_line" \
-	--profile "$profile (JMH ${jmh_options[*]}; ScaleBenchmark keys $scale_keys; L1Retention budget 64 MiB)" \
+	--retention "$out/l1-retention.json" --values "$values" --scale-keys "$scale_keys" --out docs/performance.md --command "$command_line" \
+	--profile "$profile (JMH ${jmh_options[*]}; ScaleBenchmark keys $scale_keys; L1Retention budget $retention_mib MiB)" \
 	${BENCH_NOTE:+--note "$BENCH_NOTE"} || status=1
 
 elapsed=$(($(date +%s) - started))

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import io.cachekit.codec.ValueCodec;
 import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.TieredCache;
 import org.openjdk.jol.info.GraphLayout;
@@ -72,7 +73,7 @@ public final class L1Retention {
 			.withTtl(Duration.ofHours(1))
 			.withL1Ttl(Duration.ofHours(1))
 			.withL1MaxSize(budget);
-		var codec = CacheBenchmark.codec();
+		ValueCodec codec = CacheBenchmark.codec();
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long heapBefore = usedHeapAfterGc(memory);
 		TieredCache cache = TieredCache.builder("retention")

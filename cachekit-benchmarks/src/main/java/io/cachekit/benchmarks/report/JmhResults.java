@@ -22,9 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>
  * JMH leaves a failed trial out of its JSON and still exits with 0; its log says why,
- * after a {@code <failure>} line under the trial's {@code # Benchmark:} and
- * {@code # Parameters:} lines. A benchmark is named by its class's simple name and
- * method, such as {@code ScaleBenchmark.hitCachekit}.
+ * after {@code <failure>} (which ends the line of the iteration that failed) under the
+ * trial's {@code # Benchmark:} and {@code # Parameters:} lines. A benchmark is named by
+ * its class's simple name and method, such as {@code ScaleBenchmark.hitCachekit}.
  */
 final class JmhResults {
 
@@ -131,7 +131,7 @@ final class JmhResults {
 			else if (line.startsWith("# Parameters: (") && line.endsWith(")")) {
 				params = parameters(line.substring("# Parameters: (".length(), line.length() - 1));
 			}
-			else if (line.trim().equals("<failure>") && benchmark != null) {
+			else if (line.endsWith("<failure>") && benchmark != null) {
 				String reason = "";
 				for (int j = i + 1; j < log.size() && reason.isEmpty(); j++) {
 					reason = log.get(j).trim();

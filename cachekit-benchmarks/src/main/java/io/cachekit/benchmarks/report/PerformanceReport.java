@@ -32,9 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Options: {@code --jmh FILE} (JMH's JSON), {@code --log FILE} (JMH's output),
  * {@code --retention FILE} ({@code L1Retention}'s JSON), {@code --out FILE} (the
- * Markdown), {@code --command TEXT}, {@code --profile TEXT}, {@code --scale-keys LIST}
- * (the key counts the run was asked for, comma-separated) and {@code --note TEXT} (a
- * remark printed at the top, such as that the machine was loaded).
+ * Markdown), {@code --command TEXT}, {@code --profile TEXT}, {@code --values LIST} and
+ * {@code --scale-keys LIST} (the values and key counts the run was asked for,
+ * comma-separated; all of them by default) and {@code --note TEXT} (a remark printed at
+ * the top, such as that the machine was loaded).
  */
 public final class PerformanceReport {
 
@@ -48,6 +49,8 @@ public final class PerformanceReport {
 
 	private final @Nullable JsonNode retention;
 
+	private final List<String> values;
+
 	private final List<String> scaleKeys;
 
 	private final Map<String, String> missing = new LinkedHashMap<>();
@@ -58,11 +61,13 @@ public final class PerformanceReport {
 	 * Creates a report.
 	 * @param results the JMH results
 	 * @param retention {@code L1Retention}'s JSON, or {@code null} when it did not run
+	 * @param values the values the run was asked for
 	 * @param scaleKeys the key counts {@code ScaleBenchmark} was asked for
 	 */
-	PerformanceReport(JmhResults results, @Nullable JsonNode retention, List<String> scaleKeys) {
+	PerformanceReport(JmhResults results, @Nullable JsonNode retention, List<String> values, List<String> scaleKeys) {
 		this.results = results;
 		this.retention = retention;
+		this.values = List.copyOf(values);
 		this.scaleKeys = List.copyOf(scaleKeys);
 	}
 
@@ -77,7 +82,8 @@ public final class PerformanceReport {
 		JsonNode retention = Files.exists(retentionFile) ? JsonMapper.builder().build().readTree(retentionFile) : null;
 		List<String> scaleKeys = options.containsKey("scale-keys") ? Arrays.asList(options.get("scale-keys").split(","))
 				: SCALE_KEYS;
-		PerformanceReport report = new PerformanceReport(results, retention, scaleKeys);
+		List<String> values = options.containsKey("values") ? Arrays.asList(options.get("values").split(",")) : VALUES;
+		PerformanceReport report = new PerformanceReport(results, retention, values, scaleKeys);
 		Environment environment = Environment.detect(options.getOrDefault("command", "scripts/bench.sh"),
 				options.getOrDefault("profile", "full"));
 		String markdown = report.render(environment, options.get("note"));
@@ -199,7 +205,7 @@ public final class PerformanceReport {
 				"`LocalCacheableBenchmark`, 2 threads, calls per second through a Spring `@Cacheable` proxy: "
 						+ "cachekit with L1 only against Spring's `CaffeineCacheManager`.");
 		ratioHeader(out);
-		for (String value : VALUES) {
+		for (String value : this.values) {
 			ratioRow(out, "vs CaffeineCacheManager", value,
 					Trial.of("LocalCacheableBenchmark.hitCachekit", "value", value),
 					Trial.of("LocalCacheableBenchmark.hitCaffeine", "value", value), Target.atLeast(0.9, "0.9x"));
@@ -214,7 +220,7 @@ public final class PerformanceReport {
 		out.append(
 				"| value | cachekit (µs/call) | Caffeine (µs/call) | cachekit − Caffeine (µs) | range | target | verdict |\n");
 		out.append("| --- | ---: | ---: | ---: | ---: | --- | --- |\n");
-		for (String value : VALUES) {
+		for (String value : this.values) {
 			Trial a = Trial.of("LocalCacheableBenchmark.missCachekit", "value", value);
 			Trial b = Trial.of("LocalCacheableBenchmark.missCaffeine", "value", value);
 			Score sa = score(a);
@@ -238,7 +244,7 @@ public final class PerformanceReport {
 						+ "spymemcached's `MemcachedClient.get` of the same bytes plus decoding them with the same "
 						+ "codec, and against memcached-spring-boot's `MemcachedCacheManager`.");
 		ratioHeader(out);
-		for (String value : VALUES) {
+		for (String value : this.values) {
 			for (String threads : List.of("", "16")) {
 				String suffix = threads.isEmpty() ? ", 1 thread" : ", 16 threads";
 				Trial cachekit = Trial.of("MemcachedPeerBenchmark.hitCachekit" + threads, "value", value);
@@ -260,7 +266,7 @@ public final class PerformanceReport {
 						+ "serializer, and JetCache's remote cache; then cachekit with L1 on over Redis against "
 						+ "JetCache's two-level cache (both hits served by the local tier).");
 		ratioHeader(out);
-		for (String value : VALUES) {
+		for (String value : this.values) {
 			Trial cachekit = Trial.of("RedisPeerBenchmark.hitCachekit", "value", value);
 			ratioRow(out, "vs RedisCache, JDK serialization", value, cachekit,
 					Trial.of("RedisPeerBenchmark.hitRedisCacheJdk", "value", value), Target.atLeast(1.2, "1.2x"));
@@ -337,7 +343,7 @@ public final class PerformanceReport {
 				"| value | budget (bytes) | written (bytes) | retained (bytes) | entries kept | retained ÷ budget | target | verdict |\n");
 		out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
 		Target target = Target.atMost(1.2, "1.2 (N + 20%)");
-		for (String value : VALUES) {
+		for (String value : this.values) {
 			JsonNode result = retentionResult(value);
 			if (result == null) {
 				String what = "L1Retention " + value;
@@ -378,7 +384,7 @@ public final class PerformanceReport {
 				"| value | server down, p99 (µs) | L1 only, p99 (µs) | added at p99 (µs) | server down, mean (µs) | L1 only, mean (µs) | target | verdict |\n");
 		out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
 		Target target = Target.below(1000, "1 ms (1,000 µs)");
-		for (String value : VALUES) {
+		for (String value : this.values) {
 			Trial a = Trial.of("OutageBenchmark.missServerDown", "value", value);
 			Trial b = Trial.of("OutageBenchmark.missL1Only", "value", value);
 			Score sa = score(a);

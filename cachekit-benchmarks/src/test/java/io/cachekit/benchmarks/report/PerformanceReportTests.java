@@ -24,7 +24,8 @@ class PerformanceReportTests {
 			"quick: -f 1 -wi 1 -i 2", Map.of("cachekit", "0.1.0-SNAPSHOT", "memcached", "1.6.18"));
 
 	private final PerformanceReport report = new PerformanceReport(results(),
-			JsonMapper.builder().build().readTree(resource("l1-retention.json")), List.of("1000", "100000"));
+			JsonMapper.builder().build().readTree(resource("l1-retention.json")), PerformanceReport.VALUES,
+			List.of("1000", "100000"));
 
 	private final String markdown = this.report.render(ENVIRONMENT, "Smoke run on a loaded machine");
 
@@ -66,12 +67,31 @@ class PerformanceReportTests {
 	}
 
 	@Test
-	void benchmarkThatDidNotRunIsMissing() {
-		assertThat(this.report.missing()).containsKey("RedisPeerBenchmark.hitCachekit {value=book512}")
-			.containsKey("ScaleBenchmark.hitCachekit {backend=redis, keys=100000}");
+	void trialThatFailedInTeardownIsMissingWithTheReasonFromTheLog() {
+		assertThat(this.report.missing()).containsEntry("RedisPeerBenchmark.hitCachekit {value=book512}",
+				"failed: java.lang.IllegalStateException: cachekit L2: 0 misses, 2 errors, 0 rejected; "
+						+ "this trial measured failures, not cache calls");
 		assertThat(this.markdown).contains(
-				"| vs RedisCache, JDK serialization | book512 | missing | missing | missing |  | ≥ 1.2x | missing |")
-			.contains("- `RedisPeerBenchmark.hitCachekit {value=book512}`: no result in the JMH JSON");
+				"| vs RedisCache, JDK serialization | book512 | missing | missing | missing |  | ≥ 1.2x | missing |");
+	}
+
+	@Test
+	void benchmarkThatDidNotRunIsMissing() {
+		assertThat(this.report.missing()).containsKey("ScaleBenchmark.hitCachekit {backend=redis, keys=100000}")
+			.containsKey("RedisPeerBenchmark.hitCachekit {value=catalog10k}");
+		assertThat(this.markdown)
+			.contains("- `RedisPeerBenchmark.hitCachekit {value=catalog10k}`: no result in the JMH JSON");
+	}
+
+	@Test
+	void runOfOneValueExpectsOnlyThatValue() {
+		PerformanceReport oneValue = new PerformanceReport(results(), null, List.of("book512"), List.of("1000"));
+
+		String text = oneValue.render(ENVIRONMENT, null);
+
+		assertThat(text).doesNotContain("| catalog10k |").doesNotContain("catalog10k}");
+		assertThat(oneValue.missing()).isNotEmpty()
+			.allSatisfy((what, why) -> assertThat(what).doesNotContain("catalog10k"));
 	}
 
 	@Test
@@ -106,7 +126,7 @@ class PerformanceReportTests {
 	@Test
 	void reportWithoutAnyResultsMarksEveryRowMissing() {
 		PerformanceReport empty = new PerformanceReport(JmhResults.parse("[]", List.of()), null,
-				PerformanceReport.SCALE_KEYS);
+				PerformanceReport.VALUES, PerformanceReport.SCALE_KEYS);
 
 		String text = empty.render(ENVIRONMENT, null);
 
