@@ -9,11 +9,13 @@
 # must be installed; on Debian or Ubuntu they are installed when missing (as root, or
 # through sudo).
 #
-# Profiles: the default takes about 10 minutes on 2 cores (one warmup iteration of 2 s and
+# Profiles: the default takes about 10 minutes on 2 cores (one warmup iteration of 1 s and
 # three measured ones of 2 s per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
 # with a 64 MiB budget); --quick is for checking that everything runs, not for figures
 # (iterations of 500 ms, the book512 value only, ScaleBenchmark with 10^3 and 10^5 keys
-# only, a 16 MiB budget). Further arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc.
+# only, a 16 MiB budget). Further arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc;
+# -f, -wi, -w, -i and -r given there replace the profile's. The report expects the profile's
+# values and key counts.
 # BENCH_NOTE, when set, is printed at the top of the report (e.g. that the machine was busy).
 #
 # Exits with a failure when a benchmark failed: JMH itself exits with 0 when a trial threw,
@@ -44,12 +46,29 @@ quick)
 	retention_mib=16
 	;;
 *)
-	jmh_options=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
+	jmh_options=(-f 1 -wi 1 -w 1s -i 3 -r 2s)
 	values=book512,catalog10k
 	scale_keys=1000,10000,100000,1000000
 	retention_mib=64
 	;;
 esac
+
+# An option given on the command line replaces the profile's (JMH refuses one given twice).
+for arg in "$@"; do
+	case "$arg" in
+	-f | -wi | -w | -i | -r)
+		kept=()
+		for ((n = 0; n < ${#jmh_options[@]}; n++)); do
+			if [ "${jmh_options[n]}" = "$arg" ]; then
+				n=$((n + 1))
+			else
+				kept+=("${jmh_options[n]}")
+			fi
+		done
+		jmh_options=("${kept[@]}")
+		;;
+	esac
+done
 
 select_nullaway_mode
 
