@@ -89,6 +89,10 @@ public final class L1Retention {
 			cache.put("retention-" + count, instance);
 			count++;
 		}
+		if (cache.l1Weight() > budget) {
+			throw new IllegalStateException("L1 weighs " + cache.l1Weight() + " bytes, over its budget of " + budget
+					+ ": its eviction has not run, so the retained heap would be overstated");
+		}
 		long heapAfter = usedHeapAfterGc(memory);
 		TieredCache empty = TieredCache.builder("retention")
 			.configuration(configuration)
