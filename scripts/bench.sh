@@ -38,7 +38,7 @@ fi
 case "$profile" in
 # Three measurement iterations are the fewest for which JMH gives an error bar. Each trial
 # also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
-# (about 10,000 puts/s on 2 cores: some 100 s per backend for a million keys).
+# (a million keys took about 30 s per backend on 2 busy cores).
 quick)
 	jmh_options=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms -p value=book512)
 	values=book512

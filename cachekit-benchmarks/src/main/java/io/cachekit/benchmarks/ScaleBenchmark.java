@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.memcached.MemcachedBackend;
@@ -48,10 +49,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * Each trial starts its own memcached ({@code -m 1024}, so that a million {@code book512}
  * values fit without eviction) or redis-server, fills every key through cachekit from
- * {@value #FILL_THREADS} threads, prints how long that took, and checks that a sample of
- * keys reads back equal. Four threads then read a random key of the set per call through
- * cachekit's Spring {@link Cache}. Teardown fails the trial when a read missed or L2
- * reported an error.
+ * {@value #FILL_THREADS} threads (through a cache without coherence, see
+ * {@link #filler}), prints how long that took, checks that a sample of keys reads back
+ * equal, and reads {@value #WARM_READS} random keys, the same warm-up for every key
+ * count. Four threads then read a random key of the set per call through cachekit's
+ * Spring {@link Cache}. Teardown fails the trial when a read missed or L2 reported an
+ * error.
  *
  * <p>
  * memcached and redis-server must be installed. Run it from the repository's root:
@@ -72,6 +75,8 @@ public class ScaleBenchmark {
 	static final int FILL_THREADS = 16;
 
 	static final int SAMPLE_SIZE = 1000;
+
+	static final int WARM_READS = 20_000;
 
 	/** The L2 server: {@code memcached} or {@code redis}. */
 	@Param({ "memcached", "redis" })
@@ -113,6 +118,7 @@ public class ScaleBenchmark {
 		System.out.printf("%nfilled %,d keys of %s through cachekit in %,d ms (%,.0f puts/s from %d threads)%n",
 				this.keys, this.backend, millis, this.keys * 1000.0 / Math.max(1, millis), FILL_THREADS);
 		checkSample(cachekit);
+		warmReads(cachekit);
 		this.cachekit = cachekit;
 	}
 
@@ -159,18 +165,41 @@ public class ScaleBenchmark {
 	}
 
 	/**
-	 * Stores every key from {@value #FILL_THREADS} threads, each value built for its put
-	 * and dropped, so that a million keys do not hold a million values in this heap.
+	 * Stores every key, each value built for its put and dropped, so that a million keys
+	 * do not hold a million values in this heap.
 	 */
 	private void fill(Cache cache) throws InterruptedException {
+		inParallel("filling", this.keys,
+				(i) -> cache.put(this.keyNames[i], BenchmarkValues.value(BenchmarkValues.BOOK_512, i)));
+	}
+
+	/**
+	 * Reads {@value #WARM_READS} random keys, whatever the key count, so that every trial
+	 * starts measuring with its read path equally warm: otherwise a small set, filled in
+	 * a moment, would start colder than a million keys filled in minutes.
+	 */
+	private void warmReads(Cache cache) throws InterruptedException {
+		inParallel("warming up reads on", WARM_READS, (i) -> {
+			String key = this.keyNames[ThreadLocalRandom.current().nextInt(this.keys)];
+			if (cache.get(key) == null) {
+				throw new IllegalStateException(this.backend + " missed key '" + key + "' after the fill");
+			}
+		});
+	}
+
+	/**
+	 * Runs an action for each index below {@code count}, from {@value #FILL_THREADS}
+	 * threads.
+	 */
+	private void inParallel(String what, int count, IntConsumer action) throws InterruptedException {
 		ExecutorService executor = Executors.newFixedThreadPool(FILL_THREADS);
 		try {
 			List<Future<?>> parts = new ArrayList<>();
 			for (int part = 0; part < FILL_THREADS; part++) {
 				int first = part;
 				parts.add(executor.submit(() -> {
-					for (int i = first; i < this.keys; i += FILL_THREADS) {
-						cache.put(this.keyNames[i], BenchmarkValues.value(BenchmarkValues.BOOK_512, i));
+					for (int i = first; i < count; i += FILL_THREADS) {
+						action.accept(i);
 					}
 				}));
 			}
@@ -179,7 +208,7 @@ public class ScaleBenchmark {
 			}
 		}
 		catch (ExecutionException ex) {
-			throw new IllegalStateException("filling " + this.backend + " failed", ex.getCause());
+			throw new IllegalStateException(what + " " + this.backend + " failed", ex.getCause());
 		}
 		finally {
 			executor.shutdownNow();
