@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Measures cachekit against its peers and writes the report, docs/performance.md.
+#
+# Builds the benchmark module, runs every benchmark of the report in one JMH run
+# (LocalCacheableBenchmark, MemcachedPeerBenchmark, RedisPeerBenchmark, ScaleBenchmark,
+# OutageBenchmark; JSON and log in cachekit-benchmarks/target/bench/), measures L1's retained
+# heap (L1Retention), and writes the report from both. Each trial starts and stops its own
+# memcached or redis-server on a free loopback port: nothing needs to be running, but both
+# must be installed; on Debian or Ubuntu they are installed when missing (as root, or
+# through sudo).
+#
+# Profiles: the default takes about 10 minutes on 2 cores (one warmup iteration of 1 s and
+# three measured ones of 2 s per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
+# with a 64 MiB budget); --quick is for checking that everything runs, not for figures
+# (iterations of 500 ms, the book512 value only, ScaleBenchmark with 10^3 and 10^5 keys
+# only, a 16 MiB budget). Further arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc;
+# -f, -wi, -w, -i and -r given there replace the profile's. The report expects the profile's
+# values and key counts.
+# BENCH_NOTE, when set, is printed at the top of the report (e.g. that the machine was busy).
+#
+# Exits with a failure when a benchmark failed: JMH itself exits with 0 when a trial threw,
+# so the report generator checks that every expected result is there, and the report
+# lists the missing ones with JMH's reason.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# shellcheck source=lib/build-env.sh
+. scripts/lib/build-env.sh
+
+started=$(date +%s)
+command_line="scripts/bench.sh${*:+ $*}"
+profile=full
+if [ "${1:-}" = "--quick" ]; then
+	profile=quick
+	shift
+fi
+
+case "$profile" in
+# Three measurement iterations are the fewest for which JMH gives an error bar. Each trial
+# also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
+# (a million keys took about 30 s per backend on 2 busy cores).
+quick)
+	jmh_options=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms -p value=book512)
+	values=book512
+	scale_keys=1000,100000
+	retention_mib=16
+	;;
+*)
+	jmh_options=(-f 1 -wi 1 -w 1s -i 3 -r 2s)
+	values=book512,catalog10k
+	scale_keys=1000,10000,100000,1000000
+	retention_mib=64
+	;;
+esac
+
+# An option given on the command line replaces the profile's (JMH refuses one given twice).
+for arg in "$@"; do
+	case "$arg" in
+	-f | -wi | -w | -i | -r)
+		kept=()
+		for ((n = 0; n < ${#jmh_options[@]}; n++)); do
+			if [ "${jmh_options[n]}" = "$arg" ]; then
+				n=$((n + 1))
+			else
+				kept+=("${jmh_options[n]}")
+			fi
+		done
+		jmh_options=("${kept[@]}")
+		;;
+	esac
+done
+
+select_nullaway_mode
+
+missing=()
+for binary in memcached redis-server; do
+	if ! command -v "$binary" >/dev/null 2>&1 && [ ! -x "/usr/bin/$binary" ]; then
+		missing+=("$binary")
+	fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "Installing missing server packages: ${missing[*]}"
+	apt_install "${missing[@]}"
+fi
+
+echo "Building the benchmark module"
+./mvnw -B -ntp -q -pl cachekit-benchmarks -am package -DskipTests "${jspecify[@]}"
+
+jar=cachekit-benchmarks/target/benchmarks.jar
+out=cachekit-benchmarks/target/bench
+mkdir -p "$out"
+rm -f "$out/jmh.json" "$out/jmh.log" "$out/l1-retention.json"
+benchmarks='^io\.cachekit\.benchmarks\.(LocalCacheableBenchmark|MemcachedPeerBenchmark|RedisPeerBenchmark|ScaleBenchmark|OutageBenchmark)\.'
+
+echo "Running the benchmarks (profile $profile: ${jmh_options[*]}, ScaleBenchmark keys $scale_keys)"
+status=0
+java -jar "$jar" "$benchmarks" "${jmh_options[@]}" -p keys="$scale_keys" -rf json -rff "$out/jmh.json" "$@" 2>&1 \
+	| tee "$out/jmh.log" || status=1
+
+# JOL reads the fields of JDK classes (String, List, BigDecimal, Instant...): opening their
+# packages spares it a failed reflective access per field, which made the run minutes long.
+opens=()
+for package in java.lang java.util java.math java.time java.util.concurrent java.util.concurrent.atomic \
+	java.util.concurrent.locks; do
+	opens+=(--add-opens "java.base/$package=ALL-UNNAMED")
+done
+echo "Measuring L1's retained heap"
+java "${opens[@]}" -Djdk.attach.allowAttachSelf=true -cp "$jar" io.cachekit.benchmarks.L1Retention "$retention_mib" \
+	"$out/l1-retention.json" || status=1
+
+echo "Writing docs/performance.md"
+java -cp "$jar" io.cachekit.benchmarks.report.PerformanceReport --jmh "$out/jmh.json" --log "$out/jmh.log" \
+	--retention "$out/l1-retention.json" --values "$values" --scale-keys "$scale_keys" --out docs/performance.md --command "$command_line" \
+	--profile "$profile (JMH ${jmh_options[*]}; ScaleBenchmark keys $scale_keys; L1Retention budget $retention_mib MiB)" \
+	${BENCH_NOTE:+--note "$BENCH_NOTE"} || status=1
+
+elapsed=$(($(date +%s) - started))
+printf 'Elapsed: %dm%02ds\n' $((elapsed / 60)) $((elapsed % 60))
+if [ "$status" -ne 0 ]; then
+	echo "error: some benchmarks failed or are missing; see docs/performance.md and $out/jmh.log" >&2
+fi
+exit "$status"
