@@ -102,7 +102,7 @@ class TieredCacheTests {
 	}
 
 	@Test
-	void l1IsBoundedByEncodedBytes() {
+	void l1IsBoundedByEstimatedHeapBytes() {
 		TieredCache cache = builder().configure((c) -> c.withL1MaxSize(10_000)).build();
 		for (int i = 0; i < 100; i++) {
 			cache.put("k" + i, "x".repeat(500));
