@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -68,12 +69,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * An object reachable twice is counted twice, except a string or decimal met again (such
  * as a literal repeated in every element, or a price both in a record and in a map), as
- * far as a small table of those met, by hash code, remembers: the estimate errs upwards,
- * which is safe for a bound. A walk goes at most {@value #MAX_DEPTH} levels deep, as the
- * codec does (a value that refers to itself goes that deep), and visits at most
- * {@value #MAX_OBJECTS} objects; a value beyond either, or one that changes while it is
- * walked, weighs {@link #TOO_LARGE}, more than any L1 holds, or is refused when classes
- * are checked.
+ * far as a small table of those met, by a cheap hash, remembers: the estimate errs
+ * upwards, which is safe for a bound. A walk goes at most {@value #MAX_DEPTH} levels
+ * deep, as the codec does (a value that refers to itself goes that deep), and visits at
+ * most {@value #MAX_OBJECTS} objects; a value beyond either, or one that changes while it
+ * is walked, weighs {@link #TOO_LARGE}, more than any L1 holds, or is refused when
+ * classes are checked.
  *
  * <p>
  * With a class check (a cache without L2, where nothing is encoded), every class the walk
@@ -220,7 +221,11 @@ final class HeapSizeEstimator {
 			case FIXED:
 				return layout.shallow;
 			case STRING:
-				return walk.seenBefore(object, object.hashCode()) ? 0 : weighString((String) object);
+				String string = (String) object;
+				// Its length and first character pick the slot: hashing a new string
+				// would read it all once more.
+				int slot = (string.length() * 31) + (string.isEmpty() ? 0 : string.charAt(0));
+				return walk.seenBefore(string, slot) ? 0 : weighString(string);
 			case BIG_DECIMAL:
 				BigDecimal decimal = (BigDecimal) object;
 				if (walk.seenBefore(decimal, decimal.hashCode())) {
@@ -243,7 +248,15 @@ final class HeapSizeEstimator {
 				return array((long) elements.length * REFERENCE);
 			case COLLECTION:
 				Collection<?> collection = (Collection<?>) object;
-				collection.forEach(walk);
+				if (collection instanceof RandomAccess && collection instanceof List<?> list) {
+					// No iterator to allocate.
+					for (int i = 0, size = list.size(); i < size; i++) {
+						walk.accept(list.get(i));
+					}
+				}
+				else {
+					collection.forEach(walk);
+				}
 				return layout.container(collection.size());
 			case MAP:
 				Map<?, ?> map = (Map<?, ?>) object;
@@ -343,7 +356,7 @@ final class HeapSizeEstimator {
 		/** The depth of what {@link #accept} pushes now. */
 		int depth;
 
-		/** Strings and decimals met, by hash code, each slot holding the last one. */
+		/** Strings and decimals met, by a cheap hash, each slot holding the last one. */
 		final @Nullable Object[] leaves = new Object[REMEMBERED_LEAVES];
 
 		boolean busy;
