@@ -86,6 +86,8 @@ final class HeapSizeEstimator {
 	/** The deepest a value may nest, as deep as the codec writes. */
 	static final int MAX_DEPTH = 500;
 
+	private static final int KNOWN_CLASSES = 256;
+
 	/** The most objects a walk visits. */
 	static final int MAX_OBJECTS = 100_000;
 
@@ -120,6 +122,12 @@ final class HeapSizeEstimator {
 	private static final ThreadLocal<Walk> WALKS = ThreadLocal.withInitial(Walk::new);
 
 	private final @Nullable ClassValue<Boolean> verdicts;
+
+	/**
+	 * The classes met last, by identity hash: a cheaper lookup than the class values.
+	 * Races only lose an entry.
+	 */
+	private final @Nullable Known[] known = new Known[KNOWN_CLASSES];
 
 	/**
 	 * Creates an estimator.
@@ -192,14 +200,25 @@ final class HeapSizeEstimator {
 			if (++objects > MAX_OBJECTS) {
 				return TOO_LARGE;
 			}
-			Class<?> type = object.getClass();
-			if (verdicts != null && !verdicts.get(type)) {
-				throw new RefusedValueException(type.getName(), NOT_ACCEPTED);
+			Known known = known(object.getClass());
+			if (!known.accepted) {
+				throw new RefusedValueException(known.type.getName(), NOT_ACCEPTED);
 			}
 			walk.depth = depth + 1;
-			total += size(object, LAYOUTS.get(type), walk, verdicts);
+			total += size(object, known.layout, walk, verdicts);
 		}
 		return total;
+	}
+
+	private Known known(Class<?> type) {
+		int slot = type.hashCode() & (KNOWN_CLASSES - 1);
+		Known known = this.known[slot];
+		if (known == null || known.type != type) {
+			ClassValue<Boolean> verdicts = this.verdicts;
+			known = new Known(type, LAYOUTS.get(type), verdicts == null || verdicts.get(type));
+			this.known[slot] = known;
+		}
+		return known;
 	}
 
 	private long refuseOr(Object value, String reason) {
@@ -246,17 +265,17 @@ final class HeapSizeEstimator {
 					walk.accept(element);
 				}
 				return array((long) elements.length * REFERENCE);
+			case LIST:
+				// Read by index: no iterator to allocate.
+				List<?> list = (List<?>) object;
+				int length = list.size();
+				for (int i = 0; i < length; i++) {
+					walk.accept(list.get(i));
+				}
+				return layout.container(length);
 			case COLLECTION:
 				Collection<?> collection = (Collection<?>) object;
-				if (collection instanceof RandomAccess && collection instanceof List<?> list) {
-					// No iterator to allocate.
-					for (int i = 0, size = list.size(); i < size; i++) {
-						walk.accept(list.get(i));
-					}
-				}
-				else {
-					collection.forEach(walk);
-				}
+				collection.forEach(walk);
 				return layout.container(collection.size());
 			case MAP:
 				Map<?, ?> map = (Map<?, ?>) object;
@@ -309,6 +328,25 @@ final class HeapSizeEstimator {
 	private static boolean compressedOops() {
 		// HotSpot compresses references by default when the heap can be under 32 GB.
 		return Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
+	}
+
+	/**
+	 * A class, its layout, and whether it passes the check.
+	 */
+	private static final class Known {
+
+		final Class<?> type;
+
+		final Layout layout;
+
+		final boolean accepted;
+
+		Known(Class<?> type, Layout layout, boolean accepted) {
+			this.type = type;
+			this.layout = layout;
+			this.accepted = accepted;
+		}
+
 	}
 
 	/**
@@ -419,8 +457,8 @@ final class HeapSizeEstimator {
 
 	private enum Kind {
 
-		SHARED, CLASS, FIXED, STRING, BIG_DECIMAL, BIG_INTEGER, OPTIONAL, PRIMITIVE_ARRAY, OBJECT_ARRAY, COLLECTION,
-		MAP, FIELDS
+		SHARED, CLASS, FIXED, STRING, BIG_DECIMAL, BIG_INTEGER, OPTIONAL, PRIMITIVE_ARRAY, OBJECT_ARRAY, LIST,
+		COLLECTION, MAP, FIELDS
 
 	}
 
@@ -538,6 +576,9 @@ final class HeapSizeEstimator {
 						Backing.NONE, 0, new Field[0]) : new Layout(Kind.OBJECT_ARRAY, 0);
 			}
 			boolean jdk = isJdk(type);
+			if (List.class.isAssignableFrom(type) && RandomAccess.class.isAssignableFrom(type)) {
+				return container(Kind.LIST, shallow(8, 1) + shallow(0, 1), 0, Backing.GROWN, 1);
+			}
 			if (Collection.class.isAssignableFrom(type)) {
 				// A wrapper, a view or another library's collection: what it wraps is
 				// not seen, so it counts as a list of its own.
@@ -643,13 +684,13 @@ final class HeapSizeEstimator {
 			int linkedNode = shallow(4, 5);
 			int treeNode = shallow(1, 5);
 			// Lists
-			layouts.put(ArrayList.class, container(Kind.COLLECTION, shallow(8, 1), 0, Backing.GROWN, 1));
-			layouts.put(Arrays.asList().getClass(), container(Kind.COLLECTION, shallow(0, 1), 0, Backing.EXACT, 1));
-			layouts.put(List.of(1).getClass(), container(Kind.COLLECTION, shallow(0, 2), 0, Backing.NONE, 0));
-			layouts.put(List.of(1, 2, 3).getClass(), container(Kind.COLLECTION, shallow(1, 1), 0, Backing.EXACT, 1));
+			layouts.put(ArrayList.class, container(Kind.LIST, shallow(8, 1), 0, Backing.GROWN, 1));
+			layouts.put(Arrays.asList().getClass(), container(Kind.LIST, shallow(0, 1), 0, Backing.EXACT, 1));
+			layouts.put(List.of(1).getClass(), container(Kind.LIST, shallow(0, 2), 0, Backing.NONE, 0));
+			layouts.put(List.of(1, 2, 3).getClass(), container(Kind.LIST, shallow(1, 1), 0, Backing.EXACT, 1));
 			layouts.put(LinkedList.class, container(Kind.COLLECTION, shallow(8, 2), shallow(0, 3), Backing.NONE, 0));
 			layouts.put(CopyOnWriteArrayList.class,
-					container(Kind.COLLECTION, shallow(0, 2) + shallow(0, 0), 0, Backing.EXACT, 1));
+					container(Kind.LIST, shallow(0, 2) + shallow(0, 0), 0, Backing.EXACT, 1));
 			layouts.put(ArrayDeque.class, container(Kind.COLLECTION, shallow(8, 1), 0, Backing.TABLE, 1));
 			// Sets
 			layouts.put(Set.of(1).getClass(), container(Kind.COLLECTION, shallow(0, 2), 0, Backing.NONE, 0));
