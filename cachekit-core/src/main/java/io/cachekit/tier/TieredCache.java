@@ -143,10 +143,8 @@ public final class TieredCache {
 		ChangeStamps stamps = new ChangeStamps();
 		ValueCodec codec = Objects.requireNonNull(builder.codec);
 		// Without L2 nothing is encoded: L1 checks each class of a value against the
-		// codec instead. Caffeine's maintenance (a few counter increments when it
-		// evicts) runs on the calling thread: handing it to a pool after a write costs
-		// more than it does.
-		this.l1 = L1Store.create(this.configuration, time, Runnable::run, this.l1Counters,
+		// codec instead.
+		this.l1 = L1Store.create(this.configuration, time, this.executor, this.l1Counters,
 				(this.backend == null) ? this.cacheCounters : null, stamps,
 				(this.backend == null) ? codec::accepts : null);
 		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
