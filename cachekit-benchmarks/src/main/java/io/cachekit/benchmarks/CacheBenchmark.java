@@ -31,6 +31,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -111,6 +112,18 @@ public class CacheBenchmark {
 	public void localPutCaffeine(LocalCaches caches) {
 		int index = caches.keys.randomIndex();
 		caches.caffeine().put(caches.keys.key(index), caches.keys.value(index));
+	}
+
+	@Benchmark
+	public void localPutValueCachekit(LocalValues values) {
+		int index = values.caches.keys.randomIndex();
+		values.caches.cachekit().put(values.caches.keys.key(index), values.instance);
+	}
+
+	@Benchmark
+	public void localPutValueCaffeine(LocalValues values) {
+		int index = values.caches.keys.randomIndex();
+		values.caches.caffeine().put(values.caches.keys.key(index), values.instance);
 	}
 
 	@Benchmark
@@ -288,6 +301,33 @@ public class CacheBenchmark {
 
 		Cache caffeine() {
 			return started(this.caffeine);
+		}
+
+	}
+
+	/**
+	 * The local caches with one of the shared values ({@link BenchmarkValues}), for the
+	 * cost of a put by the size of the value.
+	 */
+	@State(Scope.Benchmark)
+	public static class LocalValues {
+
+		@Param({ BenchmarkValues.BOOK_512, BenchmarkValues.CATALOG_10K })
+		public String value = BenchmarkValues.BOOK_512;
+
+		final LocalCaches caches = new LocalCaches();
+
+		Object instance = BenchmarkValues.value(BenchmarkValues.BOOK_512);
+
+		@Setup(Level.Trial)
+		public void start() {
+			this.caches.start();
+			this.instance = BenchmarkValues.value(this.value);
+		}
+
+		@TearDown(Level.Trial)
+		public void check() {
+			this.caches.check();
 		}
 
 	}

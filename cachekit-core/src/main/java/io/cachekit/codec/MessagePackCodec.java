@@ -378,6 +378,31 @@ public final class MessagePackCodec implements ValueCodec {
 		}
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Accepts primitives, the classes of the allowlist (arrays of them included) that can
+	 * be created when reading, enum constants of such enums, every {@link Collection} and
+	 * {@link Map} (written as the general-purpose class of their kind; their elements are
+	 * classes of their own), every {@link java.time.ZoneId}, and {@link Class} (whose
+	 * value names a class that must be accepted in turn).
+	 */
+	@Override
+	public boolean accepts(Class<?> type) {
+		Objects.requireNonNull(type, "type must not be null");
+		if (type.isPrimitive() || type == Class.class || Collection.class.isAssignableFrom(type)
+				|| Map.class.isAssignableFrom(type) || java.time.ZoneId.class.isAssignableFrom(type)) {
+			return true;
+		}
+		Class<?> checked = type;
+		Class<?> parent = type.getSuperclass();
+		if (parent != null && parent.isEnum()) {
+			// An enum constant with a body is an instance of an anonymous subclass.
+			checked = parent;
+		}
+		return this.allowlist.allows(checked.getName()) && AllowlistTypeIdResolver.unreadableReason(checked) == null;
+	}
+
 	@Override
 	public String toString() {
 		return "MessagePackCodec[trustedPackages=" + this.trustedPackages

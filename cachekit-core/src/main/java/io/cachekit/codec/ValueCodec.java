@@ -49,4 +49,18 @@ public interface ValueCodec {
 	 */
 	CachedValue decode(byte[] bytes, String key);
 
+	/**
+	 * Tells whether this codec would write objects of a class, as far as the class alone
+	 * decides, without writing one. A cache without L2 encodes nothing and asks this of
+	 * every class it meets in a value instead, so that it caches only what L2 could hold
+	 * as far as the classes tell. The answer must not change for a class: it is
+	 * remembered.
+	 * @param type the class of an object found in a value, elements and fields included
+	 * @return {@code false} when the codec refuses objects of the class; {@code true}
+	 * unless a codec says otherwise
+	 */
+	default boolean accepts(Class<?> type) {
+		return true;
+	}
+
 }

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * lookup L1 misses and L2 answers is an L1 miss and an L2 hit),
  * {@code cachekit.cache.tier.puts} and {@code cachekit.cache.tier.evictions}; for L1 the
  * gauges {@code cachekit.cache.l1.size} (entries) and {@code cachekit.cache.l1.weight}
- * (encoded bytes). Compare tiers with these; do not add them across tiers.
+ * (estimated heap bytes of values, keys and entries). Compare tiers with these; do not
+ * add them across tiers.
  *
  * <p>
  * <b>Failures</b> of the cache: {@code cachekit.cache.errors} (L2 failures, tag

@@ -33,7 +33,10 @@ public final class CacheConfiguration {
 	/** An entry stays at most 30 seconds in L1 unless configured otherwise. */
 	public static final Duration DEFAULT_L1_TTL = Duration.ofSeconds(30);
 
-	/** L1 holds at most 64 MiB of encoded values unless configured otherwise. */
+	/**
+	 * L1 holds at most 64 MiB (estimated heap bytes of values, keys and entries) unless
+	 * configured otherwise.
+	 */
 	public static final long DEFAULT_L1_MAX_SIZE = 64L * 1024 * 1024;
 
 	/** The generation is read again from L2 every second unless configured otherwise. */
@@ -134,7 +137,8 @@ public final class CacheConfiguration {
 	}
 
 	/**
-	 * Returns the bound of the cache's L1, in encoded bytes.
+	 * Returns the bound of the cache's L1: the estimated heap bytes of the values, keys
+	 * and entries it holds.
 	 * @return a positive number of bytes
 	 */
 	public long l1MaxSize() {
@@ -202,7 +206,8 @@ public final class CacheConfiguration {
 
 	/**
 	 * Returns this configuration with another L1 bound.
-	 * @param bytes the most encoded bytes L1 holds, at least 1
+	 * @param bytes the most estimated heap bytes (values, keys and entries) L1 holds, at
+	 * least 1
 	 * @return the new configuration
 	 * @throws IllegalArgumentException when not positive
 	 */

@@ -5,19 +5,35 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A value held in L1.
+ * A value held in L1, with the answer a lookup returns for it made once, when it is
+ * stored, so that a hit allocates nothing.
  *
- * @param value the decoded value, {@code null} for a cached null
- * @param weight the encoded size in bytes, which bounds L1
+ * @param found what a lookup finds: the value and its L2 expiry (the end of its freshness
+ * in the cluster, or {@code null} when it does not expire)
+ * @param weight the estimated heap bytes of the value, its key and the entry, which bound
+ * L1
  * @param generation the cache generation the value belongs to
  * @param expiresAtNanos when it leaves L1, on the cache's ticker: its freshness end plus
  * the serve-stale grace
  * @param freshUntilNanos until when it is served normally, on the cache's ticker
- * @param expiresAt its L2 expiry (the end of its freshness in the cluster), or
- * {@code null} when it does not expire
  */
-record L1Entry(@Nullable Object value, int weight, long generation, long expiresAtNanos, long freshUntilNanos,
-		@Nullable Instant expiresAt) {
+record L1Entry(TierReader.Found found, int weight, long generation, long expiresAtNanos, long freshUntilNanos) {
+
+	/**
+	 * Returns the value.
+	 * @return the decoded value, {@code null} for a cached null
+	 */
+	@Nullable Object value() {
+		return this.found.hit().value();
+	}
+
+	/**
+	 * Returns the value's L2 expiry.
+	 * @return the expiry, or {@code null} when it does not expire
+	 */
+	@Nullable Instant expiresAt() {
+		return this.found.expiresAt();
+	}
 
 	boolean isFresh(long now) {
 		return now - this.freshUntilNanos < 0;

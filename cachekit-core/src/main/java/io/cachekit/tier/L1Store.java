@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -14,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process tier of a {@link TieredCache}: a Caffeine cache of decoded values,
- * bounded by their encoded size, each entry expiring at its own deadline and tagged with
- * the cache generation it belongs to.
+ * bounded by an estimate of the heap bytes each entry holds (its value, its key and the
+ * entry itself, see {@link HeapSizeEstimator}), each entry expiring at its own deadline
+ * and tagged with the cache generation it belongs to.
  *
  * <p>
  * An entry leaves L1 after the L1 TTL, or at its L2 expiry if that is sooner. An entry of
@@ -39,9 +41,23 @@ final class L1Store {
 
 	private final long graceNanos;
 
+	private final HeapSizeEstimator estimator;
+
+	/**
+	 * The heap bytes of an entry beside its value and key: the {@link L1Entry} with its
+	 * answer to lookups, Caffeine's node and the map node, table slot and frequency
+	 * counters behind it.
+	 */
+	static final int ENTRY_OVERHEAD = HeapSizeEstimator.shallow(28, 1) + HeapSizeEstimator.shallow(1, 2)
+			+ HeapSizeEstimator.shallow(0, 1) + HeapSizeEstimator.shallow(24, 6) + HeapSizeEstimator.shallow(4, 3) + 16;
+
+	/** The heap bytes of an L2 expiry an entry carries. */
+	private static final int EXPIRY_SIZE = HeapSizeEstimator.shallow(12, 0);
+
 	private L1Store(@Nullable Cache<String, L1Entry> cache, Duration ttl, Duration grace, Clock clock, Ticker ticker,
-			TierCounters counters, ChangeStamps stamps) {
+			TierCounters counters, ChangeStamps stamps, @Nullable Predicate<Class<?>> check) {
 		this.cache = cache;
+		this.estimator = new HeapSizeEstimator(check);
 		this.ttlNanos = ttl.toNanos();
 		this.graceNanos = saturatedNanos(grace);
 		this.clock = clock;
@@ -58,17 +74,19 @@ final class L1Store {
 	 * @param counters the L1 counts
 	 * @param evictions also counts L1 evictions, or {@code null}
 	 * @param stamps the cache's change stamps
+	 * @param check what every class of a value must pass to be stored ({@link #put}
+	 * refuses the value otherwise), or {@code null} to let every class in
 	 * @return the store; one that holds nothing when the configuration turns L1 off
 	 */
 	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
-			@Nullable TierCounters evictions, ChangeStamps stamps) {
+			@Nullable TierCounters evictions, ChangeStamps stamps, @Nullable Predicate<Class<?>> check) {
 		if (!configuration.l1Enabled()) {
 			return new L1Store(null, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(),
-					time.ticker(), counters, stamps);
+					time.ticker(), counters, stamps, check);
 		}
 		Cache<String, L1Entry> cache = Caffeine.newBuilder()
 			.maximumWeight(configuration.l1MaxSize())
-			.weigher((String key, L1Entry entry) -> entry.weight() + 2 * key.length())
+			.weigher((String key, L1Entry entry) -> entry.weight())
 			.expireAfter(new EntryExpiry())
 			.ticker(time.ticker())
 			.executor(executor)
@@ -82,7 +100,7 @@ final class L1Store {
 			})
 			.build();
 		return new L1Store(cache, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(), time.ticker(),
-				counters, stamps);
+				counters, stamps, check);
 	}
 
 	/**
@@ -94,7 +112,7 @@ final class L1Store {
 	 */
 	@Nullable CacheHit lookup(String keyString, long generation) {
 		L1Entry entry = lookupEntry(keyString, generation);
-		return (entry != null) ? new CacheHit(entry.value()) : null;
+		return (entry != null) ? entry.found().hit() : null;
 	}
 
 	/**
@@ -146,20 +164,20 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		return (entry != null && entry.generation() == generation && isFresh(entry)) ? new CacheHit(entry.value())
-				: null;
+		return (entry != null && entry.generation() == generation && isFresh(entry)) ? entry.found().hit() : null;
 	}
 
 	/**
-	 * Stores a value this process wrote.
+	 * Stores a value this process wrote, weighed by its estimated heap bytes.
 	 * @param keyString the key
 	 * @param value the value
-	 * @param weight its encoded size
 	 * @param generation the generation it belongs to
 	 * @param expiresAt its L2 expiry, or {@code null}
 	 * @return whether L1 took it: not without L1, nor when it is already expired
+	 * @throws HeapSizeEstimator.RefusedValueException when the store checks classes and
+	 * the value holds one that fails the check, or nests too deep; L1 is not changed
 	 */
-	boolean put(String keyString, @Nullable Object value, int weight, long generation, @Nullable Instant expiresAt) {
+	boolean put(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt) {
 		if (this.cache == null) {
 			return false;
 		}
@@ -167,7 +185,7 @@ final class L1Store {
 		if (deadline == Long.MIN_VALUE) {
 			return false;
 		}
-		this.cache.put(keyString, entry(value, weight, generation, deadline, expiresAt));
+		this.cache.put(keyString, entry(keyString, value, generation, deadline, expiresAt));
 		this.counters.puts.increment();
 		return true;
 	}
@@ -176,13 +194,11 @@ final class L1Store {
 	 * Stores a value read from L2, unless the key changed since the read began.
 	 * @param keyString the key
 	 * @param value the value
-	 * @param weight its encoded size
 	 * @param generation the generation it belongs to
 	 * @param expiresAt its L2 expiry, or {@code null}
 	 * @param seen the key's change stamp when the read began
 	 */
-	void fill(String keyString, @Nullable Object value, int weight, long generation, @Nullable Instant expiresAt,
-			long seen) {
+	void fill(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt, long seen) {
 		if (this.cache == null) {
 			return;
 		}
@@ -190,7 +206,7 @@ final class L1Store {
 		if (deadline == Long.MIN_VALUE) {
 			return;
 		}
-		L1Entry filled = entry(value, weight, generation, deadline, expiresAt);
+		L1Entry filled = entry(keyString, value, generation, deadline, expiresAt);
 		boolean[] won = new boolean[1];
 		this.cache.asMap().compute(keyString, (key, existing) -> {
 			won[0] = this.stamps.current(keyString) == seen;
@@ -238,11 +254,15 @@ final class L1Store {
 		return this.graceNanos == 0 || entry.isFresh(this.ticker.read());
 	}
 
-	private L1Entry entry(@Nullable Object value, int weight, long generation, long freshUntil,
+	private L1Entry entry(String keyString, @Nullable Object value, long generation, long freshUntil,
 			@Nullable Instant expiresAt) {
+		long weight = this.estimator.weigh(value) + HeapSizeEstimator.weighString(keyString) + ENTRY_OVERHEAD
+				+ ((expiresAt != null) ? EXPIRY_SIZE : 0);
+		TierReader.Found found = new TierReader.Found(new CacheHit(value), expiresAt, false);
 		// Ticker values are compared by difference: the sum may wrap, which is harmless
 		// while the grace (at most a year) plus the L1 TTL stays far below 2^63 ns.
-		return new L1Entry(value, weight, generation, freshUntil + this.graceNanos, freshUntil, expiresAt);
+		return new L1Entry(found, (int) Math.min(weight, HeapSizeEstimator.TOO_LARGE), generation,
+				freshUntil + this.graceNanos, freshUntil);
 	}
 
 	private static long saturatedNanos(Duration duration) {

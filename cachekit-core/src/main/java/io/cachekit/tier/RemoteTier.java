@@ -152,8 +152,7 @@ final class RemoteTier {
 	}
 
 	/**
-	 * Encodes a value for the L2 key it is written under; L1 is bounded by the same
-	 * bytes.
+	 * Encodes a value for the L2 key it is written under.
 	 * @param value the value
 	 * @param expiresAt its expiry, or {@code null}
 	 * @param generation the cache's generation the bytes are written in
@@ -165,12 +164,22 @@ final class RemoteTier {
 			return this.codec.encode(value, expiresAt, this.keys.entryKey(generation, keyString));
 		}
 		catch (CodecException ex) {
-			String type = (value != null) ? value.getClass().getName() : "null";
-			this.codecCounters.codecError(ex.getKind());
-			this.problems.warn("encode:" + type,
-					"a " + type + " value was not cached (" + ex.getKind() + "): " + ex.getMessage(), null);
+			notEncodable(value, ex);
 			return null;
 		}
+	}
+
+	/**
+	 * Counts and logs, once per class, a value that was not cached because the codec
+	 * cannot or would not write it.
+	 * @param value the value
+	 * @param ex why
+	 */
+	void notEncodable(@Nullable Object value, CodecException ex) {
+		String type = (value != null) ? value.getClass().getName() : "null";
+		this.codecCounters.codecError(ex.getKind());
+		this.problems.warn("encode:" + type,
+				"a " + type + " value was not cached (" + ex.getKind() + "): " + ex.getMessage(), null);
 	}
 
 	/**
@@ -255,7 +264,7 @@ final class RemoteTier {
 		}
 		Instant expiresAt = cached.expiresAt();
 		Instant now = this.clock.instant();
-		Entry entry = new Entry(cached.value(), bytes.length, expiresAt);
+		Entry entry = new Entry(cached.value(), expiresAt);
 		if (expiresAt != null && !expiresAt.isAfter(now)) {
 			this.counters.misses.increment();
 			boolean withinGrace = expiresAt.plus(this.staleGrace).isAfter(now);
@@ -461,10 +470,9 @@ final class RemoteTier {
 	 * An entry read from L2.
 	 *
 	 * @param value the decoded value, {@code null} for a cached null
-	 * @param weight its encoded size
 	 * @param expiresAt its expiry, or {@code null}
 	 */
-	record Entry(@Nullable Object value, int weight, @Nullable Instant expiresAt) {
+	record Entry(@Nullable Object value, @Nullable Instant expiresAt) {
 
 	}
 

@@ -44,7 +44,12 @@ final class TierReader {
 	 * @return the hit, or {@code null}
 	 */
 	@Nullable CacheHit lookup(String keyString) {
-		return hit(find(keyString));
+		long generation = this.generations.current();
+		L1Entry entry = this.l1.lookupEntry(keyString, generation);
+		if (entry != null) {
+			return entry.found().hit();
+		}
+		return this.l2.isPresent() ? hit(readL2(keyString, generation)) : null;
 	}
 
 	/**
@@ -57,7 +62,7 @@ final class TierReader {
 		long generation = this.generations.current();
 		L1Entry entry = this.l1.lookupEntry(keyString, generation);
 		if (entry != null) {
-			return new Found(new CacheHit(entry.value()), entry.expiresAt(), false);
+			return entry.found();
 		}
 		return this.l2.isPresent() ? readL2(keyString, generation) : null;
 	}
@@ -78,7 +83,7 @@ final class TierReader {
 	 */
 	@Nullable Found findL1(String keyString) {
 		L1Entry entry = this.l1.lookupEntry(keyString, this.generations.cached());
-		return (entry != null) ? new Found(new CacheHit(entry.value()), entry.expiresAt(), false) : null;
+		return (entry != null) ? entry.found() : null;
 	}
 
 	/**
@@ -172,7 +177,7 @@ final class TierReader {
 		RemoteTier.Lookup found = this.l2.lookup(generation, keyString, seen);
 		RemoteTier.Entry entry = found.fresh();
 		if (entry != null) {
-			this.l1.fill(keyString, entry.value(), entry.weight(), generation, entry.expiresAt(), seen);
+			this.l1.fill(keyString, entry.value(), generation, entry.expiresAt(), seen);
 			return new Found(new CacheHit(entry.value()), entry.expiresAt(), false);
 		}
 		if (found.unreachable() && this.stale.isOn()) {

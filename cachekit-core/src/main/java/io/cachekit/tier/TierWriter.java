@@ -4,18 +4,21 @@ import java.time.Instant;
 import java.util.Optional;
 
 import io.cachekit.backend.AddIfAbsent;
+import io.cachekit.codec.CodecException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The write path of a {@link TieredCache}: a value is encoded once, written to L2, then
- * put in L1 with the same bytes as its weight.
+ * put in L1, weighed by its estimated heap bytes. Without L2 nothing is encoded: L1
+ * weighs the value and checks each of its classes against the codec instead.
  *
  * <p>
  * Each write first moves the key's {@link ChangeStamps change stamp}, so no L2 read under
- * way can put an older value back in L1. A value that cannot be encoded, or that L2
- * refuses for good (too large), is cached nowhere and the value it was meant to replace
- * is removed from both tiers. A value L2 cannot take for now lives in L1 only, and its
- * key is marked so that the older L2 entry is never served. Thread-safe.
+ * way can put an older value back in L1. A value that cannot be encoded (without L2: that
+ * holds a class the codec does not accept), or that L2 refuses for good (too large), is
+ * cached nowhere and the value it was meant to replace is removed from both tiers. A
+ * value L2 cannot take for now lives in L1 only, and its key is marked so that the older
+ * L2 entry is never served. Thread-safe.
  */
 final class TierWriter {
 
@@ -80,7 +83,7 @@ final class TierWriter {
 		if (bytes == null) {
 			this.l1.remove(keyString);
 		}
-		else if (this.l1.put(keyString, value, bytes.length, generation, expiresAt)) {
+		else if (this.l1.put(keyString, value, generation, expiresAt)) {
 			this.cacheCounters.puts.increment();
 		}
 	}
@@ -120,6 +123,12 @@ final class TierWriter {
 	private void write(String keyString, @Nullable Object value, long change) {
 		Instant expiresAt = this.l2.expiresAt();
 		long generation = this.generations.current();
+		if (!this.l2.isPresent()) {
+			if (putInL1Only(keyString, value, generation, expiresAt)) {
+				this.cacheCounters.puts.increment();
+			}
+			return;
+		}
 		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString);
 		RemoteTier.Write written = (bytes != null) ? this.l2.write(generation, keyString, bytes, change)
 				: RemoteTier.Write.REFUSED;
@@ -129,9 +138,27 @@ final class TierWriter {
 			this.l2.delete(generation, keyString, change);
 			return;
 		}
-		boolean inL1 = this.l1.put(keyString, value, bytes.length, generation, expiresAt);
+		boolean inL1 = this.l1.put(keyString, value, generation, expiresAt);
 		if (written == RemoteTier.Write.STORED || inL1) {
 			this.cacheCounters.puts.increment();
+		}
+	}
+
+	/**
+	 * Stores a value in a cache without L2, where nothing is encoded: L1 checks each
+	 * class of the value against the codec as it weighs it, and a value the codec would
+	 * not accept is counted and logged as one that cannot be encoded, and replaces the
+	 * key's entry by none.
+	 */
+	private boolean putInL1Only(String keyString, @Nullable Object value, long generation,
+			@Nullable Instant expiresAt) {
+		try {
+			return this.l1.put(keyString, value, generation, expiresAt);
+		}
+		catch (HeapSizeEstimator.RefusedValueException ex) {
+			this.l2.notEncodable(value, new CodecException(CodecException.Kind.UNSERIALIZABLE, ex.description(), null));
+			this.l1.remove(keyString);
+			return false;
 		}
 	}
 
@@ -207,7 +234,7 @@ final class TierWriter {
 		Boolean added = this.l2.add(add, generation, keyString, bytes, change);
 		if (Boolean.TRUE.equals(added)) {
 			this.cacheCounters.puts.increment();
-			this.l1.put(keyString, value, bytes.length, generation, expiresAt);
+			this.l1.put(keyString, value, generation, expiresAt);
 		}
 		return added;
 	}

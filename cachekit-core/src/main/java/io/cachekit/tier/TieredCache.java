@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.Broadcast;
+import io.cachekit.codec.ValueCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,15 +24,21 @@ import org.jspecify.annotations.Nullable;
  * is filled with it for the rest of its L2 lifetime (never longer than the L1 TTL), and
  * it is returned. An L2 miss, an unreadable entry or an L2 failure is a miss.
  * <p>
- * <b>Write:</b> the value is encoded once, written to L2, then to L1.
+ * <b>Write:</b> the value is encoded once, written to L2, then to L1. L1 is bounded by an
+ * estimate of the heap bytes its entries hold (value, key and entry), computed without
+ * encoding.
  * <p>
  * <b>Clear:</b> L2 entries are not scanned or flushed: the cache moves to a new
  * generation (a counter in the backend that is part of every L2 key), which other
  * processes see within the generation refresh interval.
  *
  * <p>
- * Without a backend the cache is L1 only. Values are always encoded, so L1 is bounded by
- * encoded bytes and a value that cannot be encoded is never cached.
+ * Without a backend the cache is L1 only and nothing is encoded: each class met in a
+ * value is checked against the codec ({@link ValueCodec#accepts(Class)}, for
+ * {@code MessagePackCodec} its allowlist), and a value holding a class it does not
+ * accept, or nesting deeper than the codec writes, is not cached (counted and logged as a
+ * value that cannot be encoded). A value the codec would refuse for other reasons (a
+ * getter that throws, a class without properties) is cached in L1.
  *
  * <p>
  * <b>Failures never reach the caller.</b> A backend failure, an unreadable or foreign L2
@@ -134,14 +141,18 @@ public final class TieredCache {
 		this.problems = new ProblemLog(this.name);
 		TimeSource time = new TimeSource(builder.clock, builder.ticker);
 		ChangeStamps stamps = new ChangeStamps();
+		ValueCodec codec = Objects.requireNonNull(builder.codec);
+		// Without L2 nothing is encoded: L1 checks each class of a value against the
+		// codec instead.
 		this.l1 = L1Store.create(this.configuration, time, this.executor, this.l1Counters,
-				(this.backend == null) ? this.cacheCounters : null, stamps);
+				(this.backend == null) ? this.cacheCounters : null, stamps,
+				(this.backend == null) ? codec::accepts : null);
 		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
 		CacheKeys keys = new CacheKeys(this.name);
 		PendingInvalidations pending = new PendingInvalidations();
-		this.l2 = new RemoteTier(protectedBackend, Objects.requireNonNull(builder.codec), keys,
-				this.configuration.ttl().orElse(null), this.configuration.serveStaleGrace(), time.clock(),
-				this.l2Counters, this.l1Counters, this.problems, pending);
+		this.l2 = new RemoteTier(protectedBackend, codec, keys, this.configuration.ttl().orElse(null),
+				this.configuration.serveStaleGrace(), time.clock(), this.l2Counters, this.l1Counters, this.problems,
+				pending);
 		this.l2.failMode(builder.failMode);
 		long refreshNanos = this.configuration.generationRefresh().toNanos();
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
@@ -255,7 +266,8 @@ public final class TieredCache {
 	}
 
 	/**
-	 * Returns the encoded bytes held in L1.
+	 * Returns the estimated heap bytes held by L1's entries (values, keys and entries),
+	 * which {@link CacheConfiguration#l1MaxSize()} bounds.
 	 * @return the weighted size, zero without L1
 	 */
 	public long l1Weight() {

@@ -2,11 +2,13 @@ package io.cachekit.tier;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class L1StoreTests {
 
@@ -18,7 +20,7 @@ class L1StoreTests {
 
 	private L1Store store(CacheConfiguration configuration) {
 		return L1Store.create(configuration, new TimeSource(this.time, this.time), Runnable::run, this.counters, null,
-				this.stamps);
+				this.stamps, null);
 	}
 
 	private L1Store store() {
@@ -28,7 +30,7 @@ class L1StoreTests {
 	@Test
 	void lookupCountsHitsAndMisses() {
 		L1Store l1 = store();
-		l1.put("k", "v", 10, 1, null);
+		l1.put("k", "v", 1, null);
 		assertThat(l1.lookup("k", 1)).isEqualTo(new CacheHit("v"));
 		assertThat(l1.lookup("missing", 1)).isNull();
 		assertThat(this.counters.hitCount()).isEqualTo(1);
@@ -39,7 +41,7 @@ class L1StoreTests {
 	@Test
 	void entryOfAnotherGenerationIsAMissAndIsDropped() {
 		L1Store l1 = store();
-		l1.put("k", "v", 10, 1, null);
+		l1.put("k", "v", 1, null);
 		assertThat(l1.lookup("k", 2)).isNull();
 		assertThat(l1.peek("k", 1)).as("dropped").isNull();
 	}
@@ -47,7 +49,7 @@ class L1StoreTests {
 	@Test
 	void peekDoesNotCount() {
 		L1Store l1 = store();
-		l1.put("k", "v", 10, 1, null);
+		l1.put("k", "v", 1, null);
 		assertThat(l1.peek("k", 1)).isEqualTo(new CacheHit("v"));
 		assertThat(l1.peek("other", 1)).isNull();
 		assertThat(this.counters.hitCount() + this.counters.missCount()).isZero();
@@ -56,7 +58,7 @@ class L1StoreTests {
 	@Test
 	void entryLeavesAtItsL2ExpiryWhenSoonerThanTheL1Ttl() {
 		L1Store l1 = store(CacheConfiguration.defaults().withL1Ttl(Duration.ofSeconds(30)));
-		l1.put("k", "v", 10, 1, this.time.instant().plusSeconds(5));
+		l1.put("k", "v", 1, this.time.instant().plusSeconds(5));
 		this.time.advance(Duration.ofSeconds(4));
 		assertThat(l1.peek("k", 1)).isNotNull();
 		this.time.advance(Duration.ofSeconds(2));
@@ -66,7 +68,7 @@ class L1StoreTests {
 	@Test
 	void entryAlreadyPastItsExpiryIsNotStored() {
 		L1Store l1 = store();
-		l1.put("k", "v", 10, 1, this.time.instant().minusSeconds(1));
+		l1.put("k", "v", 1, this.time.instant().minusSeconds(1));
 		assertThat(l1.peek("k", 1)).isNull();
 		assertThat(this.counters.putCount()).isZero();
 	}
@@ -74,7 +76,7 @@ class L1StoreTests {
 	@Test
 	void entryExpiringCenturiesAheadStaysForTheL1Ttl() {
 		L1Store l1 = store(CacheConfiguration.defaults().withL1Ttl(Duration.ofSeconds(30)));
-		l1.put("k", "v", 10, 1, Instant.MAX);
+		l1.put("k", "v", 1, Instant.MAX);
 		this.time.advance(Duration.ofSeconds(29));
 		assertThat(l1.peek("k", 1)).isNotNull();
 		this.time.advance(Duration.ofSeconds(2));
@@ -86,26 +88,40 @@ class L1StoreTests {
 		L1Store l1 = store();
 		long seen = this.stamps.current("k");
 		this.stamps.begin("k");
-		l1.fill("k", "stale", 10, 1, null, seen);
+		l1.fill("k", "stale", 1, null, seen);
 		assertThat(l1.peek("k", 1)).isNull();
-		l1.fill("k", "fresh", 10, 1, null, this.stamps.current("k"));
+		l1.fill("k", "fresh", 1, null, this.stamps.current("k"));
 		assertThat(l1.peek("k", 1)).isEqualTo(new CacheHit("fresh"));
 	}
 
 	@Test
-	void boundedByWeightAndEvictionsCounted() {
-		L1Store l1 = store(CacheConfiguration.defaults().withL1MaxSize(1_000));
-		for (int i = 0; i < 50; i++) {
-			l1.put("k" + i, "v", 100, 1, null);
+	void boundedByEstimatedHeapBytesAndEvictionsCounted() {
+		L1Store l1 = store(CacheConfiguration.defaults().withL1MaxSize(10_000));
+		for (int i = 0; i < 100; i++) {
+			l1.put("k" + i, "v".repeat(100), 1, null);
 		}
-		assertThat(l1.weight()).isLessThanOrEqualTo(1_000);
-		assertThat(this.counters.evictionCount()).isGreaterThan(30);
+		long entry = L1Store.ENTRY_OVERHEAD + HeapSizeEstimator.weighString("k10")
+				+ HeapSizeEstimator.weighString("v".repeat(100));
+		assertThat(l1.weight()).isLessThanOrEqualTo(10_000).isGreaterThan(10_000 - 2 * entry);
+		assertThat(l1.weight() % entry).as("each entry weighs its value, key and entry").isZero();
+		assertThat(this.counters.evictionCount()).isEqualTo(100 - l1.weight() / entry);
+	}
+
+	@Test
+	void checkedStoreRefusesAValueHoldingAClassTheCheckRefusesAndKeepsNothing() {
+		L1Store l1 = L1Store.create(CacheConfiguration.defaults(), new TimeSource(this.time, this.time), Runnable::run,
+				this.counters, null, this.stamps, (type) -> type != StringBuilder.class);
+		assertThatExceptionOfType(HeapSizeEstimator.RefusedValueException.class)
+			.isThrownBy(() -> l1.put("k", List.of("a", new StringBuilder("b")), 1, null))
+			.satisfies((ex) -> assertThat(ex.description()).contains(StringBuilder.class.getName()));
+		assertThat(l1.size()).isZero();
+		assertThat(l1.put("k", List.of("a", "b"), 1, null)).isTrue();
 	}
 
 	@Test
 	void disabledStoreHoldsNothing() {
 		L1Store l1 = store(CacheConfiguration.defaults().withL1Enabled(false));
-		l1.put("k", "v", 10, 1, Instant.MAX);
+		l1.put("k", "v", 1, Instant.MAX);
 		assertThat(l1.lookup("k", 1)).isNull();
 		assertThat(l1.size()).isZero();
 		assertThat(this.counters.missCount()).as("a tier that does not exist counts nothing").isZero();
@@ -114,7 +130,7 @@ class L1StoreTests {
 	@Test
 	void removeTellsWhetherTheKeyWasHeld() {
 		L1Store l1 = store();
-		l1.put("k", "v", 10, 1, null);
+		l1.put("k", "v", 1, null);
 		assertThat(l1.remove("k")).isTrue();
 		assertThat(l1.remove("k")).isFalse();
 	}
@@ -123,7 +139,7 @@ class L1StoreTests {
 	void entryPastItsFreshnessIsAMissButStaysForTheServeStaleGrace() {
 		L1Store l1 = store(CacheConfiguration.defaults().withServeStaleGrace(Duration.ofMinutes(1)));
 		Instant expiresAt = this.time.instant().plusSeconds(10);
-		l1.put("k", "v", 10, 1, expiresAt);
+		l1.put("k", "v", 1, expiresAt);
 		assertThat(l1.lookupEntry("k", 1)).extracting(L1Entry::expiresAt).isEqualTo(expiresAt);
 		assertThat(l1.stale("k", 1)).as("fresh, so not stale").isNull();
 		this.time.advance(Duration.ofSeconds(10));
@@ -138,7 +154,7 @@ class L1StoreTests {
 	@Test
 	void withoutAGraceNothingIsStale() {
 		L1Store l1 = store();
-		l1.put("k", "v", 10, 1, this.time.instant().plusSeconds(10));
+		l1.put("k", "v", 1, this.time.instant().plusSeconds(10));
 		this.time.advance(Duration.ofSeconds(10));
 		assertThat(l1.stale("k", 1)).isNull();
 	}

@@ -26,7 +26,7 @@ class TierReaderTests {
 	private final TierCounters l2Counters = new TierCounters();
 
 	private final L1Store l1 = L1Store.create(CacheConfiguration.defaults(), new TimeSource(this.time, this.time),
-			Runnable::run, this.l1Counters, null, this.stamps);
+			Runnable::run, this.l1Counters, null, this.stamps, null);
 
 	private final RemoteTier l2 = new RemoteTier(this.store, MessagePackCodec.withDefaults(), new CacheKeys("c"),
 			Duration.ofMinutes(1), this.time, this.l2Counters, this.l1Counters, new ProblemLog("c"), this.pending);

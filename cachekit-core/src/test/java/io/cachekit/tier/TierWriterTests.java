@@ -31,7 +31,7 @@ class TierWriterTests {
 	private final TierCounters cacheCounters = new TierCounters();
 
 	private final L1Store l1 = L1Store.create(CacheConfiguration.defaults(), new TimeSource(this.time, this.time),
-			Runnable::run, new TierCounters(), null, this.stamps);
+			Runnable::run, new TierCounters(), null, this.stamps, null);
 
 	private final RemoteTier l2 = new RemoteTier(this.backend, MessagePackCodec.withDefaults(), new CacheKeys("c"),
 			Duration.ofMinutes(1), this.time, new TierCounters(), new TierCounters(), new ProblemLog("c"),

@@ -1,6 +1,7 @@
 package io.cachekit.tier;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,14 +13,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachekit.backend.BackendOperation;
+import io.cachekit.codec.CachedValue;
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
+import io.cachekit.codec.ValueCodec;
 import io.cachekit.test.Await;
 import io.cachekit.test.FaultInjectingBackend;
 import io.cachekit.test.FaultInjectingBackend.Gate;
 import io.cachekit.test.FaultInjectingBackend.Selector;
 import io.cachekit.test.InMemoryBackend;
 import io.cachekit.test.ManualTime;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,7 +106,7 @@ class TieredCacheTests {
 	}
 
 	@Test
-	void l1IsBoundedByEncodedBytes() {
+	void l1IsBoundedByEstimatedHeapBytes() {
 		TieredCache cache = builder().configure((c) -> c.withL1MaxSize(10_000)).build();
 		for (int i = 0; i < 100; i++) {
 			cache.put("k" + i, "x".repeat(500));
@@ -113,7 +117,7 @@ class TieredCacheTests {
 	}
 
 	@Test
-	void valueThatCannotBeEncodedIsNotCachedAndTheCallSucceeds() {
+	void valueTheCodecWouldNotAcceptIsNotCachedAndTheCallSucceeds() {
 		TieredCache cache = builder().build();
 		cache.put("k", "old");
 		cache.put("k", new Unserializable());
@@ -122,7 +126,47 @@ class TieredCacheTests {
 	}
 
 	@Test
-	void repeatedEncodingFailureIsLoggedOnceAndCountedEachTime() {
+	void valueHoldingAClassOffTheAllowlistIsNotCachedWithoutL2() {
+		TieredCache cache = builder().build();
+		cache.put("k", List.of("allowed", new Unserializable()));
+		assertThat(cache.get("k")).isNull();
+		assertThat(cache.statistics(Tier.L1).codecErrorCount(CodecException.Kind.UNSERIALIZABLE)).isEqualTo(1);
+	}
+
+	@Test
+	void valueOfTrustedClassesIsCachedWithoutL2WithoutBeingEncoded() {
+		CountingCodec codec = new CountingCodec(MessagePackCodec.builder().trustedPackages("io.cachekit.tier").build());
+		TieredCache cache = builder().codec(codec).build();
+		Trusted value = new Trusted("a", List.of(1L, 2L));
+		cache.put("k", value);
+		assertThat(cache.get("k")).isEqualTo(new CacheHit(value));
+		assertThat(codec.encodes).as("nothing is encoded without L2").hasValue(0);
+	}
+
+	@Test
+	void valueTheCodecRefusesOnlyWhenWritingIsCachedWithoutL2() {
+		// Its class is trusted, but its getter throws: the codec refuses it when it
+		// writes it, which a cache without L2 no longer does.
+		TieredCache cache = builder().codec(MessagePackCodec.builder().trustedPackages("io.cachekit.tier").build())
+			.build();
+		Unserializable value = new Unserializable();
+		cache.put("k", value);
+		assertThat(cache.get("k")).isEqualTo(new CacheHit(value));
+		assertThat(codecErrors(cache.statistics(Tier.L1))).isZero();
+	}
+
+	@Test
+	void valueThatRefersToItselfIsNotCachedWithoutL2() {
+		TieredCache cache = builder().build();
+		List<Object> cycle = new ArrayList<>();
+		cycle.add(cycle);
+		cache.put("k", cycle);
+		assertThat(cache.get("k")).isNull();
+		assertThat(cache.statistics(Tier.L1).codecErrorCount(CodecException.Kind.UNSERIALIZABLE)).isEqualTo(1);
+	}
+
+	@Test
+	void repeatedRefusalIsLoggedOnceAndCountedEachTime() {
 		TieredCache cache = builder().build();
 		try (LogCapture log = new LogCapture()) {
 			for (int i = 0; i < 5; i++) {
@@ -431,6 +475,47 @@ class TieredCacheTests {
 			total += statistics.codecErrorCount(kind);
 		}
 		return total;
+	}
+
+	/**
+	 * A value of a trusted package, in a cache whose codec trusts it.
+	 *
+	 * @param name a name
+	 * @param numbers some numbers
+	 */
+	record Trusted(String name, List<Long> numbers) {
+
+	}
+
+	/**
+	 * A codec that counts its encodes.
+	 */
+	static final class CountingCodec implements ValueCodec {
+
+		final AtomicInteger encodes = new AtomicInteger();
+
+		private final ValueCodec codec;
+
+		CountingCodec(ValueCodec codec) {
+			this.codec = codec;
+		}
+
+		@Override
+		public byte[] encode(@Nullable Object value, @Nullable Instant expiresAt, String key) {
+			this.encodes.incrementAndGet();
+			return this.codec.encode(value, expiresAt, key);
+		}
+
+		@Override
+		public CachedValue decode(byte[] bytes, String key) {
+			return this.codec.decode(bytes, key);
+		}
+
+		@Override
+		public boolean accepts(Class<?> type) {
+			return this.codec.accepts(type);
+		}
+
 	}
 
 	/**

@@ -22,10 +22,10 @@ import org.springframework.boot.health.contributor.Status;
  * UP when the backend answers a real round trip, DOWN with the error when it does not.
  * Details: {@code backend_type}, {@code latency_ms}, the backend's own details (for
  * memcached, each server up or down) and, over the caches created so far, the L1 entry
- * count ({@code l1_entries}) and encoded bytes ({@code l1_weight_bytes}), and the state
- * of the circuit breaker in front of the backend ({@code circuit}). Without a backend the
- * caches are L1 only and the result is UP with {@code backend_type} none. Details never
- * hold credentials.
+ * count ({@code l1_entries}) and estimated heap bytes ({@code l1_weight_bytes}), and the
+ * state of the circuit breaker in front of the backend ({@code circuit}). Without a
+ * backend the caches are L1 only and the result is UP with {@code backend_type} none.
+ * Details never hold credentials.
  *
  * <p>
  * When the backend's details hold a {@code nodes} map (one entry per cluster or pool

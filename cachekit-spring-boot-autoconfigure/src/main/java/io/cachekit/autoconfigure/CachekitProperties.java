@@ -233,7 +233,8 @@ public class CachekitProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Bound of the L1 of each cache (not of all caches together), in encoded bytes.
+		 * Bound of the L1 of each cache (not of all caches together), in estimated heap
+		 * bytes of the values, keys and entries it holds.
 		 */
 		private DataSize maxSize = DataSize.ofBytes(CacheConfiguration.DEFAULT_L1_MAX_SIZE);
 
