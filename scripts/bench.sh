@@ -11,11 +11,14 @@
 #
 # Profiles: the default takes about 10 minutes on 2 cores (one warmup iteration of 1 s and
 # three measured ones of 2 s per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
-# with a 64 MiB budget); --quick is for checking that everything runs, not for figures
-# (iterations of 500 ms, the book512 value only, ScaleBenchmark with 10^3 and 10^5 keys
-# only, a 16 MiB budget). Further arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc;
-# -f, -wi, -w, -i and -r given there replace the profile's. The report expects the profile's
-# values and key counts.
+# with a 64 MiB budget); --quick (anywhere in the arguments) is for checking that everything
+# runs, not for figures, in about 2 minutes after the build (iterations of 300 ms, the
+# book512 value only, ScaleBenchmark with 10^3 and 10^5 keys only, a 4 MiB budget). Further
+# arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc; -f, -wi, -w, -i and -r given
+# there replace the profile's. Arguments that would change what the report compares are
+# refused: -bm, -tu, -t, -tg (each benchmark's mode, unit and threads are part of its
+# contract) and -p value=... or -p keys=... (the report expects the profile's values and key
+# counts).
 # BENCH_NOTE, when set, is printed at the top of the report (e.g. that the machine was busy).
 #
 # Exits with a failure when a benchmark failed: JMH itself exits with 0 when a trial threw,
@@ -30,20 +33,40 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 command_line="scripts/bench.sh${*:+ $*}"
 profile=full
-if [ "${1:-}" = "--quick" ]; then
-	profile=quick
-	shift
-fi
+jmh_arguments=()
+previous=
+for arg in "$@"; do
+	case "$arg" in
+	--quick)
+		profile=quick
+		previous=$arg
+		continue
+		;;
+	-bm | -tu | -t | -tg)
+		echo "error: $arg changes what the report compares (each benchmark's mode, unit and threads are fixed); remove it" >&2
+		exit 2
+		;;
+	-pvalue=* | -pkeys=* | value=* | keys=*)
+		if [ "$previous" = "-p" ] || [ "${arg#-p}" != "$arg" ]; then
+			echo "error: -p ${arg#-p} is set by the profile (the report expects its values and key counts); remove it" >&2
+			exit 2
+		fi
+		;;
+	esac
+	jmh_arguments+=("$arg")
+	previous=$arg
+done
+set -- ${jmh_arguments[@]+"${jmh_arguments[@]}"}
 
 case "$profile" in
 # Three measurement iterations are the fewest for which JMH gives an error bar. Each trial
 # also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
 # (a million keys took about 30 s per backend on 2 busy cores).
 quick)
-	jmh_options=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms -p value=book512)
+	jmh_options=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p value=book512)
 	values=book512
 	scale_keys=1000,100000
-	retention_mib=16
+	retention_mib=4
 	;;
 *)
 	jmh_options=(-f 1 -wi 1 -w 1s -i 3 -r 2s)

@@ -19,18 +19,23 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Measures how much heap cachekit's L1 retains against its byte budget: for each value
  * kind, an L1-only {@link TieredCache} with {@code l1MaxSize} = N is written distinct
- * values until their heap size adds up to 2N, and the cache's retained heap is then
- * measured with JOL.
+ * values until their heap size adds up to 2N (heap bytes, the unit L1 weighs values in),
+ * and the cache's retained heap is then measured with JOL.
  *
  * <p>
- * Each value is a new instance ({@code BenchmarkValues.value(name, i)}), measured with
- * {@link GraphLayout#totalSize()} before it is put and dropped afterwards, so that only
- * the cache holds it. Caffeine's maintenance runs on the calling thread (the cache's
- * executor is {@code Runnable::run}), so eviction is complete when the last put returns;
- * with the default executor it would be the same once the pool ran it. The retained heap
- * is the JOL size of the whole cache minus that of an empty cache built the same way with
- * the same codec, measured at the same time. A second figure, the change of used heap
- * after {@link System#gc()}, is printed as a rough cross-check.
+ * Each value is a new instance ({@code BenchmarkValues.value(name, i)}), dropped after it
+ * is put, so that only the cache holds it. Its heap size is what JOL finds reachable from
+ * it and not from a reference instance of the same kind that is never put
+ * ({@code |reference + value| − |reference|}): objects every value shares, such as
+ * interned strings and cached boxes, are held by the JVM whatever the cache keeps, and
+ * are not counted again for each value. Its encoded size (the starter's codec without a
+ * backend) is added up too and reported beside it. The run fails unless L1 evicted, that
+ * is kept fewer entries than were written. Caffeine's maintenance runs on the calling
+ * thread (the cache's executor is {@code Runnable::run}), so eviction is complete when
+ * the last put returns; with the default executor it would be the same once the pool ran
+ * it. The retained heap is the JOL size of the whole cache minus that of an empty cache
+ * built the same way with the same codec, measured at the same time. A second figure, the
+ * change of used heap after {@link System#gc()}, is printed as a rough cross-check.
  *
  * <p>
  * Arguments: the budget in MiB (default 64) and the JSON file to write (default
@@ -73,7 +78,7 @@ public final class L1Retention {
 			.withTtl(Duration.ofHours(1))
 			.withL1Ttl(Duration.ofHours(1))
 			.withL1MaxSize(budget);
-		ValueCodec codec = CacheBenchmark.codec();
+		ValueCodec codec = StarterCodecs.l1Only();
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long heapBefore = usedHeapAfterGc(memory);
 		TieredCache cache = TieredCache.builder("retention")
@@ -81,12 +86,17 @@ public final class L1Retention {
 			.codec(codec)
 			.executor(SAME_THREAD)
 			.build();
+		Object reference = BenchmarkValues.value(value, 0);
+		long referenceSize = GraphLayout.parseInstance(reference).totalSize();
 		long written = 0;
+		long writtenEncoded = 0;
 		int count = 0;
 		while (written < 2 * budget) {
 			Object instance = BenchmarkValues.value(value, count);
-			written += GraphLayout.parseInstance(instance).totalSize();
-			cache.put("retention-" + count, instance);
+			String key = "retention-" + count;
+			written += GraphLayout.parseInstance(reference, instance).totalSize() - referenceSize;
+			writtenEncoded += codec.encode(instance, null, key).length;
+			cache.put(key, instance);
 			count++;
 		}
 		if (cache.l1Weight() > budget) {
@@ -101,15 +111,22 @@ public final class L1Retention {
 			.build();
 		long retained = GraphLayout.parseInstance(cache).totalSize() - GraphLayout.parseInstance(empty).totalSize();
 		long entries = cache.l1Size();
+		if (entries >= count) {
+			throw new IllegalStateException(
+					"L1 kept all " + count + " entries written (" + written + " bytes of heap against a budget of "
+							+ budget + "): it evicted nothing, so the run says " + "nothing about its bound");
+		}
 		double ratio = (double) retained / budget;
 		System.out.printf(
-				"%s: budget %,d B, wrote %,d values of %,d B of heap, L1 kept %,d entries (weight %,d) retaining %,d B "
-						+ "(%.2f x budget); used heap after GC grew by %,d B%n",
-				value, budget, count, written, entries, cache.l1Weight(), retained, ratio, heapAfter - heapBefore);
+				"%s: budget %,d B, wrote %,d values of %,d B of heap (%,d B encoded), L1 kept %,d entries (weight %,d) "
+						+ "retaining %,d B (%.2f x budget); used heap after GC grew by %,d B%n",
+				value, budget, count, written, writtenEncoded, entries, cache.l1Weight(), retained, ratio,
+				heapAfter - heapBefore);
 		ObjectNode result = mapper.createObjectNode();
 		result.put("value", value);
 		result.put("budget", budget);
 		result.put("written", written);
+		result.put("writtenEncoded", writtenEncoded);
 		result.put("writtenEntries", count);
 		result.put("retained", retained);
 		result.put("ratio", ratio);

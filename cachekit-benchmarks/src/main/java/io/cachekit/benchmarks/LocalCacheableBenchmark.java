@@ -2,6 +2,7 @@ package io.cachekit.benchmarks;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -231,7 +232,7 @@ public class LocalCacheableBenchmark {
 		 * @param properties the application's properties
 		 * @param cacheManagerType the cache manager the properties must give
 		 * @throws IllegalStateException when the application has another cache manager,
-		 * or a key was not cached
+		 * or a key was not cached; the application is then closed
 		 */
 		void start(Map<String, Object> properties, Class<? extends CacheManager> cacheManagerType) {
 			ConfigurableApplicationContext context = new SpringApplicationBuilder(CacheableApplication.class)
@@ -241,6 +242,25 @@ public class LocalCacheableBenchmark {
 				.properties(properties)
 				.run();
 			this.context = context;
+			try {
+				check(properties, cacheManagerType);
+			}
+			catch (RuntimeException | Error ex) {
+				// JMH halts a failed fork without running shutdown hooks: close now.
+				this.context = null;
+				this.service = null;
+				try {
+					context.close();
+				}
+				catch (RuntimeException closing) {
+					ex.addSuppressed(closing);
+				}
+				throw ex;
+			}
+		}
+
+		private void check(Map<String, Object> properties, Class<? extends CacheManager> cacheManagerType) {
+			ConfigurableApplicationContext context = Objects.requireNonNull(this.context);
 			CacheManager cacheManager = cacheManager();
 			if (!cacheManagerType.isInstance(cacheManager)) {
 				throw new IllegalStateException("expected a " + cacheManagerType.getSimpleName() + " from " + properties

@@ -50,14 +50,14 @@ import org.springframework.cache.Cache;
  *
  * <ul>
  * <li>{@code hitCachekit}: a {@link CachekitCache} ({@code Cache.get}) over
- * {@link MemcachedBackend} with its default configuration and L1 disabled, as
- * {@link CacheBenchmark} builds it.</li>
+ * {@link MemcachedBackend} with its default configuration and L1 disabled, and the codec
+ * the starter builds over memcached ({@link StarterCodecs#memcached()}: LZ4 above 1 KB,
+ * so {@code catalog10k} is stored compressed).</li>
  * <li>{@code hitRawClient}: a {@link MemcachedClient} of its own, set up as cachekit sets
  * up its client where it matters (binary protocol, Ketama placement, static servers,
  * cachekit's default operation timeout), reading the bytes cachekit stored under its L2
- * key ({@code cachekit:<generation>:<key>}) as they are and decoding them with a
- * {@code MessagePackCodec} configured as cachekit's: the work any memcached cache does at
- * least.</li>
+ * key ({@code cachekit:<generation>:<key>}) as they are and decoding them with a the same
+ * codec: the work any memcached cache does at least.</li>
  * <li>{@code hitMemcachedSpringBoot}: memcached-spring-boot's {@link MemcachedCache}
  * ({@code Cache.get}), its cache manager built as its
  * {@link SpyMemcachedCacheManagerFactory} builds it in its auto-configuration (which
@@ -150,7 +150,7 @@ public class MemcachedPeerBenchmark {
 		private final PassThroughTranscoder transcoder = new PassThroughTranscoder(
 				MemcachedConfig.DEFAULT_MAX_ITEM_SIZE);
 
-		private final ValueCodec codec = CacheBenchmark.codec();
+		private final ValueCodec codec = StarterCodecs.memcached();
 
 		private @Nullable ServerProcess server;
 
@@ -166,14 +166,34 @@ public class MemcachedPeerBenchmark {
 
 		private @Nullable MemcachedCache memcachedSpringBoot;
 
+		/**
+		 * Starts memcached and the readers, and stores every key. On failure, closes what
+		 * it made before rethrowing: JMH halts a failed fork without running shutdown
+		 * hooks, which would leave memcached running.
+		 */
 		@Setup(Level.Trial)
 		public void start() throws IOException {
+			try {
+				open();
+			}
+			catch (IOException | RuntimeException | Error ex) {
+				try {
+					close();
+				}
+				catch (RuntimeException closing) {
+					ex.addSuppressed(closing);
+				}
+				throw ex;
+			}
+		}
+
+		private void open() throws IOException {
 			ServerProcess server = ServerProcess.start(ServerKind.MEMCACHED);
 			this.server = server;
 			MemcachedBackend backend = MemcachedBackend
 				.create(MemcachedConfig.builder().servers(server.address()).build());
 			this.backend = backend;
-			TieredCache tiered = CacheBenchmark.sharedTier(backend);
+			TieredCache tiered = StarterCodecs.withoutL1(backend, this.codec);
 			this.tiered = tiered;
 			CachekitCache cachekit = new CachekitCache(tiered);
 			this.cachekit = cachekit;
@@ -239,7 +259,7 @@ public class MemcachedPeerBenchmark {
 				.get(prefix + new String(namespace, StandardCharsets.UTF_8) + ":" + this.keys[0], this.transcoder)
 					: null;
 			System.out.printf(
-					"%nstored size of value '%s': cachekit (MessagePack envelope) %s bytes, "
+					"%nstored size of value '%s': cachekit (MessagePack envelope, LZ4 above 1 KB as the starter) %s bytes, "
 							+ "memcached-spring-boot (JDK serialization, GZIP above 16 KB) %s bytes%n",
 					this.keys[0], (cachekit != null) ? cachekit.length : "no",
 					(memcachedSpringBoot != null) ? memcachedSpringBoot.length : "no");
@@ -269,16 +289,21 @@ public class MemcachedPeerBenchmark {
 				}
 			}
 			finally {
-				MemcachedClient rawClient = this.rawClient;
-				MemcachedCacheManager manager = this.memcachedSpringBootManager;
-				CacheBenchmark.closeAll((rawClient != null) ? rawClient::shutdown : null,
-						(manager instanceof DisposableBean disposable) ? disposable::destroy : null, this.backend,
-						this.server);
-				this.rawClient = null;
-				this.memcachedSpringBootManager = null;
-				this.backend = null;
-				this.server = null;
+				close();
 			}
+		}
+
+		private void close() {
+			MemcachedClient rawClient = this.rawClient;
+			MemcachedCacheManager manager = this.memcachedSpringBootManager;
+			this.rawClient = null;
+			this.memcachedSpringBootManager = null;
+			ServerProcess server = this.server;
+			MemcachedBackend backend = this.backend;
+			this.backend = null;
+			this.server = null;
+			CacheBenchmark.closeAll((rawClient != null) ? rawClient::shutdown : null,
+					(manager instanceof DisposableBean disposable) ? disposable::destroy : null, backend, server);
 		}
 
 		int randomIndex() {

@@ -16,8 +16,6 @@ import com.alicp.jetcache.redis.lettuce.LettuceConnectionManager;
 import com.alicp.jetcache.redis.lettuce.RedisLettuceCacheBuilder;
 import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.backend.redis.RedisBackendConfig;
-import io.cachekit.codec.MessagePackCodec;
-import io.cachekit.codec.ValueCodec;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
@@ -45,6 +43,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 import org.springframework.cache.Cache;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
@@ -65,8 +65,8 @@ import org.springframework.data.redis.serializer.SerializationException;
  * <ul>
  * <li>{@code hitCachekit}: a {@link CachekitCache} over {@link RedisBackend} with L1
  * disabled, as {@link CacheBenchmark.RedisCaches} builds it, with the codec the starter
- * configures over L2 (a MessagePack envelope, LZ4-compressed above 1 KB; see
- * {@link #codec()}).</li>
+ * configures over Redis (a MessagePack envelope, LZ4-compressed above 1 KB; see
+ * {@link StarterCodecs#redis()}).</li>
  * <li>{@code hitRedisCacheJdk}: Spring Data Redis's {@code RedisCache} from a
  * {@link RedisCacheManager} with {@link RedisCacheConfiguration#defaultCacheConfig()}:
  * JDK serialization, as {@code spring.cache.type=redis} gives.</li>
@@ -81,7 +81,9 @@ import org.springframework.data.redis.serializer.SerializationException;
  * Two-level hit, the value in process and Redis behind it:
  * <ul>
  * <li>{@code twoLevelHitCachekit}: a {@link CachekitCache} over {@link RedisBackend} with
- * L1 on and L1's default settings.</li>
+ * L1 on and L1's default settings except its TTL, one hour like JetCache's local tier
+ * (L1's default of 30 s would expire entries during a long run and measure L2 reads); the
+ * trial fails when L1 missed during a measured iteration.</li>
  * <li>{@code twoLevelHitJetCache}: JetCache's multi-level cache, a local Caffeine cache
  * of {@value #LOCAL_LIMIT} entries with a TTL of one hour in front of its Redis
  * cache.</li>
@@ -126,9 +128,6 @@ public class RedisPeerBenchmark {
 	 * JetCache's local limit: room for every key, so that no hit falls through to Redis.
 	 */
 	static final int LOCAL_LIMIT = 10 * KEY_COUNT;
-
-	/** The starter's compression threshold ({@code cachekit.compression.threshold}). */
-	static final int COMPRESSION_THRESHOLD = 1024;
 
 	@Benchmark
 	public @Nullable Object hitCachekit(CachekitRemote cache) {
@@ -427,6 +426,10 @@ public class RedisPeerBenchmark {
 			return started(this.cache);
 		}
 
+		@Nullable TieredCache tiered() {
+			return this.tiered;
+		}
+
 	}
 
 	/**
@@ -440,7 +443,7 @@ public class RedisPeerBenchmark {
 			return TieredCache.builder("cachekit")
 				.configuration(CacheConfiguration.defaults().withL1Enabled(false).withTtl(TTL))
 				.backend(backend)
-				.codec(codec())
+				.codec(StarterCodecs.redis())
 				.build();
 		}
 
@@ -452,18 +455,40 @@ public class RedisPeerBenchmark {
 	}
 
 	/**
-	 * cachekit with L1 on, in its default settings, over Redis.
+	 * cachekit with L1 on over Redis, in its default settings except L1's TTL, which is
+	 * JetCache's local one: one hour. Fails when L1 missed while measured.
 	 */
 	@State(Scope.Benchmark)
 	public static class CachekitTwoLevel extends Cachekit {
 
+		private long l1MissesBefore;
+
+		private long measuredL1Misses;
+
 		@Override
 		TieredCache build(RedisBackend backend) {
 			return TieredCache.builder("cachekit")
-				.configuration(CacheConfiguration.defaults().withTtl(TTL))
+				.configuration(CacheConfiguration.defaults().withTtl(TTL).withL1Ttl(TTL))
 				.backend(backend)
-				.codec(codec())
+				.codec(StarterCodecs.redis())
 				.build();
+		}
+
+		@Setup(Level.Iteration)
+		public void beginIteration() {
+			this.l1MissesBefore = l1Misses();
+		}
+
+		@TearDown(Level.Iteration)
+		public void endIteration(IterationParams iteration) {
+			if (iteration.getType() == IterationType.MEASUREMENT) {
+				this.measuredL1Misses += l1Misses() - this.l1MissesBefore;
+			}
+		}
+
+		private long l1Misses() {
+			TieredCache tiered = tiered();
+			return (tiered != null) ? tiered.statistics(Tier.L1).missCount() : 0;
 		}
 
 		@Override
@@ -475,6 +500,10 @@ public class RedisPeerBenchmark {
 		void requireNoFailures() {
 			printTierHits();
 			super.requireNoFailures();
+			if (this.measuredL1Misses > 0) {
+				throw new IllegalStateException(name() + " " + this.value + ": L1 missed " + this.measuredL1Misses
+						+ " times while measured; this trial measured L2 reads, not two-level hits");
+			}
 		}
 
 	}
@@ -744,20 +773,6 @@ public class RedisPeerBenchmark {
 			return "JetCache two-level";
 		}
 
-	}
-
-	/**
-	 * Returns cachekit's codec as the starter configures it over an L2 backend: LZ4
-	 * compression of encoded values over {@value #COMPRESSION_THRESHOLD} bytes
-	 * ({@code cachekit.compression.*} defaults), up to Redis's default max value size.
-	 * @return the codec
-	 */
-	static ValueCodec codec() {
-		return MessagePackCodec.builder()
-			.trustedPackages(CacheBenchmark.TRUSTED_PACKAGE)
-			.compression(COMPRESSION_THRESHOLD)
-			.maxDecompressedSize(RedisBackendConfig.DEFAULT_MAX_VALUE_SIZE)
-			.build();
 	}
 
 	static LettuceConnectionFactory connectionFactory(int port) {

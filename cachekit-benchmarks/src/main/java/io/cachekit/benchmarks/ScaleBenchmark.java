@@ -15,6 +15,7 @@ import io.cachekit.backend.memcached.MemcachedBackend;
 import io.cachekit.backend.memcached.MemcachedConfig;
 import io.cachekit.backend.redis.RedisBackend;
 import io.cachekit.backend.redis.RedisBackendConfig;
+import io.cachekit.codec.ValueCodec;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.test.ServerKind;
 import io.cachekit.test.ServerProcess;
@@ -52,9 +53,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@value #FILL_THREADS} threads (through a cache without coherence, see
  * {@link #filler}), prints how long that took, checks that a sample of keys reads back
  * equal, and reads {@value #WARM_READS} random keys, the same warm-up for every key
- * count. Four threads then read a random key of the set per call through cachekit's
- * Spring {@link Cache}. Teardown fails the trial when a read missed or L2 reported an
- * error.
+ * count. The cache encodes with the codec the starter builds for the backend
+ * ({@link StarterCodecs}). Four threads then read a random key of the set per call
+ * through cachekit's Spring {@link Cache}. Teardown fails the trial when a read missed or
+ * L2 reported an error.
  *
  * <p>
  * memcached and redis-server must be installed. Run it from the repository's root:
@@ -101,19 +103,40 @@ public class ScaleBenchmark {
 
 	private @Nullable Cache cachekit;
 
+	/**
+	 * Starts the server and fills it. On failure, closes what it made before rethrowing:
+	 * JMH halts a failed fork without running shutdown hooks, which would leave the
+	 * server running.
+	 */
 	@Setup(Level.Trial)
 	public void start() throws InterruptedException {
+		try {
+			open();
+		}
+		catch (InterruptedException | RuntimeException | Error ex) {
+			try {
+				close();
+			}
+			catch (RuntimeException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw ex;
+		}
+	}
+
+	private void open() throws InterruptedException {
 		this.keyNames = new String[this.keys];
 		for (int i = 0; i < this.keys; i++) {
 			this.keyNames[i] = "scale-" + i;
 		}
 		Backend l2 = startBackend();
 		this.l2 = l2;
-		TieredCache tiered = CacheBenchmark.sharedTier(l2);
+		ValueCodec codec = StarterCodecs.forBackend(this.backend);
+		TieredCache tiered = StarterCodecs.withoutL1(l2, codec);
 		this.tiered = tiered;
 		CachekitCache cachekit = new CachekitCache(tiered);
 		long started = System.nanoTime();
-		fill(new CachekitCache(filler(l2, tiered.name())));
+		fill(new CachekitCache(filler(l2, tiered.name(), codec)));
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		System.out.printf("%nfilled %,d keys of %s through cachekit in %,d ms (%,.0f puts/s from %d threads)%n",
 				this.keys, this.backend, millis, this.keys * 1000.0 / Math.max(1, millis), FILL_THREADS);
@@ -155,12 +178,12 @@ public class ScaleBenchmark {
 	 * invalidation journal, which adds L2 writes to every put. The sample check reads
 	 * through the measured cache, so a fill it could not read fails the trial.
 	 */
-	private static TieredCache filler(Backend backend, String name) {
+	private static TieredCache filler(Backend backend, String name, ValueCodec codec) {
 		return TieredCache.builder(name)
 			.configuration(
 					CacheConfiguration.defaults().withL1Enabled(false).withTtl(CacheBenchmark.TTL).withCoherence(false))
 			.backend(backend)
-			.codec(CacheBenchmark.codec())
+			.codec(codec)
 			.build();
 	}
 
@@ -235,17 +258,22 @@ public class ScaleBenchmark {
 			}
 		}
 		finally {
-			LettuceConnectionFactory connectionFactory = this.connectionFactory;
-			CacheBenchmark.closeAll(this.l2Resource, (connectionFactory != null) ? connectionFactory::destroy : null,
-					this.server);
-			this.tiered = null;
-			this.cachekit = null;
-			this.l2 = null;
-			this.l2Resource = null;
-			this.connectionFactory = null;
-			this.server = null;
-			this.keyNames = new String[0];
+			close();
 		}
+	}
+
+	private void close() {
+		LettuceConnectionFactory connectionFactory = this.connectionFactory;
+		@Nullable AutoCloseable l2Resource = this.l2Resource;
+		ServerProcess server = this.server;
+		this.tiered = null;
+		this.cachekit = null;
+		this.l2 = null;
+		this.l2Resource = null;
+		this.connectionFactory = null;
+		this.server = null;
+		this.keyNames = new String[0];
+		CacheBenchmark.closeAll(l2Resource, (connectionFactory != null) ? connectionFactory::destroy : null, server);
 	}
 
 	@Benchmark

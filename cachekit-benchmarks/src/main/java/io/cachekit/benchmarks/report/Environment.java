@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -49,6 +50,9 @@ record Environment(Instant date, String machine, String jdk, String command, Str
 			List.of("Jackson 2 (cachekit's MessagePack codec)", "com.fasterxml.jackson.core", "jackson-databind"),
 			List.of("Jackson 3 (Spring Data Redis's JSON serializer)", "tools.jackson.core", "jackson-databind"),
 			List.of("JMH", "org.openjdk.jmh", "jmh-core"), List.of("JOL", "org.openjdk.jol", "jol-core"));
+
+	/** How long a server's version command may run. */
+	static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
 	/** The list of resolved dependencies the build puts in the benchmark jar. */
 	static final String DEPENDENCY_LIST = "META-INF/cachekit-benchmarks/dependencies.txt";
@@ -129,14 +133,32 @@ record Environment(Instant date, String machine, String jdk, String command, Str
 	}
 
 	private static String serverVersion(Pattern pattern, String... command) {
+		return serverVersion(pattern, VERSION_TIMEOUT, command);
+	}
+
+	/**
+	 * Runs a version command, its output to a temporary file so that a command that never
+	 * exits is stopped after the timeout rather than blocking a read of its output.
+	 * @param pattern the pattern whose first group is the version
+	 * @param timeout how long the command may run
+	 * @param command the command
+	 * @return the version, the whole output when the pattern does not match, or why there
+	 * is none
+	 */
+	static String serverVersion(Pattern pattern, Duration timeout, String... command) {
+		Path output = null;
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(10, TimeUnit.SECONDS)) {
+			output = Files.createTempFile("cachekit-version", ".txt");
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(output.toFile())
+				.start();
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.destroyForcibly();
+				return "unknown (" + command[0] + " did not exit within " + timeout.toMillis() + " ms)";
 			}
-			Matcher matcher = pattern.matcher(output);
-			return matcher.find() ? matcher.group(1) : output.trim();
+			String text = Files.readString(output, StandardCharsets.UTF_8);
+			Matcher matcher = pattern.matcher(text);
+			return matcher.find() ? matcher.group(1) : text.trim();
 		}
 		catch (IOException ex) {
 			return "not installed (" + command[0] + ": " + ex.getMessage() + ")";
@@ -144,6 +166,16 @@ record Environment(Instant date, String machine, String jdk, String command, Str
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return "unknown";
+		}
+		finally {
+			if (output != null) {
+				try {
+					Files.deleteIfExists(output);
+				}
+				catch (IOException ex) {
+					// A temporary file left behind is harmless.
+				}
+			}
 		}
 	}
 

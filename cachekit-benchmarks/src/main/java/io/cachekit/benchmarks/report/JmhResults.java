@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
@@ -82,7 +83,8 @@ final class JmhResults {
 				percentiles.put(percentile.getKey(), number(percentile.getValue()));
 			}
 			Score score = new Score(number(metric.path("score")), number(metric.path("scoreError")),
-					metric.path("scoreUnit").asString(""), percentiles);
+					metric.path("scoreUnit").asString(""), percentiles, result.path("mode").asString(""),
+					result.path("threads").asInt(0), iterations(metric.path("rawDataHistogram")));
 			scores.put(new Trial(simpleName(result.path("benchmark").asString("")), params), score);
 			if (run.isEmpty()) {
 				run.put("jdkVersion", result.path("jdkVersion").asString(""));
@@ -97,6 +99,26 @@ final class JmhResults {
 			}
 		}
 		return new JmhResults(scores, failures(log), run);
+	}
+
+	/**
+	 * Reads JMH's {@code rawDataHistogram}: per fork, per measured iteration, a list of
+	 * {@code [value, count]} pairs.
+	 */
+	private static List<NavigableMap<Double, Long>> iterations(JsonNode histogram) {
+		List<NavigableMap<Double, Long>> iterations = new ArrayList<>();
+		for (JsonNode fork : histogram.values()) {
+			for (JsonNode iteration : fork.values()) {
+				NavigableMap<Double, Long> samples = new TreeMap<>();
+				for (JsonNode pair : iteration.values()) {
+					if (pair.size() == 2) {
+						samples.merge(number(pair.get(0)), pair.get(1).asLong(), Long::sum);
+					}
+				}
+				iterations.add(samples);
+			}
+		}
+		return iterations;
 	}
 
 	/**

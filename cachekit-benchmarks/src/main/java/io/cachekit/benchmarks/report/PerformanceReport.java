@@ -163,8 +163,13 @@ public final class PerformanceReport {
 			.append("error bars ((a − ea) ÷ (b + eb) … (a + ea) ÷ (b − eb)), and is n/a when an error is as large ")
 			.append("as its score. A target is *met* when the whole range meets it, *not met* when none of it ")
 			.append("does, and *within noise* when the target lies inside the range: run again on a quieter ")
-			.append("machine or with longer iterations before reading more into it. Percentiles and heap sizes ")
-			.append("carry no error bar (range *exact*). Every cachekit trial fails, and shows here as ")
+			.append("machine or with longer iterations before reading more into it. A figure whose range is n/a ")
+			.append("(a single iteration, or an error as large as its score) is judged on its value alone and ")
+			.append("says so: *met (no error bar)* or *not met (no error bar)*. Percentiles and heap sizes ")
+			.append("carry no error bar (range *exact*); the outage rows show the spread of the per-iteration ")
+			.append("99th percentiles instead. Each row names the threads its trials ran with, as JMH recorded ")
+			.append("them; a throughput row whose score is not operations per second says *wrong mode*. ")
+			.append("Every cachekit trial fails, and shows here as ")
 			.append("*missing*, when cachekit missed or counted an L2 or codec error while measured, since a ")
 			.append("failure is a fast miss that would flatter it.\n\n");
 		out.append("**Verdicts:** ").append(summary().isEmpty() ? "none" : summary()).append(".\n\n");
@@ -202,7 +207,7 @@ public final class PerformanceReport {
 
 	private void localHit(StringBuilder out) {
 		section(out, "L1 hit through `@Cacheable`",
-				"`LocalCacheableBenchmark`, 2 threads, calls per second through a Spring `@Cacheable` proxy: "
+				"`LocalCacheableBenchmark`, calls per second through a Spring `@Cacheable` proxy: "
 						+ "cachekit with L1 only against Spring's `CaffeineCacheManager`.");
 		ratioHeader(out);
 		for (String value : this.values) {
@@ -215,7 +220,7 @@ public final class PerformanceReport {
 
 	private void localMiss(StringBuilder out) {
 		section(out, "`@Cacheable` miss, L1 only",
-				"`LocalCacheableBenchmark`, 1 thread, microseconds per call: each call a new key, the method "
+				"`LocalCacheableBenchmark`, microseconds per call: each call a new key, the method "
 						+ "returns a prebuilt value, which is stored. The figure is cachekit's time minus Caffeine's.");
 		out.append(
 				"| value | cachekit (µs/call) | Caffeine (µs/call) | cachekit − Caffeine (µs) | range | target | verdict |\n");
@@ -232,8 +237,8 @@ public final class PerformanceReport {
 			}
 			Estimate difference = Estimate.differenceMicros(sa, sb);
 			Verdict verdict = count(target.verdict(difference));
-			cells(out, value, micros(sa), micros(sb), format("%,.2f", difference.value()), difference.range("%,.2f"),
-					target.toString(), verdict.toString());
+			cells(out, value + threads(sa, sb), micros(sa), micros(sb), format("%,.2f", difference.value()),
+					difference.range("%,.2f"), target.toString(), verdict.toString());
 		}
 		out.append('\n');
 	}
@@ -242,16 +247,15 @@ public final class PerformanceReport {
 		section(out, "memcached L2 hit, L1 off",
 				"`MemcachedPeerBenchmark`, calls per second against one memcached: cachekit (L1 off) against "
 						+ "spymemcached's `MemcachedClient.get` of the same bytes plus decoding them with the same "
-						+ "codec, and against memcached-spring-boot's `MemcachedCacheManager`.");
+						+ "codec (the starter's over memcached: LZ4 above 1 KB), and against memcached-spring-boot's `MemcachedCacheManager`.");
 		ratioHeader(out);
 		for (String value : this.values) {
 			for (String threads : List.of("", "16")) {
-				String suffix = threads.isEmpty() ? ", 1 thread" : ", 16 threads";
 				Trial cachekit = Trial.of("MemcachedPeerBenchmark.hitCachekit" + threads, "value", value);
-				ratioRow(out, "vs raw client get + decode" + suffix, value, cachekit,
+				ratioRow(out, "vs raw client get + decode", value, cachekit,
 						Trial.of("MemcachedPeerBenchmark.hitRawClient" + threads, "value", value),
 						Target.atLeast(0.9, "0.9x"));
-				ratioRow(out, "vs memcached-spring-boot" + suffix, value, cachekit,
+				ratioRow(out, "vs memcached-spring-boot", value, cachekit,
 						Trial.of("MemcachedPeerBenchmark.hitMemcachedSpringBoot" + threads, "value", value),
 						Target.atLeast(1.5, "1.5x"));
 			}
@@ -261,7 +265,7 @@ public final class PerformanceReport {
 
 	private void redisHit(StringBuilder out) {
 		section(out, "Redis L2 hit, L1 off; two-level hit",
-				"`RedisPeerBenchmark`, 4 threads, calls per second against one redis-server: cachekit (L1 off) "
+				"`RedisPeerBenchmark`, calls per second against one redis-server: cachekit (L1 off) "
 						+ "against Spring Data Redis's `RedisCacheManager` with JDK serialization and with its JSON "
 						+ "serializer, and JetCache's remote cache; then cachekit with L1 on over Redis against "
 						+ "JetCache's two-level cache (both hits served by the local tier).");
@@ -283,7 +287,7 @@ public final class PerformanceReport {
 
 	private void scale(StringBuilder out) {
 		section(out, "Scale: L2 hit by number of keys",
-				"`ScaleBenchmark`, 4 threads, cachekit (L1 off) reading a random key of the set, `book512` values, "
+				"`ScaleBenchmark`, cachekit (L1 off) reading a random key of the set, `book512` values, "
 						+ "calls per second; the spread is the largest score ÷ the smallest over the key counts run.");
 		out.append("| backend |");
 		for (String keys : this.scaleKeys) {
@@ -292,22 +296,35 @@ public final class PerformanceReport {
 		out.append(" max ÷ min | range | target | verdict |\n|");
 		out.append(" --- |".repeat(1)).append(" ---: |".repeat(this.scaleKeys.size() + 2)).append(" --- | --- |\n");
 		for (String backend : SCALE_BACKENDS) {
-			out.append("| ").append(backend).append(" |");
+			StringBuilder row = new StringBuilder();
 			Score min = null;
 			Score max = null;
 			boolean complete = true;
+			boolean wrongMode = false;
+			int threads = 0;
 			for (String keys : this.scaleKeys) {
 				Trial trial = Trial.of("ScaleBenchmark.hitCachekit", "backend", backend, "keys", keys);
 				Score score = score(trial);
-				out.append(' ').append(scoreCell(score, true)).append(" |");
+				row.append(' ').append(scoreCell(score, true)).append(" |");
 				if (score == null) {
 					complete = false;
 					continue;
 				}
+				threads = Math.max(threads, score.threads());
+				wrongMode |= !score.isThroughput();
 				min = (min == null || score.score() < min.score()) ? score : min;
 				max = (max == null || score.score() > max.score()) ? score : max;
 			}
+			out.append("| ").append(backend).append(threads(threads)).append(" |").append(row);
 			Target target = Target.atMost(1.1, "1.10 (within 10%)");
+			if (wrongMode) {
+				out.append(" wrong mode (not a throughput) | | ")
+					.append(target)
+					.append(" | ")
+					.append(count(Verdict.WRONG_MODE))
+					.append(" |\n");
+				continue;
+			}
 			if (!complete || min == null || max == null) {
 				out.append(" missing | | ").append(target).append(" | ").append(count(Verdict.MISSING)).append(" |\n");
 				continue;
@@ -337,11 +354,13 @@ public final class PerformanceReport {
 	private void retention(StringBuilder out) {
 		section(out, "L1 heap retained against its budget",
 				"`L1Retention`: an L1-only cache with a budget of N bytes (`l1MaxSize`) is written distinct values "
-						+ "whose heap size (JOL) adds up to 2N; the retained heap is the JOL size of the cache minus "
-						+ "that of an empty one.");
+						+ "whose heap size (JOL) adds up to 2N, the budget's unit since L1 weighs values by their "
+						+ "estimated heap size (objects every value shares, such as interned strings, are counted once); "
+						+ "their encoded size is shown too. The retained heap is the JOL size of the cache minus that "
+						+ "of an empty one; the run fails unless L1 evicted (kept fewer entries than written).");
 		out.append(
-				"| value | budget (bytes) | written (bytes) | retained (bytes) | entries kept | retained ÷ budget | target | verdict |\n");
-		out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
+				"| value | budget (bytes) | written, heap (bytes) | written, encoded (bytes) | retained (bytes) | entries kept of written | retained ÷ budget | target | verdict |\n");
+		out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
 		Target target = Target.atMost(1.2, "1.2 (N + 20%)");
 		for (String value : this.values) {
 			JsonNode result = retentionResult(value);
@@ -350,15 +369,19 @@ public final class PerformanceReport {
 				this.missing.put(what,
 						(this.retention == null) ? "no retention results (L1Retention did not run or failed)"
 								: "no result for this value in the retention results");
-				cells(out, value, "missing", "missing", "missing", "missing", "missing", target.toString(),
+				cells(out, value, "missing", "missing", "missing", "missing", "missing", "missing", target.toString(),
 						count(Verdict.MISSING).toString());
 				continue;
 			}
 			double ratio = result.path("ratio").asDouble();
+			JsonNode encoded = result.path("writtenEncoded");
 			cells(out, value, format("%,d", result.path("budget").asLong()),
-					format("%,d", result.path("written").asLong()), format("%,d", result.path("retained").asLong()),
-					format("%,d", result.path("entries").asLong()), format("%.2f", ratio), target.toString(),
-					count(target.verdict(Estimate.exact(ratio))).toString());
+					format("%,d", result.path("written").asLong()),
+					encoded.isNumber() ? format("%,d", encoded.asLong()) : "not recorded",
+					format("%,d", result.path("retained").asLong()),
+					format("%,d", result.path("entries").asLong()) + " of "
+							+ format("%,d", result.path("writtenEntries").asLong()),
+					format("%.2f", ratio), target.toString(), count(target.verdict(Estimate.exact(ratio))).toString());
 		}
 		out.append('\n');
 	}
@@ -376,30 +399,57 @@ public final class PerformanceReport {
 	}
 
 	private void outage(StringBuilder out) {
-		section(out, "Outage: a miss with memcached down",
-				"`OutageBenchmark`, 1 thread, sample time: a `@Cacheable` miss (get, then put of a new key) with "
-						+ "L1 on over a killed memcached whose circuit breaker is open, against the same calls "
-						+ "without a backend. The figure is the difference of the 99th percentiles.");
+		section(out, "Outage: a miss with memcached down or paused",
+				"`OutageBenchmark`, sample time: a `@Cacheable` miss (get, then put of a new key) with L1 on "
+						+ "over a memcached that was killed, or paused with SIGSTOP (reported separately), its "
+						+ "circuit breaker open, against the same calls without a backend. The figure is the "
+						+ "difference of the 99th percentiles over all measured samples; the range is the smallest "
+						+ "and largest difference of the 99th percentiles of each measured iteration (nearest rank, "
+						+ "iterations paired in order). The verdict judges the figure; the range shows how much "
+						+ "it moved between iterations.");
 		out.append(
-				"| value | server down, p99 (µs) | L1 only, p99 (µs) | added at p99 (µs) | server down, mean (µs) | L1 only, mean (µs) | target | verdict |\n");
-		out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
+				"| outage | outage p99 (µs) | L1 only p99 (µs) | added at p99 (µs) | per-iteration range (µs) | outage mean (µs) | L1 only mean (µs) | target | verdict |\n");
+		out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
 		Target target = Target.below(1000, "1 ms (1,000 µs)");
 		for (String value : this.values) {
-			Trial a = Trial.of("OutageBenchmark.missServerDown", "value", value);
-			Trial b = Trial.of("OutageBenchmark.missL1Only", "value", value);
-			Score sa = score(a);
-			Score sb = score(b);
-			Double pa = (sa != null) ? sa.percentileMicros("99.0") : null;
-			Double pb = (sb != null) ? sb.percentileMicros("99.0") : null;
-			if (sa == null || sb == null || pa == null || pb == null) {
-				cells(out, value, (sa == null) ? "missing" : "no p99", (sb == null) ? "missing" : "no p99", "missing",
-						scoreCell(sa, false), scoreCell(sb, false), target.toString(),
-						count(Verdict.MISSING).toString());
-				continue;
+			for (String outage : List.of("ServerDown", "ServerPaused")) {
+				String label = (outage.equals("ServerDown") ? "server down, " : "server paused, ") + value;
+				Trial a = Trial.of("OutageBenchmark.miss" + outage, "value", value);
+				Trial b = Trial.of("OutageBenchmark.missL1Only", "value", value);
+				Score sa = score(a);
+				Score sb = score(b);
+				Double pa = (sa != null) ? sa.percentileMicros("99.0") : null;
+				Double pb = (sb != null) ? sb.percentileMicros("99.0") : null;
+				if (sa == null || sb == null || pa == null || pb == null) {
+					cells(out, label, (sa == null) ? "missing" : "no p99", (sb == null) ? "missing" : "no p99",
+							"missing", "", scoreCell(sa, false), scoreCell(sb, false), target.toString(),
+							count(Verdict.MISSING).toString());
+					continue;
+				}
+				double added = pa - pb;
+				List<Double> perA = sa.iterationPercentilesMicros(0.99);
+				List<Double> perB = sb.iterationPercentilesMicros(0.99);
+				int paired = Math.min(perA.size(), perB.size());
+				String range;
+				Verdict verdict;
+				if (paired == 0) {
+					range = "n/a (no samples per iteration)";
+					verdict = target.meets(added) ? Verdict.MET_NO_ERROR_BAR : Verdict.NOT_MET_NO_ERROR_BAR;
+				}
+				else {
+					double low = Double.POSITIVE_INFINITY;
+					double high = Double.NEGATIVE_INFINITY;
+					for (int i = 0; i < paired; i++) {
+						double difference = perA.get(i) - perB.get(i);
+						low = Math.min(low, difference);
+						high = Math.max(high, difference);
+					}
+					range = format("%,.1f", low) + " … " + format("%,.1f", high) + " (" + paired + " iterations)";
+					verdict = target.meets(added) ? Verdict.MET : Verdict.NOT_MET;
+				}
+				cells(out, label + threads(sa, sb), format("%,.1f", pa), format("%,.1f", pb), format("%,.1f", added),
+						range, micros(sa), micros(sb), target.toString(), count(verdict).toString());
 			}
-			Estimate added = Estimate.exact(pa - pb);
-			cells(out, value, format("%,.1f", pa), format("%,.1f", pb), format("%,.1f", added.value()), micros(sa),
-					micros(sb), target.toString(), count(target.verdict(added)).toString());
 		}
 		out.append('\n');
 	}
@@ -419,13 +469,43 @@ public final class PerformanceReport {
 		Score b = score(peer);
 		String targetText = (target != null) ? target.toString() : "none (reported)";
 		if (a == null || b == null) {
-			cells(out, comparison, value, scoreCell(a, true), scoreCell(b, true), "missing", "", targetText,
-					count(Verdict.MISSING).toString());
+			String method = cachekit.benchmark().substring(cachekit.benchmark().indexOf('.') + 1);
+			cells(out, comparison + " (`" + method + "`)", value, scoreCell(a, true), scoreCell(b, true), "missing", "",
+					targetText, count(Verdict.MISSING).toString());
+			return;
+		}
+		String label = comparison + threads(a, b);
+		if (!a.isThroughput() || !b.isThroughput()) {
+			cells(out, label, value, modeCell(a), modeCell(b), "n/a", "", targetText,
+					count(Verdict.WRONG_MODE).toString());
 			return;
 		}
 		Estimate ratio = Estimate.ratio(a, b);
-		cells(out, comparison, value, throughput(a), throughput(b), format("%.2f", ratio.value()), ratio.range("%.2f"),
+		cells(out, label, value, throughput(a), throughput(b), format("%.2f", ratio.value()), ratio.range("%.2f"),
 				targetText, count(Target.verdict(target, ratio)).toString());
+	}
+
+	/**
+	 * Returns the thread counts of two trials as a label's suffix, such as
+	 * {@code ", 4 threads"}, or {@code ", 2 threads vs 1 thread"} when they differ.
+	 */
+	private static String threads(Score a, Score b) {
+		if (a.threads() == b.threads()) {
+			return threads(a.threads());
+		}
+		return threads(a.threads()) + " vs " + threads(b.threads()).substring(2);
+	}
+
+	private static String threads(int threads) {
+		if (threads <= 0) {
+			return ", threads unknown";
+		}
+		return ", " + threads + ((threads == 1) ? " thread" : " threads");
+	}
+
+	private static String modeCell(Score score) {
+		return format("%,.2f", score.score()) + " " + score.unit()
+				+ (score.mode().isEmpty() ? "" : " (" + score.mode() + ")");
 	}
 
 	private void missingRow(StringBuilder out, String value, String a, String b, Target target) {

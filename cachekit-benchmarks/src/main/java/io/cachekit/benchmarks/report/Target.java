@@ -26,16 +26,33 @@ record Target(Comparison comparison, double bound, String text) {
 
 	/**
 	 * Judges an estimate: met when its whole range meets the bound, not met when none of
-	 * it does, within noise when the bound lies inside the range (or the error bars do
-	 * not bound the figure).
+	 * it does, within noise when the bound lies inside the range. Without a range (the
+	 * error bars do not bound the figure), the point value is judged and the verdict says
+	 * there was no error bar.
 	 * @param estimate the estimate
 	 * @return the verdict
 	 */
 	Verdict verdict(Estimate estimate) {
+		if (!estimate.hasRange()) {
+			return meets(estimate.value()) ? Verdict.MET_NO_ERROR_BAR : Verdict.NOT_MET_NO_ERROR_BAR;
+		}
 		return switch (this.comparison) {
 			case AT_LEAST -> judge(estimate.low() >= this.bound, estimate.high() < this.bound);
 			case AT_MOST -> judge(estimate.high() <= this.bound, estimate.low() > this.bound);
 			case BELOW -> judge(estimate.high() < this.bound, estimate.low() >= this.bound);
+		};
+	}
+
+	/**
+	 * Tells whether a value meets the bound.
+	 * @param value the value
+	 * @return whether it meets the bound
+	 */
+	boolean meets(double value) {
+		return switch (this.comparison) {
+			case AT_LEAST -> value >= this.bound;
+			case AT_MOST -> value <= this.bound;
+			case BELOW -> value < this.bound;
 		};
 	}
 

@@ -43,19 +43,39 @@ class PerformanceReportTests {
 	@Test
 	void ratioRowShowsBothScoresTheRatioItsRangeAndTheVerdict() {
 		assertThat(this.markdown).contains(
-				"| vs CaffeineCacheManager | book512 | 900 ± 50 | 1,000 ± 50 | 0.90 | 0.81 … 1.00 | ≥ 0.9x | within noise |");
+				"| vs CaffeineCacheManager, 2 threads | book512 | 900 ± 50 | 1,000 ± 50 | 0.90 | 0.81 … 1.00 | ≥ 0.9x | within noise |");
 	}
 
 	@Test
-	void ratioWithoutErrorBarsHasNoRange() {
+	void ratioWithoutErrorBarsHasNoRangeAndIsJudgedOnItsPointValue() {
 		assertThat(this.markdown).contains(
-				"| vs CaffeineCacheManager | catalog10k | 500 ± n/a | 1,000 ± n/a | 0.50 | n/a | ≥ 0.9x | within noise |");
+				"| vs CaffeineCacheManager, 2 threads | catalog10k | 500 ± n/a | 1,000 ± n/a | 0.50 | n/a | ≥ 0.9x | not met (no error bar) |");
+	}
+
+	@Test
+	void throughputRowRefusesAScoreThatIsNotAThroughput() {
+		assertThat(this.markdown).contains(
+				"| vs raw client get + decode, 1 thread | book512 | 20,000.00 ops/s (thrpt) | 45.00 us/op (avgt) | n/a |  | ≥ 0.9x | wrong mode |");
+	}
+
+	@Test
+	void rowLabelsNameTheThreadsTheTrialsRanWith() {
+		assertThat(this.markdown).contains("| book512, 1 thread | 3.00 ± 0.25 |")
+			.contains("| memcached, 2 threads | 40,000 ± 1,000 |")
+			.contains("| server down, book512, 1 thread | 400.0 |")
+			.doesNotContain("`LocalCacheableBenchmark`, 2 threads");
+	}
+
+	@Test
+	void rowOfAMissingTrialNamesItsBenchmarkMethod() {
+		assertThat(this.markdown).contains(
+				"| vs memcached-spring-boot (`hitCachekit16`) | book512 | missing | missing | missing |  | ≥ 1.5x | missing |");
 	}
 
 	@Test
 	void missRowShowsTheDifferenceInMicroseconds() {
 		assertThat(this.markdown)
-			.contains("| book512 | 3.00 ± 0.25 | 0.20 ± 0.05 | 2.80 | 2.50 … 3.10 | ≤ 2 µs | not met |");
+			.contains("| book512, 1 thread | 3.00 ± 0.25 | 0.20 ± 0.05 | 2.80 | 2.50 … 3.10 | ≤ 2 µs | not met |");
 	}
 
 	@Test
@@ -72,7 +92,7 @@ class PerformanceReportTests {
 				"failed: java.lang.IllegalStateException: cachekit L2: 0 misses, 2 errors, 0 rejected; "
 						+ "this trial measured failures, not cache calls");
 		assertThat(this.markdown).contains(
-				"| vs RedisCache, JDK serialization | book512 | missing | missing | missing |  | ≥ 1.2x | missing |");
+				"| vs RedisCache, JDK serialization (`hitCachekit`) | book512 | missing | missing | missing |  | ≥ 1.2x | missing |");
 	}
 
 	@Test
@@ -99,27 +119,46 @@ class PerformanceReportTests {
 		assertThat(this.markdown)
 			.contains("| backend | 1,000 keys | 100,000 keys | max ÷ min | range | target | verdict |")
 			.contains(
-					"| memcached | 40,000 ± 1,000 | 38,000 ± 1,000 | 1.05 | 1.00 … 1.11 | ≤ 1.10 (within 10%) | within noise |")
-			.contains("| redis | 50,000 ± 1,000 | missing | missing | | ≤ 1.10 (within 10%) | missing |");
+					"| memcached, 2 threads | 40,000 ± 1,000 | 38,000 ± 1,000 | 1.05 | 1.00 … 1.11 | ≤ 1.10 (within 10%) | within noise |")
+			.contains("| redis, 2 threads | 50,000 ± 1,000 | missing | missing | | ≤ 1.10 (within 10%) | missing |");
 	}
 
 	@Test
 	void retentionRowComparesRetainedHeapWithTheBudget() {
-		assertThat(this.markdown)
-			.contains("| book512 | 1,048,576 | 2,097,152 | 1,153,434 | 1,500 | 1.10 | ≤ 1.2 (N + 20%) | met |")
-			.contains("| catalog10k | missing | missing | missing | missing | missing | ≤ 1.2 (N + 20%) | missing |");
+		assertThat(this.markdown).contains(
+				"| book512 | 1,048,576 | 2,097,152 | 1,500,000 | 1,153,434 | 1,500 of 3,000 | 1.10 | ≤ 1.2 (N + 20%) | met |")
+			.contains(
+					"| catalog10k | missing | missing | missing | missing | missing | missing | ≤ 1.2 (N + 20%) | missing |");
 		assertThat(this.report.missing()).containsKey("L1Retention catalog10k");
 	}
 
 	@Test
-	void outageRowTakesTheDifferenceOfTheNinetyNinthPercentiles() {
-		assertThat(this.markdown)
-			.contains("| book512 | 400.0 | 100.0 | 300.0 | 30.00 ± 3.00 | 10.00 ± 1.00 | < 1 ms (1,000 µs) | met |");
+	void outageRowTakesTheDifferenceOfTheNinetyNinthPercentilesWithItsRangeOverIterations() {
+		// per iteration: p99 400 and 20 with the server down, 5 and 100 with L1 only
+		assertThat(this.markdown).contains(
+				"| server down, book512, 1 thread | 400.0 | 100.0 | 300.0 | -80.0 … 395.0 (2 iterations) | 30.00 ± 3.00 | 10.00 ± 1.00 | < 1 ms (1,000 µs) | met |");
+	}
+
+	@Test
+	void outageRowOfAPausedServerIsReportedSeparatelyAndWithoutIterationsHasNoErrorBar() {
+		assertThat(this.markdown).contains(
+				"| server paused, book512, 1 thread | 1,200.0 | 100.0 | 1,100.0 | n/a (no samples per iteration) | 50.00 ± 3.00 | 10.00 ± 1.00 | < 1 ms (1,000 µs) | not met (no error bar) |");
+	}
+
+	@Test
+	void scoreGivesTheNinetyNinthPercentileOfEachMeasuredIteration() {
+		Score score = results().score(JmhResults.Trial.of("OutageBenchmark.missServerDown", "value", "book512"));
+
+		assertThat(score).isNotNull();
+		assertThat(score.iterationPercentilesMicros(0.99)).containsExactly(400.0, 20.0);
+		assertThat(score.mode()).isEqualTo("sample");
+		assertThat(score.threads()).isEqualTo(1);
 	}
 
 	@Test
 	void summaryCountsTheVerdicts() {
-		assertThat(this.report.summary()).isEqualTo("2 met, 1 not met, 3 within noise, 20 missing");
+		assertThat(this.report.summary())
+			.isEqualTo("2 met, 1 not met, 2 not met (no error bar), 2 within noise, 1 wrong mode, 20 missing");
 		assertThat(this.markdown).contains("**Verdicts:** " + this.report.summary() + ".");
 	}
 
@@ -131,7 +170,7 @@ class PerformanceReportTests {
 		String text = empty.render(ENVIRONMENT, null);
 
 		assertThat(text).doesNotContain("| met |").doesNotContain("| not met |").contains("## Missing results");
-		assertThat(empty.missing()).hasSize(4 * 2 + 6 * 2 + 6 * 2 + 2 * 4 + 2 + 2 * 2);
+		assertThat(empty.missing()).hasSize(4 * 2 + 6 * 2 + 6 * 2 + 2 * 4 + 2 + 3 * 2);
 	}
 
 	private static JmhResults results() {

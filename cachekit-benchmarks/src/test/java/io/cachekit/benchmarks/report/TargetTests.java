@@ -31,8 +31,14 @@ class TargetTests {
 	}
 
 	@Test
-	void atLeastIsWithinNoiseWhenTheErrorBarsDoNotBoundTheRatio() {
-		assertThat(this.atLeast.verdict(new Estimate(0.5, Double.NaN, Double.NaN))).isEqualTo(Verdict.WITHIN_NOISE);
+	void figureWithoutErrorBarsIsJudgedOnItsPointValueAndSaysSo() {
+		assertThat(this.atLeast.verdict(new Estimate(0.5, Double.NaN, Double.NaN)))
+			.isEqualTo(Verdict.NOT_MET_NO_ERROR_BAR)
+			.hasToString("not met (no error bar)");
+		assertThat(this.atLeast.verdict(new Estimate(0.95, Double.NaN, Double.NaN))).isEqualTo(Verdict.MET_NO_ERROR_BAR)
+			.hasToString("met (no error bar)");
+		assertThat(this.below.verdict(new Estimate(1000, Double.NaN, Double.NaN)))
+			.isEqualTo(Verdict.NOT_MET_NO_ERROR_BAR);
 	}
 
 	@Test
