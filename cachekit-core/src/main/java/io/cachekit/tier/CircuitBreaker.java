@@ -85,6 +85,9 @@ public final class CircuitBreaker {
 
 	private final long waitNanos;
 
+	/** When the breaker last opened, by {@link #now()}. */
+	private volatile long openedAt;
+
 	private CircuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker delegate, Ticker ticker) {
 		this.delegate = delegate;
 		this.ticker = ticker;
@@ -329,7 +332,28 @@ public final class CircuitBreaker {
 		return false;
 	}
 
+	/**
+	 * Tells, without asking for a permission and so without any effect on the breaker,
+	 * whether a call now would be refused: the breaker is forced open, or open and its
+	 * open time has not passed yet. It may answer {@code false} for a call that will be
+	 * refused (the open time is read as cachekit's first wait), never the reverse for
+	 * long: right after the breaker opens it may answer {@code false} once more.
+	 * @return {@code true} when a call now would not reach the backend
+	 */
+	boolean refusesNow() {
+		io.github.resilience4j.circuitbreaker.CircuitBreaker.State state = this.delegate.getState();
+		if (state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.FORCED_OPEN) {
+			return true;
+		}
+		return state == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN
+				&& now() - this.openedAt < this.waitNanos;
+	}
+
 	private void transitioned(CircuitBreakerOnStateTransitionEvent event) {
+		if (event.getStateTransition()
+			.getToState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+			this.openedAt = now();
+		}
 		this.epoch.incrementAndGet();
 		try {
 			log(event.getStateTransition());

@@ -35,22 +35,20 @@ final class CircuitBreakingBackend extends ForwardingBackend {
 	@Override
 	protected <T extends @Nullable Object> T call(BackendOperation operation, @Nullable String key, Supplier<T> call) {
 		if (this.breaker.justTimedOut()) {
-			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
-					"the previous call of this thread to " + getDelegate()
-							+ " timed out and no call was answered since; L2 is skipped for now",
-					null);
+			throw new SkippedCall(operation, key, "the previous call of this thread to " + getDelegate()
+					+ " timed out and no call was answered since; L2 is skipped for now");
 		}
 		if (this.connectivity != null && this.breaker.state() != CircuitBreaker.State.CLOSED
 				&& !this.connectivity.isConnected()) {
 			// A trial now would fail at once and hold the breaker open for another open
 			// time; the first call after the reconnection is the trial instead.
-			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
-					"circuit open and " + getDelegate() + " is not connected yet; L2 is skipped for now", null);
+			throw new SkippedCall(operation, key,
+					"circuit open and " + getDelegate() + " is not connected yet; L2 is skipped for now");
 		}
 		long token = this.breaker.tryAcquire();
 		if (token < 0) {
-			throw new BackendException(BackendErrorType.TRANSIENT, operation, key,
-					"circuit open after repeated failures of " + getDelegate() + "; L2 is skipped for now", null);
+			throw new SkippedCall(operation, key,
+					"circuit open after repeated failures of " + getDelegate() + "; L2 is skipped for now");
 		}
 		long start = this.breaker.now();
 		T result;
@@ -74,6 +72,39 @@ final class CircuitBreakingBackend extends ForwardingBackend {
 		}
 		this.breaker.answered(token, start);
 		return result;
+	}
+
+	/**
+	 * Tells, without effect on the breaker, whether a call now would be refused before
+	 * reaching the backend, as {@link #call} would refuse it: this thread's last call
+	 * timed out moments ago, the breaker is not closed and the backend is not connected,
+	 * or the breaker is open and its open time has not passed. A writer asks first and
+	 * spares itself encoding a value that could not be written.
+	 * @return {@code true} when a call now would fail at once
+	 */
+	boolean refusesNow() {
+		return this.breaker.justTimedOut() || this.breaker.refusesNow() || (this.connectivity != null
+				&& this.breaker.state() != CircuitBreaker.State.CLOSED && !this.connectivity.isConnected());
+	}
+
+	/**
+	 * A call refused before it reached the backend. It carries no stack trace: it is
+	 * thrown for every call while the breaker is open, where the message says all, and
+	 * filling a stack trace would be most of the cost of a refused call.
+	 */
+	static final class SkippedCall extends BackendException {
+
+		private static final long serialVersionUID = 1L;
+
+		SkippedCall(BackendOperation operation, @Nullable String key, String message) {
+			super(BackendErrorType.TRANSIENT, operation, key, message, null);
+		}
+
+		@Override
+		public synchronized Throwable fillInStackTrace() {
+			return this;
+		}
+
 	}
 
 }

@@ -43,6 +43,9 @@ final class L1Store {
 
 	private final HeapSizeEstimator estimator;
 
+	/** Weighs and checks every class of a value, for {@link #putChecked}. */
+	private final HeapSizeEstimator checkingEstimator;
+
 	/**
 	 * The heap bytes of an entry beside its value and key: the {@link L1Entry} with its
 	 * answer to lookups, Caffeine's node and the map node, table slot and frequency
@@ -55,9 +58,12 @@ final class L1Store {
 	private static final int EXPIRY_SIZE = HeapSizeEstimator.shallow(12, 0);
 
 	private L1Store(@Nullable Cache<String, L1Entry> cache, Duration ttl, Duration grace, Clock clock, Ticker ticker,
-			TierCounters counters, ChangeStamps stamps, @Nullable Predicate<Class<?>> check) {
+			TierCounters counters, ChangeStamps stamps, @Nullable Predicate<Class<?>> check,
+			@Nullable Predicate<Class<?>> accepts) {
 		this.cache = cache;
 		this.estimator = new HeapSizeEstimator(check);
+		this.checkingEstimator = (accepts == null || accepts == check) ? this.estimator
+				: new HeapSizeEstimator(accepts);
 		this.ttlNanos = ttl.toNanos();
 		this.graceNanos = saturatedNanos(grace);
 		this.clock = clock;
@@ -80,9 +86,30 @@ final class L1Store {
 	 */
 	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
 			@Nullable TierCounters evictions, ChangeStamps stamps, @Nullable Predicate<Class<?>> check) {
+		return create(configuration, time, executor, counters, evictions, stamps, check, check);
+	}
+
+	/**
+	 * Creates an L1 that checks classes on every put as {@code check} says, and on
+	 * {@link #putChecked} against {@code accepts}.
+	 * @param configuration the cache's configuration (L1 bound and TTL)
+	 * @param time the clock of L2 expiry times and the ticker of L1 deadlines
+	 * @param executor runs Caffeine's maintenance
+	 * @param counters the L1 counts
+	 * @param evictions also counts L1 evictions, or {@code null}
+	 * @param stamps the cache's change stamps
+	 * @param check what every class of a value must pass to be stored by {@link #put}, or
+	 * {@code null} to let every class in
+	 * @param accepts what every class of a value must pass to be stored by
+	 * {@link #putChecked}, or {@code null} to let every class in
+	 * @return the store; one that holds nothing when the configuration turns L1 off
+	 */
+	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
+			@Nullable TierCounters evictions, ChangeStamps stamps, @Nullable Predicate<Class<?>> check,
+			@Nullable Predicate<Class<?>> accepts) {
 		if (!configuration.l1Enabled()) {
 			return new L1Store(null, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(),
-					time.ticker(), counters, stamps, check);
+					time.ticker(), counters, stamps, check, accepts);
 		}
 		Cache<String, L1Entry> cache = Caffeine.newBuilder()
 			.maximumWeight(configuration.l1MaxSize())
@@ -100,7 +127,7 @@ final class L1Store {
 			})
 			.build();
 		return new L1Store(cache, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(), time.ticker(),
-				counters, stamps, check);
+				counters, stamps, check, accepts);
 	}
 
 	/**
@@ -178,6 +205,26 @@ final class L1Store {
 	 * the value holds one that fails the check, or nests too deep; L1 is not changed
 	 */
 	boolean put(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt) {
+		return put(keyString, value, generation, expiresAt, this.estimator);
+	}
+
+	/**
+	 * Stores a value as {@link #put} does, checking each of its classes against what the
+	 * store was made to accept: for a value that nothing encodes.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param generation the generation it belongs to
+	 * @param expiresAt its L2 expiry, or {@code null}
+	 * @return whether L1 took it: not without L1, nor when it is already expired
+	 * @throws HeapSizeEstimator.RefusedValueException when the value holds a class that
+	 * is not accepted, or nests too deep; L1 is not changed
+	 */
+	boolean putChecked(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt) {
+		return put(keyString, value, generation, expiresAt, this.checkingEstimator);
+	}
+
+	private boolean put(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt,
+			HeapSizeEstimator weigher) {
 		if (this.cache == null) {
 			return false;
 		}
@@ -185,7 +232,7 @@ final class L1Store {
 		if (deadline == Long.MIN_VALUE) {
 			return false;
 		}
-		this.cache.put(keyString, entry(keyString, value, generation, deadline, expiresAt));
+		this.cache.put(keyString, entry(keyString, value, generation, deadline, expiresAt, weigher));
 		this.counters.puts.increment();
 		return true;
 	}
@@ -256,7 +303,12 @@ final class L1Store {
 
 	private L1Entry entry(String keyString, @Nullable Object value, long generation, long freshUntil,
 			@Nullable Instant expiresAt) {
-		long weight = this.estimator.weigh(value) + HeapSizeEstimator.weighString(keyString) + ENTRY_OVERHEAD
+		return entry(keyString, value, generation, freshUntil, expiresAt, this.estimator);
+	}
+
+	private L1Entry entry(String keyString, @Nullable Object value, long generation, long freshUntil,
+			@Nullable Instant expiresAt, HeapSizeEstimator weigher) {
+		long weight = weigher.weigh(value) + HeapSizeEstimator.weighString(keyString) + ENTRY_OVERHEAD
 				+ ((expiresAt != null) ? EXPIRY_SIZE : 0);
 		TierReader.Found found = new TierReader.Found(new CacheHit(value), expiresAt, false);
 		// Ticker values are compared by difference: the sum may wrap, which is harmless

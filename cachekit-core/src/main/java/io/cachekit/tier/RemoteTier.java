@@ -59,6 +59,9 @@ final class RemoteTier {
 
 	private final TimedOutReads timedOutReads = new TimedOutReads();
 
+	/** The backend as the circuit breaker guards it, when it does. */
+	private final @Nullable CircuitBreakingBackend guarded;
+
 	/**
 	 * Creates the tier.
 	 * @param backend the backend behind the circuit breaker, or {@code null} for none
@@ -104,6 +107,18 @@ final class RemoteTier {
 		this.codecCounters = (backend != null) ? counters : l1Counters;
 		this.problems = problems;
 		this.pending = pending;
+		this.guarded = (backend instanceof CircuitBreakingBackend breaking) ? breaking : null;
+	}
+
+	/**
+	 * Tells whether L2 would refuse a write now without calling the server (the circuit
+	 * breaker is open, or this thread has just waited a whole timeout), so that a writer
+	 * can keep the value out of L2 ({@link #skipWrite(String, long, String)}) without
+	 * encoding it first.
+	 * @return {@code true} when a write now would fail at once
+	 */
+	boolean refusesWrites() {
+		return this.guarded != null && this.guarded.refusesNow();
 	}
 
 	/**
@@ -341,12 +356,11 @@ final class RemoteTier {
 	 * failure and logged once, as the circuit breaker's refusals are.
 	 * @param keyString the key
 	 * @param change the stamp of the write
+	 * @param reason why, for the log: what follows "skipped: "
 	 */
-	void skipWrite(String keyString, long change) {
+	void skipWrite(String keyString, long change, String reason) {
 		this.pending.mark(keyString, change);
-		failed(new BackendException(BackendErrorType.TRANSIENT, BackendOperation.SET, keyString,
-				"skipped: the read of this key timed out in the same cache call; the loaded value is in L1 only for now",
-				null));
+		failed(new CircuitBreakingBackend.SkippedCall(BackendOperation.SET, keyString, "skipped: " + reason));
 	}
 
 	/**

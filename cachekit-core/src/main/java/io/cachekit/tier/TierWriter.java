@@ -22,6 +22,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class TierWriter {
 
+	private static final String TIMED_OUT = "the read of this key timed out in the same cache call; "
+			+ "the loaded value is in L1 only for now";
+
+	private static final String REFUSED = "L2 refuses calls for now (circuit open, or this thread's last call "
+			+ "timed out); the value is in L1 only for now";
+
 	private final boolean allowNullValues;
 
 	private final ChangeStamps stamps;
@@ -76,16 +82,7 @@ final class TierWriter {
 			write(keyString, value, change);
 			return;
 		}
-		Instant expiresAt = this.l2.expiresAt();
-		long generation = this.generations.cached();
-		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString);
-		this.l2.skipWrite(keyString, change);
-		if (bytes == null) {
-			this.l1.remove(keyString);
-		}
-		else if (this.l1.put(keyString, value, generation, expiresAt)) {
-			this.cacheCounters.puts.increment();
-		}
+		writeL1Only(keyString, value, this.generations.cached(), change, TIMED_OUT);
 	}
 
 	/**
@@ -129,6 +126,10 @@ final class TierWriter {
 			}
 			return;
 		}
+		if (this.l2.refusesWrites()) {
+			writeL1Only(keyString, value, generation, change, REFUSED);
+			return;
+		}
 		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString);
 		RemoteTier.Write written = (bytes != null) ? this.l2.write(generation, keyString, bytes, change)
 				: RemoteTier.Write.REFUSED;
@@ -150,10 +151,29 @@ final class TierWriter {
 	 * not accept is counted and logged as one that cannot be encoded, and replaces the
 	 * key's entry by none.
 	 */
+	/**
+	 * Keeps a write out of an L2 that cannot take it now, without encoding the value: the
+	 * key is marked as after a write that could not reach L2 (its older L2 entry is never
+	 * served), and the value goes to L1 only, each of its classes checked against the
+	 * codec as an L1-only cache checks them, since nothing encodes it.
+	 */
+	private void writeL1Only(String keyString, @Nullable Object value, long generation, long change, String reason) {
+		this.l2.skipWrite(keyString, change, reason);
+		if (putInL1Only(keyString, value, generation, this.l2.expiresAt(), true)) {
+			this.cacheCounters.puts.increment();
+		}
+	}
+
 	private boolean putInL1Only(String keyString, @Nullable Object value, long generation,
 			@Nullable Instant expiresAt) {
+		return putInL1Only(keyString, value, generation, expiresAt, false);
+	}
+
+	private boolean putInL1Only(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt,
+			boolean checked) {
 		try {
-			return this.l1.put(keyString, value, generation, expiresAt);
+			return checked ? this.l1.putChecked(keyString, value, generation, expiresAt)
+					: this.l1.put(keyString, value, generation, expiresAt);
 		}
 		catch (HeapSizeEstimator.RefusedValueException ex) {
 			this.l2.notEncodable(value, new CodecException(CodecException.Kind.UNSERIALIZABLE, ex.description(), null));

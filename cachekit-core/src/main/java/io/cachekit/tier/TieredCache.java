@@ -143,10 +143,11 @@ public final class TieredCache {
 		ChangeStamps stamps = new ChangeStamps();
 		ValueCodec codec = Objects.requireNonNull(builder.codec);
 		// Without L2 nothing is encoded: L1 checks each class of a value against the
-		// codec instead.
+		// codec instead. With L2 it checks them only for a value kept out of an L2 that
+		// refuses calls for now, which is not encoded either.
 		this.l1 = L1Store.create(this.configuration, time, this.executor, this.l1Counters,
 				(this.backend == null) ? this.cacheCounters : null, stamps,
-				(this.backend == null) ? codec::accepts : null);
+				(this.backend == null) ? codec::accepts : null, codec::accepts);
 		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
 		CacheKeys keys = new CacheKeys(this.name);
 		PendingInvalidations pending = new PendingInvalidations();
