@@ -9,10 +9,10 @@
 # must be installed; on Debian or Ubuntu they are installed when missing (as root, or
 # through sudo).
 #
-# Profiles: the default takes about 10 minutes on 2 cores (one warmup iteration of 1 s and
-# three measured ones of 2 s per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
+# Profiles: the default takes about 10 minutes on 2 cores (two warmup iterations of 1 s and
+# eight measured ones of 500 ms per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
 # with a 64 MiB budget); --quick (anywhere in the arguments) is for checking that everything
-# runs, not for figures, in about 2 minutes after the build (iterations of 300 ms, the
+# runs, not for figures, in about 2 minutes after the build (five iterations of 200 ms, the
 # book512 value only, ScaleBenchmark with 10^3 and 10^5 keys only, a 4 MiB budget). Further
 # arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc; -f, -wi, -w, -i and -r given
 # there replace the profile's. Arguments that would change what the report compares are
@@ -59,17 +59,18 @@ done
 set -- ${jmh_arguments[@]+"${jmh_arguments[@]}"}
 
 case "$profile" in
-# Three measurement iterations are the fewest for which JMH gives an error bar. Each trial
-# also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
+# JMH's error is a 99.9% interval from Student's t over the measured iterations: with 3 it is
+# about 18 standard deviations of one iteration wide, with 8 about 1.5, so the same time is
+# spent on more, shorter iterations. Each trial also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
 # (a million keys took about 30 s per backend on 2 busy cores).
 quick)
-	jmh_options=(-f 1 -wi 1 -w 300ms -i 3 -r 300ms -p value=book512)
+	jmh_options=(-f 1 -wi 1 -w 300ms -i 5 -r 200ms -p value=book512)
 	values=book512
 	scale_keys=1000,100000
 	retention_mib=4
 	;;
 *)
-	jmh_options=(-f 1 -wi 1 -w 1s -i 3 -r 2s)
+	jmh_options=(-f 1 -wi 2 -w 1s -i 8 -r 500ms)
 	values=book512,catalog10k
 	scale_keys=1000,10000,100000,1000000
 	retention_mib=64
