@@ -4,6 +4,8 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 import io.cachekit.tier.CacheHit;
@@ -58,6 +60,12 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 	private final boolean populates;
 
 	/**
+	 * The views of this cache for {@code @Cacheable} methods, by what their values must
+	 * be: made once per method, not per call.
+	 */
+	private final ConcurrentMap<ExpectedType, CachekitCache> views;
+
+	/**
 	 * Creates a cache over a tiered cache, allowing null values when it does.
 	 * @param cache the tiered cache
 	 */
@@ -71,6 +79,7 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 		this.expected = expected;
 		this.mismatches = mismatches;
 		this.populates = populates;
+		this.views = new ConcurrentHashMap<>();
 	}
 
 	/**
@@ -83,10 +92,12 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 	 * @return a view of this cache
 	 */
 	CachekitCache servingCacheable(ExpectedType expected) {
-		if (this.populates && expected == this.expected) {
-			return this;
+		if (this.populates) {
+			return (expected == this.expected) ? this : new CachekitCache(this.cache, expected, this.mismatches, true);
 		}
-		return new CachekitCache(this.cache, expected, this.mismatches, true);
+		CachekitCache view = this.views.get(expected);
+		return (view != null) ? view : this.views.computeIfAbsent(expected,
+				(type) -> new CachekitCache(this.cache, type, this.mismatches, true));
 	}
 
 	/**

@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
@@ -16,7 +18,6 @@ import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.cache.interceptor.CacheableOperation;
 import org.springframework.cache.interceptor.SimpleCacheResolver;
 import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
-import org.springframework.context.expression.AnnotatedElementKey;
 
 /**
  * A {@link CacheResolver} that tells cachekit's caches the return type of the
@@ -39,7 +40,7 @@ public final class CachekitCacheResolver implements CacheResolver {
 
 	private final CacheResolver delegate;
 
-	private final ConcurrentMap<AnnotatedElementKey, ExpectedType> expectations = new ConcurrentHashMap<>();
+	private final ConcurrentMap<MethodOnTarget, ExpectedType> expectations = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a resolver that checks the caches another resolver chooses.
@@ -87,8 +88,30 @@ public final class CachekitCacheResolver implements CacheResolver {
 	private ExpectedType expected(CacheOperationInvocationContext<?> context) {
 		Method method = context.getMethod();
 		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(context.getTarget());
-		return this.expectations.computeIfAbsent(new AnnotatedElementKey(method, targetClass),
-				(key) -> ExpectedType.of(method, targetClass));
+		MethodOnTarget key = new MethodOnTarget(method, targetClass);
+		ExpectedType expected = this.expectations.get(key);
+		return (expected != null) ? expected
+				: this.expectations.computeIfAbsent(key, (absent) -> ExpectedType.of(method, targetClass));
+	}
+
+	/**
+	 * A method on the class it is called on, compared first by identity: Spring hands the
+	 * same {@link Method} on every call, and {@link Method#equals} compares parameter
+	 * types on every lookup otherwise.
+	 */
+	private record MethodOnTarget(Method method, Class<?> targetClass) {
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof MethodOnTarget that && this.targetClass == that.targetClass
+					&& (this.method == that.method || this.method.equals(that.method));
+		}
+
+		@Override
+		public int hashCode() {
+			return 31 * this.method.hashCode() + this.targetClass.hashCode();
+		}
+
 	}
 
 	@Override

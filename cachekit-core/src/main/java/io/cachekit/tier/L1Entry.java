@@ -35,8 +35,23 @@ record L1Entry(TierReader.Found found, int weight, long generation, long expires
 		return this.found.expiresAt();
 	}
 
+	/**
+	 * Tells whether the entry is served normally at a time.
+	 * @param now the cache's ticker time
+	 * @return whether its freshness has not ended
+	 */
 	boolean isFresh(long now) {
 		return now - this.freshUntilNanos < 0;
+	}
+
+	/**
+	 * Tells whether the entry may still be served at a time, fresh or within the
+	 * serve-stale grace; past that it is dropped.
+	 * @param now the cache's ticker time
+	 * @return whether its deadline has not passed
+	 */
+	boolean isLive(long now) {
+		return now - this.expiresAtNanos < 0;
 	}
 
 }

@@ -4,11 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.jspecify.annotations.Nullable;
@@ -20,10 +21,21 @@ import org.jspecify.annotations.Nullable;
  * and tagged with the cache generation it belongs to.
  *
  * <p>
- * An entry leaves L1 after the L1 TTL, or at its L2 expiry if that is sooner. An entry of
+ * An entry is served until the L1 TTL, or its L2 expiry if that is sooner, has passed
+ * (then, for {@link #stale}, until the serve-stale grace has passed too). An entry of
  * another generation than the one asked for is a miss and is dropped. A fill from an L2
  * read goes in only if the key's {@link ChangeStamps change stamp} did not move since the
  * read began. A store made for a cache without L1 holds nothing. Thread-safe.
+ *
+ * <p>
+ * The deadlines are checked here, not by Caffeine: a Caffeine cache without expiry skips
+ * its read buffer while it is less than half full, which makes a hit several times
+ * cheaper on a loaded machine. An entry past its deadline is dropped when it is looked
+ * up, or by a sweep on the executor that the first write after each
+ * {@link #sweepInterval(Duration) sweep interval} starts; until then it only takes its
+ * part of the bound, like any entry not read lately. Caffeine's own upkeep (its buffers
+ * and eviction) runs on the calling thread: handing it to a pool wakes a thread for every
+ * few calls, which costs more than the work itself.
  */
 final class L1Store {
 
@@ -37,30 +49,51 @@ final class L1Store {
 
 	private final TierCounters counters;
 
+	/** Also counts L1 evictions, or {@code null}. */
+	private final @Nullable TierCounters evictions;
+
 	private final ChangeStamps stamps;
 
 	private final long graceNanos;
 
 	private final HeapSizeEstimator estimator;
 
+	/** Runs the sweeps of entries past their deadline. */
+	private final Executor executor;
+
+	/** The ticker time after which a write starts the next sweep. */
+	private final AtomicLong nextSweepNanos;
+
+	/**
+	 * How long after one sweep a write starts the next: the L1 TTL, within 1 s and 1 min.
+	 */
+	private final long sweepIntervalNanos;
+
 	/** Weighs and checks every class of a value, for {@link #putChecked}. */
 	private final HeapSizeEstimator checkingEstimator;
 
 	/**
 	 * The heap bytes of an entry beside its value and key: the {@link L1Entry} with its
-	 * answer to lookups, Caffeine's node and the map node, table slot and frequency
-	 * counters behind it.
+	 * answer to lookups, Caffeine's node (key, value, access order links and three ints
+	 * of weight and queue) and the map node, table slot and frequency counters behind it.
 	 */
 	static final int ENTRY_OVERHEAD = HeapSizeEstimator.shallow(28, 1) + HeapSizeEstimator.shallow(1, 2)
-			+ HeapSizeEstimator.shallow(0, 1) + HeapSizeEstimator.shallow(24, 6) + HeapSizeEstimator.shallow(4, 3) + 16;
+			+ HeapSizeEstimator.shallow(0, 1) + HeapSizeEstimator.shallow(12, 4) + HeapSizeEstimator.shallow(4, 3) + 16;
+
+	private static final Duration MIN_SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+	private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
 	/** The heap bytes of an L2 expiry an entry carries. */
 	private static final int EXPIRY_SIZE = HeapSizeEstimator.shallow(12, 0);
 
 	private L1Store(@Nullable Cache<String, L1Entry> cache, Duration ttl, Duration grace, Clock clock, Ticker ticker,
-			TierCounters counters, ChangeStamps stamps, @Nullable Predicate<Class<?>> check,
-			@Nullable Predicate<Class<?>> accepts) {
+			Executor executor, TierCounters counters, @Nullable TierCounters evictions, ChangeStamps stamps,
+			@Nullable Predicate<Class<?>> check, @Nullable Predicate<Class<?>> accepts) {
 		this.cache = cache;
+		this.executor = executor;
+		this.sweepIntervalNanos = sweepInterval(ttl).toNanos();
+		this.nextSweepNanos = new AtomicLong(ticker.read() + this.sweepIntervalNanos);
 		this.estimator = new HeapSizeEstimator(check);
 		this.checkingEstimator = (accepts == null || accepts == check) ? this.estimator
 				: new HeapSizeEstimator(accepts);
@@ -69,6 +102,7 @@ final class L1Store {
 		this.clock = clock;
 		this.ticker = ticker;
 		this.counters = counters;
+		this.evictions = evictions;
 		this.stamps = stamps;
 	}
 
@@ -76,7 +110,7 @@ final class L1Store {
 	 * Creates an L1.
 	 * @param configuration the cache's configuration (L1 bound and TTL)
 	 * @param time the clock of L2 expiry times and the ticker of L1 deadlines
-	 * @param executor runs Caffeine's maintenance
+	 * @param executor runs the sweeps of entries past their deadline
 	 * @param counters the L1 counts
 	 * @param evictions also counts L1 evictions, or {@code null}
 	 * @param stamps the cache's change stamps
@@ -94,7 +128,7 @@ final class L1Store {
 	 * {@link #putChecked} against {@code accepts}.
 	 * @param configuration the cache's configuration (L1 bound and TTL)
 	 * @param time the clock of L2 expiry times and the ticker of L1 deadlines
-	 * @param executor runs Caffeine's maintenance
+	 * @param executor runs the sweeps of entries past their deadline
 	 * @param counters the L1 counts
 	 * @param evictions also counts L1 evictions, or {@code null}
 	 * @param stamps the cache's change stamps
@@ -109,15 +143,14 @@ final class L1Store {
 			@Nullable Predicate<Class<?>> accepts) {
 		if (!configuration.l1Enabled()) {
 			return new L1Store(null, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(),
-					time.ticker(), counters, stamps, check, accepts);
+					time.ticker(), executor, counters, evictions, stamps, check, accepts);
 		}
 		Cache<String, L1Entry> cache = Caffeine.newBuilder()
 			.maximumWeight(configuration.l1MaxSize())
 			.weigher((String key, L1Entry entry) -> entry.weight())
-			.expireAfter(new EntryExpiry())
-			.ticker(time.ticker())
-			.executor(executor)
+			.executor(Runnable::run)
 			.removalListener((@Nullable String key, @Nullable L1Entry entry, RemovalCause cause) -> {
+				// Entries past their deadline are removed explicitly and counted there.
 				if (cause.wasEvicted()) {
 					counters.evictions.increment();
 					if (evictions != null) {
@@ -127,7 +160,7 @@ final class L1Store {
 			})
 			.build();
 		return new L1Store(cache, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(), time.ticker(),
-				counters, stamps, check, accepts);
+				executor, counters, evictions, stamps, check, accepts);
 	}
 
 	/**
@@ -154,12 +187,18 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		if (entry != null && entry.generation() == generation && isFresh(entry)) {
-			this.counters.hits.increment();
-			return entry;
-		}
-		if (entry != null && entry.generation() != generation) {
-			this.cache.asMap().remove(keyString, entry);
+		if (entry != null) {
+			long now = this.ticker.read();
+			if (entry.generation() == generation && entry.isFresh(now)) {
+				this.counters.hits.increment();
+				return entry;
+			}
+			if (entry.generation() != generation) {
+				this.cache.asMap().remove(keyString, entry);
+			}
+			else if (!entry.isLive(now)) {
+				removeExpired(keyString, entry);
+			}
 		}
 		this.counters.misses.increment();
 		return null;
@@ -177,7 +216,11 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.policy().getIfPresentQuietly(keyString);
-		return (entry != null && entry.generation() == generation && !entry.isFresh(this.ticker.read())) ? entry : null;
+		if (entry == null || entry.generation() != generation) {
+			return null;
+		}
+		long now = this.ticker.read();
+		return (!entry.isFresh(now) && entry.isLive(now)) ? entry : null;
 	}
 
 	/**
@@ -191,7 +234,8 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		return (entry != null && entry.generation() == generation && isFresh(entry)) ? entry.found().hit() : null;
+		return (entry != null && entry.generation() == generation && entry.isFresh(this.ticker.read()))
+				? entry.found().hit() : null;
 	}
 
 	/**
@@ -234,6 +278,7 @@ final class L1Store {
 		}
 		this.cache.put(keyString, entry(keyString, value, generation, deadline, expiresAt, weigher));
 		this.counters.puts.increment();
+		sweepIfDue();
 		return true;
 	}
 
@@ -261,7 +306,66 @@ final class L1Store {
 		});
 		if (won[0]) {
 			this.counters.puts.increment();
+			sweepIfDue();
 		}
+	}
+
+	/**
+	 * Starts a sweep of the entries past their deadline on the executor, when the sweep
+	 * interval has passed since the last one began; at most one caller starts it.
+	 */
+	private void sweepIfDue() {
+		long now = this.ticker.read();
+		long due = this.nextSweepNanos.get();
+		if (now - due < 0 || !this.nextSweepNanos.compareAndSet(due, now + this.sweepIntervalNanos)) {
+			return;
+		}
+		try {
+			this.executor.execute(this::sweep);
+		}
+		catch (RejectedExecutionException ex) {
+			// A shut-down executor: the entries are dropped when read, or evicted.
+		}
+	}
+
+	/**
+	 * Drops every entry past its deadline (its freshness end plus the serve-stale grace),
+	 * unless it was replaced meanwhile.
+	 */
+	void sweep() {
+		Cache<String, L1Entry> cache = this.cache;
+		if (cache != null) {
+			long now = this.ticker.read();
+			cache.asMap().forEach((keyString, entry) -> {
+				if (!entry.isLive(now)) {
+					removeExpired(keyString, entry);
+				}
+			});
+		}
+	}
+
+	/**
+	 * Removes an entry past its deadline, unless it was replaced meanwhile, counting the
+	 * removal as an eviction as Caffeine's expiry would be.
+	 */
+	private void removeExpired(String keyString, L1Entry entry) {
+		if (this.cache != null && this.cache.asMap().remove(keyString, entry)) {
+			this.counters.evictions.increment();
+			if (this.evictions != null) {
+				this.evictions.evictions.increment();
+			}
+		}
+	}
+
+	/**
+	 * Returns how long after one sweep of entries past their deadline a write starts the
+	 * next: the L1 TTL, but at least a second and at most a minute.
+	 * @param ttl the L1 TTL
+	 * @return the interval
+	 */
+	static Duration sweepInterval(Duration ttl) {
+		Duration atLeast = (ttl.compareTo(MIN_SWEEP_INTERVAL) < 0) ? MIN_SWEEP_INTERVAL : ttl;
+		return (atLeast.compareTo(MAX_SWEEP_INTERVAL) > 0) ? MAX_SWEEP_INTERVAL : atLeast;
 	}
 
 	/**
@@ -291,14 +395,6 @@ final class L1Store {
 			return 0;
 		}
 		return this.cache.policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0L)).orElse(0L);
-	}
-
-	/**
-	 * Tells whether an entry is fresh. Without a grace Caffeine already hides every entry
-	 * past its deadline, which is then its freshness end: no clock read needed.
-	 */
-	private boolean isFresh(L1Entry entry) {
-		return this.graceNanos == 0 || entry.isFresh(this.ticker.read());
 	}
 
 	private L1Entry entry(String keyString, @Nullable Object value, long generation, long freshUntil,
@@ -342,28 +438,6 @@ final class L1Store {
 			}
 		}
 		return (lifetime <= 0) ? Long.MIN_VALUE : this.ticker.read() + lifetime;
-	}
-
-	/**
-	 * Expires each entry at the deadline it carries; reads do not extend it.
-	 */
-	private static final class EntryExpiry implements Expiry<String, L1Entry> {
-
-		@Override
-		public long expireAfterCreate(String key, L1Entry entry, long currentTime) {
-			return Math.max(0, entry.expiresAtNanos() - currentTime);
-		}
-
-		@Override
-		public long expireAfterUpdate(String key, L1Entry entry, long currentTime, long currentDuration) {
-			return Math.max(0, entry.expiresAtNanos() - currentTime);
-		}
-
-		@Override
-		public long expireAfterRead(String key, L1Entry entry, long currentTime, long currentDuration) {
-			return currentDuration;
-		}
-
 	}
 
 }

@@ -2,6 +2,7 @@ package io.cachekit.tier;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.cachekit.test.ManualTime;
@@ -63,6 +64,63 @@ class L1StoreTests {
 		assertThat(l1.peek("k", 1)).isNotNull();
 		this.time.advance(Duration.ofSeconds(2));
 		assertThat(l1.peek("k", 1)).isNull();
+	}
+
+	@Test
+	void entryPastItsDeadlineIsDroppedWhenLookedUp() {
+		L1Store l1 = store(CacheConfiguration.defaults().withL1Ttl(Duration.ofSeconds(30)));
+		l1.put("k", "v", 1, null);
+		this.time.advance(Duration.ofSeconds(31));
+		assertThat(l1.size()).as("held until read or swept").isEqualTo(1);
+		assertThat(l1.lookup("k", 1)).isNull();
+		assertThat(l1.size()).isZero();
+		assertThat(this.counters.missCount()).isEqualTo(1);
+		assertThat(this.counters.evictionCount()).isEqualTo(1);
+	}
+
+	@Test
+	void firstWriteAfterTheSweepIntervalDropsEveryEntryPastItsDeadlineAndKeepsTheOthers() {
+		List<Runnable> sweeps = new ArrayList<>();
+		L1Store l1 = L1Store.create(CacheConfiguration.defaults().withL1Ttl(Duration.ofSeconds(10)),
+				new TimeSource(this.time, this.time), sweeps::add, this.counters, null, this.stamps, null);
+		for (int i = 0; i < 100; i++) {
+			l1.put("old-" + i, "v", 1, null);
+		}
+		l1.put("short", "v", 1, this.time.instant().plusSeconds(2));
+		this.time.advance(Duration.ofSeconds(5));
+		l1.put("young", "v", 1, null);
+		assertThat(sweeps).as("not due before the interval (the TTL)").isEmpty();
+		this.time.advance(Duration.ofSeconds(6));
+		l1.put("new", "v", 1, null);
+		l1.put("newer", "v", 1, null);
+		assertThat(sweeps).as("one sweep per interval").hasSize(1);
+		assertThat(l1.size()).isEqualTo(104);
+		sweeps.get(0).run();
+		assertThat(l1.size()).isEqualTo(3);
+		assertThat(l1.peek("young", 1)).isNotNull();
+		assertThat(l1.peek("new", 1)).isNotNull();
+		assertThat(this.counters.evictionCount()).as("counted as Caffeine's expiry was").isEqualTo(101);
+	}
+
+	@Test
+	void sweepKeepsEntriesWithinTheServeStaleGrace() {
+		L1Store l1 = store(CacheConfiguration.defaults()
+			.withL1Ttl(Duration.ofSeconds(10))
+			.withServeStaleGrace(Duration.ofMinutes(1)));
+		l1.put("k", "v", 1, null);
+		this.time.advance(Duration.ofSeconds(30));
+		l1.sweep();
+		assertThat(l1.stale("k", 1)).isNotNull();
+		this.time.advance(Duration.ofMinutes(1));
+		l1.sweep();
+		assertThat(l1.size()).isZero();
+	}
+
+	@Test
+	void sweepIntervalIsTheL1TtlWithinASecondAndAMinute() {
+		assertThat(L1Store.sweepInterval(Duration.ofMillis(50))).isEqualTo(Duration.ofSeconds(1));
+		assertThat(L1Store.sweepInterval(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(30));
+		assertThat(L1Store.sweepInterval(Duration.ofHours(2))).isEqualTo(Duration.ofMinutes(1));
 	}
 
 	@Test
