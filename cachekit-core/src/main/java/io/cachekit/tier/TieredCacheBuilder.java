@@ -126,8 +126,8 @@ public final class TieredCacheBuilder {
 	}
 
 	/**
-	 * Sets the executor of {@code retrieve}'s generation refreshes and L2 reads, of L1
-	 * maintenance (Caffeine's eviction work), and of coherence's publishes and the
+	 * Sets the executor of {@code retrieve}'s generation refreshes and L2 reads, of the
+	 * sweeps of L1 entries past their deadline, and of coherence's publishes and the
 	 * journal reads a pushed invalidation asks for (which must not run on the backend's
 	 * listener thread). Tests pass {@code Runnable::run} to make all of these
 	 * synchronous.
