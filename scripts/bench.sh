@@ -61,7 +61,8 @@ set -- ${jmh_arguments[@]+"${jmh_arguments[@]}"}
 case "$profile" in
 # JMH's error is a 99.9% interval from Student's t over the measured iterations: with 3 it is
 # about 18 standard deviations of one iteration wide, with 8 about 1.5, so the same time is
-# spent on more, shorter iterations. Each trial also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
+# spent on more, shorter iterations. Three warm-up seconds: with two, the first measured
+# iterations of an L1 hit through a Spring proxy were still a fifth slower than the last. Each trial also forks a JVM and starts its servers (2-3 s), and ScaleBenchmark fills its keys first
 # (a million keys took about 30 s per backend on 2 busy cores).
 quick)
 	jmh_options=(-f 1 -wi 1 -w 300ms -i 5 -r 200ms -p value=book512)
@@ -70,7 +71,7 @@ quick)
 	retention_mib=4
 	;;
 *)
-	jmh_options=(-f 1 -wi 2 -w 1s -i 8 -r 500ms)
+	jmh_options=(-f 1 -wi 3 -w 1s -i 8 -r 400ms)
 	values=book512,catalog10k
 	scale_keys=1000,10000,100000,1000000
 	retention_mib=64
@@ -118,8 +119,15 @@ benchmarks='^io\.cachekit\.benchmarks\.(LocalCacheableBenchmark|MemcachedPeerBen
 
 echo "Running the benchmarks (profile $profile: ${jmh_options[*]}, ScaleBenchmark keys $scale_keys)"
 status=0
+# The CPU time the hypervisor gave other guests while JMH ran (steal, from /proc/stat):
+# what makes error bars wide on a shared virtual machine, so the report states it.
+cpu_times() { awk '/^cpu /{ print $2+$3+$4+$5+$6+$7+$8+$9, $9 }' /proc/stat 2>/dev/null || true; }
+cpu_before=$(cpu_times)
 java -jar "$jar" "$benchmarks" "${jmh_options[@]}" -p keys="$scale_keys" -rf json -rff "$out/jmh.json" "$@" 2>&1 \
 	| tee "$out/jmh.log" || status=1
+cpu_steal=$(awk -v before="$cpu_before" -v after="$(cpu_times)" 'BEGIN {
+	if (split(before, b, " ") == 2 && split(after, a, " ") == 2 && a[1] > b[1]) printf "%.1f", 100 * (a[2] - b[2]) / (a[1] - b[1])
+}')
 
 # JOL reads the fields of JDK classes (String, List, BigDecimal, Instant...): opening their
 # packages spares it a failed reflective access per field, which made the run minutes long.
@@ -136,7 +144,7 @@ echo "Writing docs/performance.md"
 java -cp "$jar" io.cachekit.benchmarks.report.PerformanceReport --jmh "$out/jmh.json" --log "$out/jmh.log" \
 	--retention "$out/l1-retention.json" --values "$values" --scale-keys "$scale_keys" --out docs/performance.md --command "$command_line" \
 	--profile "$profile (JMH ${jmh_options[*]}; ScaleBenchmark keys $scale_keys; L1Retention budget $retention_mib MiB)" \
-	${BENCH_NOTE:+--note "$BENCH_NOTE"} || status=1
+	${cpu_steal:+--cpu-steal "$cpu_steal"} ${BENCH_NOTE:+--note "$BENCH_NOTE"} || status=1
 
 elapsed=$(($(date +%s) - started))
 printf 'Elapsed: %dm%02ds\n' $((elapsed / 60)) $((elapsed % 60))

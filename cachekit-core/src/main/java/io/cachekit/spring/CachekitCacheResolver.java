@@ -43,6 +43,12 @@ public final class CachekitCacheResolver implements CacheResolver {
 	private final ConcurrentMap<MethodOnTarget, ExpectedType> expectations = new ConcurrentHashMap<>();
 
 	/**
+	 * The last single-cache answer, for a method called again on the same bean with the
+	 * same cache: most calls, answered without a lookup.
+	 */
+	private volatile @Nullable LastAnswer last;
+
+	/**
 	 * Creates a resolver that checks the caches another resolver chooses.
 	 * @param delegate the resolver that chooses the caches
 	 */
@@ -66,6 +72,10 @@ public final class CachekitCacheResolver implements CacheResolver {
 		if (!(context.getOperation() instanceof CacheableOperation)) {
 			return caches;
 		}
+		LastAnswer last = this.last;
+		if (last != null && caches.size() == 1 && last.answers(context, caches.iterator().next())) {
+			return last.resolved;
+		}
 		ExpectedType expected = null;
 		List<Cache> resolved = new ArrayList<>(caches.size());
 		for (Cache cache : caches) {
@@ -82,6 +92,10 @@ public final class CachekitCacheResolver implements CacheResolver {
 				resolved.add(cache);
 			}
 		}
+		if (caches.size() == 1 && caches.iterator().next() instanceof CachekitCache only) {
+			// A transaction-aware cache is a new decorator on every call: not remembered.
+			this.last = new LastAnswer(context.getMethod(), context.getTarget(), only, List.of(resolved.get(0)));
+		}
 		return resolved;
 	}
 
@@ -92,6 +106,17 @@ public final class CachekitCacheResolver implements CacheResolver {
 		ExpectedType expected = this.expectations.get(key);
 		return (expected != null) ? expected
 				: this.expectations.computeIfAbsent(key, (absent) -> ExpectedType.of(method, targetClass));
+	}
+
+	/**
+	 * The caches handed for one cache of a {@code @Cacheable} method called on one bean.
+	 */
+	private record LastAnswer(Method method, Object target, Cache cache, List<Cache> resolved) {
+
+		boolean answers(CacheOperationInvocationContext<?> context, Cache chosen) {
+			return this.cache == chosen && this.method == context.getMethod() && this.target == context.getTarget();
+		}
+
 	}
 
 	/**

@@ -59,6 +59,27 @@ class CachekitCacheResolverTests {
 	}
 
 	@Test
+	void callsAlternatingBetweenMethodsBeansAndCachesEachGetTheirOwnViewAndARepeatedCallTheSameOne() {
+		Service one = new Service();
+		Service other = new Service();
+		this.cacheManager.getCache("items").put("k", "planted");
+		this.cacheManager.getCache("others").put("k", "planted");
+		for (int round = 0; round < 2; round++) {
+			Cache items = resolveOne(this.resolver, new CacheableOperation.Builder(), "item", one, "items");
+			Cache anything = resolveOne(this.resolver, new CacheableOperation.Builder(), "anything", one, "items");
+			Cache others = resolveOne(this.resolver, new CacheableOperation.Builder(), "anything", one, "others");
+			Cache otherBean = resolveOne(this.resolver, new CacheableOperation.Builder(), "item", other, "items");
+			assertThat(items.get("k")).as("an Item method's view misses a String").isNull();
+			assertThat(otherBean.get("k")).isNull();
+			assertThat(anything.get("k").get()).isEqualTo("planted");
+			assertThat(others.getName()).isEqualTo("others");
+			assertThat(others.get("k").get()).isEqualTo("planted");
+			assertThat(resolveOne(this.resolver, new CacheableOperation.Builder(), "item", one, "items"))
+				.isSameAs(items);
+		}
+	}
+
+	@Test
 	void evictAndPutOperationsGetTheCacheItself() {
 		assertThat(resolveOne(new CacheEvictOperation.Builder(), "item")).isSameAs(this.cacheManager.getCache("items"));
 		assertThat(resolveOne(new CachePutOperation.Builder(), "item")).isSameAs(this.cacheManager.getCache("items"));
@@ -104,11 +125,15 @@ class CachekitCacheResolverTests {
 	}
 
 	private static Cache resolveOne(CachekitCacheResolver resolver, CacheOperation.Builder builder, String methodName) {
+		return resolveOne(resolver, builder, methodName, new Service(), "items");
+	}
+
+	private static Cache resolveOne(CachekitCacheResolver resolver, CacheOperation.Builder builder, String methodName,
+			Service target, String cacheName) {
 		builder.setName(methodName);
-		builder.setCacheNames("items");
+		builder.setCacheNames(cacheName);
 		CacheOperation operation = builder.build();
 		Method method = ReflectionUtils.findMethod(Service.class, methodName, String.class);
-		Service target = new Service();
 		Collection<? extends Cache> caches = resolver.resolveCaches(new CacheOperationInvocationContext<>() {
 
 			@Override

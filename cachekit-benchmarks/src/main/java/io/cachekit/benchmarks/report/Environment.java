@@ -62,16 +62,32 @@ record Environment(Instant date, String machine, String jdk, String command, Str
 	 * path and the servers' binaries.
 	 * @param command the command that made the run
 	 * @param profile the profile and its JMH options
+	 * @param cpuSteal the percentage of CPU time the hypervisor took while the benchmarks
+	 * ran, or {@code null} when it was not measured
 	 * @return the environment
 	 */
-	static Environment detect(String command, String profile) {
+	static Environment detect(String command, String profile, @Nullable String cpuSteal) {
 		Map<String, String> versions = libraryVersions(Environment.class.getClassLoader());
 		versions.put("memcached", serverVersion(Pattern.compile("memcached (\\S+)"), "memcached", "-V"));
 		versions.put("redis-server", serverVersion(Pattern.compile("v=(\\S+)"), "redis-server", "-v"));
 		String jdk = System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version") + ", "
 				+ System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version");
-		return new Environment(Instant.now().truncatedTo(ChronoUnit.SECONDS), describeMachine(), jdk, command, profile,
-				versions);
+		return new Environment(Instant.now().truncatedTo(ChronoUnit.SECONDS), withSteal(describeMachine(), cpuSteal),
+				jdk, command, profile, versions);
+	}
+
+	/**
+	 * Adds to a machine's description how much CPU time the hypervisor took from it.
+	 * @param machine the description
+	 * @param cpuSteal the percentage, or {@code null} when it was not measured
+	 * @return the description
+	 */
+	static String withSteal(String machine, @Nullable String cpuSteal) {
+		if (cpuSteal == null || cpuSteal.isBlank()) {
+			return machine;
+		}
+		return machine + "; CPU time taken by the hypervisor while the benchmarks ran (steal, /proc/stat): "
+				+ cpuSteal.strip() + " %, which widens the error bars";
 	}
 
 	/**

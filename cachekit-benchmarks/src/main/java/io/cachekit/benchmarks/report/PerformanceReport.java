@@ -34,8 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code --retention FILE} ({@code L1Retention}'s JSON), {@code --out FILE} (the
  * Markdown), {@code --command TEXT}, {@code --profile TEXT}, {@code --values LIST} and
  * {@code --scale-keys LIST} (the values and key counts the run was asked for,
- * comma-separated; all of them by default) and {@code --note TEXT} (a remark printed at
- * the top, such as that the machine was loaded).
+ * comma-separated; all of them by default), {@code --cpu-steal PERCENT} (the share of CPU
+ * time the hypervisor took while JMH ran, shown with the machine) and {@code --note TEXT}
+ * (a remark printed at the top, such as that the machine was loaded).
  */
 public final class PerformanceReport {
 
@@ -85,7 +86,7 @@ public final class PerformanceReport {
 		List<String> values = options.containsKey("values") ? Arrays.asList(options.get("values").split(",")) : VALUES;
 		PerformanceReport report = new PerformanceReport(results, retention, values, scaleKeys);
 		Environment environment = Environment.detect(options.getOrDefault("command", "scripts/bench.sh"),
-				options.getOrDefault("profile", "full"));
+				options.getOrDefault("profile", "full"), options.get("cpu-steal"));
 		String markdown = report.render(environment, options.get("note"));
 		Path parent = out.toAbsolutePath().getParent();
 		if (parent != null) {

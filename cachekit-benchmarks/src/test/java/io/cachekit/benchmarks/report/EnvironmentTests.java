@@ -15,6 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EnvironmentTests {
 
 	@Test
+	void machineNamesTheCpuTimeTheHypervisorTookWhenMeasured() {
+		assertThat(Environment.withSteal("2 cores", "4.9")).isEqualTo(
+				"2 cores; CPU time taken by the hypervisor while the benchmarks ran (steal, /proc/stat): 4.9 %, which widens the error bars");
+		assertThat(Environment.withSteal("2 cores", null)).isEqualTo("2 cores");
+		assertThat(Environment.withSteal("2 cores", " ")).isEqualTo("2 cores");
+	}
+
+	@Test
 	void serverVersionIsReadFromTheCommandsOutput() {
 		assertThat(Environment.serverVersion(Pattern.compile("version (\\S+)"), Duration.ofSeconds(10), "echo",
 				"server version 1.2.3"))
