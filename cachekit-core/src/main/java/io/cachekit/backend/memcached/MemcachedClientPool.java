@@ -253,12 +253,9 @@ final class MemcachedClientPool implements AutoCloseable {
 	 * @return {@code true} when some server is connected
 	 */
 	static boolean isAnyServerConnected(MemcachedClient client) {
-		for (MemcachedNode node : client.getNodeLocator().getAll()) {
-			if (node.isActive()) {
-				return true;
-			}
-		}
-		return false;
+		// Asked before every operation: getNodeLocator() would copy the whole ring each
+		// time, where this reads the client's own locator.
+		return !client.getAvailableServers().isEmpty();
 	}
 
 	/**
