@@ -3,6 +3,7 @@ package io.cachekit.codec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,7 +48,10 @@ import com.fasterxml.jackson.databind.util.Converter;
  * <ul>
  * <li>{@link BigDecimal} and {@link BigInteger} are written as text: MessagePack has no
  * decimal type, and Jackson's MessagePack generator would drop a decimal's scale and
- * refuse large numbers.
+ * refuse large numbers. A decimal in that form is read without Jackson's general check of
+ * number text ({@link DecimalTextDeserializer}).
+ * <li>An {@link Instant} is written and read as Jackson's time module does (ISO-8601 text
+ * in UTC), without its general formatter for the common form ({@link IsoInstantText}).
  * <li>A {@code Class} value naming a class off the allowlist is not written, as it could
  * not be read back.
  * <li>A collection or map of a class that could not be read back (JDK-internal classes
@@ -70,6 +74,9 @@ final class CodecModule extends SimpleModule {
 		super("cachekit-codec");
 		addSerializer(BigDecimal.class, ToStringSerializer.instance);
 		addSerializer(BigInteger.class, ToStringSerializer.instance);
+		addDeserializer(BigDecimal.class, new DecimalTextDeserializer());
+		addSerializer(Instant.class, new InstantTextSerializer());
+		addDeserializer(Instant.class, new InstantTextDeserializer());
 		addSerializer(classType(), new ClassSerializer(allowlist));
 		setSerializerModifier(new SerializerModifier(allowlist));
 		setDeserializerModifier(new DeserializerModifier());

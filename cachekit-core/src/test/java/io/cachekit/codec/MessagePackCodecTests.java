@@ -2,6 +2,7 @@ package io.cachekit.codec;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,7 @@ import io.cachekit.codec.fixture.Order;
 import io.cachekit.codec.fixture.Page;
 import io.cachekit.codec.fixture.Point;
 import io.cachekit.codec.fixture.Shape;
+import io.cachekit.codec.fixture.Stamped;
 import io.cachekit.codec.fixture.Status;
 import io.cachekit.codec.fixture.Unwritable;
 import org.junit.jupiter.api.Test;
@@ -77,10 +79,12 @@ class MessagePackCodecTests {
 		return Stream.of("text", "", "ünïcødé ✓", 'c', true, false, (byte) -7, (short) 300, 42, -1, Integer.MIN_VALUE,
 				42L, Long.MAX_VALUE, Long.MIN_VALUE, 1.5f, 2.25d, Double.NaN, Double.NEGATIVE_INFINITY,
 				new BigDecimal("1.10"), new BigDecimal("-12345678901234567890.123456789012345678901234567890"),
-				new BigDecimal("1E+3"), BigInteger.TWO.pow(200).negate(), BigInteger.ONE,
+				new BigDecimal("1E+3"), new BigDecimal("0E-10"), new BigDecimal("-7.5E-12"),
+				BigInteger.TWO.pow(200).negate(), BigInteger.ONE,
 				UUID.fromString("123e4567-e89b-12d3-a456-426614174000"),
-				Instant.parse("2024-02-29T23:59:59.123456789Z"), LocalDate.of(2024, 2, 29), LocalTime.of(23, 59, 59, 1),
-				LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6),
+				Instant.parse("2024-02-29T23:59:59.123456789Z"), Instant.EPOCH, Instant.MIN, Instant.MAX,
+				Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-12-31T23:59:59.5Z"),
+				LocalDate.of(2024, 2, 29), LocalTime.of(23, 59, 59, 1), LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6),
 				ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Paris")),
 				OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(-7)),
 				OffsetTime.of(10, 11, 12, 0, ZoneOffset.ofHoursMinutes(5, 30)), Duration.ofMillis(90061001),
@@ -107,6 +111,27 @@ class MessagePackCodecTests {
 		BigDecimal decoded = (BigDecimal) roundTrip(new BigDecimal("10.00"));
 		assertThat(decoded.scale()).isEqualTo(2);
 		assertThat(decoded.unscaledValue()).isEqualTo(BigInteger.valueOf(1000));
+	}
+
+	@Test
+	void anInstantIsStoredAsTheTextInstantToStringWrites() {
+		for (Instant instant : List.of(Instant.parse("2024-02-29T23:59:59.120Z"),
+				Instant.parse("+10000-01-01T00:00:00Z"), Instant.MIN)) {
+			String stored = new String(this.codec.encode(instant, EXPIRY, KEY), StandardCharsets.UTF_8);
+			assertThat(stored).contains(instant.toString());
+		}
+	}
+
+	@Test
+	void instantsDeclaredAsObjectOrWithAFormatOfTheirOwnRoundTrip() {
+		Instant at = Instant.parse("2024-05-06T10:15:30.001Z");
+		Instant epochSeconds = Instant.parse("2025-01-02T03:04:05Z");
+		Stamped stamped = new Stamped(at, Instant.parse("9999-12-31T23:59:59.999999999Z"), epochSeconds);
+		assertThat(roundTrip(stamped)).isEqualTo(stamped);
+		assertThat(roundTrip(new Stamped(at, Instant.MAX, epochSeconds)))
+			.isEqualTo(new Stamped(at, Instant.MAX, epochSeconds));
+		String stored = new String(this.codec.encode(stamped, EXPIRY, KEY), StandardCharsets.UTF_8);
+		assertThat(stored).contains(at.toString()).doesNotContain(epochSeconds.toString());
 	}
 
 	@Test
