@@ -4,16 +4,18 @@
 # Builds the benchmark module, runs every benchmark of the report in one JMH run
 # (LocalCacheableBenchmark, MemcachedPeerBenchmark, RedisPeerBenchmark, ScaleBenchmark,
 # OutageBenchmark; JSON and log in cachekit-benchmarks/target/bench/), measures L1's retained
-# heap (L1Retention), and writes the report from both. Each trial starts and stops its own
+# heap (L1Retention) and the L2 hit ratios with cachekit and each peer interleaved in one JVM
+# (PairedRatios), and writes the report from all three. Each trial starts and stops its own
 # memcached or redis-server on a free loopback port: nothing needs to be running, but both
 # must be installed; on Debian or Ubuntu they are installed when missing (as root, or
 # through sudo).
 #
-# Profiles: the default takes about 10 minutes on 2 cores (two warmup iterations of 1 s and
-# eight measured ones of 500 ms per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
-# with a 64 MiB budget); --quick (anywhere in the arguments) is for checking that everything
-# runs, not for figures, in about 2 minutes after the build (five iterations of 200 ms, the
-# book512 value only, ScaleBenchmark with 10^3 and 10^5 keys only, a 4 MiB budget). Further
+# Profiles: the default takes about 12 minutes on 2 cores (three warmup iterations of 1 s and
+# eight measured ones of 400 ms per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
+# with a 64 MiB budget; PairedRatios with 20 rounds); --quick (anywhere in the arguments) is
+# for checking that everything runs, not for figures, in about 3 minutes after the build
+# (five iterations of 200 ms, the book512 value only, ScaleBenchmark with 10^3 and 10^5 keys
+# only, a 4 MiB budget, 8 paired rounds). Further
 # arguments go to JMH, e.g. scripts/bench.sh --quick -prof gc; -f, -wi, -w, -i and -r given
 # there replace the profile's. Arguments that would change what the report compares are
 # refused: -bm, -tu, -t, -tg (each benchmark's mode, unit and threads are part of its
@@ -69,12 +71,14 @@ quick)
 	values=book512
 	scale_keys=1000,100000
 	retention_mib=4
+	paired_rounds=8
 	;;
 *)
 	jmh_options=(-f 1 -wi 3 -w 1s -i 8 -r 400ms)
 	values=book512,catalog10k
 	scale_keys=1000,10000,100000,1000000
 	retention_mib=64
+	paired_rounds=20
 	;;
 esac
 
@@ -114,7 +118,7 @@ echo "Building the benchmark module"
 jar=cachekit-benchmarks/target/benchmarks.jar
 out=cachekit-benchmarks/target/bench
 mkdir -p "$out"
-rm -f "$out/jmh.json" "$out/jmh.log" "$out/l1-retention.json"
+rm -f "$out/jmh.json" "$out/jmh.log" "$out/l1-retention.json" "$out/paired.json"
 benchmarks='^io\.cachekit\.benchmarks\.(LocalCacheableBenchmark|MemcachedPeerBenchmark|RedisPeerBenchmark|ScaleBenchmark|OutageBenchmark)\.'
 
 echo "Running the benchmarks (profile $profile: ${jmh_options[*]}, ScaleBenchmark keys $scale_keys)"
@@ -140,10 +144,13 @@ echo "Measuring L1's retained heap"
 java "${opens[@]}" -Djdk.attach.allowAttachSelf=true -cp "$jar" io.cachekit.benchmarks.L1Retention "$retention_mib" \
 	"$out/l1-retention.json" || status=1
 
+echo "Measuring the L2 hit ratios with cachekit and each peer interleaved ($paired_rounds rounds)"
+java -cp "$jar" io.cachekit.benchmarks.PairedRatios "$paired_rounds" "$values" "$out/paired.json" || status=1
+
 echo "Writing docs/performance.md"
 java -cp "$jar" io.cachekit.benchmarks.report.PerformanceReport --jmh "$out/jmh.json" --log "$out/jmh.log" \
-	--retention "$out/l1-retention.json" --values "$values" --scale-keys "$scale_keys" --out docs/performance.md --command "$command_line" \
-	--profile "$profile (JMH ${jmh_options[*]}; ScaleBenchmark keys $scale_keys; L1Retention budget $retention_mib MiB)" \
+	--retention "$out/l1-retention.json" --paired "$out/paired.json" --values "$values" --scale-keys "$scale_keys" --out docs/performance.md --command "$command_line" \
+	--profile "$profile (JMH ${jmh_options[*]}; ScaleBenchmark keys $scale_keys; L1Retention budget $retention_mib MiB; PairedRatios $paired_rounds rounds)" \
 	${cpu_steal:+--cpu-steal "$cpu_steal"} ${BENCH_NOTE:+--note "$BENCH_NOTE"} || status=1
 
 elapsed=$(($(date +%s) - started))

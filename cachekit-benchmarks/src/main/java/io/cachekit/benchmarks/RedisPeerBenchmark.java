@@ -114,11 +114,14 @@ import org.springframework.data.redis.serializer.SerializationException;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Threads(4)
+@Threads(RedisPeerBenchmark.THREADS)
 @Fork(1)
 @Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 5, time = 2, timeUnit = TimeUnit.SECONDS)
 public class RedisPeerBenchmark {
+
+	/** The threads each trial reads with. */
+	static final int THREADS = 4;
 
 	static final int KEY_COUNT = CacheBenchmark.KEY_COUNT;
 

@@ -18,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes {@code docs/performance.md} from one JMH run of the peer comparisons and the L1
- * retention measurement: one table per target of the performance issue, each row with
+ * Writes {@code docs/performance.md} from one JMH run of the peer comparisons, the L1
+ * retention measurement and the interleaved L2 ratios: one table per target of the performance issue, each row with
  * cachekit's score and the peer's, their ratio (or difference) with the range their error
  * bars allow, the target and the verdict.
  *
@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>
  * Options: {@code --jmh FILE} (JMH's JSON), {@code --log FILE} (JMH's output),
- * {@code --retention FILE} ({@code L1Retention}'s JSON), {@code --out FILE} (the
+ * {@code --retention FILE} ({@code L1Retention}'s JSON), {@code --paired FILE}
+ * ({@code PairedRatios}' JSON), {@code --out FILE} (the
  * Markdown), {@code --command TEXT}, {@code --profile TEXT}, {@code --values LIST} and
  * {@code --scale-keys LIST} (the values and key counts the run was asked for,
  * comma-separated; all of them by default), {@code --cpu-steal PERCENT} (the share of CPU
@@ -50,6 +51,8 @@ public final class PerformanceReport {
 
 	private final @Nullable JsonNode retention;
 
+	private final PairedRatioTable paired;
+
 	private final List<String> values;
 
 	private final List<String> scaleKeys;
@@ -62,12 +65,15 @@ public final class PerformanceReport {
 	 * Creates a report.
 	 * @param results the JMH results
 	 * @param retention {@code L1Retention}'s JSON, or {@code null} when it did not run
+	 * @param paired {@code PairedRatios}'s JSON, or {@code null} when it did not run
 	 * @param values the values the run was asked for
 	 * @param scaleKeys the key counts {@code ScaleBenchmark} was asked for
 	 */
-	PerformanceReport(JmhResults results, @Nullable JsonNode retention, List<String> values, List<String> scaleKeys) {
+	PerformanceReport(JmhResults results, @Nullable JsonNode retention, @Nullable JsonNode paired, List<String> values,
+			List<String> scaleKeys) {
 		this.results = results;
 		this.retention = retention;
+		this.paired = new PairedRatioTable(paired);
 		this.values = List.copyOf(values);
 		this.scaleKeys = List.copyOf(scaleKeys);
 	}
@@ -81,10 +87,12 @@ public final class PerformanceReport {
 		Path retentionFile = Path
 			.of(options.getOrDefault("retention", "cachekit-benchmarks/target/bench/l1-retention.json"));
 		JsonNode retention = Files.exists(retentionFile) ? JsonMapper.builder().build().readTree(retentionFile) : null;
+		Path pairedFile = Path.of(options.getOrDefault("paired", "cachekit-benchmarks/target/bench/paired.json"));
+		JsonNode paired = Files.exists(pairedFile) ? JsonMapper.builder().build().readTree(pairedFile) : null;
 		List<String> scaleKeys = options.containsKey("scale-keys") ? Arrays.asList(options.get("scale-keys").split(","))
 				: SCALE_KEYS;
 		List<String> values = options.containsKey("values") ? Arrays.asList(options.get("values").split(",")) : VALUES;
-		PerformanceReport report = new PerformanceReport(results, retention, values, scaleKeys);
+		PerformanceReport report = new PerformanceReport(results, retention, paired, values, scaleKeys);
 		Environment environment = Environment.detect(options.getOrDefault("command", "scripts/bench.sh"),
 				options.getOrDefault("profile", "full"), options.get("cpu-steal"));
 		String markdown = report.render(environment, options.get("note"));
@@ -145,6 +153,7 @@ public final class PerformanceReport {
 		localMiss(body);
 		memcachedHit(body);
 		redisHit(body);
+		this.paired.render(body, this.values, this::count, this.missing::put);
 		scale(body);
 		retention(body);
 		outage(body);

@@ -24,7 +24,8 @@ class PerformanceReportTests {
 			"quick: -f 1 -wi 1 -i 2", Map.of("cachekit", "0.1.0-SNAPSHOT", "memcached", "1.6.18"));
 
 	private final PerformanceReport report = new PerformanceReport(results(),
-			JsonMapper.builder().build().readTree(resource("l1-retention.json")), PerformanceReport.VALUES,
+			JsonMapper.builder().build().readTree(resource("l1-retention.json")),
+			JsonMapper.builder().build().readTree(resource("paired.json")), PerformanceReport.VALUES,
 			List.of("1000", "100000"));
 
 	private final String markdown = this.report.render(ENVIRONMENT, "Smoke run on a loaded machine");
@@ -105,7 +106,7 @@ class PerformanceReportTests {
 
 	@Test
 	void runOfOneValueExpectsOnlyThatValue() {
-		PerformanceReport oneValue = new PerformanceReport(results(), null, List.of("book512"), List.of("1000"));
+		PerformanceReport oneValue = new PerformanceReport(results(), null, null, List.of("book512"), List.of("1000"));
 
 		String text = oneValue.render(ENVIRONMENT, null);
 
@@ -156,21 +157,37 @@ class PerformanceReportTests {
 	}
 
 	@Test
+	void pairedRowsJudgeTheMedianRatioByItsIntervalAndMarkTheRestMissing() {
+		assertThat(this.markdown).contains("## L2 hit, cachekit and peer interleaved")
+			.contains("20 rounds of about 80 ms per reader.")
+			.contains(
+					"| memcached | vs raw client get + decode | book512 | 1 | 0.95 | 0.86 … 1.02 | ≥ 0.9x | within noise |")
+			.contains("| memcached | vs memcached-spring-boot | book512 | 16 | 3.37 | 3.05 … 3.68 | ≥ 1.5x | met |")
+			.contains(
+					"| redis | vs RedisCache, JDK serialization | catalog10k | 4 | 1.10 | 1.02 … 1.15 | ≥ 1.2x | not met |")
+			.contains(
+					"| redis | vs JetCache remote | catalog10k | 4 | 1.51 | 1.24 … 1.67 | none (reported) | reported |")
+			.contains("| redis | vs RedisCache, JSON | book512 | 4 | missing | | ≥ 1.0x | missing |");
+		assertThat(this.report.missing()).containsEntry("PairedRatios redis vs RedisCache, JSON book512 4 threads",
+				"no result for this comparison in the paired results");
+	}
+
+	@Test
 	void summaryCountsTheVerdicts() {
-		assertThat(this.report.summary())
-			.isEqualTo("2 met, 1 not met, 2 not met (no error bar), 2 within noise, 1 wrong mode, 20 missing");
+		assertThat(this.report.summary()).isEqualTo(
+				"3 met, 2 not met, 2 not met (no error bar), 3 within noise, 1 wrong mode, 1 reported, 30 missing");
 		assertThat(this.markdown).contains("**Verdicts:** " + this.report.summary() + ".");
 	}
 
 	@Test
 	void reportWithoutAnyResultsMarksEveryRowMissing() {
-		PerformanceReport empty = new PerformanceReport(JmhResults.parse("[]", List.of()), null,
+		PerformanceReport empty = new PerformanceReport(JmhResults.parse("[]", List.of()), null, null,
 				PerformanceReport.VALUES, PerformanceReport.SCALE_KEYS);
 
 		String text = empty.render(ENVIRONMENT, null);
 
 		assertThat(text).doesNotContain("| met |").doesNotContain("| not met |").contains("## Missing results");
-		assertThat(empty.missing()).hasSize(4 * 2 + 6 * 2 + 6 * 2 + 2 * 4 + 2 + 3 * 2);
+		assertThat(empty.missing()).hasSize(4 * 2 + 6 * 2 + 6 * 2 + 2 * 4 + 2 + 3 * 2 + 7 * 2);
 	}
 
 	private static JmhResults results() {
