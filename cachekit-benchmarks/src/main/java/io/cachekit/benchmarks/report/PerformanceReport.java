@@ -19,9 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes {@code docs/performance.md} from one JMH run of the peer comparisons, the L1
- * retention measurement and the interleaved L2 ratios: one table per target of the performance issue, each row with
- * cachekit's score and the peer's, their ratio (or difference) with the range their error
- * bars allow, the target and the verdict.
+ * retention measurement and the interleaved L2 ratios: one table per target of the
+ * performance issue, each row with cachekit's score and the peer's, their ratio (or
+ * difference) with the range their error bars allow, the target and the verdict.
  *
  * <p>
  * A benchmark missing from the JMH results (its trial failed, or it was not run) shows as
@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Options: {@code --jmh FILE} (JMH's JSON), {@code --log FILE} (JMH's output),
  * {@code --retention FILE} ({@code L1Retention}'s JSON), {@code --paired FILE}
- * ({@code PairedRatios}' JSON), {@code --out FILE} (the
- * Markdown), {@code --command TEXT}, {@code --profile TEXT}, {@code --values LIST} and
+ * ({@code PairedRatios}' JSON), {@code --out FILE} (the Markdown),
+ * {@code --command TEXT}, {@code --profile TEXT}, {@code --values LIST} and
  * {@code --scale-keys LIST} (the values and key counts the run was asked for,
  * comma-separated; all of them by default), {@code --cpu-steal PERCENT} (the share of CPU
  * time the hypervisor took while JMH ran, shown with the machine) and {@code --note TEXT}
