@@ -31,7 +31,13 @@ final class DecimalTextDeserializer extends StdScalarDeserializer<BigDecimal> {
 		if (parser.hasToken(JsonToken.VALUE_STRING)) {
 			String text = parser.getText();
 			if (text.length() <= parser.streamReadConstraints().getMaxNumberLength() && isDecimalText(text)) {
-				return new BigDecimal(text);
+				try {
+					return new BigDecimal(text);
+				}
+				catch (NumberFormatException ex) {
+					// An exponent beyond an int's range: Jackson's deserializer reports
+					// it.
+				}
 			}
 		}
 		return this.standard.deserialize(parser, context);
