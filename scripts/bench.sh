@@ -4,11 +4,11 @@
 # Builds the benchmark module, runs every benchmark of the report in one JMH run
 # (LocalCacheableBenchmark, MemcachedPeerBenchmark, RedisPeerBenchmark, ScaleBenchmark,
 # OutageBenchmark; JSON and log in cachekit-benchmarks/target/bench/), measures L1's retained
-# heap (L1Retention) and the L2 hit ratios with cachekit and each peer interleaved in one JVM
-# (PairedRatios), and writes the report from all three. Each trial starts and stops its own
-# memcached or redis-server on a free loopback port: nothing needs to be running, but both
-# must be installed; on Debian or Ubuntu they are installed when missing (as root, or
-# through sudo).
+# heap (L1Retention) and the L2 hit ratios with cachekit and each peer interleaved in one JVM,
+# and the fewest keys against the most (PairedRatios), and writes the report from all three.
+# Each trial starts and stops its own memcached or redis-server on a free loopback port:
+# nothing needs to be running, but both must be installed; on Debian or Ubuntu they are
+# installed when missing (as root, or through sudo).
 #
 # Profiles: the default takes about 12 minutes on 2 cores (three warmup iterations of 1 s and
 # eight measured ones of 400 ms per trial; ScaleBenchmark with 10^3 to 10^6 keys; L1Retention
@@ -145,7 +145,10 @@ java "${opens[@]}" -Djdk.attach.allowAttachSelf=true -cp "$jar" io.cachekit.benc
 	"$out/l1-retention.json" || status=1
 
 echo "Measuring the L2 hit ratios with cachekit and each peer interleaved ($paired_rounds rounds)"
-java -cp "$jar" io.cachekit.benchmarks.PairedRatios "$paired_rounds" "$values" "$out/paired.json" || status=1
+fewest_keys=${scale_keys%%,*}
+most_keys=${scale_keys##*,}
+java -cp "$jar" io.cachekit.benchmarks.PairedRatios "$paired_rounds" "$values" "$fewest_keys,$most_keys" "$out/paired.json" \
+	|| status=1
 
 echo "Writing docs/performance.md"
 java -cp "$jar" io.cachekit.benchmarks.report.PerformanceReport --jmh "$out/jmh.json" --log "$out/jmh.log" \

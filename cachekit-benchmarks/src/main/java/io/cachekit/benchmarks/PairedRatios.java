@@ -32,11 +32,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>
  * Arguments: the number of measured rounds, the values (comma-separated, as
- * {@link BenchmarkValues} names them), and the JSON file to write. Run it from the
- * repository's root:
+ * {@link BenchmarkValues} names them), the fewest and the most keys of the scale pair
+ * (comma-separated), and the JSON file to write. Run it from the repository's root:
  *
  * <pre>
- * java -cp cachekit-benchmarks/target/benchmarks.jar io.cachekit.benchmarks.PairedRatios 20 book512,catalog10k /tmp/paired.json
+ * java -cp cachekit-benchmarks/target/benchmarks.jar io.cachekit.benchmarks.PairedRatios 20 book512,catalog10k 1000,1000000 /tmp/paired.json
  * </pre>
  */
 public final class PairedRatios {
@@ -52,7 +52,8 @@ public final class PairedRatios {
 	public static void main(String[] args) throws Exception {
 		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		List<String> values = List.of(((args.length > 1) ? args[1] : "book512,catalog10k").split(","));
-		Path output = Path.of((args.length > 2) ? args[2] : "cachekit-benchmarks/target/bench/paired.json");
+		String[] scaleKeys = ((args.length > 2) ? args[2] : "1000,1000000").split(",");
+		Path output = Path.of((args.length > 3) ? args[3] : "cachekit-benchmarks/target/bench/paired.json");
 		JsonMapper mapper = JsonMapper.builder().build();
 		ObjectNode report = mapper.createObjectNode();
 		report.put("rounds", rounds);
@@ -61,6 +62,10 @@ public final class PairedRatios {
 		for (String value : values) {
 			memcached(value, rounds, results);
 			redis(value, rounds, results);
+		}
+		for (String backend : List.of("memcached", "redis")) {
+			scale(backend, Integer.parseInt(scaleKeys[0]), Integer.parseInt(scaleKeys[scaleKeys.length - 1]), rounds,
+					results);
 		}
 		Path parent = output.toAbsolutePath().getParent();
 		if (parent != null) {
@@ -117,6 +122,34 @@ public final class PairedRatios {
 		peer.value = value;
 		peer.start();
 		return peer;
+	}
+
+	private static void scale(String backend, int fewest, int most, int rounds, ArrayNode results) throws Exception {
+		ScaleBenchmark few = scaleState(backend, fewest);
+		try {
+			ScaleBenchmark many = scaleState(backend, most);
+			try {
+				ObjectNode result = measure(backend, "scale", BenchmarkValues.BOOK_512, ScaleBenchmark.THREADS, rounds,
+						few::hitCachekit, many::hitCachekit);
+				result.put("fewestKeys", fewest);
+				result.put("mostKeys", most);
+				results.add(result);
+			}
+			finally {
+				many.stop();
+			}
+		}
+		finally {
+			few.stop();
+		}
+	}
+
+	private static ScaleBenchmark scaleState(String backend, int keys) throws InterruptedException {
+		ScaleBenchmark state = new ScaleBenchmark();
+		state.backend = backend;
+		state.keys = keys;
+		state.start();
+		return state;
 	}
 
 	private static ObjectNode measure(String backend, String peer, String value, int threads, int rounds,

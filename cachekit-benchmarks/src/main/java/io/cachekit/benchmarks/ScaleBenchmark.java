@@ -68,11 +68,14 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Threads(4)
+@Threads(ScaleBenchmark.THREADS)
 @Fork(1)
 @Warmup(iterations = 2, time = 2, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
 public class ScaleBenchmark {
+
+	/** The threads each trial reads with. */
+	static final int THREADS = 4;
 
 	static final int FILL_THREADS = 16;
 

@@ -95,6 +95,89 @@ final class PairedRatioTable {
 			}
 		}
 		out.append('\n');
+		scale(out, count, missing);
+	}
+
+	/**
+	 * Appends the scale pair of each backend: the throughput with the fewest keys ÷ that
+	 * with the most, judged as a spread (the larger of the ratio and its inverse).
+	 */
+	private void scale(StringBuilder out, UnaryOperator<Verdict> count, BiConsumer<String, String> missing) {
+		out.append("The scale target the same way: `ScaleBenchmark`'s reader (`book512`, 4 threads) over the ")
+			.append("fewest and the most keys of the run, each set on its own server of the same kind, taking ")
+			.append("turns. The ratio is the throughput with the fewest keys ÷ that with the most; the spread is ")
+			.append("the larger of the ratio and its inverse, with the interval carried over.\n\n")
+			.append("| backend | keys | fewest ÷ most | 95% interval | spread | spread range | target | verdict |\n")
+			.append("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n");
+		Target target = Target.atMost(1.1, "1.10 (within 10%)");
+		for (String backend : List.of("memcached", "redis")) {
+			JsonNode result = scaleResult(backend);
+			if (result == null) {
+				missing.accept("PairedRatios scale " + backend,
+						(this.paired == null) ? "no paired results (PairedRatios did not run or failed)"
+								: "no scale result for this backend in the paired results");
+				out.append("| ")
+					.append(backend)
+					.append(" | | missing | | | | ")
+					.append(target)
+					.append(" | ")
+					.append(count.apply(Verdict.MISSING))
+					.append(" |\n");
+				continue;
+			}
+			Estimate ratio = new Estimate(result.path("ratio").asDouble(), result.path("low").asDouble(),
+					result.path("high").asDouble());
+			Estimate spread = spread(ratio);
+			out.append("| ")
+				.append(backend)
+				.append(" | ")
+				.append(String.format(Locale.ROOT, "%,d vs %,d", result.path("fewestKeys").asLong(),
+						result.path("mostKeys").asLong()))
+				.append(" | ")
+				.append(String.format(Locale.ROOT, "%.2f", ratio.value()))
+				.append(" | ")
+				.append(ratio.range("%.2f"))
+				.append(" | ")
+				.append(String.format(Locale.ROOT, "%.2f", spread.value()))
+				.append(" | ")
+				.append(spread.range("%.2f"))
+				.append(" | ")
+				.append(target)
+				.append(" | ")
+				.append(count.apply(target.verdict(spread)))
+				.append(" |\n");
+		}
+		out.append('\n');
+	}
+
+	/**
+	 * Returns the spread of a ratio, the larger of it and its inverse, with its interval:
+	 * an interval that contains 1 gives a spread from 1 to the farther end.
+	 * @param ratio the ratio with its interval
+	 * @return the spread with its interval
+	 */
+	static Estimate spread(Estimate ratio) {
+		double value = Math.max(ratio.value(), 1 / ratio.value());
+		if (ratio.low() >= 1) {
+			return new Estimate(value, ratio.low(), ratio.high());
+		}
+		if (ratio.high() <= 1) {
+			return new Estimate(value, 1 / ratio.high(), 1 / ratio.low());
+		}
+		return new Estimate(value, 1, Math.max(ratio.high(), 1 / ratio.low()));
+	}
+
+	private @Nullable JsonNode scaleResult(String backend) {
+		if (this.paired == null) {
+			return null;
+		}
+		for (JsonNode result : this.paired.path("results").values()) {
+			if (backend.equals(result.path("backend").asString(""))
+					&& "scale".equals(result.path("peer").asString(""))) {
+				return result;
+			}
+		}
+		return null;
 	}
 
 	private @Nullable JsonNode result(Comparison comparison, String value) {

@@ -170,12 +170,16 @@ class PerformanceReportTests {
 			.contains("| redis | vs RedisCache, JSON | book512 | 4 | missing | | ≥ 1.0x | missing |");
 		assertThat(this.report.missing()).containsEntry("PairedRatios redis vs RedisCache, JSON book512 4 threads",
 				"no result for this comparison in the paired results");
+		assertThat(this.markdown).contains(
+				"| redis | 1,000 vs 1,000,000 | 0.97 | 0.93 … 1.02 | 1.03 | 1.00 … 1.08 | ≤ 1.10 (within 10%) | met |")
+			.contains("| memcached | | missing | | | | ≤ 1.10 (within 10%) | missing |");
+		assertThat(this.report.missing()).containsKey("PairedRatios scale memcached");
 	}
 
 	@Test
 	void summaryCountsTheVerdicts() {
 		assertThat(this.report.summary()).isEqualTo(
-				"3 met, 2 not met, 2 not met (no error bar), 3 within noise, 1 wrong mode, 1 reported, 30 missing");
+				"4 met, 2 not met, 2 not met (no error bar), 3 within noise, 1 wrong mode, 1 reported, 31 missing");
 		assertThat(this.markdown).contains("**Verdicts:** " + this.report.summary() + ".");
 	}
 
@@ -187,7 +191,7 @@ class PerformanceReportTests {
 		String text = empty.render(ENVIRONMENT, null);
 
 		assertThat(text).doesNotContain("| met |").doesNotContain("| not met |").contains("## Missing results");
-		assertThat(empty.missing()).hasSize(4 * 2 + 6 * 2 + 6 * 2 + 2 * 4 + 2 + 3 * 2 + 7 * 2);
+		assertThat(empty.missing()).hasSize(4 * 2 + 6 * 2 + 6 * 2 + 2 * 4 + 2 + 3 * 2 + 7 * 2 + 2);
 	}
 
 	private static JmhResults results() {
