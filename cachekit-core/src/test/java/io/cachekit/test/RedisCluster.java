@@ -198,6 +198,18 @@ public final class RedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the running node that has a pub/sub client
+	 * ({@code CLIENT LIST TYPE pubsub}): where a subscriber's connection is.
+	 * @return the node
+	 * @throws IllegalStateException when no running node has one
+	 */
+	public ServerProcess nodeWithSubscriber() {
+		return running().filter((node) -> !info(node, "CLIENT", "LIST", "TYPE", "pubsub").isBlank())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("no node of the cluster has a pub/sub client"));
+	}
+
+	/**
 	 * Returns the hash slot of a key ({@code CLUSTER KEYSLOT}).
 	 * @param key the key's bytes
 	 * @return the slot, 0 to 16383

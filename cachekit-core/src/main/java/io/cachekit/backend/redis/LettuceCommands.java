@@ -4,15 +4,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -114,8 +126,37 @@ final class LettuceCommands {
 		return await(this.commands.<byte[]>eval(script, ScriptOutputType.VALUE, new byte[][] { key }, args));
 	}
 
-	@Nullable Long publish(byte[] channel, byte[] message) {
-		return await(this.commands.publish(channel, message));
+	/**
+	 * {@code PUBLISH}; on a cluster, to the node the route chooses rather than to the
+	 * master of the channel's slot (see {@link ClusterPublishRoute}), connecting to it
+	 * and publishing within one command timeout. A failure moves the route to another
+	 * node before it is thrown.
+	 * @param channel the channel
+	 * @param message the message
+	 * @param route the route of a cluster's messages
+	 * @return how many subscribers heard it on the node it was sent to
+	 */
+	@Nullable Long publish(byte[] channel, byte[] message, ClusterPublishRoute route) {
+		if (!(this.commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster)) {
+			return await(this.commands.publish(channel, message));
+		}
+		StatefulRedisClusterConnection<byte[], byte[]> connection = cluster.getStatefulConnection();
+		Partitions partitions = connection.getPartitions();
+		RedisClusterNode node = route.node(partitions);
+		if (node == null) {
+			// No usable node known: Lettuce's routing fails or finds one.
+			return await(this.commands.publish(channel, message));
+		}
+		long deadline = deadline();
+		try {
+			StatefulRedisConnection<byte[], byte[]> nodeConnection = awaitConnection(
+					connection.getConnectionAsync(node.getNodeId()), deadline, node);
+			return await(nodeConnection.async().publish(channel, message), deadline);
+		}
+		catch (RuntimeException ex) {
+			route.failed(node, partitions);
+			throw ex;
+		}
 	}
 
 	@Nullable String ping() {
@@ -141,11 +182,52 @@ final class LettuceCommands {
 	 * from the future's.
 	 */
 	private <T> @Nullable T await(RedisFuture<T> future) {
-		long wait = this.timeoutNanos;
-		if (this.deadlineNanos != null) {
-			wait = Math.max(0, Math.min(wait, this.deadlineNanos - System.nanoTime()));
+		return await(future, deadline());
+	}
+
+	private static <T> @Nullable T await(RedisFuture<T> future, long deadline) {
+		return LettuceFutures.awaitOrCancel(future, remaining(deadline), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * The {@code System.nanoTime()} a command started now waits to: one timeout away, and
+	 * not past the deadline.
+	 */
+	private long deadline() {
+		long end = System.nanoTime() + this.timeoutNanos;
+		return (this.deadlineNanos != null && this.deadlineNanos - end < 0) ? this.deadlineNanos : end;
+	}
+
+	private static long remaining(long deadline) {
+		return Math.max(0, deadline - System.nanoTime());
+	}
+
+	/**
+	 * Waits for a connection to one node of a cluster until the deadline; fails as a
+	 * command that timed out when it is not made in time, and with Lettuce's exception,
+	 * unwrapped, when it cannot be made.
+	 */
+	private static <T> T awaitConnection(CompletableFuture<T> future, long deadline, RedisClusterNode node) {
+		try {
+			return future.get(remaining(deadline), TimeUnit.NANOSECONDS);
 		}
-		return LettuceFutures.awaitOrCancel(future, wait, TimeUnit.NANOSECONDS);
+		catch (TimeoutException ex) {
+			throw new RedisCommandTimeoutException("Connecting to cluster node " + node.getUri() + " timed out");
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			while (cause instanceof CompletionException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new RedisConnectionException("Cannot connect to cluster node " + node.getUri(), cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisCommandInterruptedException(ex);
+		}
 	}
 
 }

@@ -176,6 +176,9 @@ public final class RedisBackend
 
 	private final @Nullable ClusterTopology topology;
 
+	/** The node of a cluster that messages are published through. */
+	private final ClusterPublishRoute publishRoute = new ClusterPublishRoute();
+
 	private final @Nullable SentinelWatch sentinelWatch;
 
 	private volatile boolean closed;
@@ -329,13 +332,18 @@ public final class RedisBackend
 	 * {@inheritDoc}
 	 * <p>
 	 * One {@code PUBLISH} to the channel under the key prefix; not retried (a message
-	 * sent twice is as bad as one lost, and delivery is best effort either way).
+	 * sent twice is as bad as one lost, and delivery is best effort either way). On a
+	 * cluster it goes to one node whatever the channel's slot, as
+	 * {@link ClusterPublishRoute} chooses: any node relays it to every node's
+	 * subscribers, so a channel whose slot has no master for now is still heard, and
+	 * after a failure the next message goes to another node.
 	 */
 	@Override
 	public void publish(String channel, byte[] message) {
 		byte[] mapped = RedisBroadcast.channelBytes(this.keys, Checks.key(channel));
 		Objects.requireNonNull(message, "message must not be null");
-		execute(BackendOperation.PUBLISH, channel, false, (commands) -> commands.publish(mapped, message),
+		execute(BackendOperation.PUBLISH, channel, false,
+				(commands) -> commands.publish(mapped, message, this.publishRoute),
 				(connection) -> connection.publish(mapped, message));
 	}
 
@@ -348,7 +356,8 @@ public final class RedisBackend
 
 			@Override
 			public void publish(byte[] channel, byte[] message) {
-				execute(BackendOperation.PUBLISH, null, false, (commands) -> commands.publish(channel, message),
+				execute(BackendOperation.PUBLISH, null, false,
+						(commands) -> commands.publish(channel, message, RedisBackend.this.publishRoute),
 						(connection) -> connection.publish(channel, message));
 			}
 

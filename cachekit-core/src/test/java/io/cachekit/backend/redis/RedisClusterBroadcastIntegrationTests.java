@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.cachekit.backend.BackendException;
 import io.cachekit.backend.Broadcast;
 import io.cachekit.test.Await;
-import io.cachekit.test.RawRedis;
 import io.cachekit.test.RedisCluster;
 import io.cachekit.test.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -118,7 +117,7 @@ class RedisClusterBroadcastIntegrationTests {
 					publisher.publish("invalidations", bytes("hello"));
 					return heard.contains("hello");
 				})).isTrue();
-				ServerProcess node = subscribersNode();
+				ServerProcess node = cluster.nodeWithSubscriber();
 				boolean master = cluster.masters().stream().anyMatch((m) -> m.port() == node.port());
 				ServerProcess replica = master ? replicaOrNull(node) : null;
 				int resetsBefore = resets.get();
@@ -187,23 +186,6 @@ class RedisClusterBroadcastIntegrationTests {
 			// A replica promoted by an earlier test has no replica of its own.
 			return null;
 		}
-	}
-
-	/**
-	 * The node that has a pub/sub client ({@code CLIENT LIST TYPE pubsub}).
-	 */
-	private static ServerProcess subscribersNode() {
-		for (ServerProcess node : cluster.nodes()) {
-			if (!node.isRunning()) {
-				continue;
-			}
-			try (RawRedis redis = RawRedis.connect(node.address())) {
-				if (!redis.text("CLIENT", "LIST", "TYPE", "pubsub").isBlank()) {
-					return node;
-				}
-			}
-		}
-		throw new IllegalStateException("no node has a pub/sub client");
 	}
 
 	private static byte[] bytes(String text) {
