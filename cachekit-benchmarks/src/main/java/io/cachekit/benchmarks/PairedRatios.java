@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -171,7 +172,7 @@ public final class PairedRatios {
 			double[] interval = medianInterval(ratios);
 			System.out.printf("[paired] %s %s %s %d threads: %.2f (%.2f-%.2f), %d calls per round%n", backend, peer,
 					value, threads, interval[1], interval[0], interval[2], calls);
-			ObjectNode result = JsonMapper.builder().build().createObjectNode();
+			ObjectNode result = JsonNodeFactory.instance.objectNode();
 			result.put("backend", backend);
 			result.put("peer", peer);
 			result.put("value", value);

@@ -65,33 +65,23 @@ final class PairedRatioTable {
 			for (Comparison comparison : COMPARISONS) {
 				String target = (comparison.target() != null) ? comparison.target().toString() : "none (reported)";
 				JsonNode result = result(comparison, value);
-				String prefix = "| " + comparison.backend() + " | vs " + comparison.peer() + " | " + value + " | "
-						+ comparison.threads() + " | ";
 				if (result == null) {
 					missing.accept(
 							"PairedRatios " + comparison.backend() + " vs " + comparison.peer() + " " + value + " "
 									+ comparison.threads() + " threads",
 							(this.paired == null) ? "no paired results (PairedRatios did not run or failed)"
 									: "no result for this comparison in the paired results");
-					out.append(prefix)
-						.append("missing | | ")
-						.append(target)
-						.append(" | ")
-						.append(count.apply(Verdict.MISSING))
-						.append(" |\n");
+					PerformanceReport.cells(out, comparison.backend(), "vs " + comparison.peer(), value,
+							Integer.toString(comparison.threads()), "missing", "", target,
+							count.apply(Verdict.MISSING).toString());
 					continue;
 				}
 				Estimate estimate = new Estimate(result.path("ratio").asDouble(), result.path("low").asDouble(),
 						result.path("high").asDouble());
-				out.append(prefix)
-					.append(String.format(Locale.ROOT, "%.2f", estimate.value()))
-					.append(" | ")
-					.append(estimate.range("%.2f"))
-					.append(" | ")
-					.append(target)
-					.append(" | ")
-					.append(count.apply(Target.verdict(comparison.target(), estimate)))
-					.append(" |\n");
+				PerformanceReport.cells(out, comparison.backend(), "vs " + comparison.peer(), value,
+						Integer.toString(comparison.threads()), String.format(Locale.ROOT, "%.2f", estimate.value()),
+						estimate.range("%.2f"), target,
+						count.apply(Target.verdict(comparison.target(), estimate)).toString());
 			}
 		}
 		out.append('\n');
@@ -116,36 +106,19 @@ final class PairedRatioTable {
 				missing.accept("PairedRatios scale " + backend,
 						(this.paired == null) ? "no paired results (PairedRatios did not run or failed)"
 								: "no scale result for this backend in the paired results");
-				out.append("| ")
-					.append(backend)
-					.append(" | | missing | | | | ")
-					.append(target)
-					.append(" | ")
-					.append(count.apply(Verdict.MISSING))
-					.append(" |\n");
+				PerformanceReport.cells(out, backend, "", "missing", "", "", "", target.toString(),
+						count.apply(Verdict.MISSING).toString());
 				continue;
 			}
 			Estimate ratio = new Estimate(result.path("ratio").asDouble(), result.path("low").asDouble(),
 					result.path("high").asDouble());
 			Estimate spread = spread(ratio);
-			out.append("| ")
-				.append(backend)
-				.append(" | ")
-				.append(String.format(Locale.ROOT, "%,d vs %,d", result.path("fewestKeys").asLong(),
-						result.path("mostKeys").asLong()))
-				.append(" | ")
-				.append(String.format(Locale.ROOT, "%.2f", ratio.value()))
-				.append(" | ")
-				.append(ratio.range("%.2f"))
-				.append(" | ")
-				.append(String.format(Locale.ROOT, "%.2f", spread.value()))
-				.append(" | ")
-				.append(spread.range("%.2f"))
-				.append(" | ")
-				.append(target)
-				.append(" | ")
-				.append(count.apply(target.verdict(spread)))
-				.append(" |\n");
+			PerformanceReport.cells(out, backend,
+					String.format(Locale.ROOT, "%,d vs %,d", result.path("fewestKeys").asLong(),
+							result.path("mostKeys").asLong()),
+					String.format(Locale.ROOT, "%.2f", ratio.value()), ratio.range("%.2f"),
+					String.format(Locale.ROOT, "%.2f", spread.value()), spread.range("%.2f"), target.toString(),
+					count.apply(target.verdict(spread)).toString());
 		}
 		out.append('\n');
 	}

@@ -557,7 +557,12 @@ public final class PerformanceReport {
 				+ (Double.isNaN(score.error()) ? "n/a" : format("%,.2f", score.errorMicros()));
 	}
 
-	private static void cells(StringBuilder out, String... cells) {
+	/**
+	 * Appends one row of a Markdown table.
+	 * @param out the report
+	 * @param cells the row's cells, in order
+	 */
+	static void cells(StringBuilder out, String... cells) {
 		out.append('|');
 		for (String cell : cells) {
 			out.append(' ').append(cell).append(" |");
