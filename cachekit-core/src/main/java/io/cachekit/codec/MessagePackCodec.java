@@ -36,8 +36,10 @@ import org.jspecify.annotations.Nullable;
  * byte  2     format version: 2
  * byte  3     codec id: 1 = MessagePack through Jackson
  * byte  4     flags: bit 0 compressed, bit 1 encrypted, bit 2 null value (no payload
- *             follows); bits 3-7 reserved, zero
+ *             follows), bit 3 tagged; bits 4-7 reserved, zero
  * bytes 5-12  expiry time, epoch milliseconds, big-endian signed long; 0 = never
+ * if tagged:  the tag block: the version of each tag the entry was written with
+ *             (see EnvelopeTags); part of the header from here on
  * if encrypted:
  *   4 bytes   key id of the cache's key the entry is encrypted under
  *   12 bytes  nonce, random per entry
@@ -180,6 +182,8 @@ public final class MessagePackCodec implements ValueCodec {
 
 	static final int FLAG_NULL = 1 << 2;
 
+	static final int FLAG_TAGGED = 1 << 3;
+
 	static final int HEADER_LENGTH = 13;
 
 	/**
@@ -259,9 +263,30 @@ public final class MessagePackCodec implements ValueCodec {
 	 */
 	@Override
 	public byte[] encode(@Nullable Object value, @Nullable Instant expiresAt, String key) {
+		return encode(value, expiresAt, Map.of(), key);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The tags are written in the envelope's header (at most 255, each 1 to 255 UTF-8
+	 * bytes, versions zero or more), covered by both checks and, when the entry is
+	 * encrypted, by the cipher's associated data. An entry without tags is written
+	 * exactly as {@link #encode(Object, Instant, String)} writes it.
+	 * @throws IllegalArgumentException as {@link #encode(Object, Instant, String)}, and
+	 * when the tags are more or longer than the envelope holds, or a version is negative
+	 */
+	@Override
+	public byte[] encode(@Nullable Object value, @Nullable Instant expiresAt, Map<String, Long> tags, String key) {
 		Objects.requireNonNull(key, "key must not be null");
+		Objects.requireNonNull(tags, "tags must not be null");
 		long expiry = expiryMillis(expiresAt);
-		ByteArrayOutputStream out = header((value != null) ? 0 : FLAG_NULL, expiry);
+		ByteArrayOutputStream out = header(((value != null) ? 0 : FLAG_NULL) | (tags.isEmpty() ? 0 : FLAG_TAGGED),
+				expiry);
+		if (!tags.isEmpty()) {
+			EnvelopeTags.write(out, tags);
+		}
+		int bodyStart = out.size();
 		if (value != null) {
 			try {
 				this.writer.writeValue(out, value);
@@ -276,14 +301,14 @@ public final class MessagePackCodec implements ValueCodec {
 		out.writeBytes(new byte[EnvelopeChecks.LENGTH]);
 		byte[] bytes = out.toByteArray();
 		if (value != null) {
-			String malformed = MessagePackStructure.check(bytes, HEADER_LENGTH, bytes.length - EnvelopeChecks.LENGTH);
+			String malformed = MessagePackStructure.check(bytes, bodyStart, bytes.length - EnvelopeChecks.LENGTH);
 			if (malformed != null) {
 				throw unserializable(value, malformed, null);
 			}
-			bytes = this.compression.compress(bytes, HEADER_LENGTH, 4, FLAG_COMPRESSED);
+			bytes = this.compression.compress(bytes, bodyStart, 4, FLAG_COMPRESSED);
 		}
 		if (this.encryption != null) {
-			bytes = this.encryption.seal(bytes, HEADER_LENGTH, FLAG_ENCRYPTED, key);
+			bytes = this.encryption.seal(bytes, bodyStart, FLAG_ENCRYPTED, key);
 		}
 		EnvelopeChecks.seal(bytes, key);
 		return bytes;
@@ -326,17 +351,24 @@ public final class MessagePackCodec implements ValueCodec {
 			throw unknownFormat("envelope codec id " + (bytes[3] & 0xFF) + " is not supported; this reader supports "
 					+ CODEC_ID + " (MessagePack)");
 		}
+		Map<String, Long> tags = Map.of();
+		int bodyStart = HEADER_LENGTH;
+		if ((bytes[4] & FLAG_TAGGED) != 0) {
+			EnvelopeTags.Read read = EnvelopeTags.read(bytes, HEADER_LENGTH, bytes.length - EnvelopeChecks.LENGTH);
+			tags = read.tags();
+			bodyStart = read.bodyStart();
+		}
 		if (this.encryption != null) {
-			bytes = this.encryption.open(bytes, HEADER_LENGTH, FLAG_ENCRYPTED, key);
+			bytes = this.encryption.open(bytes, bodyStart, FLAG_ENCRYPTED, key);
 		}
 		int end = bytes.length - EnvelopeChecks.LENGTH;
 		int flags = bytes[4] & 0xFF;
 		if ((flags & FLAG_ENCRYPTED) != 0) {
 			throw unknownFormat("envelope is encrypted, which this reader does not support");
 		}
-		if ((flags & ~(FLAG_NULL | FLAG_COMPRESSED)) != 0) {
-			throw unknownFormat(
-					String.format("envelope has unknown flags 0x%02x", flags & ~(FLAG_NULL | FLAG_COMPRESSED)));
+		int known = FLAG_NULL | FLAG_COMPRESSED | FLAG_TAGGED;
+		if ((flags & ~known) != 0) {
+			throw unknownFormat(String.format("envelope has unknown flags 0x%02x", flags & ~known));
 		}
 		if ((flags & FLAG_NULL) != 0 && (flags & FLAG_COMPRESSED) != 0) {
 			throw corrupt("envelope of a null value is flagged compressed", null);
@@ -344,15 +376,15 @@ public final class MessagePackCodec implements ValueCodec {
 		long expiry = ByteBuffer.wrap(bytes, 5, 8).getLong();
 		Instant expiresAt = (expiry != 0) ? Instant.ofEpochMilli(expiry) : null;
 		if ((flags & FLAG_NULL) != 0) {
-			if (end != HEADER_LENGTH) {
-				throw corrupt("envelope of a null value has " + (end - HEADER_LENGTH) + " payload bytes", null);
+			if (end != bodyStart) {
+				throw corrupt("envelope of a null value has " + (end - bodyStart) + " payload bytes", null);
 			}
-			return new CachedValue(null, expiresAt);
+			return new CachedValue(null, expiresAt, tags);
 		}
 		byte[] payload = bytes;
-		int from = HEADER_LENGTH;
+		int from = bodyStart;
 		if ((flags & FLAG_COMPRESSED) != 0) {
-			payload = this.compression.decompress(bytes, HEADER_LENGTH, end);
+			payload = this.compression.decompress(bytes, bodyStart, end);
 			from = 0;
 			end = payload.length;
 		}
@@ -362,7 +394,7 @@ public final class MessagePackCodec implements ValueCodec {
 		}
 		try {
 			Object value = this.reader.readValue(payload, from, end - from);
-			return new CachedValue(value, expiresAt);
+			return new CachedValue(value, expiresAt, tags);
 		}
 		catch (IOException | RuntimeException | StackOverflowError ex) {
 			String refused = refusedClass(ex);

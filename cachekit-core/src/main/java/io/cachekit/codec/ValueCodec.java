@@ -1,6 +1,7 @@
 package io.cachekit.codec;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,28 @@ public interface ValueCodec {
 	 * value cannot be written
 	 */
 	byte[] encode(@Nullable Object value, @Nullable Instant expiresAt, String key);
+
+	/**
+	 * Encodes a value, its expiry time and the versions of its tags for one key; the tags
+	 * come back in {@link CachedValue#tags()}. A codec that records tags must bind them
+	 * as it binds the key, so that an entry's tags cannot be changed without the change
+	 * being detected. This default records none: it encodes an entry without tags through
+	 * {@link #encode(Object, Instant, String)} and refuses one with tags.
+	 * @param value the value, or {@code null} for a cached null
+	 * @param expiresAt when the entry expires, or {@code null} for never
+	 * @param tags the version of each tag of the entry, empty for none
+	 * @param key the L2 key the bytes will be stored under
+	 * @return the envelope bytes
+	 * @throws CodecException of kind {@link CodecException.Kind#UNSERIALIZABLE} when the
+	 * value cannot be written, or when there are tags and this codec cannot record them
+	 */
+	default byte[] encode(@Nullable Object value, @Nullable Instant expiresAt, Map<String, Long> tags, String key) {
+		if (!tags.isEmpty()) {
+			throw new CodecException(CodecException.Kind.UNSERIALIZABLE,
+					"Cannot encode tags: " + getClass().getName() + " does not record them", null);
+		}
+		return encode(value, expiresAt, key);
+	}
 
 	/**
 	 * Decodes envelope bytes read under a key.

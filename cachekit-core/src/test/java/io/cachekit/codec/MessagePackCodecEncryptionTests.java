@@ -134,6 +134,12 @@ class MessagePackCodecEncryptionTests {
 					assertThat(refusal.getKind()).isEqualTo(CodecException.Kind.UNENCRYPTED);
 					onTheFlag++;
 				}
+				else if (position == 4 && bit == 3) {
+					// The tagged flag set: the key id and nonce are read as a tag block,
+					// which is malformed, or else the tag does not match.
+					assertThat(refusal.getKind()).isIn(CodecException.Kind.CORRUPT, CodecException.Kind.UNDECRYPTABLE);
+					onTheFlag++;
+				}
 				else if (position >= keyIdStart && position < keyIdEnd) {
 					// By construction: any other id is one this cache does not have.
 					assertThat(refusal.getKind()).isEqualTo(CodecException.Kind.UNDECRYPTABLE);
@@ -150,7 +156,8 @@ class MessagePackCodecEncryptionTests {
 		}
 		System.out.println("[figure] tampered encrypted entry, checks recomputed: "
 				+ (onTheTag + onTheKeyId + onTheFlag) + " single-bit changes refused: " + onTheTag + " by the tag, "
-				+ onTheKeyId + " key-id changes as an unknown key id, " + onTheFlag + " (encrypted flag) as plaintext");
+				+ onTheKeyId + " key-id changes as an unknown key id, " + onTheFlag
+				+ " (encrypted flag, tagged flag) as plaintext or a malformed tag block");
 	}
 
 	@Test

@@ -75,7 +75,7 @@ class MessagePackCodecEnvelopeTests {
 		List<byte[]> entries = List.of(this.codec.encode("a string value", EXPIRY, KEY),
 				this.codec.encode(List.of("first", 2L, 3, new Point(4, 5)), EXPIRY, KEY),
 				this.codec.encode(map, null, KEY), this.codec.encode(123456789L, EXPIRY, KEY),
-				this.codec.encode(null, EXPIRY, KEY));
+				this.codec.encode(null, EXPIRY, KEY), this.codec.encode("tagged", EXPIRY, Map.of("user:42", 3L), KEY));
 		Map<CodecException.Kind, Integer> kinds = new java.util.EnumMap<>(CodecException.Kind.class);
 		int positions = 0;
 		for (byte[] entry : entries) {
@@ -265,7 +265,7 @@ class MessagePackCodecEnvelopeTests {
 
 	@Test
 	void unknownFlagIsUnknownFormat() {
-		for (int bit = 3; bit < 8; bit++) {
+		for (int bit = 4; bit < 8; bit++) {
 			byte[] bytes = this.codec.encode("x", EXPIRY, KEY);
 			bytes[4] = (byte) (1 << bit);
 			EnvelopeChecks.seal(bytes, KEY);
