@@ -114,6 +114,18 @@ final class CacheKeys {
 		return this.escapedName + ":lease:" + generation + ':' + keyString;
 	}
 
+	/**
+	 * Returns the L2 key of a tag's version counter, {@code cachekit:tag:<tag>}, shared
+	 * by every cache over the backend. Its second part is a word no key of a cache named
+	 * {@code cachekit} has there (a generation, {@code generation}, {@code seq},
+	 * {@code inv} or {@code lease}), so it never meets one, whatever the tag holds.
+	 * @param tag the tag
+	 * @return the counter's key
+	 */
+	static String tagKey(String tag) {
+		return "cachekit:tag:" + tag;
+	}
+
 	private static String escape(String name) {
 		return name.replace("%", "%25").replace(":", "%3A");
 	}

@@ -285,7 +285,12 @@ final class Generation {
 		return Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
 	}
 
-	private static @Nullable Long decode(byte[] stored) {
+	/**
+	 * Reads a counter's value from its stored ASCII digits.
+	 * @param stored the bytes read
+	 * @return the value, or {@code null} when the bytes are not a counter
+	 */
+	static @Nullable Long decode(byte[] stored) {
 		try {
 			return Long.parseLong(new String(stored, StandardCharsets.US_ASCII).strip());
 		}
