@@ -1,6 +1,7 @@
 package io.cachekit.tier;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +17,11 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAtNanos when it leaves L1, on the cache's ticker: its freshness end plus
  * the serve-stale grace
  * @param freshUntilNanos until when it is served normally, on the cache's ticker
+ * @param tags the version of each tag the value was written with, empty for none; it is
+ * served only while each is its tag's version
  */
-record L1Entry(TierReader.Found found, int weight, long generation, long expiresAtNanos, long freshUntilNanos) {
+record L1Entry(TierReader.Found found, int weight, long generation, long expiresAtNanos, long freshUntilNanos,
+		Map<String, Long> tags) {
 
 	/**
 	 * Returns the value.

@@ -3,6 +3,7 @@ package io.cachekit.tier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,6 +73,9 @@ final class L1Store {
 	/** Weighs and checks every class of a value, for {@link #putChecked}. */
 	private final HeapSizeEstimator checkingEstimator;
 
+	/** Tells whether the tag versions an entry was written with are still current. */
+	private final Predicate<Map<String, Long>> tagsCurrent;
+
 	/**
 	 * The heap bytes of an entry beside its value and key: the {@link L1Entry} with its
 	 * answer to lookups, Caffeine's node (key, value, access order links and three ints
@@ -89,8 +93,10 @@ final class L1Store {
 
 	private L1Store(@Nullable Cache<String, L1Entry> cache, Duration ttl, Duration grace, Clock clock, Ticker ticker,
 			Executor executor, TierCounters counters, @Nullable TierCounters evictions, ChangeStamps stamps,
-			@Nullable Predicate<Class<?>> check, @Nullable Predicate<Class<?>> accepts) {
+			@Nullable Predicate<Class<?>> check, @Nullable Predicate<Class<?>> accepts,
+			Predicate<Map<String, Long>> tagsCurrent) {
 		this.cache = cache;
+		this.tagsCurrent = tagsCurrent;
 		this.executor = executor;
 		this.sweepIntervalNanos = sweepInterval(ttl).toNanos();
 		this.nextSweepNanos = new AtomicLong(ticker.read() + this.sweepIntervalNanos);
@@ -120,7 +126,7 @@ final class L1Store {
 	 */
 	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
 			@Nullable TierCounters evictions, ChangeStamps stamps, @Nullable Predicate<Class<?>> check) {
-		return create(configuration, time, executor, counters, evictions, stamps, check, check);
+		return create(configuration, time, executor, counters, evictions, stamps, check, check, (tags) -> true);
 	}
 
 	/**
@@ -136,14 +142,16 @@ final class L1Store {
 	 * {@code null} to let every class in
 	 * @param accepts what every class of a value must pass to be stored by
 	 * {@link #putChecked}, or {@code null} to let every class in
+	 * @param tagsCurrent tells whether the tag versions an entry was written with are
+	 * still current; an entry whose are not is dropped when looked up
 	 * @return the store; one that holds nothing when the configuration turns L1 off
 	 */
 	static L1Store create(CacheConfiguration configuration, TimeSource time, Executor executor, TierCounters counters,
 			@Nullable TierCounters evictions, ChangeStamps stamps, @Nullable Predicate<Class<?>> check,
-			@Nullable Predicate<Class<?>> accepts) {
+			@Nullable Predicate<Class<?>> accepts, Predicate<Map<String, Long>> tagsCurrent) {
 		if (!configuration.l1Enabled()) {
 			return new L1Store(null, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(),
-					time.ticker(), executor, counters, evictions, stamps, check, accepts);
+					time.ticker(), executor, counters, evictions, stamps, check, accepts, tagsCurrent);
 		}
 		Cache<String, L1Entry> cache = Caffeine.newBuilder()
 			.maximumWeight(configuration.l1MaxSize())
@@ -160,7 +168,7 @@ final class L1Store {
 			})
 			.build();
 		return new L1Store(cache, configuration.l1Ttl(), configuration.serveStaleGrace(), time.clock(), time.ticker(),
-				executor, counters, evictions, stamps, check, accepts);
+				executor, counters, evictions, stamps, check, accepts, tagsCurrent);
 	}
 
 	/**
@@ -190,10 +198,13 @@ final class L1Store {
 		if (entry != null) {
 			long now = this.ticker.read();
 			if (entry.generation() == generation && entry.isFresh(now)) {
-				this.counters.hits.increment();
-				return entry;
+				if (isCurrent(entry)) {
+					this.counters.hits.increment();
+					return entry;
+				}
+				this.cache.asMap().remove(keyString, entry);
 			}
-			if (entry.generation() != generation) {
+			else if (entry.generation() != generation) {
 				this.cache.asMap().remove(keyString, entry);
 			}
 			else if (!entry.isLive(now)) {
@@ -220,7 +231,15 @@ final class L1Store {
 			return null;
 		}
 		long now = this.ticker.read();
-		return (!entry.isFresh(now) && entry.isLive(now)) ? entry : null;
+		return (!entry.isFresh(now) && entry.isLive(now) && isCurrent(entry)) ? entry : null;
+	}
+
+	/**
+	 * Tells whether an entry's tags, if it has any, still have the versions it was
+	 * written with.
+	 */
+	private boolean isCurrent(L1Entry entry) {
+		return entry.tags().isEmpty() || this.tagsCurrent.test(entry.tags());
 	}
 
 	/**
@@ -234,8 +253,8 @@ final class L1Store {
 			return null;
 		}
 		L1Entry entry = this.cache.getIfPresent(keyString);
-		return (entry != null && entry.generation() == generation && entry.isFresh(this.ticker.read()))
-				? entry.found().hit() : null;
+		return (entry != null && entry.generation() == generation && entry.isFresh(this.ticker.read())
+				&& isCurrent(entry)) ? entry.found().hit() : null;
 	}
 
 	/**
@@ -249,7 +268,24 @@ final class L1Store {
 	 * the value holds one that fails the check, or nests too deep; L1 is not changed
 	 */
 	boolean put(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt) {
-		return put(keyString, value, generation, expiresAt, this.estimator);
+		return put(keyString, value, generation, expiresAt, Map.of());
+	}
+
+	/**
+	 * Stores a value this process wrote, as {@link #put(String, Object, long, Instant)}
+	 * does, with the versions of its tags.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param generation the generation it belongs to
+	 * @param expiresAt its L2 expiry, or {@code null}
+	 * @param tags the version of each of its tags, empty for none
+	 * @return whether L1 took it
+	 * @throws HeapSizeEstimator.RefusedValueException as
+	 * {@link #put(String, Object, long, Instant)}
+	 */
+	boolean put(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt,
+			Map<String, Long> tags) {
+		return put(keyString, value, generation, expiresAt, tags, this.estimator);
 	}
 
 	/**
@@ -264,11 +300,28 @@ final class L1Store {
 	 * is not accepted, or nests too deep; L1 is not changed
 	 */
 	boolean putChecked(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt) {
-		return put(keyString, value, generation, expiresAt, this.checkingEstimator);
+		return putChecked(keyString, value, generation, expiresAt, Map.of());
+	}
+
+	/**
+	 * Stores a value as {@link #putChecked(String, Object, long, Instant)} does, with the
+	 * versions of its tags.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param generation the generation it belongs to
+	 * @param expiresAt its L2 expiry, or {@code null}
+	 * @param tags the version of each of its tags, empty for none
+	 * @return whether L1 took it
+	 * @throws HeapSizeEstimator.RefusedValueException as
+	 * {@link #putChecked(String, Object, long, Instant)}
+	 */
+	boolean putChecked(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt,
+			Map<String, Long> tags) {
+		return put(keyString, value, generation, expiresAt, tags, this.checkingEstimator);
 	}
 
 	private boolean put(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt,
-			HeapSizeEstimator weigher) {
+			Map<String, Long> tags, HeapSizeEstimator weigher) {
 		if (this.cache == null) {
 			return false;
 		}
@@ -276,7 +329,7 @@ final class L1Store {
 		if (deadline == Long.MIN_VALUE) {
 			return false;
 		}
-		this.cache.put(keyString, entry(keyString, value, generation, deadline, expiresAt, weigher));
+		this.cache.put(keyString, entry(keyString, value, generation, deadline, expiresAt, tags, weigher));
 		this.counters.puts.increment();
 		sweepIfDue();
 		return true;
@@ -288,9 +341,11 @@ final class L1Store {
 	 * @param value the value
 	 * @param generation the generation it belongs to
 	 * @param expiresAt its L2 expiry, or {@code null}
+	 * @param tags the version of each tag the value was written with, empty for none
 	 * @param seen the key's change stamp when the read began
 	 */
-	void fill(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt, long seen) {
+	void fill(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt,
+			Map<String, Long> tags, long seen) {
 		if (this.cache == null) {
 			return;
 		}
@@ -298,7 +353,7 @@ final class L1Store {
 		if (deadline == Long.MIN_VALUE) {
 			return;
 		}
-		L1Entry filled = entry(keyString, value, generation, deadline, expiresAt);
+		L1Entry filled = entry(keyString, value, generation, deadline, expiresAt, tags, this.estimator);
 		boolean[] won = new boolean[1];
 		this.cache.asMap().compute(keyString, (key, existing) -> {
 			won[0] = this.stamps.current(keyString) == seen;
@@ -398,19 +453,29 @@ final class L1Store {
 	}
 
 	private L1Entry entry(String keyString, @Nullable Object value, long generation, long freshUntil,
-			@Nullable Instant expiresAt) {
-		return entry(keyString, value, generation, freshUntil, expiresAt, this.estimator);
-	}
-
-	private L1Entry entry(String keyString, @Nullable Object value, long generation, long freshUntil,
-			@Nullable Instant expiresAt, HeapSizeEstimator weigher) {
+			@Nullable Instant expiresAt, Map<String, Long> tags, HeapSizeEstimator weigher) {
 		long weight = weigher.weigh(value) + HeapSizeEstimator.weighString(keyString) + ENTRY_OVERHEAD
-				+ ((expiresAt != null) ? EXPIRY_SIZE : 0);
-		TierReader.Found found = new TierReader.Found(new CacheHit(value), expiresAt, false);
+				+ ((expiresAt != null) ? EXPIRY_SIZE : 0) + weighTags(tags);
+		TierReader.Found found = new TierReader.Found(new CacheHit(value), expiresAt, false, tags);
 		// Ticker values are compared by difference: the sum may wrap, which is harmless
 		// while the grace (at most a year) plus the L1 TTL stays far below 2^63 ns.
 		return new L1Entry(found, (int) Math.min(weight, HeapSizeEstimator.TOO_LARGE), generation,
-				freshUntil + this.graceNanos, freshUntil);
+				freshUntil + this.graceNanos, freshUntil, tags);
+	}
+
+	/**
+	 * The heap bytes of an entry's tag versions: the map, and per tag its string (often
+	 * shared with other entries, counted anyway), its boxed version and the map's slot.
+	 */
+	private static long weighTags(Map<String, Long> tags) {
+		if (tags.isEmpty()) {
+			return 0;
+		}
+		long weight = HeapSizeEstimator.shallow(4, 1) + HeapSizeEstimator.shallow(0, 2 * tags.size());
+		for (String tag : tags.keySet()) {
+			weight += HeapSizeEstimator.weighString(tag) + HeapSizeEstimator.shallow(8, 0);
+		}
+		return weight;
 	}
 
 	private static long saturatedNanos(Duration duration) {

@@ -72,7 +72,9 @@ final class RefreshAhead {
 	 * @param reload loads and stores the value; its future completes once stored
 	 */
 	void afterHit(String keyString, TierReader.Found found, Supplier<CompletableFuture<?>> reload) {
-		if (!this.on || found.stale() || !isDue(found.expiresAt(), this.jitter)) {
+		// An entry with tags is not reloaded: the loader does not say what the reloaded
+		// value's tags are.
+		if (!this.on || found.stale() || !found.tags().isEmpty() || !isDue(found.expiresAt(), this.jitter)) {
 			return;
 		}
 		if (!this.running.add(keyString)) {

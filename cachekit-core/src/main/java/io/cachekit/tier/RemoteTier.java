@@ -3,7 +3,9 @@ package io.cachekit.tier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
@@ -52,6 +54,8 @@ final class RemoteTier {
 	private volatile @Nullable InvalidationJournal journal;
 
 	private volatile FailMode failMode = FailMode.OPEN;
+
+	private volatile Predicate<Map<String, Long>> tagsCurrent = (tags) -> true;
 
 	private final Duration staleGrace;
 
@@ -131,6 +135,15 @@ final class RemoteTier {
 	}
 
 	/**
+	 * Sets how a read tells whether the tag versions an entry was written with are still
+	 * current; an entry whose are not is a miss. Every entry is current unless set.
+	 * @param tagsCurrent the check
+	 */
+	void tagsCurrent(Predicate<Map<String, Long>> tagsCurrent) {
+		this.tagsCurrent = tagsCurrent;
+	}
+
+	/**
 	 * Sets what a read does with an entry that fails its check; {@link FailMode#OPEN}
 	 * unless set.
 	 * @param failMode the mode
@@ -175,8 +188,22 @@ final class RemoteTier {
 	 * @return the bytes, or {@code null} when it cannot be encoded (counted and logged)
 	 */
 	byte @Nullable [] encode(@Nullable Object value, @Nullable Instant expiresAt, long generation, String keyString) {
+		return encode(value, expiresAt, generation, keyString, Map.of());
+	}
+
+	/**
+	 * Encodes a value with the versions of its tags for the L2 key it is written under.
+	 * @param value the value
+	 * @param expiresAt its expiry, or {@code null}
+	 * @param generation the cache's generation the bytes are written in
+	 * @param keyString the key
+	 * @param tags the version of each of its tags, empty for none
+	 * @return the bytes, or {@code null} when it cannot be encoded (counted and logged)
+	 */
+	byte @Nullable [] encode(@Nullable Object value, @Nullable Instant expiresAt, long generation, String keyString,
+			Map<String, Long> tags) {
 		try {
-			return this.codec.encode(value, expiresAt, this.keys.entryKey(generation, keyString));
+			return this.codec.encode(value, expiresAt, tags, this.keys.entryKey(generation, keyString));
 		}
 		catch (CodecException ex) {
 			notEncodable(value, ex);
@@ -277,9 +304,14 @@ final class RemoteTier {
 			}
 			return Lookup.MISS;
 		}
+		if (!cached.tags().isEmpty() && !this.tagsCurrent.test(cached.tags())) {
+			// A tag of the entry was evicted since it was written: gone, not stale.
+			this.counters.misses.increment();
+			return Lookup.MISS;
+		}
 		Instant expiresAt = cached.expiresAt();
 		Instant now = this.clock.instant();
-		Entry entry = new Entry(cached.value(), expiresAt);
+		Entry entry = new Entry(cached.value(), expiresAt, cached.tags());
 		if (expiresAt != null && !expiresAt.isAfter(now)) {
 			this.counters.misses.increment();
 			boolean withinGrace = expiresAt.plus(this.staleGrace).isAfter(now);
@@ -485,8 +517,9 @@ final class RemoteTier {
 	 *
 	 * @param value the decoded value, {@code null} for a cached null
 	 * @param expiresAt its expiry, or {@code null}
+	 * @param tags the version of each tag it was written with, empty for none
 	 */
-	record Entry(@Nullable Object value, @Nullable Instant expiresAt) {
+	record Entry(@Nullable Object value, @Nullable Instant expiresAt, Map<String, Long> tags) {
 
 	}
 

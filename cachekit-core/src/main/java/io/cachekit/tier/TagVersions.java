@@ -6,7 +6,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -39,18 +42,22 @@ import org.jspecify.annotations.Nullable;
  * interval. The versions an entry needs are read in one request where the backend offers
  * {@link BulkGet}; a missing counter is then created by an increment by zero. At most
  * {@value #MAX_KNOWN} versions are kept (the least recently used go first, and are read
- * again when needed). Thread-safe.
+ * again when needed). Without a backend (a cache with L1 only) the counters live
+ * in-process, created the same way. Thread-safe.
  */
 final class TagVersions {
 
 	/** The most versions kept in-process. */
 	static final int MAX_KNOWN = 100_000;
 
-	private final Backend backend;
+	private final @Nullable Backend backend;
 
-	private final Increment increment;
+	private final @Nullable Increment increment;
 
 	private final @Nullable BulkGet bulk;
+
+	/** Without a backend, the counters themselves, in-process. */
+	private final @Nullable ConcurrentMap<String, Long> local;
 
 	private final Clock clock;
 
@@ -58,18 +65,27 @@ final class TagVersions {
 
 	/**
 	 * Creates the versions of the tags in a backend.
-	 * @param backend the backend holding the counters; it must offer {@link Increment}
+	 * @param backend the backend holding the counters, which must offer
+	 * {@link Increment}; {@code null} to keep them in-process
 	 * @param refreshNanos how long a version read is trusted
 	 * @param ticker the time source of that trust
 	 * @param clock the clock whose milliseconds create a missing counter
 	 * @throws IllegalArgumentException when the backend has no {@link Increment}
 	 */
-	TagVersions(Backend backend, long refreshNanos, Ticker ticker, Clock clock) {
+	TagVersions(@Nullable Backend backend, long refreshNanos, Ticker ticker, Clock clock) {
 		this.backend = backend;
-		this.increment = backend.capability(Increment.class)
-			.orElseThrow(() -> new IllegalArgumentException(
-					backend + " keeps no atomic counters (Increment), without which tags cannot be versioned"));
-		this.bulk = backend.capability(BulkGet.class).orElse(null);
+		if (backend != null) {
+			this.increment = backend.capability(Increment.class)
+				.orElseThrow(() -> new IllegalArgumentException(
+						backend + " keeps no atomic counters (Increment), without which tags cannot be versioned"));
+			this.bulk = backend.capability(BulkGet.class).orElse(null);
+			this.local = null;
+		}
+		else {
+			this.increment = null;
+			this.bulk = null;
+			this.local = new ConcurrentHashMap<>();
+		}
 		this.clock = clock;
 		this.known = Caffeine.newBuilder()
 			.expireAfterWrite(refreshNanos, TimeUnit.NANOSECONDS)
@@ -158,7 +174,8 @@ final class TagVersions {
 	 */
 	long bump(String tag) {
 		try {
-			long version = this.increment.increment(CacheKeys.tagKey(tag), 1, this.clock.millis(), null);
+			long version = (this.local != null) ? this.local.merge(tag, this.clock.millis(), (old, created) -> old + 1)
+					: increment().increment(CacheKeys.tagKey(tag), 1, this.clock.millis(), null);
 			this.known.put(tag, version);
 			return version;
 		}
@@ -189,21 +206,35 @@ final class TagVersions {
 
 	private Map<String, Long> read(List<String> tags) {
 		Map<String, Long> versions = new LinkedHashMap<>();
+		ConcurrentMap<String, Long> local = this.local;
+		if (local != null) {
+			for (String tag : tags) {
+				long version = local.computeIfAbsent(tag, (created) -> this.clock.millis());
+				this.known.put(tag, version);
+				versions.put(tag, version);
+			}
+			return versions;
+		}
+		Backend backend = Objects.requireNonNull(this.backend);
 		List<String> keys = tags.stream().map(CacheKeys::tagKey).toList();
 		Map<String, byte[]> found = (this.bulk != null) ? this.bulk.getAll(keys) : null;
 		for (int i = 0; i < tags.size(); i++) {
 			String key = keys.get(i);
-			byte[] stored = (found != null) ? found.get(key) : this.backend.get(key);
+			byte[] stored = (found != null) ? found.get(key) : backend.get(key);
 			Long version = (stored != null) ? Generation.decode(stored) : null;
 			if (version == null) {
 				// Missing (never bumped, or lost) or not a counter: an increment by zero
 				// creates it, or fails on a value that is not one.
-				version = this.increment.increment(key, 0, this.clock.millis(), null);
+				version = increment().increment(key, 0, this.clock.millis(), null);
 			}
 			this.known.put(tags.get(i), version);
 			versions.put(tags.get(i), version);
 		}
 		return versions;
+	}
+
+	private Increment increment() {
+		return Objects.requireNonNull(this.increment);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.cachekit.tier;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -139,7 +140,8 @@ final class TierReader {
 		long generation = this.generations.cached();
 		L1Entry old = this.l1.stale(keyString, generation);
 		if (old != null) {
-			return new Found(this.stale.serve(old.value(), StaleEntries.Cause.LOADER_FAILED), old.expiresAt(), true);
+			return new Found(this.stale.serve(old.value(), StaleEntries.Cause.LOADER_FAILED), old.expiresAt(), true,
+					old.tags());
 		}
 		if (!this.l2.isPresent()) {
 			return null;
@@ -147,12 +149,11 @@ final class TierReader {
 		RemoteTier.Lookup found = this.l2.lookup(generation, keyString, this.stamps.current(keyString));
 		RemoteTier.Entry fresh = found.fresh();
 		if (fresh != null) {
-			return new Found(new CacheHit(fresh.value()), fresh.expiresAt(), false);
+			return new Found(new CacheHit(fresh.value()), fresh.expiresAt(), false, fresh.tags());
 		}
 		RemoteTier.Entry stale = found.stale();
-		return (stale != null)
-				? new Found(this.stale.serve(stale.value(), StaleEntries.Cause.LOADER_FAILED), stale.expiresAt(), true)
-				: null;
+		return (stale != null) ? new Found(this.stale.serve(stale.value(), StaleEntries.Cause.LOADER_FAILED),
+				stale.expiresAt(), true, stale.tags()) : null;
 	}
 
 	/**
@@ -177,14 +178,14 @@ final class TierReader {
 		RemoteTier.Lookup found = this.l2.lookup(generation, keyString, seen);
 		RemoteTier.Entry entry = found.fresh();
 		if (entry != null) {
-			this.l1.fill(keyString, entry.value(), generation, entry.expiresAt(), seen);
-			return new Found(new CacheHit(entry.value()), entry.expiresAt(), false);
+			this.l1.fill(keyString, entry.value(), generation, entry.expiresAt(), entry.tags(), seen);
+			return new Found(new CacheHit(entry.value()), entry.expiresAt(), false, entry.tags());
 		}
 		if (found.unreachable() && this.stale.isOn()) {
 			L1Entry old = this.l1.stale(keyString, this.generations.cached());
 			if (old != null) {
 				return new Found(this.stale.serve(old.value(), StaleEntries.Cause.L2_UNREACHABLE), old.expiresAt(),
-						true);
+						true, old.tags());
 			}
 		}
 		return null;
@@ -201,8 +202,9 @@ final class TierReader {
 	 * @param expiresAt the end of its freshness in the cluster (its L2 expiry), or
 	 * {@code null} when it does not expire
 	 * @param stale whether it is past its freshness, served by serve-stale
+	 * @param tags the version of each tag it was written with, empty for none
 	 */
-	record Found(CacheHit hit, @Nullable Instant expiresAt, boolean stale) {
+	record Found(CacheHit hit, @Nullable Instant expiresAt, boolean stale, Map<String, Long> tags) {
 
 	}
 

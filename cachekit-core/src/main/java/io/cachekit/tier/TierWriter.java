@@ -1,6 +1,7 @@
 package io.cachekit.tier;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 import io.cachekit.backend.AddIfAbsent;
@@ -57,10 +58,21 @@ final class TierWriter {
 	 * @param value the value
 	 */
 	void store(String keyString, @Nullable Object value) {
+		store(keyString, value, Map.of());
+	}
+
+	/**
+	 * Stores a value with the versions of its tags, as {@link #store(String, Object)}
+	 * does.
+	 * @param keyString the key
+	 * @param value the value
+	 * @param tags the version of each of its tags, empty for none
+	 */
+	void store(String keyString, @Nullable Object value, Map<String, Long> tags) {
 		if (value == null && !this.allowNullValues) {
 			return;
 		}
-		write(keyString, value, this.stamps.begin(keyString));
+		write(keyString, value, this.stamps.begin(keyString), tags);
 	}
 
 	/**
@@ -73,16 +85,27 @@ final class TierWriter {
 	 * @param value the value loaded
 	 */
 	void populate(String keyString, @Nullable Object value) {
+		populate(keyString, value, Map.of());
+	}
+
+	/**
+	 * Stores the value loaded after a miss with the versions of its tags, as
+	 * {@link #populate(String, Object)} does.
+	 * @param keyString the key
+	 * @param value the value loaded
+	 * @param tags the version of each of its tags, empty for none
+	 */
+	void populate(String keyString, @Nullable Object value, Map<String, Long> tags) {
 		boolean skipL2 = this.l2.takeTimedOutRead(keyString);
 		if (value == null && !this.allowNullValues) {
 			return;
 		}
 		long change = this.stamps.begin(keyString);
 		if (!skipL2) {
-			write(keyString, value, change);
+			write(keyString, value, change, tags);
 			return;
 		}
-		writeL1Only(keyString, value, this.generations.cached(), change, TIMED_OUT);
+		writeL1Only(keyString, value, this.generations.cached(), change, TIMED_OUT, tags);
 	}
 
 	/**
@@ -113,24 +136,24 @@ final class TierWriter {
 		if (change < 0) {
 			return false;
 		}
-		write(keyString, value, change);
+		write(keyString, value, change, Map.of());
 		return true;
 	}
 
-	private void write(String keyString, @Nullable Object value, long change) {
+	private void write(String keyString, @Nullable Object value, long change, Map<String, Long> tags) {
 		Instant expiresAt = this.l2.expiresAt();
 		long generation = this.generations.current();
 		if (!this.l2.isPresent()) {
-			if (putInL1Only(keyString, value, generation, expiresAt)) {
+			if (putInL1Only(keyString, value, generation, expiresAt, false, tags)) {
 				this.cacheCounters.puts.increment();
 			}
 			return;
 		}
 		if (this.l2.refusesWrites()) {
-			writeL1Only(keyString, value, generation, change, REFUSED);
+			writeL1Only(keyString, value, generation, change, REFUSED, tags);
 			return;
 		}
-		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString);
+		byte[] bytes = this.l2.encode(value, expiresAt, generation, keyString, tags);
 		RemoteTier.Write written = (bytes != null) ? this.l2.write(generation, keyString, bytes, change)
 				: RemoteTier.Write.REFUSED;
 		if (bytes == null || written == RemoteTier.Write.REFUSED) {
@@ -139,7 +162,7 @@ final class TierWriter {
 			this.l2.delete(generation, keyString, change);
 			return;
 		}
-		boolean inL1 = this.l1.put(keyString, value, generation, expiresAt);
+		boolean inL1 = this.l1.put(keyString, value, generation, expiresAt, tags);
 		if (written == RemoteTier.Write.STORED || inL1) {
 			this.cacheCounters.puts.increment();
 		}
@@ -157,23 +180,19 @@ final class TierWriter {
 	 * served), and the value goes to L1 only, each of its classes checked against the
 	 * codec as an L1-only cache checks them, since nothing encodes it.
 	 */
-	private void writeL1Only(String keyString, @Nullable Object value, long generation, long change, String reason) {
+	private void writeL1Only(String keyString, @Nullable Object value, long generation, long change, String reason,
+			Map<String, Long> tags) {
 		this.l2.skipWrite(keyString, change, reason);
-		if (putInL1Only(keyString, value, generation, this.l2.expiresAt(), true)) {
+		if (putInL1Only(keyString, value, generation, this.l2.expiresAt(), true, tags)) {
 			this.cacheCounters.puts.increment();
 		}
 	}
 
-	private boolean putInL1Only(String keyString, @Nullable Object value, long generation,
-			@Nullable Instant expiresAt) {
-		return putInL1Only(keyString, value, generation, expiresAt, false);
-	}
-
 	private boolean putInL1Only(String keyString, @Nullable Object value, long generation, @Nullable Instant expiresAt,
-			boolean checked) {
+			boolean checked, Map<String, Long> tags) {
 		try {
-			return checked ? this.l1.putChecked(keyString, value, generation, expiresAt)
-					: this.l1.put(keyString, value, generation, expiresAt);
+			return checked ? this.l1.putChecked(keyString, value, generation, expiresAt, tags)
+					: this.l1.put(keyString, value, generation, expiresAt, tags);
 		}
 		catch (HeapSizeEstimator.RefusedValueException ex) {
 			this.l2.notEncodable(value, new CodecException(CodecException.Kind.UNSERIALIZABLE, ex.description(), null));

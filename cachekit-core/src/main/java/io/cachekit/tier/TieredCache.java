@@ -1,5 +1,7 @@
 package io.cachekit.tier;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -8,11 +10,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendException;
 import io.cachekit.backend.Broadcast;
+import io.cachekit.backend.Increment;
+import io.cachekit.codec.CodecException;
 import io.cachekit.codec.ValueCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -127,6 +133,11 @@ public final class TieredCache {
 
 	private final @Nullable InvalidationJournal journal;
 
+	/**
+	 * The tags of the cache's entries; {@code null} when the backend keeps no counters.
+	 */
+	private final @Nullable CacheTags tags;
+
 	private final LoadLease lease;
 
 	private final RefreshAhead refresh;
@@ -145,16 +156,21 @@ public final class TieredCache {
 		// Without L2 nothing is encoded: L1 checks each class of a value against the
 		// codec instead. With L2 it checks them only for a value kept out of an L2 that
 		// refuses calls for now, which is not encoded either.
+		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
+		this.tags = (builder.tags != null) ? builder.tags : ownTags(protectedBackend, time);
+		CacheTags tags = this.tags;
+		// An entry with tags cannot be checked without them: it is never served.
+		Predicate<Map<String, Long>> tagsCurrent = (tags != null) ? tags::isCurrent : (recorded) -> false;
 		this.l1 = L1Store.create(this.configuration, time, this.executor, this.l1Counters,
 				(this.backend == null) ? this.cacheCounters : null, stamps,
-				(this.backend == null) ? codec::accepts : null, codec::accepts);
-		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
+				(this.backend == null) ? codec::accepts : null, codec::accepts, tagsCurrent);
 		CacheKeys keys = new CacheKeys(this.name);
 		PendingInvalidations pending = new PendingInvalidations();
 		this.l2 = new RemoteTier(protectedBackend, codec, keys, this.configuration.ttl().orElse(null),
 				this.configuration.serveStaleGrace(), time.clock(), this.l2Counters, this.l1Counters, this.problems,
 				pending);
 		this.l2.failMode(builder.failMode);
+		this.l2.tagsCurrent(tagsCurrent);
 		long refreshNanos = this.configuration.generationRefresh().toNanos();
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;
@@ -171,6 +187,13 @@ public final class TieredCache {
 				this.problems);
 		this.loader = new TierLoader(new SingleFlight(this.name), this.lease, this.refresh, this.reader, this.writer,
 				this.executor);
+	}
+
+	private @Nullable CacheTags ownTags(@Nullable Backend protectedBackend, TimeSource time) {
+		if (protectedBackend != null && protectedBackend.capability(Increment.class).isEmpty()) {
+			return null;
+		}
+		return CacheTags.create(protectedBackend, this.configuration.generationRefresh(), time.ticker(), time.clock());
 	}
 
 	private @Nullable InvalidationJournal journal(Backend protectedBackend, CacheKeys keys, TimeSource time,
@@ -383,6 +406,90 @@ public final class TieredCache {
 		if (keyString != null) {
 			this.writer.store(keyString, value);
 		}
+	}
+
+	/**
+	 * Stores a value in both tiers with tags, replacing any entry: it is served until any
+	 * of its tags is evicted ({@link CacheTags#evict(String)}) or it expires. Entries
+	 * without tags pay nothing for them. A tag that is not valid
+	 * ({@link CacheTags#check(String)}), more than {@value CacheTags#MAX_TAGS} tags, a
+	 * backend that keeps no counters or a version that cannot be read leave the key
+	 * without an entry instead (counted and logged once, never thrown).
+	 * @param key the key
+	 * @param value the value, {@code null} to cache a null
+	 * @param tags the entry's tags; none is a plain {@link #put(Object, Object)}
+	 * @throws IllegalArgumentException when {@code value} is {@code null} and the cache
+	 * does not allow null values
+	 */
+	public void put(Object key, @Nullable Object value, Collection<String> tags) {
+		storeTagged(key, value, tags, false);
+	}
+
+	/**
+	 * Stores the value loaded after this thread's {@link #get(Object)} of the same key
+	 * missed, with tags: as {@link #populate(Object, Object)} for where it goes, and as
+	 * {@link #put(Object, Object, Collection)} for the tags.
+	 * @param key the key
+	 * @param value the value, {@code null} to cache a null
+	 * @param tags the entry's tags; none is a plain {@link #populate(Object, Object)}
+	 * @throws IllegalArgumentException when {@code value} is {@code null} and the cache
+	 * does not allow null values
+	 */
+	public void populate(Object key, @Nullable Object value, Collection<String> tags) {
+		storeTagged(key, value, tags, true);
+	}
+
+	/**
+	 * Returns the tags of the cache's entries: shared with other caches when the builder
+	 * was given them, else the cache's own.
+	 * @return the tags, or empty when the backend keeps no counters (tagged puts are then
+	 * not cached)
+	 */
+	public Optional<CacheTags> tags() {
+		return Optional.ofNullable(this.tags);
+	}
+
+	private void storeTagged(Object key, @Nullable Object value, Collection<String> tags, boolean populate) {
+		requireAllowed(value);
+		String keyString = CacheKeys.keyStringOrNull(key, this.problems);
+		if (keyString == null) {
+			return;
+		}
+		Map<String, Long> versions = tags.isEmpty() ? Map.of() : versions(keyString, value, tags);
+		if (versions == null) {
+			return;
+		}
+		if (populate) {
+			this.writer.populate(keyString, value, versions);
+		}
+		else {
+			this.writer.store(keyString, value, versions);
+		}
+	}
+
+	/**
+	 * The versions to record for a tagged write, or {@code null} when it cannot be made:
+	 * the key's entry is then removed (a put that is not cached must not leave the value
+	 * it replaced), and why is counted and logged once.
+	 */
+	private @Nullable Map<String, Long> versions(String keyString, @Nullable Object value, Collection<String> tags) {
+		CacheTags cacheTags = this.tags;
+		try {
+			if (cacheTags == null) {
+				throw new IllegalArgumentException(
+						"the backend keeps no counters (Increment), without which tags cannot be versioned");
+			}
+			return cacheTags.versions(CacheTags.checkAll(tags));
+		}
+		catch (IllegalArgumentException ex) {
+			this.l2.notEncodable(value,
+					new CodecException(CodecException.Kind.UNSERIALIZABLE, "its tags: " + ex.getMessage(), null));
+		}
+		catch (BackendException ex) {
+			this.l2.failed(ex);
+		}
+		this.writer.evict(keyString);
+		return null;
 	}
 
 	/**

@@ -29,6 +29,8 @@ public final class TieredCacheBuilder {
 
 	FailMode failMode = FailMode.OPEN;
 
+	@Nullable CacheTags tags;
+
 	Clock clock = Clock.systemUTC();
 
 	Ticker ticker = Ticker.systemTicker();
@@ -102,6 +104,18 @@ public final class TieredCacheBuilder {
 	 */
 	public TieredCacheBuilder circuitBreaker(CircuitBreaker circuitBreaker) {
 		this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker must not be null");
+		return this;
+	}
+
+	/**
+	 * Sets the tags this cache shares with the other caches of the application, so that
+	 * evicting a tag evicts its entries in all of them. Without them, the cache has tags
+	 * of its own over its backend ({@link TieredCache#tags()}).
+	 * @param tags the tags
+	 * @return this builder
+	 */
+	public TieredCacheBuilder tags(CacheTags tags) {
+		this.tags = Objects.requireNonNull(tags, "tags must not be null");
 		return this;
 	}
 

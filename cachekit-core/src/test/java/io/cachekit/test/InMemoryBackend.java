@@ -17,10 +17,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
-import io.cachekit.backend.BackendErrorType;
-import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendHealth;
-import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
@@ -150,15 +147,8 @@ public final class InMemoryBackend implements Backend, AddIfAbsent, BulkGet, Inc
 			if (existing == null || existing.isExpired(now)) {
 				return new Entry(encode(initialValue), expiry(ttl));
 			}
-			long value;
-			try {
-				value = Long.parseLong(new String(existing.value(), StandardCharsets.US_ASCII));
-			}
-			catch (NumberFormatException ex) {
-				throw new BackendException(BackendErrorType.PERMANENT, BackendOperation.INCREMENT, key,
-						"the value is not a counter", ex);
-			}
-			return new Entry(encode(value + delta), existing.expiresAt());
+			return new Entry(encode(Long.parseLong(new String(existing.value(), StandardCharsets.US_ASCII)) + delta),
+					existing.expiresAt());
 		});
 		return Long.parseLong(new String(result.value(), StandardCharsets.US_ASCII));
 	}

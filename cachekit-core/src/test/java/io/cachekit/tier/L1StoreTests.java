@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.Test;
@@ -146,9 +147,9 @@ class L1StoreTests {
 		L1Store l1 = store();
 		long seen = this.stamps.current("k");
 		this.stamps.begin("k");
-		l1.fill("k", "stale", 1, null, seen);
+		l1.fill("k", "stale", 1, null, Map.of(), seen);
 		assertThat(l1.peek("k", 1)).isNull();
-		l1.fill("k", "fresh", 1, null, this.stamps.current("k"));
+		l1.fill("k", "fresh", 1, null, Map.of(), this.stamps.current("k"));
 		assertThat(l1.peek("k", 1)).isEqualTo(new CacheHit("fresh"));
 	}
 

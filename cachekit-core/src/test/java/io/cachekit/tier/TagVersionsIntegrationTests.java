@@ -1,5 +1,6 @@
 package io.cachekit.tier;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.memcached.MemcachedBackend;
 import io.cachekit.backend.memcached.MemcachedConfig;
@@ -23,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link TagVersions} over real memcached and Redis, two instances each with its own
@@ -106,6 +110,16 @@ class TagVersionsIntegrationTests {
 		assertThat(versions.current(tags)).isEqualTo(created);
 		assertThat(counted.calls(BackendOperation.GET_ALL)).as("bulk reads").isEqualTo(2);
 		assertThat(counted.calls(BackendOperation.INCREMENT)).as("counters created").isEqualTo(1_000);
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "MEMCACHED", "REDIS" })
+	void aValueThatIsNotACounterIsRefusedByTheStore(ServerKind kind) {
+		String tag = "broken:" + System.nanoTime();
+		Backend backend = backend(kind);
+		backend.set(CacheKeys.tagKey(tag), "not a number".getBytes(StandardCharsets.US_ASCII), null);
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> versions(backend).current(List.of(tag)))
+			.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT));
 	}
 
 	private TagVersions versions(Backend backend) {

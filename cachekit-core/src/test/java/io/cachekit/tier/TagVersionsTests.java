@@ -158,11 +158,4 @@ class TagVersionsTests {
 		assertThat(this.versions.check(recorded)).isEqualTo(TagVersions.Currency.UNKNOWN);
 	}
 
-	@Test
-	void aValueThatIsNotACounterIsRefusedByTheBackend() {
-		this.store.set("cachekit:tag:a", "not a number".getBytes(StandardCharsets.US_ASCII), null);
-		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.versions.current(List.of("a")))
-			.satisfies((ex) -> assertThat(ex.getErrorType()).isEqualTo(BackendErrorType.PERMANENT));
-	}
-
 }
