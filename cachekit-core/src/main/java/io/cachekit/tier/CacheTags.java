@@ -1,5 +1,6 @@
 package io.cachekit.tier;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -11,8 +12,11 @@ import java.util.Set;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
 import io.cachekit.backend.BackendException;
+import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.Increment;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tags of the caches over one backend: an entry stored with tags
@@ -34,7 +38,12 @@ import org.jspecify.annotations.Nullable;
  * characters ({@link #check(String)}); an entry has at most {@value #MAX_TAGS}.
  * Thread-safe; share one instance between the caches of an application.
  */
-public final class CacheTags {
+public final class CacheTags implements AutoCloseable {
+
+	/** The broadcast channel of tag evictions, under the backend's key prefix. */
+	static final String CHANNEL = "cachekit:tags";
+
+	private static final Logger logger = LoggerFactory.getLogger(CacheTags.class);
 
 	/** The longest tag, in UTF-8 bytes. */
 	public static final int MAX_TAG_BYTES = 200;
@@ -44,8 +53,30 @@ public final class CacheTags {
 
 	private final TagVersions versions;
 
-	private CacheTags(TagVersions versions) {
+	private final @Nullable Broadcast broadcast;
+
+	private final Broadcast.@Nullable Subscription subscription;
+
+	private CacheTags(TagVersions versions, @Nullable Backend backend) {
 		this.versions = versions;
+		this.broadcast = (backend != null) ? backend.capability(Broadcast.class).orElse(null) : null;
+		this.subscription = (this.broadcast != null) ? this.broadcast.subscribe(CHANNEL, new Broadcast.Listener() {
+
+			@Override
+			public void onMessage(byte[] message) {
+				String tag = tag(message);
+				if (tag != null) {
+					versions.forget(tag);
+				}
+			}
+
+			@Override
+			public void onReset() {
+				// Evictions may have been missed: every version is read again.
+				versions.forgetAll();
+			}
+
+		}) : null;
 	}
 
 	/**
@@ -68,7 +99,7 @@ public final class CacheTags {
 		if (refresh.isNegative() || refresh.isZero()) {
 			throw new IllegalArgumentException("refresh must be positive, was " + refresh);
 		}
-		return new CacheTags(new TagVersions(backend, refresh.toNanos(), ticker, clock));
+		return new CacheTags(new TagVersions(backend, refresh.toNanos(), ticker, clock), backend);
 	}
 
 	/**
@@ -96,8 +127,7 @@ public final class CacheTags {
 		if (tag == null || tag.isEmpty()) {
 			return "a tag must not be empty";
 		}
-		if (tag.length() > MAX_TAG_BYTES
-				|| tag.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TAG_BYTES) {
+		if (tag.length() > MAX_TAG_BYTES || tag.getBytes(StandardCharsets.UTF_8).length > MAX_TAG_BYTES) {
 			return "tag '" + abbreviated(tag) + "' is longer than " + MAX_TAG_BYTES + " UTF-8 bytes";
 		}
 		for (int i = 0; i < tag.length(); i++) {
@@ -138,6 +168,34 @@ public final class CacheTags {
 	 */
 	public void evict(String tag) {
 		this.versions.bump(check(tag));
+		Broadcast broadcast = this.broadcast;
+		if (broadcast != null) {
+			try {
+				broadcast.publish(CHANNEL, tag.getBytes(StandardCharsets.UTF_8));
+			}
+			catch (RuntimeException ex) {
+				// Other instances read the new version within the refresh interval.
+				logger.debug(
+						"Could not push the eviction of a tag; other instances see it within the refresh " + "interval",
+						ex);
+			}
+		}
+	}
+
+	/**
+	 * Stops hearing other instances' evictions pushed on the backend's broadcast (they
+	 * are then seen within the refresh interval). Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (this.subscription != null) {
+			this.subscription.close();
+		}
+	}
+
+	private static @Nullable String tag(byte[] message) {
+		String tag = new String(message, StandardCharsets.UTF_8);
+		return (problem(tag) == null) ? tag : null;
 	}
 
 	/**

@@ -138,6 +138,9 @@ public final class TieredCache {
 	 */
 	private final @Nullable CacheTags tags;
 
+	/** Whether the tags are the cache's own, closed with it. */
+	private final boolean ownTags;
+
 	private final LoadLease lease;
 
 	private final RefreshAhead refresh;
@@ -157,6 +160,7 @@ public final class TieredCache {
 		// codec instead. With L2 it checks them only for a value kept out of an L2 that
 		// refuses calls for now, which is not encoded either.
 		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
+		this.ownTags = builder.tags == null;
 		this.tags = (builder.tags != null) ? builder.tags : ownTags(protectedBackend, time);
 		CacheTags tags = this.tags;
 		// An entry with tags cannot be checked without them: it is never served.
@@ -562,13 +566,17 @@ public final class TieredCache {
 	}
 
 	/**
-	 * Stops listening to other instances' pushed invalidations; the backend's
-	 * subscription ends with the last cache that used it. The cache keeps working and
-	 * still reads the journal at each refresh. Idempotent.
+	 * Stops listening to other instances' pushed invalidations (and, when the cache's
+	 * tags are its own, their pushed tag evictions); the backend's subscription ends with
+	 * the last cache that used it. The cache keeps working and still reads the journal at
+	 * each refresh. Idempotent.
 	 */
 	public void close() {
 		if (this.journal != null) {
 			this.journal.close();
+		}
+		if (this.ownTags && this.tags != null) {
+			this.tags.close();
 		}
 	}
 

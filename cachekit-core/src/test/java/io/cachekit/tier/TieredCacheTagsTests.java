@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
+import io.cachekit.backend.Increment;
 import io.cachekit.codec.CodecException;
 import io.cachekit.codec.MessagePackCodec;
 import io.cachekit.test.FaultInjectingBackend;
@@ -81,6 +82,37 @@ class TieredCacheTagsTests {
 		assertThat(there.get("42")).as("read from L2 into the other L1").isEqualTo(new CacheHit("alice"));
 		this.tags.evict("user:42");
 		assertThat(here.get("42")).isNull();
+		this.time.advance(REFRESH);
+		assertThat(there.get("42")).isNull();
+	}
+
+	@Test
+	void anEvictionPushedOnTheBroadcastIsSeenByAnotherInstanceAtOnce() {
+		CacheTags otherTags = CacheTags.create(this.backend, REFRESH, this.time, this.time);
+		TieredCache here = builder("users").tags(this.tags).build();
+		TieredCache there = builder("users").tags(otherTags).build();
+		here.put("42", "alice", List.of("user:42"));
+		assertThat(there.get("42")).isEqualTo(new CacheHit("alice"));
+		this.tags.evict("user:42");
+		assertThat(there.get("42")).as("without waiting for the refresh interval").isNull();
+		otherTags.close();
+		here.put("42", "alice again", List.of("user:42"));
+		assertThat(there.get("42")).isEqualTo(new CacheHit("alice again"));
+		this.tags.evict("user:42");
+		assertThat(there.get("42")).as("closed: no longer hears pushed evictions").isNotNull();
+	}
+
+	@Test
+	void withoutABroadcastAnotherInstanceSeesTheEvictionOnlyAfterTheRefreshInterval() {
+		InMemoryBackend quiet = InMemoryBackend.withCapabilities(this.time, Increment.class, BulkGet.class);
+		CacheTags hereTags = CacheTags.create(quiet, REFRESH, this.time, this.time);
+		CacheTags thereTags = CacheTags.create(quiet, REFRESH, this.time, this.time);
+		TieredCache here = builder("users").backend(quiet).tags(hereTags).build();
+		TieredCache there = builder("users").backend(quiet).tags(thereTags).build();
+		here.put("42", "alice", List.of("user:42"));
+		assertThat(there.get("42")).isEqualTo(new CacheHit("alice"));
+		hereTags.evict("user:42");
+		assertThat(there.get("42")).as("within the refresh interval").isNotNull();
 		this.time.advance(REFRESH);
 		assertThat(there.get("42")).isNull();
 	}
