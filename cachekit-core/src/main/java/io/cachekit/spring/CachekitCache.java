@@ -1,5 +1,6 @@
 package io.cachekit.spring;
 
+import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -222,6 +223,24 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 		}
 		else {
 			this.cache.put(key, fromStoreValue(toStoreValue(value)));
+		}
+	}
+
+	/**
+	 * Stores a value with tags, as {@link TieredCache#put(Object, Object, Collection)}
+	 * does: it is evicted with any of them by
+	 * {@link CachekitCacheManager#evictTag(String)}. Never throws for a tag: a tag that
+	 * is not valid leaves the key without an entry, counted and logged once.
+	 * @param key the key
+	 * @param value the value
+	 * @param tags the entry's tags
+	 */
+	public void put(Object key, @Nullable Object value, Collection<String> tags) {
+		if (this.populates) {
+			this.cache.populate(key, fromStoreValue(toStoreValue(value)), tags);
+		}
+		else {
+			this.cache.put(key, fromStoreValue(toStoreValue(value)), tags);
 		}
 	}
 

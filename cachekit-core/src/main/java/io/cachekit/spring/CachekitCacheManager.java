@@ -18,12 +18,15 @@ import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
+import io.cachekit.backend.Increment;
 import io.cachekit.codec.ValueCodec;
 import io.cachekit.tier.CacheConfiguration;
+import io.cachekit.tier.CacheTags;
 import io.cachekit.tier.CircuitBreaker;
 import io.cachekit.tier.CircuitBreakerConfig;
 import io.cachekit.tier.FailMode;
 import io.cachekit.tier.TieredCache;
+import io.cachekit.tier.TieredCacheBuilder;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -75,6 +78,9 @@ public class CachekitCacheManager implements CacheManager {
 
 	private final CircuitBreaker circuitBreaker;
 
+	/** The tags every cache shares; {@code null} when the backend keeps no counters. */
+	private final @Nullable CacheTags tags;
+
 	private final ConcurrentMap<String, CachekitCache> caches = new ConcurrentHashMap<>();
 
 	private final Set<String> names = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -93,6 +99,7 @@ public class CachekitCacheManager implements CacheManager {
 		this.ticker = builder.ticker;
 		this.circuitBreaker = (builder.circuitBreaker != null) ? builder.circuitBreaker
 				: CircuitBreaker.create(CircuitBreakerConfig.defaults(), builder.ticker);
+		this.tags = tags(this.backend, this.circuitBreaker, this.defaults, this.ticker, this.clock);
 		this.declared = Set.copyOf(builder.declared);
 		builder.declared.forEach(this::getCache);
 	}
@@ -194,19 +201,64 @@ public class CachekitCacheManager implements CacheManager {
 	 */
 	public void close() {
 		this.caches.values().forEach((cache) -> cache.getNativeCache().close());
+		if (this.tags != null) {
+			this.tags.close();
+		}
+	}
+
+	/**
+	 * Evicts every entry stored with a tag, in every cache of this manager and of the
+	 * managers of other instances over the same backend: here at once, elsewhere within
+	 * the generation refresh interval, or at once where the backend pushes it (Redis). No
+	 * key is scanned: the tag's version counter moves ({@link CacheTags}).
+	 * @param tag the tag
+	 * @throws IllegalArgumentException when the tag is not valid
+	 * ({@link CacheTags#check(String)})
+	 * @throws IllegalStateException when the backend keeps no counters, so that no entry
+	 * carries tags
+	 * @throws io.cachekit.backend.BackendException when the backend failed; entries here
+	 * that carry the tag are then not served until its version can be read, while other
+	 * instances may still serve theirs
+	 */
+	public void evictTag(String tag) {
+		CacheTags.check(tag);
+		if (this.tags == null) {
+			throw new IllegalStateException(
+					"the backend keeps no counters (Increment), so no entry of this manager carries tags");
+		}
+		this.tags.evict(tag);
+	}
+
+	/**
+	 * Returns the tags every cache of this manager shares.
+	 * @return the tags, or empty when the backend keeps no counters
+	 */
+	public Optional<CacheTags> getTags() {
+		return Optional.ofNullable(this.tags);
+	}
+
+	private static @Nullable CacheTags tags(@Nullable Backend backend, CircuitBreaker circuitBreaker,
+			CacheConfiguration defaults, Ticker ticker, Clock clock) {
+		if (backend != null && backend.capability(Increment.class).isEmpty()) {
+			return null;
+		}
+		return CacheTags.create((backend != null) ? circuitBreaker.protect(backend) : null,
+				defaults.generationRefresh(), ticker, clock);
 	}
 
 	private CachekitCache create(String name) {
-		TieredCache tiered = TieredCache.builder(name)
+		TieredCacheBuilder builder = TieredCache.builder(name)
 			.configuration(getCacheConfiguration(name))
 			.backend(this.backend)
 			.codec(codec(name))
 			.failMode(this.failMode)
 			.circuitBreaker(this.circuitBreaker)
 			.clock(this.clock)
-			.ticker(this.ticker)
-			.build();
-		CachekitCache cache = new CachekitCache(tiered);
+			.ticker(this.ticker);
+		if (this.tags != null) {
+			builder.tags(this.tags);
+		}
+		CachekitCache cache = new CachekitCache(builder.build());
 		this.names.add(name);
 		for (Consumer<CachekitCache> listener : this.listeners) {
 			listener.accept(cache);

@@ -94,7 +94,19 @@ public final class CacheTags implements AutoCloseable {
 		return create(backend, refresh, Ticker.systemTicker(), Clock.systemUTC());
 	}
 
-	static CacheTags create(@Nullable Backend backend, Duration refresh, Ticker ticker, Clock clock) {
+	/**
+	 * Creates the tags of the caches over a backend, on a time source of their own: the
+	 * one their caches use.
+	 * @param backend the backend holding the counters, which must offer
+	 * {@link Increment}; {@code null} for caches with L1 only
+	 * @param refresh how long a version read is trusted
+	 * @param ticker the time source of that trust
+	 * @param clock the clock whose milliseconds create a missing counter
+	 * @return the tags
+	 * @throws IllegalArgumentException when the backend keeps no counters, or the refresh
+	 * is not positive
+	 */
+	public static CacheTags create(@Nullable Backend backend, Duration refresh, Ticker ticker, Clock clock) {
 		Objects.requireNonNull(refresh, "refresh must not be null");
 		if (refresh.isNegative() || refresh.isZero()) {
 			throw new IllegalArgumentException("refresh must be positive, was " + refresh);
