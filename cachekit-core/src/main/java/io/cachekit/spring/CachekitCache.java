@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.cachekit.tier.CacheHit;
@@ -66,21 +67,51 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 	 */
 	private final ConcurrentMap<ExpectedType, CachekitCache> views;
 
+	/** The tag failures of this cache, shared by its views. */
+	private final TagFailures tagFailures;
+
+	/** Gives the tags of the value a put stores; {@code null} for a view without tags. */
+	private final @Nullable Function<@Nullable Object, Collection<String>> tagger;
+
 	/**
 	 * Creates a cache over a tiered cache, allowing null values when it does.
 	 * @param cache the tiered cache
 	 */
 	public CachekitCache(TieredCache cache) {
-		this(cache, ExpectedType.ANY, new TypeMismatches(), false);
+		this(cache, ExpectedType.ANY, new TypeMismatches(), false, new TagFailures(), null);
 	}
 
-	private CachekitCache(TieredCache cache, ExpectedType expected, TypeMismatches mismatches, boolean populates) {
+	private CachekitCache(TieredCache cache, ExpectedType expected, TypeMismatches mismatches, boolean populates,
+			TagFailures tagFailures, @Nullable Function<@Nullable Object, Collection<String>> tagger) {
 		super(Objects.requireNonNull(cache, "cache must not be null").configuration().allowNullValues());
 		this.cache = cache;
 		this.expected = expected;
 		this.mismatches = mismatches;
 		this.populates = populates;
 		this.views = new ConcurrentHashMap<>();
+		this.tagFailures = tagFailures;
+		this.tagger = tagger;
+	}
+
+	/**
+	 * Returns this cache as seen by one call of a method with {@link CacheTag}: its puts
+	 * store the value with the tags the function gives for it. When the function throws,
+	 * the key is left without an entry, and the failure is counted
+	 * ({@link #getTagFailureCount()}) and logged once.
+	 * @param tags gives the tags of a value stored
+	 * @return a view of this cache
+	 */
+	CachekitCache tagging(Function<@Nullable Object, Collection<String>> tags) {
+		return new CachekitCache(this.cache, this.expected, this.mismatches, this.populates, this.tagFailures, tags);
+	}
+
+	/**
+	 * Returns how many entries were not stored because the {@link CacheTag} expressions
+	 * of their method failed.
+	 * @return the count since the cache was created
+	 */
+	public long getTagFailureCount() {
+		return this.tagFailures.count();
 	}
 
 	/**
@@ -94,11 +125,12 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 	 */
 	CachekitCache servingCacheable(ExpectedType expected) {
 		if (this.populates) {
-			return (expected == this.expected) ? this : new CachekitCache(this.cache, expected, this.mismatches, true);
+			return (expected == this.expected) ? this
+					: new CachekitCache(this.cache, expected, this.mismatches, true, this.tagFailures, null);
 		}
 		CachekitCache view = this.views.get(expected);
 		return (view != null) ? view : this.views.computeIfAbsent(expected,
-				(type) -> new CachekitCache(this.cache, type, this.mismatches, true));
+				(type) -> new CachekitCache(this.cache, type, this.mismatches, true, this.tagFailures, null));
 	}
 
 	/**
@@ -216,6 +248,21 @@ public class CachekitCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
+		Function<@Nullable Object, Collection<String>> tags = this.tagger;
+		if (tags != null) {
+			Collection<String> evaluated;
+			try {
+				evaluated = tags.apply(value);
+			}
+			catch (RuntimeException ex) {
+				this.tagFailures.record(getName(), ex);
+				// Not stored; the value it would have replaced must not be served.
+				this.cache.evict(key);
+				return;
+			}
+			put(key, value, evaluated);
+			return;
+		}
 		if (this.populates) {
 			// Spring puts through a @Cacheable operation's cache only after its lookup
 			// of the same key missed.

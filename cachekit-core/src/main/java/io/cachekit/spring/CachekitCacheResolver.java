@@ -5,19 +5,24 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.CacheOperationInvocationContext;
+import org.springframework.cache.interceptor.CachePutOperation;
 import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.cache.interceptor.CacheableOperation;
 import org.springframework.cache.interceptor.SimpleCacheResolver;
 import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * A {@link CacheResolver} that tells cachekit's caches the return type of the
@@ -30,17 +35,25 @@ import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
  * cache manager); this one only hands each {@link CachekitCache} among them, also one
  * inside a {@link TransactionAwareCacheDecorator}, to the interceptor as a view bound to
  * the method's return type, whose puts store the method's value after a miss
- * ({@link io.cachekit.tier.TieredCache#populate(Object, Object)}). Other caches, and the
- * caches of {@code @CachePut} and {@code @CacheEvict}, are passed through unchanged. What
- * is checked: see {@link CachekitCache}. The auto-configuration installs it when the
- * application has no {@code CachingConfigurer} of its own; an application that has one
- * returns it from {@code cacheResolver()}. Thread-safe.
+ * ({@link io.cachekit.tier.TieredCache#populate(Object, Object)}). For a method with
+ * {@link CacheTag @CacheTag}, the cachekit caches of its {@code @Cacheable} and
+ * {@code @CachePut} are handed, for each call, as views whose puts store the value with
+ * the tags its expressions give. Other caches, the caches of {@code @CacheEvict}, and
+ * those of {@code @CachePut} without tags are passed through unchanged. What is checked:
+ * see {@link CachekitCache}. The auto-configuration installs it when the application has
+ * no {@code CachingConfigurer} of its own; an application that has one returns it from
+ * {@code cacheResolver()}. Thread-safe.
  */
 public final class CachekitCacheResolver implements CacheResolver {
 
 	private final CacheResolver delegate;
 
 	private final ConcurrentMap<MethodOnTarget, ExpectedType> expectations = new ConcurrentHashMap<>();
+
+	/** The {@link CacheTag} of each method called, or empty. */
+	private final ConcurrentMap<MethodOnTarget, Optional<CacheTag>> tags = new ConcurrentHashMap<>();
+
+	private final TagExpressions expressions = new TagExpressions();
 
 	/**
 	 * The last single-cache answer, for a method called again on the same bean with the
@@ -69,7 +82,15 @@ public final class CachekitCacheResolver implements CacheResolver {
 	@Override
 	public Collection<? extends Cache> resolveCaches(CacheOperationInvocationContext<?> context) {
 		Collection<? extends Cache> caches = this.delegate.resolveCaches(context);
-		if (!(context.getOperation() instanceof CacheableOperation)) {
+		boolean cacheable = context.getOperation() instanceof CacheableOperation;
+		if (!cacheable && !(context.getOperation() instanceof CachePutOperation)) {
+			return caches;
+		}
+		CacheTag tag = tagOf(context);
+		if (tag != null) {
+			return tagging(context, caches, cacheable, tag);
+		}
+		if (!cacheable) {
 			return caches;
 		}
 		LastAnswer last = this.last;
@@ -97,6 +118,49 @@ public final class CachekitCacheResolver implements CacheResolver {
 			this.last = new LastAnswer(context.getMethod(), context.getTarget(), only, List.of(resolved.get(0)));
 		}
 		return resolved;
+	}
+
+	/**
+	 * The caches of one call of a method with {@link CacheTag}: each cachekit cache as a
+	 * view whose puts store the value with the tags its expressions give for this call.
+	 */
+	private List<Cache> tagging(CacheOperationInvocationContext<?> context, Collection<? extends Cache> caches,
+			boolean cacheable, CacheTag tag) {
+		Method method = context.getMethod();
+		@Nullable Object[] args = context.getArgs();
+		Object target = context.getTarget();
+		Function<@Nullable Object, Collection<String>> tags = (value) -> this.expressions.evaluate(method, tag.value(),
+				args, target, value, true);
+		List<Cache> resolved = new ArrayList<>(caches.size());
+		for (Cache cache : caches) {
+			if (cache instanceof CachekitCache cachekit) {
+				resolved.add(view(context, cachekit, cacheable).tagging(tags));
+			}
+			else if (cache instanceof TransactionAwareCacheDecorator decorator
+					&& decorator.getTargetCache() instanceof CachekitCache cachekit) {
+				resolved.add(new TransactionAwareCacheDecorator(view(context, cachekit, cacheable).tagging(tags)));
+			}
+			else {
+				resolved.add(cache);
+			}
+		}
+		return resolved;
+	}
+
+	private CachekitCache view(CacheOperationInvocationContext<?> context, CachekitCache cache, boolean cacheable) {
+		return cacheable ? cache.servingCacheable(expected(context)) : cache;
+	}
+
+	private @Nullable CacheTag tagOf(CacheOperationInvocationContext<?> context) {
+		MethodOnTarget key = new MethodOnTarget(context.getMethod(),
+				AopProxyUtils.ultimateTargetClass(context.getTarget()));
+		Optional<CacheTag> tag = this.tags.get(key);
+		if (tag == null) {
+			tag = this.tags.computeIfAbsent(key,
+					(absent) -> Optional.ofNullable(AnnotatedElementUtils.findMergedAnnotation(
+							AopUtils.getMostSpecificMethod(key.method(), key.targetClass()), CacheTag.class)));
+		}
+		return tag.orElse(null);
 	}
 
 	private ExpectedType expected(CacheOperationInvocationContext<?> context) {

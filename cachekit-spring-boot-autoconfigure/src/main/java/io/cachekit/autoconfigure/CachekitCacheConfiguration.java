@@ -16,6 +16,8 @@ import io.cachekit.metrics.MeteredBackend;
 import io.cachekit.spring.CachekitCache;
 import io.cachekit.spring.CachekitCacheManager;
 import io.cachekit.spring.CachekitCacheResolver;
+import io.cachekit.spring.EvictTagAdvisor;
+import io.cachekit.spring.TagAnnotationsCheck;
 import io.cachekit.tier.CacheConfiguration;
 import io.cachekit.tier.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
@@ -46,6 +49,7 @@ import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
@@ -140,6 +144,29 @@ class CachekitCacheConfiguration {
 			}
 
 		};
+	}
+
+	/**
+	 * Carries out {@code @EvictTag} on the application's beans. An infrastructure bean,
+	 * so that the proxy creator of {@code @EnableCaching} applies it as it applies
+	 * Spring's cache advisor.
+	 * @param cacheManager the cache manager, resolved at the first eviction
+	 * @return the advisor
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static EvictTagAdvisor cachekitEvictTagAdvisor(ObjectProvider<CachekitCacheManager> cacheManager) {
+		return new EvictTagAdvisor(cacheManager::getObject);
+	}
+
+	/**
+	 * Fails the start on a {@code @CacheTag} or {@code @EvictTag} expression that does
+	 * not parse, or a literal tag that is not valid, naming the bean and the method.
+	 * @return the check
+	 */
+	@Bean
+	static TagAnnotationsCheck cachekitTagAnnotationsCheck() {
+		return new TagAnnotationsCheck();
 	}
 
 	/**

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.fail;
  * README promises for the backend, measured end to end, from the moment A's call returned
  * until B's {@code @Cacheable} method answers the new value.
  */
-abstract class CoherenceContract {
+abstract class CoherenceContract extends TagsContract {
 
 	private static final int KEY_CHANGES = 20;
 
@@ -54,35 +54,6 @@ abstract class CoherenceContract {
 	private final ApplicationContextRunner contextRunner = customize(new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CachekitAutoConfiguration.class, CacheAutoConfiguration.class))
 		.withUserConfiguration(Books.class));
-
-	/**
-	 * Adds what a backend needs besides {@link #backendProperty()}, such as Spring Boot's
-	 * Redis auto-configuration for a backend over its connection factory. Called while
-	 * the test instance is constructed.
-	 * @param runner the runner of both instances
-	 * @return the runner to use
-	 */
-	ApplicationContextRunner customize(ApplicationContextRunner runner) {
-		return runner;
-	}
-
-	/**
-	 * Returns the one property that points the instances at the shared L2.
-	 * @return the property, as {@code name=value}
-	 */
-	abstract String backendProperty();
-
-	/**
-	 * Returns the backend's name in the figures.
-	 * @return the name
-	 */
-	abstract String backendName();
-
-	/**
-	 * Returns the most time a change may go unseen on the other instance.
-	 * @return the bound
-	 */
-	abstract Duration staleness();
 
 	/**
 	 * Returns the backend requests of one refresh of an idle cache.

@@ -234,6 +234,11 @@ class RedisClusterAutoConfigurationIntegrationTests {
 			return 1;
 		}
 
+		@Override
+		boolean pushes() {
+			return true;
+		}
+
 	}
 
 	@Nested
@@ -257,6 +262,11 @@ class RedisClusterAutoConfigurationIntegrationTests {
 		@Override
 		int requestsPerRefresh() {
 			return 1;
+		}
+
+		@Override
+		boolean pushes() {
+			return true;
 		}
 
 	}

@@ -34,4 +34,9 @@ class RedisCoherenceIntegrationTests extends CoherenceContract {
 		return 1;
 	}
 
+	@Override
+	boolean pushes() {
+		return true;
+	}
+
 }
