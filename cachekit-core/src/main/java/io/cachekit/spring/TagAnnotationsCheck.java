@@ -9,6 +9,7 @@ import io.cachekit.tier.CacheTags;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.cache.annotation.Cacheable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.ast.StringLiteral;
@@ -50,6 +51,12 @@ public final class TagAnnotationsCheck implements BeanPostProcessor {
 			CacheTag tag = AnnotatedElementUtils.findMergedAnnotation(method, CacheTag.class);
 			if (tag != null) {
 				check(beanName, method, tag.value());
+				Cacheable cacheable = AnnotatedElementUtils.findMergedAnnotation(method, Cacheable.class);
+				if (cacheable != null && cacheable.sync()) {
+					throw new BeanInitializationException("Invalid cachekit tag on bean '" + beanName + "', "
+							+ TagExpressions.describe(method) + ": @CacheTag does not tag the entries of "
+							+ "@Cacheable(sync = true) yet; remove sync = true, or the tag");
+				}
 			}
 			EvictTag evict = AnnotatedElementUtils.findMergedAnnotation(method, EvictTag.class);
 			if (evict != null) {

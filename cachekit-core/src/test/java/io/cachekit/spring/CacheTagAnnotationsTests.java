@@ -150,6 +150,13 @@ class CacheTagAnnotationsTests {
 			.withMessageContaining("whitespace");
 	}
 
+	@Test
+	void aTagOnASynchronizedCacheableFailsTheStart() {
+		assertThatExceptionOfType(BeanCreationException.class).isThrownBy(() -> start(Synchronized.class))
+			.withMessageContaining("Synchronized.profile()")
+			.withMessageContaining("sync = true");
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching(proxyTargetClass = true)
 	static class TaggingConfiguration implements CachingConfigurer {
@@ -239,6 +246,16 @@ class CacheTagAnnotationsTests {
 
 		@Cacheable("users")
 		@CacheTag("'user:' + ")
+		public String profile(int id) {
+			return "x";
+		}
+
+	}
+
+	static class Synchronized {
+
+		@Cacheable(cacheNames = "users", sync = true)
+		@CacheTag("'user:' + #id")
 		public String profile(int id) {
 			return "x";
 		}
