@@ -15,10 +15,8 @@ import java.util.function.Supplier;
 
 import io.cachekit.backend.AddIfAbsent;
 import io.cachekit.backend.Backend;
-import io.cachekit.backend.BackendException;
 import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.Increment;
-import io.cachekit.codec.CodecException;
 import io.cachekit.codec.ValueCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -141,6 +139,8 @@ public final class TieredCache {
 	/** Whether the tags are the cache's own, closed with it. */
 	private final boolean ownTags;
 
+	private final EntryTags entryTags;
+
 	private final LoadLease lease;
 
 	private final RefreshAhead refresh;
@@ -156,15 +156,15 @@ public final class TieredCache {
 		TimeSource time = new TimeSource(builder.clock, builder.ticker);
 		ChangeStamps stamps = new ChangeStamps();
 		ValueCodec codec = Objects.requireNonNull(builder.codec);
-		// Without L2 nothing is encoded: L1 checks each class of a value against the
-		// codec instead. With L2 it checks them only for a value kept out of an L2 that
-		// refuses calls for now, which is not encoded either.
 		Backend protectedBackend = (this.backend != null) ? this.circuitBreaker.protect(this.backend) : null;
 		this.ownTags = builder.tags == null;
 		this.tags = (builder.tags != null) ? builder.tags : ownTags(protectedBackend, time);
 		CacheTags tags = this.tags;
 		// An entry with tags cannot be checked without them: it is never served.
 		Predicate<Map<String, Long>> tagsCurrent = (tags != null) ? tags::isCurrent : (recorded) -> false;
+		// Without L2 nothing is encoded: L1 checks each class of a value against the
+		// codec instead. With L2 it checks them only for a value kept out of an L2 that
+		// refuses calls for now, which is not encoded either.
 		this.l1 = L1Store.create(this.configuration, time, this.executor, this.l1Counters,
 				(this.backend == null) ? this.cacheCounters : null, stamps,
 				(this.backend == null) ? codec::accepts : null, codec::accepts, tagsCurrent);
@@ -175,6 +175,7 @@ public final class TieredCache {
 				pending);
 		this.l2.failMode(builder.failMode);
 		this.l2.tagsCurrent(tagsCurrent);
+		this.entryTags = new EntryTags(tags, this.l2);
 		long refreshNanos = this.configuration.generationRefresh().toNanos();
 		Generation generation = (protectedBackend != null) ? new Generation(protectedBackend, keys.generationKey(),
 				refreshNanos, time.ticker(), time.clock(), this.l1::clear) : null;
@@ -459,8 +460,10 @@ public final class TieredCache {
 		if (keyString == null) {
 			return;
 		}
-		Map<String, Long> versions = tags.isEmpty() ? Map.of() : versions(keyString, value, tags);
+		Map<String, Long> versions = tags.isEmpty() ? Map.of() : this.entryTags.versions(value, tags);
 		if (versions == null) {
+			// Not cached: the value it was meant to replace must not be served any more.
+			this.writer.evict(keyString);
 			return;
 		}
 		if (populate) {
@@ -469,31 +472,6 @@ public final class TieredCache {
 		else {
 			this.writer.store(keyString, value, versions);
 		}
-	}
-
-	/**
-	 * The versions to record for a tagged write, or {@code null} when it cannot be made:
-	 * the key's entry is then removed (a put that is not cached must not leave the value
-	 * it replaced), and why is counted and logged once.
-	 */
-	private @Nullable Map<String, Long> versions(String keyString, @Nullable Object value, Collection<String> tags) {
-		CacheTags cacheTags = this.tags;
-		try {
-			if (cacheTags == null) {
-				throw new IllegalArgumentException(
-						"the backend keeps no counters (Increment), without which tags cannot be versioned");
-			}
-			return cacheTags.versions(CacheTags.checkAll(tags));
-		}
-		catch (IllegalArgumentException ex) {
-			this.l2.notEncodable(value,
-					new CodecException(CodecException.Kind.UNSERIALIZABLE, "its tags: " + ex.getMessage(), null));
-		}
-		catch (BackendException ex) {
-			this.l2.failed(ex);
-		}
-		this.writer.evict(keyString);
-		return null;
 	}
 
 	/**
