@@ -86,16 +86,18 @@ public final class CachekitCacheResolver implements CacheResolver {
 		if (!cacheable && !(context.getOperation() instanceof CachePutOperation)) {
 			return caches;
 		}
+		// The fast path of a cache hit comes first: a method with tags is never
+		// remembered as the last answer.
+		LastAnswer last = this.last;
+		if (cacheable && last != null && caches.size() == 1 && last.answers(context, caches.iterator().next())) {
+			return last.resolved;
+		}
 		CacheTag tag = tagOf(context);
 		if (tag != null) {
 			return tagging(context, caches, cacheable, tag);
 		}
 		if (!cacheable) {
 			return caches;
-		}
-		LastAnswer last = this.last;
-		if (last != null && caches.size() == 1 && last.answers(context, caches.iterator().next())) {
-			return last.resolved;
 		}
 		ExpectedType expected = null;
 		List<Cache> resolved = new ArrayList<>(caches.size());
