@@ -11,7 +11,9 @@ import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.cachekit.backend.Backend;
+import io.cachekit.backend.BackendErrorType;
 import io.cachekit.backend.BackendException;
+import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.Broadcast;
 import io.cachekit.backend.Increment;
 import org.jspecify.annotations.Nullable;
@@ -57,8 +59,11 @@ public final class CacheTags implements AutoCloseable {
 
 	private final Broadcast.@Nullable Subscription subscription;
 
-	private CacheTags(TagVersions versions, @Nullable Backend backend) {
+	private final PendingTagEvictions pending;
+
+	private CacheTags(TagVersions versions, @Nullable Backend backend, Ticker ticker) {
 		this.versions = versions;
+		this.pending = new PendingTagEvictions(ticker);
 		this.broadcast = (backend != null) ? backend.capability(Broadcast.class).orElse(null) : null;
 		this.subscription = (this.broadcast != null) ? this.broadcast.subscribe(CHANNEL, new Broadcast.Listener() {
 
@@ -111,7 +116,7 @@ public final class CacheTags implements AutoCloseable {
 		if (refresh.isNegative() || refresh.isZero()) {
 			throw new IllegalArgumentException("refresh must be positive, was " + refresh);
 		}
-		return new CacheTags(new TagVersions(backend, refresh.toNanos(), ticker, clock), backend);
+		return new CacheTags(new TagVersions(backend, refresh.toNanos(), ticker, clock), backend, ticker);
 	}
 
 	/**
@@ -174,12 +179,25 @@ public final class CacheTags implements AutoCloseable {
 	 * instance: here at once, on other instances within the refresh interval.
 	 * @param tag the tag
 	 * @throws IllegalArgumentException when the tag is not valid
-	 * @throws BackendException when the backend failed; entries here that carry the tag
-	 * are then not served until its version can be read again, while other instances may
-	 * still serve theirs
+	 * @throws BackendException when the backend failed: the eviction is then kept and
+	 * tried again (at most every 500 ms, from the next read or write of a tagged entry),
+	 * and until it reaches L2 this instance serves and writes no entry with the tag;
+	 * other instances see it once it does
 	 */
 	public void evict(String tag) {
-		this.versions.bump(check(tag));
+		check(tag);
+		try {
+			bump(tag);
+			this.pending.remove(tag);
+		}
+		catch (RuntimeException ex) {
+			this.pending.add(tag);
+			throw ex;
+		}
+	}
+
+	private void bump(String tag) {
+		this.versions.bump(tag);
 		Broadcast broadcast = this.broadcast;
 		if (broadcast != null) {
 			try {
@@ -215,6 +233,13 @@ public final class CacheTags implements AutoCloseable {
 	 * @throws BackendException when a version could not be read
 	 */
 	Map<String, Long> versions(Set<String> tags) {
+		if (!this.pending.isEmpty()) {
+			this.pending.retry(this::bump);
+			if (this.pending.anyOf(tags)) {
+				throw new BackendException(BackendErrorType.TRANSIENT, BackendOperation.INCREMENT, null,
+						"an eviction of a tag of this entry has not reached L2 yet; it is tried again", null);
+			}
+		}
 		return this.versions.current(tags);
 	}
 
@@ -223,6 +248,12 @@ public final class CacheTags implements AutoCloseable {
 	 * cannot be read, it may not.
 	 */
 	boolean isCurrent(Map<String, Long> recorded) {
+		if (!this.pending.isEmpty()) {
+			this.pending.retry(this::bump);
+			if (this.pending.anyOf(recorded.keySet())) {
+				return false;
+			}
+		}
 		try {
 			return this.versions.isCurrent(recorded);
 		}

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import io.cachekit.backend.BackendErrorType;
+import io.cachekit.backend.BackendException;
 import io.cachekit.backend.BackendOperation;
 import io.cachekit.backend.BulkGet;
 import io.cachekit.backend.Increment;
@@ -17,6 +18,7 @@ import io.cachekit.test.ManualTime;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -115,6 +117,26 @@ class TieredCacheTagsTests {
 		assertThat(there.get("42")).as("within the refresh interval").isNotNull();
 		this.time.advance(REFRESH);
 		assertThat(there.get("42")).isNull();
+	}
+
+	@Test
+	void anEvictionThatCannotReachL2IsKeptAndTriedAgainUntilItDoes() {
+		CacheTags otherTags = CacheTags.create(this.backend, REFRESH, this.time, this.time);
+		TieredCache here = builder("users").tags(this.tags).build();
+		TieredCache there = builder("users").tags(otherTags).build();
+		here.put("42", "alice", List.of("user:42"));
+		assertThat(there.get("42")).isEqualTo(new CacheHit("alice"));
+		this.backend.fail(BackendErrorType.TRANSIENT, (operation, key) -> operation == BackendOperation.INCREMENT);
+		assertThatExceptionOfType(BackendException.class).isThrownBy(() -> this.tags.evict("user:42"));
+		this.backend.heal();
+		assertThat(here.get("42")).as("not served here while the eviction is pending").isNull();
+		here.put("42", "alice again", List.of("user:42"));
+		assertThat(here.get("42")).as("nor written").isNull();
+		this.time.advance(Duration.ofMillis(PendingTagEvictions.RETRY_MILLIS));
+		here.put("42", "alice again", List.of("user:42"));
+		assertThat(here.get("42")).as("retried, then written").isEqualTo(new CacheHit("alice again"));
+		this.time.advance(REFRESH);
+		assertThat(there.get("42")).as("the other instance saw the eviction").isEqualTo(new CacheHit("alice again"));
 	}
 
 	@Test
